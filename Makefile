@@ -1,0 +1,52 @@
+# Waymark: `make run` serves the site with demo data; `make test` runs the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test install lint format worker beat bench clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit("Waymark needs Python 3.11 or newer; set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+# Test dependencies: Python packages, and axe-core (accessibility checks) from npm when npm
+# is present. The browser tests also need Debian's chromium; .ci/run installs it.
+$(VENV)/.installed-test: pyproject.toml package.json package-lock.json | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
+	else echo "npm not found: browser accessibility tests will be skipped"; fi
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Waymark is at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: $(VENV)/.installed-test
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# With REDIS_URL set: a worker and the beat scheduler, each in its own terminal.
+worker: $(VENV)/.installed
+	$(BIN)/celery -A config worker --loglevel=info
+
+beat: $(VENV)/.installed
+	$(BIN)/celery -A config beat --loglevel=info
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

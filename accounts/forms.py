@@ -1,0 +1,118 @@
+from datetime import timedelta
+
+from django import forms
+from django.contrib.auth.password_validation import validate_password
+from django.utils import timezone
+
+from accounts.models import Role, Supervision, User, gmc_number_validator
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form."""
+
+    full_name = forms.CharField(
+        max_length=200, label="Full name", widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+
+    def signup(self, request, user):
+        user.full_name = self.cleaned_data["full_name"]
+        user.save(update_fields=["full_name"])
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(
+        max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    registration_number = forms.CharField(
+        label="GMC number",
+        max_length=7,
+        required=False,
+        validators=[gmc_number_validator],
+        help_text="Optional. Your 7-digit General Medical Council reference number.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        self.user = user
+        super().__init__(*args, **kwargs)
+
+    def clean_registration_number(self):
+        number = self.cleaned_data["registration_number"].strip()
+        if number and User.objects.filter(registration_number=number).exclude(pk=self.user.pk).exists():
+            raise forms.ValidationError("Another account already uses this GMC number.")
+        return number
+
+
+class TokenForm(forms.Form):
+    EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("never", "Never")]
+
+    name = forms.CharField(
+        max_length=100, help_text="What the token is for, so you can recognise it later."
+    )
+    expires = forms.ChoiceField(choices=EXPIRY_CHOICES, initial="90", label="Expires after")
+
+    def expires_in(self) -> timedelta | None:
+        value = self.cleaned_data["expires"]
+        return None if value == "never" else timedelta(days=int(value))
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.TRAINEE)
+
+
+class RolesForm(forms.Form):
+    roles = forms.MultipleChoiceField(
+        choices=Role.choices, widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+
+class SupervisionForm(forms.Form):
+    supervisor = forms.ModelChoiceField(queryset=User.objects.none())
+    trainee = forms.ModelChoiceField(queryset=User.objects.none())
+    kind = forms.ChoiceField(choices=Supervision.Kind.choices)
+    start_date = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Leave blank for an open-ended supervision.",
+    )
+
+    def __init__(self, *args, supervisors, trainees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supervisor"].queryset = supervisors
+        self.fields["trainee"].queryset = trainees
+
+
+class EndSupervisionForm(forms.Form):
+    end_date = forms.DateField(
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The last day of the supervision. Access to the trainee's entries ends after it.",
+    )
+
+
+class InvitationSignupForm(forms.Form):
+    full_name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    password1 = forms.CharField(
+        label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password (again)", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            try:
+                validate_password(p1, User(email=self.email, full_name=data.get("full_name", "")))
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return data

@@ -1,0 +1,271 @@
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from accounts import selectors, services
+from accounts.forms import (
+    EndSupervisionForm,
+    InvitationSignupForm,
+    InviteForm,
+    ProfileForm,
+    RolesForm,
+    SupervisionForm,
+    TokenForm,
+)
+from accounts.models import Role
+
+PAGE_SIZE = 25
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# --- Account -----------------------------------------------------------------------------
+
+
+@login_required
+def account(request):
+    user = request.user
+    if request.method == "POST":
+        form = ProfileForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                services.update_profile(user=user, **form.cleaned_data)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                messages.success(request, "Your profile is saved.")
+                return redirect("account")
+    else:
+        form = ProfileForm(
+            user=user,
+            initial={"full_name": user.full_name, "registration_number": user.registration_number},
+        )
+    return render(
+        request,
+        "accounts/account.html",
+        {"form": form, "tokens": selectors.tokens_of(user), "token_form": TokenForm()},
+    )
+
+
+@login_required
+@reauthentication_required
+def token_create(request):
+    """Creating a token hands out account access, so allauth asks for the password again
+    if it has not been entered in the last few minutes."""
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token, secret = services.create_personal_access_token(
+            user=request.user, name=form.cleaned_data["name"], expires_in=form.expires_in()
+        )
+        return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
+    return render(request, "accounts/token_form.html", {"form": form})
+
+
+@login_required
+def token_revoke(request, token_key):
+    token = selectors.access_token(request.user, token_key)
+    if request.method == "POST":
+        services.revoke_personal_access_token(token=token)
+        messages.success(request, f"The token “{token.name}” is revoked. Systems using it can no longer sign in.")
+        return redirect("account")
+    return render(request, "accounts/token_revoke.html", {"token": token})
+
+
+# --- Organisations (admins only) ------------------------------------------------------------
+
+
+@login_required
+def organisation_list(request):
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {"organisations": selectors.organisations_administered_by(request.user)},
+    )
+
+
+@login_required
+def members(request, slug):
+    organisation = selectors.access_organisation_for_admin(request.user, slug)
+    page = Paginator(selectors.members_of(organisation), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/members.html",
+        {
+            "organisation": organisation,
+            "page": page,
+            "invitations": selectors.invitations_of(organisation).pending(),
+            "invite_form": InviteForm(),
+        },
+    )
+
+
+@login_required
+def invite(request, slug):
+    organisation = selectors.access_organisation_for_admin(request.user, slug)
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invite_member(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}."
+            )
+            return redirect("members", slug=organisation.slug)
+    return render(request, "accounts/invite.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+def invitation_revoke(request, slug, invitation_id):
+    organisation = selectors.access_organisation_for_admin(request.user, slug)
+    invitation = selectors.access_invitation(organisation, invitation_id)
+    if request.method == "POST":
+        try:
+            services.revoke_invitation(invitation=invitation)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, f"The invitation to {invitation.email} is revoked.")
+        return redirect("members", slug=organisation.slug)
+    return render(
+        request,
+        "accounts/invitation_revoke.html",
+        {"organisation": organisation, "invitation": invitation},
+    )
+
+
+@login_required
+def member_roles(request, slug, user_id):
+    organisation = selectors.access_organisation_for_admin(request.user, slug)
+    member = selectors.access_member(organisation, user_id)
+    current = {m.role for m in member.org_memberships}
+    form = RolesForm(request.POST or None, initial={"roles": sorted(current)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_member_roles(
+                organisation=organisation, user=member, roles=set(form.cleaned_data["roles"])
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Roles for {member} are saved.")
+            return redirect("members", slug=organisation.slug)
+    return render(
+        request,
+        "accounts/member_roles.html",
+        {"organisation": organisation, "member": member, "form": form},
+    )
+
+
+@login_required
+def supervisions(request, slug):
+    organisation = selectors.access_organisation_for_admin(request.user, slug)
+    page = Paginator(selectors.supervisions_in(organisation), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "accounts/supervisions.html", {"organisation": organisation, "page": page}
+    )
+
+
+@login_required
+def supervision_start(request, slug):
+    organisation = selectors.access_organisation_for_admin(request.user, slug)
+    form = SupervisionForm(
+        request.POST or None,
+        supervisors=selectors.users_with_role(organisation, Role.SUPERVISOR),
+        trainees=selectors.users_with_role(organisation, Role.TRAINEE),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            supervision = services.start_supervision(organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Started: {supervision}.")
+            return redirect("supervisions", slug=organisation.slug)
+    return render(
+        request, "accounts/supervision_start.html", {"organisation": organisation, "form": form}
+    )
+
+
+@login_required
+def supervision_end(request, slug, supervision_id):
+    organisation = selectors.access_organisation_for_admin(request.user, slug)
+    supervision = selectors.access_supervision(organisation, supervision_id)
+    form = EndSupervisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_supervision(supervision=supervision, end_date=form.cleaned_data["end_date"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Ended: {supervision}.")
+            return redirect("supervisions", slug=organisation.slug)
+    return render(
+        request,
+        "accounts/supervision_end.html",
+        {"organisation": organisation, "supervision": supervision, "form": form},
+    )
+
+
+# --- Accepting an invitation ----------------------------------------------------------------
+
+
+def invitation(request, token):
+    """The link in an invitation email. It attaches the invitation to the signed-in account
+    with the invited address, or creates that account."""
+    invitation = services.invitation_from_token(token)
+    if invitation is None:
+        raise Http404("This invitation link is not valid.")
+    context = {"invitation": invitation}
+    if invitation.status != "pending":
+        return render(request, "accounts/invitation.html", context, status=410)
+
+    user = request.user
+    if user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.accept_invitation(invitation=invitation, user=user)
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, f"You have joined {invitation.organisation.name}.")
+                return redirect("dashboard")
+        return render(request, "accounts/invitation.html", context)
+
+    account_exists = selectors.account_exists(invitation.email)
+    form = None
+    if not account_exists:
+        form = InvitationSignupForm(request.POST or None, email=invitation.email)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new_user = services.create_account_from_invitation(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome to Waymark. You have joined {invitation.organisation.name}.")
+                return redirect("dashboard")
+    context.update({"form": form, "account_exists": account_exists})
+    return render(request, "accounts/invitation.html", context)
+

@@ -1,0 +1,1 @@
+"""Issuers, badge classes, rules and awards (built in a later step)."""

@@ -1,0 +1,1 @@
+"""Curriculum frameworks, their item trees, programmes and coverage (built in a later step)."""
