@@ -38,7 +38,10 @@ class ProfileForm(forms.Form):
 
     def clean_registration_number(self):
         number = self.cleaned_data["registration_number"].strip()
-        if number and User.objects.filter(registration_number=number).exclude(pk=self.user.pk).exists():
+        if (
+            number
+            and User.objects.filter(registration_number=number).exclude(pk=self.user.pk).exists()
+        ):
             raise forms.ValidationError("Another account already uses this GMC number.")
         return number
 
@@ -71,7 +74,9 @@ class SupervisionForm(forms.Form):
     supervisor = forms.ModelChoiceField(queryset=User.objects.none())
     trainee = forms.ModelChoiceField(queryset=User.objects.none())
     kind = forms.ChoiceField(choices=Supervision.Kind.choices)
-    start_date = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(
+        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
     end_date = forms.DateField(
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -93,7 +98,9 @@ class EndSupervisionForm(forms.Form):
 
 
 class InvitationSignupForm(forms.Form):
-    full_name = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    full_name = forms.CharField(
+        max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
     password1 = forms.CharField(
         label="Password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )

@@ -143,7 +143,9 @@ class SupervisionQuerySet(models.QuerySet):
     def active(self, on: date | None = None):
         """Supervisions in force on a day (today by default): started, and not yet ended."""
         on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
 
 
 class Supervision(models.Model):

@@ -98,14 +98,18 @@ def access_invitation(organisation: Organisation, invitation_id: int) -> Invitat
 
 
 def active_supervisors_of(trainee) -> QuerySet[Supervision]:
-    return Supervision.objects.active().filter(trainee=trainee).select_related(
-        "supervisor", "organisation"
+    return (
+        Supervision.objects.active()
+        .filter(trainee=trainee)
+        .select_related("supervisor", "organisation")
     )
 
 
 def active_trainees_of(supervisor) -> QuerySet[Supervision]:
-    return Supervision.objects.active().filter(supervisor=supervisor).select_related(
-        "trainee", "organisation"
+    return (
+        Supervision.objects.active()
+        .filter(supervisor=supervisor)
+        .select_related("trainee", "organisation")
     )
 
 

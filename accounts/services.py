@@ -53,9 +53,7 @@ def invite_member(
     if Membership.objects.filter(
         organisation=organisation, user__email__iexact=email, role=role
     ).exists():
-        raise ValidationError(
-            {"email": f"{email} is already a {Role(role).label.lower()} here."}
-        )
+        raise ValidationError({"email": f"{email} is already a {Role(role).label.lower()} here."})
     with transaction.atomic():
         # A second invitation for the same address and role replaces the first, so that
         # only the newest link works.
@@ -113,7 +111,8 @@ def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
         raise ValidationError(f"This invitation is {invitation.status}.")
     if invitation.email.lower() != user.email.lower():
         raise ValidationError(
-            f"This invitation was sent to {invitation.email}. Sign in with that address to accept it."
+            f"This invitation was sent to {invitation.email}. "
+            "Sign in with that address to accept it."
         )
     membership, _ = Membership.objects.get_or_create(
         user=user, organisation=invitation.organisation, role=invitation.role

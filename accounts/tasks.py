@@ -21,4 +21,7 @@ def send_pending_invitations() -> int:
     stale = Invitation.objects.pending().filter(
         sent_at__isnull=True, created_at__lt=timezone.now() - UNSENT_GRACE
     )
-    return sum(services.send_invitation_email(invitation_id=pk) for pk in stale.values_list("pk", flat=True))
+    return sum(
+        services.send_invitation_email(invitation_id=pk)
+        for pk in stale.values_list("pk", flat=True)
+    )

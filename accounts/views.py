@@ -78,7 +78,9 @@ def token_revoke(request, token_key):
     token = selectors.access_token(request.user, token_key)
     if request.method == "POST":
         services.revoke_personal_access_token(token=token)
-        messages.success(request, f"The token “{token.name}” is revoked. Systems using it can no longer sign in.")
+        messages.success(
+            request, f"The token “{token.name}” is revoked. Systems using it can no longer sign in."
+        )
         return redirect("account")
     return render(request, "accounts/token_revoke.html", {"token": token})
 
@@ -98,7 +100,9 @@ def organisation_list(request):
 @login_required
 def members(request, slug):
     organisation = selectors.access_organisation_for_admin(request.user, slug)
-    page = Paginator(selectors.members_of(organisation), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.members_of(organisation), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "accounts/members.html",
@@ -124,7 +128,9 @@ def invite(request, slug):
             apply_errors(form, error)
         else:
             messages.success(
-                request, f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}."
+                request,
+                f"Invitation sent to {invitation.email} "
+                f"as {invitation.get_role_display().lower()}.",
             )
             return redirect("members", slug=organisation.slug)
     return render(request, "accounts/invite.html", {"organisation": organisation, "form": form})
@@ -211,7 +217,9 @@ def supervision_end(request, slug, supervision_id):
     form = EndSupervisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_supervision(supervision=supervision, end_date=form.cleaned_data["end_date"])
+            services.end_supervision(
+                supervision=supervision, end_date=form.cleaned_data["end_date"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -264,8 +272,9 @@ def invitation(request, token):
                 apply_errors(form, error)
             else:
                 login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, f"Welcome to Waymark. You have joined {invitation.organisation.name}.")
+                messages.success(
+                    request, f"Welcome to Waymark. You have joined {invitation.organisation.name}."
+                )
                 return redirect("dashboard")
     context.update({"form": form, "account_exists": account_exists})
     return render(request, "accounts/invitation.html", context)
-

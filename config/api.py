@@ -26,7 +26,9 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.APIException):
         codes = exc.get_codes()
         error["code"] = codes if isinstance(codes, str) else exc.default_code
-        error["message"] = str(exc.detail) if not isinstance(exc.detail, (dict, list)) else exc.default_detail
+        error["message"] = (
+            str(exc.detail) if not isinstance(exc.detail, (dict, list)) else exc.default_detail
+        )
     else:  # Http404 and PermissionDenied from Django, translated by DRF
         error["code"] = "not_found" if response.status_code == 404 else "permission_denied"
         error["message"] = str(response.data.get("detail", ""))

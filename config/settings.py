@@ -30,7 +30,11 @@ DEVELOPMENT = not PRODUCTION
 if PRODUCTION:
     # Refuse to start half-configured: a production site with a guessable key, an open
     # Host header or a throwaway SQLite file is worse than one that does not start.
-    missing = [name for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL") if not env(name, default="")]
+    missing = [
+        name
+        for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+        if not env(name, default="")
+    ]
     if missing:
         raise ImproperlyConfigured(
             "DJANGO_ENV=production needs these environment variables: "
@@ -239,9 +243,10 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # --- API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Token first, so that an anonymous call gets 401 with a WWW-Authenticate header.
         # No BasicAuthentication: passwords never travel with API calls.
-        "rest_framework.authentication.SessionAuthentication",
         "accounts.api_auth.PersonalAccessTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -307,7 +312,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=int(timedelta(days=365).total_seconds()))
+    SECURE_HSTS_SECONDS = env.int(
+        "SECURE_HSTS_SECONDS", default=int(timedelta(days=365).total_seconds())
+    )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SESSION_COOKIE_SECURE = True

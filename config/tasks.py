@@ -20,6 +20,8 @@ def enqueue_after_commit(task, *args) -> None:
         try:
             task.apply_async(args=args)
         except Exception:
-            logger.exception("Could not enqueue %s%r; the periodic sweep will retry it", task.name, args)
+            logger.exception(
+                "Could not enqueue %s%r; the periodic sweep will retry it", task.name, args
+            )
 
     transaction.on_commit(publish)

@@ -24,5 +24,7 @@ class Command(BaseCommand):
             user=user, name=name, expires_in=timedelta(days=days) if days else None
         )
         expiry = token.expiry.strftime("%Y-%m-%d") if token.expiry else "never"
-        self.stderr.write(f"Token “{name}” for {user.email}, expires {expiry}. It is shown only once:")
+        self.stderr.write(
+            f"Token “{name}” for {user.email}, expires {expiry}. It is shown only once:"
+        )
         self.stdout.write(secret)

@@ -21,14 +21,36 @@ ORGANISATIONS = [
 
 # email local part, full name, GMC number, [(organisation slug, role)]
 PEOPLE = [
-    ("trainee1", "Dr Asha Patel", "7100001", [("st-elsewhere", Role.TRAINEE), ("elsewhere-deanery", Role.TRAINEE)]),
-    ("trainee2", "Dr Ben Okafor", "7100002", [("st-elsewhere", Role.TRAINEE), ("elsewhere-deanery", Role.TRAINEE)]),
-    ("trainee3", "Dr Chloe Nguyen", "7100003", [("st-elsewhere", Role.TRAINEE), ("elsewhere-deanery", Role.TRAINEE)]),
+    (
+        "trainee1",
+        "Dr Asha Patel",
+        "7100001",
+        [("st-elsewhere", Role.TRAINEE), ("elsewhere-deanery", Role.TRAINEE)],
+    ),
+    (
+        "trainee2",
+        "Dr Ben Okafor",
+        "7100002",
+        [("st-elsewhere", Role.TRAINEE), ("elsewhere-deanery", Role.TRAINEE)],
+    ),
+    (
+        "trainee3",
+        "Dr Chloe Nguyen",
+        "7100003",
+        [("st-elsewhere", Role.TRAINEE), ("elsewhere-deanery", Role.TRAINEE)],
+    ),
     ("supervisor1", "Dr Daniel Hughes", "6100001", [("st-elsewhere", Role.SUPERVISOR)]),
     ("supervisor2", "Dr Emma Roberts", "6100002", [("st-elsewhere", Role.SUPERVISOR)]),
-    ("admin", "Fiona Clarke", "", [
-        ("st-elsewhere", Role.ADMIN), ("elsewhere-deanery", Role.ADMIN), ("ward-round-learning", Role.ADMIN),
-    ]),
+    (
+        "admin",
+        "Fiona Clarke",
+        "",
+        [
+            ("st-elsewhere", Role.ADMIN),
+            ("elsewhere-deanery", Role.ADMIN),
+            ("ward-round-learning", Role.ADMIN),
+        ],
+    ),
 ]
 
 # supervisor, trainee, kind
@@ -82,7 +104,9 @@ class Command(BaseCommand):
                 user=user, email=user.email, defaults={"primary": True, "verified": True}
             )
             for slug, role in roles:
-                Membership.objects.get_or_create(user=user, organisation=organisations[slug], role=role)
+                Membership.objects.get_or_create(
+                    user=user, organisation=organisations[slug], role=role
+                )
             users[local] = user
         return users
 
@@ -102,7 +126,9 @@ class Command(BaseCommand):
                 )
 
     def print_logins(self) -> None:
-        self.stdout.write(self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:"))
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:")
+        )
         for local, full_name, _gmc, roles in PEOPLE:
             role_names = ", ".join(sorted({Role(role).label.lower() for _, role in roles}))
             self.stdout.write(f"  {demo_email(local):32} {full_name} ({role_names})")

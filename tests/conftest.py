@@ -1,0 +1,63 @@
+"""Persona fixtures shared by every test: two organisations, A and B, and people in them."""
+
+import pytest
+
+from accounts.models import Role
+from config.celery import app as celery_app
+from tests.factories import MembershipFactory, OrganisationFactory, SupervisionFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def eager_celery(request):
+    """Most tests run tasks in-process when they are enqueued; tests marked real_worker
+    talk to a real broker and worker instead."""
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def org_a(db):
+    return OrganisationFactory(name="St Elsewhere NHS Foundation Trust", slug="org-a")
+
+
+@pytest.fixture
+def org_b(db):
+    return OrganisationFactory(name="Somewhere Else University Hospitals", slug="org-b")
+
+
+def member(organisation, role, **user_fields):
+    user = UserFactory(**user_fields)
+    MembershipFactory(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def trainee(org_a):
+    return member(org_a, Role.TRAINEE, email="trainee@example.org")
+
+
+@pytest.fixture
+def other_trainee(org_a):
+    return member(org_a, Role.TRAINEE, email="other.trainee@example.org")
+
+
+@pytest.fixture
+def supervisor(org_a, trainee):
+    user = member(org_a, Role.SUPERVISOR, email="supervisor@example.org")
+    SupervisionFactory(supervisor=user, trainee=trainee, organisation=org_a)
+    return user
+
+
+@pytest.fixture
+def org_admin(org_a):
+    return member(org_a, Role.ADMIN, email="admin.a@example.org")
+
+
+@pytest.fixture
+def org_b_admin(org_b):
+    return member(org_b, Role.ADMIN, email="admin.b@example.org")
