@@ -78,7 +78,9 @@ def send_invitation_email(*, invitation_id: int) -> bool:
     with transaction.atomic():
         invitation = (
             Invitation.objects.pending()
-            .select_for_update()
+            # Lock only the invitation: PostgreSQL cannot lock the nullable side of the
+            # outer join to the inviter.
+            .select_for_update(of=("self",))
             .select_related("organisation", "invited_by")
             .filter(pk=invitation_id, sent_at__isnull=True)
             .first()

@@ -61,3 +61,11 @@ def org_admin(org_a):
 @pytest.fixture
 def org_b_admin(org_b):
     return member(org_b, Role.ADMIN, email="admin.b@example.org")
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    broker = settings.REDIS_URL or "none (tasks run in-process)"
+    return [f"waymark: database={engine}, redis={broker}"]

@@ -1,0 +1,137 @@
+"""The settings module: development with no environment, production refusing to start
+half-configured, and production settings that pass Django's deployment checks."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_python(code: str, **env) -> subprocess.CompletedProcess:
+    """Run Python in a fresh process with only the given environment (plus PATH)."""
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def manage(*args, **env) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={"PATH": os.environ["PATH"], **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+PRODUCTION_ENV = {
+    "DJANGO_ENV": "production",
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "ALLOWED_HOSTS": "waymark.example.org",
+    "DATABASE_URL": "postgres://waymark@db.example.org:5432/waymark",
+    "REDIS_URL": "redis://cache.example.org:6379/0",
+}
+
+
+@pytest.mark.django_db
+def test_suite_runs_on_the_database_named_by_database_url():
+    # CI sets DATABASE_URL to PostgreSQL; this fails if it silently fell back to SQLite.
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    assert connection.vendor == expected
+
+
+def test_no_environment_means_development():
+    result = run_python(
+        "import json, django, os;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings';"
+        "django.setup();"
+        "from django.conf import settings as s;"
+        "print(json.dumps({'debug': s.DEBUG, 'db': s.DATABASES['default']['ENGINE'],"
+        " 'db_name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER,"
+        " 'email': s.EMAIL_BACKEND, 'media': str(s.MEDIA_ROOT), 'sessions': s.SESSION_ENGINE,"
+        " 'cache': s.CACHES['default']['BACKEND']}))"
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert config["debug"] is True
+    assert config["db"] == "django.db.backends.sqlite3"
+    assert config["db_name"] == str(ROOT / "waymark.sqlite3")
+    assert config["eager"] is True
+    assert config["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert config["media"] == str(ROOT / "media")
+    assert config["sessions"] == "django.contrib.sessions.backends.db"
+    assert config["cache"] == "django.core.cache.backends.locmem.LocMemCache"
+
+
+def test_database_and_redis_urls_select_postgresql_and_redis():
+    result = run_python(
+        "import json, django, os;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings';"
+        "django.setup();"
+        "from django.conf import settings as s;"
+        "print(json.dumps({'db': s.DATABASES['default']['ENGINE'],"
+        " 'broker': s.CELERY_BROKER_URL, 'eager': s.CELERY_TASK_ALWAYS_EAGER,"
+        " 'cache': s.CACHES['default']['BACKEND'], 'sessions': s.SESSION_ENGINE}))",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/waymark",
+        REDIS_URL="redis://127.0.0.1:6379/3",
+    )
+    assert result.returncode == 0, result.stderr
+    config = json.loads(result.stdout)
+    assert config == {
+        "db": "django.db.backends.postgresql",
+        "broker": "redis://127.0.0.1:6379/3",
+        "eager": False,
+        "cache": "config.cache.FailoverRedisCache",
+        # Still the database: Redis going away must not sign anyone out.
+        "sessions": "django.contrib.sessions.backends.db",
+    }
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+def test_production_refuses_to_start_without_required_variables(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "DJANGO_ENV=production needs these environment variables" in result.stderr
+    assert missing in result.stderr.splitlines()[-1]
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_unknown_environment_name_is_refused():
+    result = manage("check", DJANGO_ENV="staging")
+    assert result.returncode != 0
+    assert "DJANGO_ENV must be 'development' or 'production'" in result.stderr
+
+
+def test_api_defaults_are_safe():
+    api = settings.REST_FRAMEWORK
+    assert api["DEFAULT_PERMISSION_CLASSES"] == ["rest_framework.permissions.IsAuthenticated"]
+    assert not any("Basic" in cls for cls in api["DEFAULT_AUTHENTICATION_CLASSES"])
+    assert api["NUM_PROXIES"] == settings.ALLAUTH_TRUSTED_PROXY_COUNT
+
+
+def test_celery_fails_fast_on_a_hung_broker_and_outlives_its_tasks():
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    assert options["socket_timeout"] <= 5 and options["socket_connect_timeout"] <= 5
+    assert options["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
+    assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
