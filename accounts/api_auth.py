@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from knox.auth import TokenAuthentication
+from rest_framework import exceptions
 
 # Recording every use would write on every API call; once a minute is enough to show
 # "last used" on the account page.
@@ -11,9 +13,19 @@ LAST_USED_RESOLUTION = timedelta(minutes=1)
 class PersonalAccessTokenAuthentication(TokenAuthentication):
     """`Authorization: Token wm_…` with a personal access token from the account page."""
 
+    def authenticate_credentials(self, token: bytes):
+        # Tokens are ASCII. knox decodes the header as UTF-8 and would fail with a 500 on
+        # bytes that are not; anything undecodable is simply not a token.
+        try:
+            token.decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        return super().authenticate_credentials(token)
+
     def validate_user(self, auth_token):
         user, token = super().validate_user(auth_token)
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             type(token).objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
         return user, token

@@ -70,9 +70,16 @@ class RolesForm(forms.Form):
     )
 
 
+class PersonChoiceField(forms.ModelChoiceField):
+    """People are offered by name and email address: two doctors may share a name."""
+
+    def label_from_instance(self, obj):
+        return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
+
+
 class SupervisionForm(forms.Form):
-    supervisor = forms.ModelChoiceField(queryset=User.objects.none())
-    trainee = forms.ModelChoiceField(queryset=User.objects.none())
+    supervisor = PersonChoiceField(queryset=User.objects.none())
+    trainee = PersonChoiceField(queryset=User.objects.none())
     kind = forms.ChoiceField(choices=Supervision.Kind.choices)
     start_date = forms.DateField(
         initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})

@@ -1,6 +1,6 @@
 """Reads of people, organisations and supervision, scoped to what the asking user may see."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.models import (
@@ -22,7 +22,10 @@ def roles_of(user) -> set[str]:
 
 
 def account_exists(email: str) -> bool:
-    return User.objects.filter(email__iexact=email).exists()
+    """Whether an account signs in with, or has verified, this address."""
+    return User.objects.filter(
+        Q(email__iexact=email) | Q(emailaddress__email__iexact=email, emailaddress__verified=True)
+    ).exists()
 
 
 def organisations_of(user) -> QuerySet[Organisation]:
@@ -74,8 +77,11 @@ def users_with_role(organisation: Organisation, role: str) -> QuerySet[User]:
 
 
 def supervisions_in(organisation: Organisation) -> QuerySet[Supervision]:
-    return Supervision.objects.filter(organisation=organisation).select_related(
-        "supervisor", "trainee"
+    # The id breaks ties between supervisions starting the same day, so pages are stable.
+    return (
+        Supervision.objects.filter(organisation=organisation)
+        .select_related("supervisor", "trainee")
+        .order_by("-start_date", "-pk")
     )
 
 

@@ -8,9 +8,10 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import (
     Invitation,
@@ -106,12 +107,24 @@ def revoke_invitation(*, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at"])
 
 
+def is_invited_address(*, invitation: Invitation, user: User) -> bool:
+    """Whether `user` may accept `invitation`: it was sent to the address they sign in
+    with, or to another address of theirs that they have verified."""
+    if not user.is_authenticated:
+        return False
+    email = invitation.email.lower()
+    return (
+        user.email.lower() == email
+        or EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    )
+
+
 @transaction.atomic
 def accept_invitation(*, invitation: Invitation, user: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != "pending":
         raise ValidationError(f"This invitation is {invitation.status}.")
-    if invitation.email.lower() != user.email.lower():
+    if not is_invited_address(invitation=invitation, user=user):
         raise ValidationError(
             f"This invitation was sent to {invitation.email}. "
             "Sign in with that address to accept it."
@@ -131,7 +144,13 @@ def create_account_from_invitation(
 ) -> User:
     """Create the invitee's account. Following the emailed link proves they own the
     address, so it is stored as verified."""
-    if User.objects.filter(email__iexact=invitation.email).exists():
+    # Another account may have verified this address as a second one (allauth allows
+    # several per account); it owns the address, and a second verified copy is refused by
+    # the database.
+    if (
+        User.objects.filter(email__iexact=invitation.email).exists()
+        or EmailAddress.objects.filter(email__iexact=invitation.email, verified=True).exists()
+    ):
         raise ValidationError("An account with this email address already exists. Sign in instead.")
     user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name)
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
@@ -145,8 +164,11 @@ def create_account_from_invitation(
 @transaction.atomic
 def set_member_roles(*, organisation: Organisation, user: User, roles: set[str]) -> None:
     """Give `user` exactly `roles` in the organisation."""
+    roles = set(roles)
     if not roles:
         raise ValidationError({"roles": "Choose at least one role."})
+    if unknown := roles - set(Role.values):
+        raise ValidationError({"roles": f"Unknown role: {', '.join(sorted(unknown))}."})
     # Lock the organisation's admin rows so two admins demoting each other at once cannot
     # leave the organisation with none.
     admins = list(
@@ -156,6 +178,32 @@ def set_member_roles(*, organisation: Organisation, user: User, roles: set[str])
     )
     if Role.ADMIN not in roles and admins == [user.pk]:
         raise ValidationError({"roles": "An organisation needs at least one admin."})
+    # Supervision gives access to a trainee's entries; it must not outlive the role that
+    # justifies it, so running and planned supervisions are ended first, on purpose.
+    removed = (
+        set(
+            Membership.objects.filter(organisation=organisation, user=user).values_list(
+                "role", flat=True
+            )
+        )
+        - roles
+    )
+    not_ended = Supervision.objects.filter(organisation=organisation).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
+    )
+    errors = []
+    if Role.SUPERVISOR in removed and not_ended.filter(supervisor=user).exists():
+        errors.append(
+            f"{user} still supervises trainees here. "
+            "End those supervisions before removing the supervisor role."
+        )
+    if Role.TRAINEE in removed and not_ended.filter(trainee=user).exists():
+        errors.append(
+            f"{user} is still supervised here. "
+            "End those supervisions before removing the trainee role."
+        )
+    if errors:
+        raise ValidationError({"roles": errors})
     Membership.objects.filter(organisation=organisation, user=user).exclude(role__in=roles).delete()
     for role in roles:
         Membership.objects.get_or_create(organisation=organisation, user=user, role=role)
@@ -172,8 +220,6 @@ def start_supervision(
     end_date: date | None = None,
 ) -> Supervision:
     errors = {}
-    if supervisor == trainee:
-        errors["trainee"] = "Nobody can supervise themselves."
     if not Membership.objects.filter(
         organisation=organisation, user=supervisor, role=Role.SUPERVISOR
     ).exists():
@@ -184,11 +230,17 @@ def start_supervision(
         errors["trainee"] = f"{trainee} is not a trainee in {organisation}."
     if end_date and end_date < start_date:
         errors["end_date"] = "The end date cannot be before the start date."
+    # Any day in common with another supervision of the same kind between the same people
+    # makes this one a duplicate, including one that is planned to start later.
     overlapping = Supervision.objects.filter(
         organisation=organisation, supervisor=supervisor, trainee=trainee, kind=kind
-    ).active(start_date)
+    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+    if end_date:
+        overlapping = overlapping.filter(start_date__lte=end_date)
     if overlapping.exists():
         errors["trainee"] = "This supervision already exists. End it before starting another."
+    if supervisor == trainee:
+        errors["trainee"] = "Nobody can supervise themselves."
     if errors:
         raise ValidationError(errors)
     return Supervision.objects.create(
@@ -207,7 +259,15 @@ def end_supervision(*, supervision: Supervision, end_date: date) -> Supervision:
     if end_date < supervision.start_date:
         raise ValidationError({"end_date": "The end date cannot be before the start date."})
     if supervision.end_date is not None and supervision.end_date < end_date:
-        raise ValidationError({"end_date": "This supervision has already ended."})
+        if supervision.end_date < timezone.localdate():
+            raise ValidationError({"end_date": "This supervision has already ended."})
+        raise ValidationError(
+            {
+                "end_date": "This supervision already ends on "
+                f"{dateformat.format(supervision.end_date, 'j F Y')}. "
+                "Choose that day or an earlier one."
+            }
+        )
     supervision.end_date = end_date
     supervision.save(update_fields=["end_date"])
     return supervision

@@ -6,6 +6,9 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
 from accounts.forms import (
@@ -20,6 +23,12 @@ from accounts.forms import (
 from accounts.models import Role
 
 PAGE_SIZE = 25
+
+
+def form_data(request):
+    """The submitted data on POST, else None. Not `request.POST or None`: a POST with
+    nothing ticked (say, no role at all) is empty, yet must still be validated."""
+    return request.POST if request.method == "POST" else None
 
 
 def apply_errors(form, error: ValidationError) -> None:
@@ -59,12 +68,15 @@ def account(request):
     )
 
 
+@never_cache
 @login_required
+@require_http_methods(["GET", "POST"])
 @reauthentication_required
 def token_create(request):
     """Creating a token hands out account access, so allauth asks for the password again
-    if it has not been entered in the last few minutes."""
-    form = TokenForm(request.POST or None)
+    if it has not been entered in the last few minutes. The page that shows the new token
+    must not be kept by the browser or any cache: it is the only copy there will be."""
+    form = TokenForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         token, secret = services.create_personal_access_token(
             user=request.user, name=form.cleaned_data["name"], expires_in=form.expires_in()
@@ -74,7 +86,9 @@ def token_create(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def token_revoke(request, token_key):
+    """GET asks for confirmation; POST revokes. Another user's token is a 404."""
     token = selectors.access_token(request.user, token_key)
     if request.method == "POST":
         services.revoke_personal_access_token(token=token)
@@ -118,7 +132,7 @@ def members(request, slug):
 @login_required
 def invite(request, slug):
     organisation = selectors.access_organisation_for_admin(request.user, slug)
-    form = InviteForm(request.POST or None)
+    form = InviteForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite_member(
@@ -160,7 +174,7 @@ def member_roles(request, slug, user_id):
     organisation = selectors.access_organisation_for_admin(request.user, slug)
     member = selectors.access_member(organisation, user_id)
     current = {m.role for m in member.org_memberships}
-    form = RolesForm(request.POST or None, initial={"roles": sorted(current)})
+    form = RolesForm(form_data(request), initial={"roles": sorted(current)})
     if request.method == "POST" and form.is_valid():
         try:
             services.set_member_roles(
@@ -170,6 +184,14 @@ def member_roles(request, slug, user_id):
             apply_errors(form, error)
         else:
             messages.success(request, f"Roles for {member} are saved.")
+            still_admin = (
+                selectors.organisations_administered_by(request.user)
+                .filter(pk=organisation.pk)
+                .exists()
+            )
+            if not still_admin:
+                # An admin who has just stepped down can no longer open the members page.
+                return redirect("organisation_list")
             return redirect("members", slug=organisation.slug)
     return render(
         request,
@@ -181,11 +203,14 @@ def member_roles(request, slug, user_id):
 @login_required
 def supervisions(request, slug):
     organisation = selectors.access_organisation_for_admin(request.user, slug)
-    page = Paginator(selectors.supervisions_in(organisation), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    # Many supervisions start on the same day (the start of a rotation); the id breaks the
+    # tie so that no supervision shows on two pages, or on none.
+    supervisions = selectors.supervisions_in(organisation).order_by("-start_date", "-pk")
+    page = Paginator(supervisions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
-        request, "accounts/supervisions.html", {"organisation": organisation, "page": page}
+        request,
+        "accounts/supervisions.html",
+        {"organisation": organisation, "page": page, "today": timezone.localdate()},
     )
 
 
@@ -193,7 +218,7 @@ def supervisions(request, slug):
 def supervision_start(request, slug):
     organisation = selectors.access_organisation_for_admin(request.user, slug)
     form = SupervisionForm(
-        request.POST or None,
+        form_data(request),
         supervisors=selectors.users_with_role(organisation, Role.SUPERVISOR),
         trainees=selectors.users_with_role(organisation, Role.TRAINEE),
     )
@@ -214,7 +239,7 @@ def supervision_start(request, slug):
 def supervision_end(request, slug, supervision_id):
     organisation = selectors.access_organisation_for_admin(request.user, slug)
     supervision = selectors.access_supervision(organisation, supervision_id)
-    form = EndSupervisionForm(request.POST or None)
+    form = EndSupervisionForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.end_supervision(
@@ -255,12 +280,13 @@ def invitation(request, token):
             else:
                 messages.success(request, f"You have joined {invitation.organisation.name}.")
                 return redirect("dashboard")
+        context["address_matches"] = services.is_invited_address(invitation=invitation, user=user)
         return render(request, "accounts/invitation.html", context)
 
     account_exists = selectors.account_exists(invitation.email)
     form = None
     if not account_exists:
-        form = InvitationSignupForm(request.POST or None, email=invitation.email)
+        form = InvitationSignupForm(form_data(request), email=invitation.email)
         if request.method == "POST" and form.is_valid():
             try:
                 new_user = services.create_account_from_invitation(

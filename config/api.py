@@ -1,9 +1,15 @@
 """The API's shared pieces: the router every app registers on, and one error format."""
 
-from rest_framework import exceptions, routers
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.urls import re_path
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, routers, serializers
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
 from rest_framework.views import exception_handler as drf_exception_handler
 
-router = routers.DefaultRouter()
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
 
 def exception_handler(exc, context):
@@ -14,6 +20,12 @@ def exception_handler(exc, context):
 
     `fields` appears only for validation errors, keyed by field name.
     """
+    # Django's own exceptions become their REST framework equivalents first, so that they
+    # carry a code and a message like every other error.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -23,14 +35,50 @@ def exception_handler(exc, context):
         error["message"] = "The request has invalid fields."
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         error["fields"] = detail
-    elif isinstance(exc, exceptions.APIException):
+    else:
         codes = exc.get_codes()
         error["code"] = codes if isinstance(codes, str) else exc.default_code
         error["message"] = (
-            str(exc.detail) if not isinstance(exc.detail, (dict, list)) else exc.default_detail
+            str(exc.detail) if not isinstance(exc.detail, (dict, list)) else str(exc.default_detail)
         )
-    else:  # Http404 and PermissionDenied from Django, translated by DRF
-        error["code"] = "not_found" if response.status_code == 404 else "permission_denied"
-        error["message"] = str(response.data.get("detail", ""))
     response.data = {"error": error}
     return response
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
+    code = serializers.CharField(help_text="A stable code, e.g. not_found or invalid.")
+    message = serializers.CharField(help_text="A sentence for people.")
+    fields = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Only for validation errors: the problems with each field, by name.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every error response, for the schema."""
+
+    error = ErrorDetailSerializer()
+
+
+@extend_schema(exclude=True)
+@api_view(ALL_METHODS)
+@permission_classes([AllowAny])
+def not_found(request, *args, **kwargs):
+    """Any address under the API that names nothing: a 404 in the API's error format rather
+    than the site's HTML page."""
+    raise exceptions.NotFound()
+
+
+class Router(routers.DefaultRouter):
+    """The default router, ending with a catch-all that answers unknown API addresses.
+
+    The catch-all matches only paths ending in a slash, so that Django's APPEND_SLASH still
+    redirects /api/v1/me to /api/v1/me/ rather than answering 404."""
+
+    def get_urls(self):
+        return [*super().get_urls(), re_path(r"^.*/$", not_found, name="not-found")]
+
+
+router = Router()

@@ -8,6 +8,12 @@ from tests.factories import MembershipFactory, OrganisationFactory, SupervisionF
 
 
 @pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The real hasher is slow by design; tests create hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def eager_celery(request):
     """Most tests run tasks in-process when they are enqueued; tests marked real_worker
     talk to a real broker and worker instead."""
