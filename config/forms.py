@@ -1,0 +1,18 @@
+"""Helpers every app's HTML views use to pair forms with services."""
+
+from django.core.exceptions import ValidationError
+
+
+def form_data(request):
+    """The submitted data on POST, else None. Not `request.POST or None`: a POST with
+    nothing ticked (say, no role at all) is empty, yet must still be validated."""
+    return request.POST if request.method == "POST" else None
+
+
+def apply_errors(form, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: by field where it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
