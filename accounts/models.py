@@ -17,6 +17,9 @@ gmc_number_validator = RegexValidator(
 )
 
 
+HONORIFICS = {"dr", "prof", "professor", "mr", "mrs", "ms", "miss", "mx", "sir", "dame"}
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -78,7 +81,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name or self.email
 
     def get_short_name(self):
-        return self.full_name.split(" ")[0] if self.full_name else self.email
+        """The first name, skipping a title: "Dr Asha Patel" is greeted as Asha."""
+        words = self.full_name.split()
+        while len(words) > 1 and words[0].rstrip(".").lower() in HONORIFICS:
+            words = words[1:]
+        return words[0] if words else self.email
 
 
 class Organisation(models.Model):

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts import api as accounts_api
 from config import views
 from config.api import router
+from curriculum import api as curriculum_api  # noqa: F401  (registers its viewsets)
 
 # Each app's api module registers its viewsets on the shared router when imported above.
 api_urlpatterns = [*accounts_api.urlpatterns, *router.urls]
@@ -12,6 +13,7 @@ api_urlpatterns = [*accounts_api.urlpatterns, *router.urls]
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("accounts.urls")),
+    path("", include("curriculum.urls")),
     path("", include("portfolio.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),

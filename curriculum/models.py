@@ -66,7 +66,9 @@ class Item(models.Model):
     class Meta:
         ordering = ["framework_id", "position", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["framework", "code"], name="item_code_unique_in_framework"),
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="item_code_unique_in_framework"
+            ),
             models.CheckConstraint(condition=~Q(parent=F("id")), name="item_not_own_parent"),
         ]
         indexes = [models.Index(fields=["framework", "parent", "position"])]
@@ -81,7 +83,9 @@ class Item(models.Model):
 class ProgrammeQuerySet(models.QuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
 
 
 class Programme(models.Model):
@@ -114,7 +118,9 @@ class Programme(models.Model):
 class EnrolmentQuerySet(models.QuerySet):
     def active(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+        return self.filter(start_date__lte=on).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
 
 
 class Enrolment(models.Model):

@@ -6,126 +6,248 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Framework',
+            name="Framework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Stable name shared by every version.', max_length=80)),
-                ('version', models.CharField(max_length=40)),
-                ('name', models.CharField(max_length=200)),
-                ('publisher', models.CharField(blank=True, max_length=300)),
-                ('source_url', models.URLField(blank=True, max_length=500)),
-                ('source', models.TextField(blank=True, help_text='Where the content was taken from.')),
-                ('licence', models.TextField(blank=True)),
-                ('notes', models.JSONField(blank=True, default=list)),
-                ('external_id', models.CharField(blank=True, max_length=200)),
-                ('content_hash', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Stable name shared by every version.", max_length=80
+                    ),
+                ),
+                ("version", models.CharField(max_length=40)),
+                ("name", models.CharField(max_length=200)),
+                ("publisher", models.CharField(blank=True, max_length=300)),
+                ("source_url", models.URLField(blank=True, max_length=500)),
+                (
+                    "source",
+                    models.TextField(blank=True, help_text="Where the content was taken from."),
+                ),
+                ("licence", models.TextField(blank=True)),
+                ("notes", models.JSONField(blank=True, default=list)),
+                ("external_id", models.CharField(blank=True, max_length=200)),
+                ("content_hash", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name', 'version'],
-                'constraints': [models.UniqueConstraint(fields=('slug', 'version'), name='framework_unique_version')],
+                "ordering": ["name", "version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("slug", "version"), name="framework_unique_version"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Item',
+            name="Item",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=80)),
-                ('title', models.CharField(max_length=500)),
-                ('description', models.TextField(blank=True)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('extra', models.JSONField(blank=True, default=dict)),
-                ('external_id', models.CharField(blank=True, max_length=200)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='curriculum.framework')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='children', to='curriculum.item')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=80)),
+                ("title", models.CharField(max_length=500)),
+                ("description", models.TextField(blank=True)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("extra", models.JSONField(blank=True, default=dict)),
+                ("external_id", models.CharField(blank=True, max_length=200)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="curriculum.framework",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="curriculum.item",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework_id', 'position', 'code'],
+                "ordering": ["framework_id", "position", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Programme',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('frameworks', models.ManyToManyField(related_name='programmes', to='curriculum.framework')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='programmes', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "frameworks",
+                    models.ManyToManyField(related_name="programmes", to="curriculum.framework"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="programmes",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date', 'name'],
+                "ordering": ["-start_date", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Enrolment',
+            name="Enrolment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('trainee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to='curriculum.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "trainee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrolments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="enrolments",
+                        to="curriculum.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_date'],
+                "ordering": ["-start_date"],
             },
         ),
         migrations.CreateModel(
-            name='Requirement',
+            name="Requirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('min_entries', models.PositiveIntegerField(default=1)),
-                ('signed_off_required', models.BooleanField(default=True, help_text='Only entries a supervisor has signed off count.')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requirements', to='curriculum.item')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='curriculum.programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("min_entries", models.PositiveIntegerField(default=1)),
+                (
+                    "signed_off_required",
+                    models.BooleanField(
+                        default=True, help_text="Only entries a supervisor has signed off count."
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requirements",
+                        to="curriculum.item",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requirements",
+                        to="curriculum.programme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['item__position', 'item__code'],
+                "ordering": ["item__position", "item__code"],
             },
         ),
         migrations.AddIndex(
-            model_name='item',
-            index=models.Index(fields=['framework', 'parent', 'position'], name='curriculum__framewo_d3dd2b_idx'),
+            model_name="item",
+            index=models.Index(
+                fields=["framework", "parent", "position"], name="curriculum__framewo_d3dd2b_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.UniqueConstraint(fields=('framework', 'code'), name='item_code_unique_in_framework'),
+            model_name="item",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "code"), name="item_code_unique_in_framework"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='item',
-            constraint=models.CheckConstraint(condition=models.Q(('parent', models.F('id')), _negated=True), name='item_not_own_parent'),
+            model_name="item",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("parent", models.F("id")), _negated=True),
+                name="item_not_own_parent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='programme',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='programme_ends_after_start'),
+            model_name="programme",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="programme_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.UniqueConstraint(fields=('trainee', 'programme', 'start_date'), name='enrolment_unique_start'),
+            model_name="enrolment",
+            constraint=models.UniqueConstraint(
+                fields=("trainee", "programme", "start_date"), name="enrolment_unique_start"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='enrolment',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='enrolment_ends_after_start'),
+            model_name="enrolment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="enrolment_ends_after_start",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requirement',
-            constraint=models.UniqueConstraint(fields=('programme', 'item'), name='requirement_unique_item'),
+            model_name="requirement",
+            constraint=models.UniqueConstraint(
+                fields=("programme", "item"), name="requirement_unique_item"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='requirement',
-            constraint=models.CheckConstraint(condition=models.Q(('min_entries__gte', 1)), name='requirement_needs_one'),
+            model_name="requirement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("min_entries__gte", 1)), name="requirement_needs_one"
+            ),
         ),
     ]

@@ -52,3 +52,16 @@ def test_supervision_is_active_between_its_dates():
     assert not s.is_active(datetime.date(2027, 8, 1))
     assert list(Supervision.objects.active(datetime.date(2027, 7, 31))) == [s]
     assert list(Supervision.objects.active(datetime.date(2027, 8, 1))) == []
+
+
+@pytest.mark.parametrize(
+    ("full_name", "short"),
+    [
+        ("Dr Asha Patel", "Asha"),
+        ("Prof. Ben Okafor", "Ben"),
+        ("Chloe Nguyen", "Chloe"),
+        ("Dr", "Dr"),
+    ],
+)
+def test_short_name_skips_titles(full_name, short):
+    assert UserFactory.build(full_name=full_name).get_short_name() == short

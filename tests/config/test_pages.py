@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +31,9 @@ def test_home_tells_each_role_what_to_do_next(client, trainee, supervisor, org_a
 
 def test_dashboard_shows_supervision_both_ways(client, trainee, supervisor):
     client.force_login(trainee)
-    assert str(supervisor) in client.get(reverse("dashboard")).content.decode()
+    assert escape(str(supervisor)) in client.get(reverse("dashboard")).content.decode()
     client.force_login(supervisor)
-    assert str(trainee) in client.get(reverse("dashboard")).content.decode()
+    assert escape(str(trainee)) in client.get(reverse("dashboard")).content.decode()
 
 
 def test_dashboard_needs_sign_in(client):

@@ -1,0 +1,93 @@
+"""Demo organisations, people and supervision (used by the seed_demo command)."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.utils import timezone
+
+from accounts import services
+from accounts.models import Membership, Organisation, Role, Supervision, User
+
+DOMAIN = "waymark.example"
+
+ORGANISATIONS = [
+    ("st-elsewhere", "St Elsewhere NHS Foundation Trust", Organisation.Kind.NHS_TRUST),
+    ("elsewhere-deanery", "Elsewhere Deanery", Organisation.Kind.DEANERY),
+    ("ward-round-learning", "Ward Round Learning", Organisation.Kind.ELEARNING_PROVIDER),
+]
+
+TRUST, DEANERY, PROVIDER = "st-elsewhere", "elsewhere-deanery", "ward-round-learning"
+
+# email local part, full name, GMC number, [(organisation slug, role)]
+PEOPLE = [
+    ("trainee1", "Dr Asha Patel", "7100001", [(TRUST, Role.TRAINEE), (DEANERY, Role.TRAINEE)]),
+    ("trainee2", "Dr Ben Okafor", "7100002", [(TRUST, Role.TRAINEE), (DEANERY, Role.TRAINEE)]),
+    ("trainee3", "Dr Chloe Nguyen", "7100003", [(TRUST, Role.TRAINEE), (DEANERY, Role.TRAINEE)]),
+    ("supervisor1", "Dr Daniel Hughes", "6100001", [(TRUST, Role.SUPERVISOR)]),
+    ("supervisor2", "Dr Emma Roberts", "6100002", [(TRUST, Role.SUPERVISOR)]),
+    (
+        "admin",
+        "Fiona Clarke",
+        "",
+        [(TRUST, Role.ADMIN), (DEANERY, Role.ADMIN), (PROVIDER, Role.ADMIN)],
+    ),
+]
+
+# supervisor, trainee, kind
+SUPERVISIONS = [
+    ("supervisor1", "trainee1", "educational"),
+    ("supervisor1", "trainee2", "educational"),
+    ("supervisor2", "trainee3", "educational"),
+    ("supervisor2", "trainee1", "clinical"),
+]
+
+
+def demo_email(local: str) -> str:
+    return f"{local}@{DOMAIN}"
+
+
+def seed() -> tuple[dict[str, Organisation], dict[str, User]]:
+    organisations = {}
+    for slug, name, kind in ORGANISATIONS:
+        organisations[slug], _ = Organisation.objects.update_or_create(
+            slug=slug, defaults={"name": name, "kind": kind, "contact_email": demo_email("admin")}
+        )
+    users = {}
+    for local, full_name, gmc, roles in PEOPLE:
+        user, _ = User.objects.update_or_create(
+            email=demo_email(local), defaults={"full_name": full_name, "registration_number": gmc}
+        )
+        # Reset every run, so the printed password always works.
+        user.set_password(settings.DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"primary": True, "verified": True}
+        )
+        for slug, role in roles:
+            Membership.objects.get_or_create(user=user, organisation=organisations[slug], role=role)
+        users[local] = user
+
+    trust = organisations[TRUST]
+    start = timezone.localdate() - timedelta(days=90)
+    for supervisor, trainee, kind in SUPERVISIONS:
+        already = Supervision.objects.active().filter(
+            organisation=trust, supervisor=users[supervisor], trainee=users[trainee], kind=kind
+        )
+        if not already.exists():
+            services.start_supervision(
+                organisation=trust,
+                supervisor=users[supervisor],
+                trainee=users[trainee],
+                kind=kind,
+                start_date=start,
+            )
+    return organisations, users
+
+
+def logins() -> list[str]:
+    lines = []
+    for local, full_name, _gmc, roles in PEOPLE:
+        role_names = ", ".join(sorted({Role(role).label.lower() for _, role in roles}))
+        lines.append(f"  {demo_email(local):32} {full_name} ({role_names})")
+    return lines

@@ -1,0 +1,36 @@
+"""Demo data for every app, so a new install has something to show.
+
+It lives in the highest app of the dependency chain (accounts ← curriculum ← portfolio ←
+badges) because it seeds all of them, in that order; each app's own part is in its
+demo.py.
+"""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import demo as accounts_demo
+from curriculum import demo as curriculum_demo
+
+
+class Command(BaseCommand):
+    help = "Create or refresh the demo organisations, logins and programme (development only)."
+
+    def handle(self, *args, **options):
+        if not settings.DEVELOPMENT:
+            raise CommandError(
+                "seed_demo creates accounts with a published password, so it only runs in "
+                "development mode (DJANGO_ENV unset or 'development')."
+            )
+        with transaction.atomic():
+            organisations, users = accounts_demo.seed()
+            curriculum_demo.seed(
+                deanery=organisations[accounts_demo.DEANERY],
+                trainees=[users[f"trainee{n}"] for n in (1, 2, 3)],
+            )
+        self.stdout.write(
+            self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:")
+        )
+        for line in accounts_demo.logins():
+            self.stdout.write(line)
+        self.stdout.write(f"  password for every demo login: {settings.DEMO_PASSWORD}")

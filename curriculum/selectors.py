@@ -1,0 +1,288 @@
+"""Reads of frameworks (public), programmes and coverage (private, scoped to the asker)."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from accounts.models import Role, Supervision, User
+from curriculum.models import Enrolment, Framework, Item, Programme, Requirement
+
+# --- Frameworks and items: public ------------------------------------------------------------
+
+
+def frameworks() -> QuerySet[Framework]:
+    return Framework.objects.all()
+
+
+def access_framework(slug: str, version: str) -> Framework:
+    try:
+        return Framework.objects.get(slug=slug, version=version)
+    except Framework.DoesNotExist:
+        raise Http404("No such framework.") from None
+
+
+def access_item(framework: Framework, code: str) -> Item:
+    try:
+        return Item.objects.select_related("parent").get(framework=framework, code=code)
+    except Item.DoesNotExist:
+        raise Http404("No such item.") from None
+
+
+@dataclass
+class Node:
+    item: Item
+    depth: int
+    children: list["Node"] = field(default_factory=list)
+
+
+def item_tree(items: Iterable[Item]) -> list[Node]:
+    """Arrange items (already fetched, in position order) into a tree, in memory, so a tree
+    of any size costs the one query that fetched them."""
+    nodes = {item.pk: Node(item=item, depth=0) for item in items}
+    roots = []
+    for node in nodes.values():
+        parent = nodes.get(node.item.parent_id)
+        if parent is None:
+            roots.append(node)
+        else:
+            parent.children.append(node)
+
+    def set_depth(node, depth):
+        node.depth = depth
+        for child in node.children:
+            set_depth(child, depth + 1)
+
+    for root in roots:
+        set_depth(root, 0)
+    return roots
+
+
+def walk(nodes: list[Node]):
+    """Depth-first, in tree order."""
+    for node in nodes:
+        yield node
+        yield from walk(node.children)
+
+
+def search_items(framework: Framework, text: str) -> set[int]:
+    """Ids of the items matching `text`, and of their ancestors so the tree can open onto
+    them. One query for the matches; ancestors are found in the tree already in memory."""
+    return set(
+        Item.objects.filter(framework=framework)
+        .filter(Q(code__icontains=text) | Q(title__icontains=text) | Q(description__icontains=text))
+        .values_list("pk", flat=True)
+    )
+
+
+def ancestor_ids(items_by_id: dict[int, Item], ids: set[int]) -> set[int]:
+    found = set()
+    for pk in ids:
+        parent = items_by_id[pk].parent_id if pk in items_by_id else None
+        while parent is not None and parent not in found:
+            found.add(parent)
+            parent = items_by_id[parent].parent_id
+    return found
+
+
+def descendant_ids(items: Iterable[Item], root_id: int) -> set[int]:
+    """Ids of every item under `root_id` (not including it), from items already fetched."""
+    children: dict[int | None, list[int]] = {}
+    for item in items:
+        children.setdefault(item.parent_id, []).append(item.pk)
+    found, stack = set(), list(children.get(root_id, []))
+    while stack:
+        pk = stack.pop()
+        found.add(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+# --- Programmes: private ----------------------------------------------------------------------
+
+
+def programmes_visible_to(user) -> QuerySet[Programme]:
+    """Programmes the user is enrolled in, administers, or supervises a trainee enrolled in."""
+    supervised = Supervision.objects.active().filter(supervisor=user).values("trainee")
+    return (
+        Programme.objects.filter(
+            Q(enrolments__trainee=user)
+            | Q(organisation__memberships__user=user, organisation__memberships__role=Role.ADMIN)
+            | Q(enrolments__trainee__in=supervised)
+        )
+        .distinct()
+        .select_related("organisation")
+        .prefetch_related("frameworks")
+    )
+
+
+def programmes_of_trainee(trainee) -> QuerySet[Programme]:
+    return (
+        Programme.objects.filter(enrolments__trainee=trainee)
+        .distinct()
+        .select_related("organisation")
+    )
+
+
+def programmes_of(organisation) -> QuerySet[Programme]:
+    return Programme.objects.filter(organisation=organisation).prefetch_related("frameworks")
+
+
+def access_programme_for_admin(organisation, programme_id: int) -> Programme:
+    try:
+        return programmes_of(organisation).get(pk=programme_id)
+    except Programme.DoesNotExist:
+        raise Http404("No such programme.") from None
+
+
+def enrolments_in(programme: Programme) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(programme=programme).select_related("trainee")
+
+
+def access_enrolment(programme: Programme, enrolment_id: int) -> Enrolment:
+    try:
+        return enrolments_in(programme).get(pk=enrolment_id)
+    except Enrolment.DoesNotExist:
+        raise Http404("No such enrolment.") from None
+
+
+def requirements_of(programme: Programme) -> QuerySet[Requirement]:
+    return Requirement.objects.filter(programme=programme).select_related("item")
+
+
+def access_requirement(programme: Programme, requirement_id: int) -> Requirement:
+    try:
+        return requirements_of(programme).get(pk=requirement_id)
+    except Requirement.DoesNotExist:
+        raise Http404("No such requirement.") from None
+
+
+def active_enrolments_of(trainee_ids) -> QuerySet[Enrolment]:
+    return Enrolment.objects.active().filter(trainee_id__in=trainee_ids).select_related("programme")
+
+
+def items_of_programme(programme: Programme) -> QuerySet[Item]:
+    return Item.objects.filter(framework__programmes=programme).order_by(
+        "framework_id", "position", "code"
+    )
+
+
+def can_view_progress(viewer, trainee) -> bool:
+    """A trainee's progress is seen by the trainee and by their active supervisors."""
+    if viewer.pk == trainee.pk:
+        return True
+    return Supervision.objects.active().filter(supervisor=viewer, trainee=trainee).exists()
+
+
+def access_trainee_programme(viewer, trainee_id: int, programme_id: int) -> tuple[User, Programme]:
+    """The trainee and one of their programmes, if `viewer` may see that trainee's progress.
+    Anything else is a 404, so nobody learns whom another trainee is."""
+    trainee = User.objects.filter(pk=trainee_id).first()
+    if trainee is None or not can_view_progress(viewer, trainee):
+        raise Http404("No such trainee.")
+    programme = programmes_of_trainee(trainee).filter(pk=programme_id).first()
+    if programme is None:
+        raise Http404("No such programme.")
+    return trainee, programme
+
+
+# --- Coverage ---------------------------------------------------------------------------------
+
+# Maps (trainee, item ids) to {item id: (entries mapped, entries signed off)}. The portfolio
+# app registers the real one; curriculum never imports it (dependencies point one way).
+EvidenceCounter = Callable[[User, list[int]], dict[int, tuple[int, int]]]
+
+
+def no_evidence(trainee, item_ids):
+    return {}
+
+
+_evidence_counter: EvidenceCounter = no_evidence
+
+
+def register_evidence_counter(counter: EvidenceCounter) -> None:
+    global _evidence_counter
+    _evidence_counter = counter
+
+
+MET, PARTLY, NOT_STARTED = "met", "partly", "not_started"
+STATUS_LABELS = {MET: "Met", PARTLY: "Partly met", NOT_STARTED: "Not started"}
+
+
+@dataclass
+class CoverageRow:
+    item: Item
+    depth: int
+    mapped: int
+    signed_off: int
+    requirement: Requirement | None
+    # For a required item: met / partly / not_started. For a parent: the roll-up of the
+    # requirements beneath it. None where nothing is required.
+    status: str | None
+    children: list["CoverageRow"] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status, "Not required")
+
+    @property
+    def counted(self) -> int:
+        """The entries that count towards the requirement."""
+        if self.requirement and self.requirement.signed_off_required:
+            return self.signed_off
+        return self.mapped
+
+
+def requirement_status(requirement: Requirement, mapped: int, signed_off: int) -> str:
+    counted = signed_off if requirement.signed_off_required else mapped
+    if counted >= requirement.min_entries:
+        return MET
+    return PARTLY if mapped else NOT_STARTED
+
+
+def roll_up(statuses: list[str]) -> str | None:
+    if not statuses:
+        return None
+    if all(s == MET for s in statuses):
+        return MET
+    if all(s == NOT_STARTED for s in statuses):
+        return NOT_STARTED
+    return PARTLY
+
+
+def coverage(*, trainee, programme: Programme) -> list[CoverageRow]:
+    """Every item of the programme's frameworks, as a tree, with the trainee's mapped and
+    signed-off entry counts and whether each requirement is met.
+
+    Three queries whatever the size of the programme or the portfolio: items, requirements,
+    and the evidence counts (one aggregate supplied by the portfolio).
+    """
+    items = list(items_of_programme(programme))
+    requirements = {r.item_id: r for r in Requirement.objects.filter(programme=programme)}
+    counts = _evidence_counter(trainee, [item.pk for item in items])
+
+    def build(node: Node) -> CoverageRow:
+        mapped, signed = counts.get(node.item.pk, (0, 0))
+        requirement = requirements.get(node.item.pk)
+        children = [build(child) for child in node.children]
+        if requirement:
+            status = requirement_status(requirement, mapped, signed)
+        else:
+            status = roll_up([c.status for c in children if c.status is not None])
+        return CoverageRow(node.item, node.depth, mapped, signed, requirement, status, children)
+
+    return [build(root) for root in item_tree(items)]
+
+
+def coverage_summary(rows: list[CoverageRow]) -> dict[str, int]:
+    """How many required items are met, partly met and not started."""
+    summary = {MET: 0, PARTLY: 0, NOT_STARTED: 0}
+    stack = list(rows)
+    while stack:
+        row = stack.pop()
+        if row.requirement:
+            summary[row.status] += 1
+        stack.extend(row.children)
+    summary["required"] = sum(summary.values())
+    return summary

@@ -1,0 +1,331 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+
+from accounts import selectors as account_selectors
+from accounts.models import Role
+from config.forms import apply_errors, form_data
+from curriculum import documents, selectors, services
+from curriculum.forms import (
+    BulkRequirementForm,
+    EndEnrolmentForm,
+    EnrolmentForm,
+    ProgrammeForm,
+    RequirementForm,
+)
+
+# --- Public framework pages ------------------------------------------------------------------
+
+
+def wants_json(request) -> bool:
+    if request.GET.get("format") == "json":
+        return True
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def public_json(data) -> JsonResponse:
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    # Public, read-only documents: any site may fetch them (badge verifiers run in browsers).
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def negotiated(request, html, data_factory):
+    """The same URL answers with a page or with JSON, as the client asks."""
+    response = public_json(data_factory()) if wants_json(request) else html()
+    patch_vary_headers(response, ["Accept"])
+    return response
+
+
+def framework_list(request):
+    return render(request, "curriculum/framework_list.html", {"frameworks": selectors.frameworks()})
+
+
+def framework_detail(request, slug, version):
+    framework = selectors.access_framework(slug, version)
+    items = list(framework.items.all())
+
+    def html():
+        query = request.GET.get("q", "").strip()
+        matches = selectors.search_items(framework, query) if query else set()
+        items_by_id = {item.pk: item for item in items}
+        context = {
+            "framework": framework,
+            "tree": selectors.item_tree(items),
+            "item_count": len(items),
+            "query": query,
+            "matches": matches,
+            "open_ids": selectors.ancestor_ids(items_by_id, matches),
+            "other_versions": selectors.frameworks().filter(slug=slug).exclude(pk=framework.pk),
+        }
+        template = (
+            "curriculum/_tree.html"
+            if request.headers.get("HX-Request")
+            else "curriculum/framework_detail.html"
+        )
+        return render(request, template, context)
+
+    return negotiated(request, html, lambda: documents.framework_document(framework, items))
+
+
+def item_detail(request, slug, version, code):
+    framework = selectors.access_framework(slug, version)
+    item = selectors.access_item(framework, code)
+    children = list(item.children.all())
+
+    def html():
+        ancestors, parent = [], item.parent
+        while parent is not None:  # frameworks are shallow; one query per level
+            ancestors.insert(0, parent)
+            parent = parent.parent
+        return render(
+            request,
+            "curriculum/item_detail.html",
+            {"framework": framework, "item": item, "children": children, "ancestors": ancestors},
+        )
+
+    return negotiated(
+        request, html, lambda: documents.item_document(framework, item, item.parent, children)
+    )
+
+
+# --- Coverage -----------------------------------------------------------------------------------
+
+
+@login_required
+def my_coverage(request):
+    """The trainee's programmes; with just one, straight to its coverage."""
+    programmes = list(selectors.programmes_of_trainee(request.user))
+    if len(programmes) == 1:
+        return redirect("coverage", trainee_id=request.user.pk, programme_id=programmes[0].pk)
+    return render(request, "curriculum/coverage_list.html", {"programmes": programmes})
+
+
+@login_required
+def coverage(request, trainee_id, programme_id):
+    trainee, programme = selectors.access_trainee_programme(request.user, trainee_id, programme_id)
+    rows = selectors.coverage(trainee=trainee, programme=programme)
+    return render(
+        request,
+        "curriculum/coverage.html",
+        {
+            "trainee": trainee,
+            "programme": programme,
+            "rows": rows,
+            "summary": selectors.coverage_summary(rows),
+            "is_self": trainee.pk == request.user.pk,
+        },
+    )
+
+
+@login_required
+def supervised_trainees(request):
+    """A supervisor's trainees, each with their programmes' coverage one click away."""
+    supervisions = list(account_selectors.active_trainees_of(request.user))
+    programmes_by_trainee: dict[int, list] = {}
+    for enrolment in selectors.active_enrolments_of({s.trainee_id for s in supervisions}):
+        programmes_by_trainee.setdefault(enrolment.trainee_id, []).append(enrolment.programme)
+    for supervision in supervisions:
+        supervision.programmes = programmes_by_trainee.get(supervision.trainee_id, [])
+    page = Paginator(supervisions, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "curriculum/supervised_trainees.html",
+        {"page": page},
+    )
+
+
+# --- Programme management (organisation admins) ---------------------------------------------
+
+
+@login_required
+def programme_list(request, slug):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    return render(
+        request,
+        "curriculum/manage/programme_list.html",
+        {"organisation": organisation, "programmes": selectors.programmes_of(organisation)},
+    )
+
+
+@login_required
+def programme_create(request, slug):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    form = ProgrammeForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.create_programme(organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"Programme “{programme}” created. Now enrol trainees and set requirements.",
+            )
+            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+    return render(
+        request,
+        "curriculum/manage/programme_form.html",
+        {"organisation": organisation, "form": form},
+    )
+
+
+@login_required
+def programme_edit(request, slug, programme_id):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    initial = {
+        "name": programme.name,
+        "frameworks": list(programme.frameworks.all()),
+        "start_date": programme.start_date,
+        "end_date": programme.end_date,
+    }
+    form = ProgrammeForm(form_data(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_programme(programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Programme saved.")
+            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+    return render(
+        request,
+        "curriculum/manage/programme_form.html",
+        {"organisation": organisation, "form": form, "programme": programme},
+    )
+
+
+@login_required
+def programme_detail(request, slug, programme_id):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    enrolments = Paginator(selectors.enrolments_in(programme), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "curriculum/manage/programme_detail.html",
+        {
+            "organisation": organisation,
+            "programme": programme,
+            "enrolments": enrolments,
+            "requirements": selectors.requirements_of(programme),
+        },
+    )
+
+
+@login_required
+def enrolment_create(request, slug, programme_id):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    form = EnrolmentForm(
+        form_data(request), trainees=account_selectors.users_with_role(organisation, Role.TRAINEE)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrolment = services.enrol_trainee(programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"{enrolment.trainee} is enrolled.")
+            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+    return render(
+        request,
+        "curriculum/manage/enrolment_form.html",
+        {"organisation": organisation, "programme": programme, "form": form},
+    )
+
+
+@login_required
+def enrolment_end(request, slug, programme_id, enrolment_id):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    enrolment = selectors.access_enrolment(programme, enrolment_id)
+    form = EndEnrolmentForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_enrolment(enrolment=enrolment, end_date=form.cleaned_data["end_date"])
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"{enrolment.trainee}'s enrolment ends on {enrolment.end_date:%d %b %Y}."
+            )
+            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+    return render(
+        request,
+        "curriculum/manage/enrolment_end.html",
+        {
+            "organisation": organisation,
+            "programme": programme,
+            "enrolment": enrolment,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def requirement_create(request, slug, programme_id):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    form = RequirementForm(form_data(request), items=selectors.items_of_programme(programme))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_requirement(programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Requirement on {form.cleaned_data['item'].code} saved.")
+            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+    return render(
+        request,
+        "curriculum/manage/requirement_form.html",
+        {
+            "organisation": organisation,
+            "programme": programme,
+            "form": form,
+            "bulk_form": BulkRequirementForm(),
+        },
+    )
+
+
+@login_required
+def requirement_bulk(request, slug, programme_id):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    bulk_form = BulkRequirementForm(form_data(request))
+    if request.method == "POST" and bulk_form.is_valid():
+        created = services.require_level(programme=programme, **bulk_form.cleaned_data)
+        messages.success(request, f"{created} requirements added.")
+        return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+    form = RequirementForm(items=selectors.items_of_programme(programme))
+    return render(
+        request,
+        "curriculum/manage/requirement_form.html",
+        {
+            "organisation": organisation,
+            "programme": programme,
+            "form": form,
+            "bulk_form": bulk_form,
+        },
+    )
+
+
+@login_required
+def requirement_delete(request, slug, programme_id, requirement_id):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    requirement = selectors.access_requirement(programme, requirement_id)
+    if request.method == "POST":
+        services.remove_requirement(requirement=requirement)
+        messages.success(request, f"The requirement on {requirement.item.code} is removed.")
+        return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+    return render(
+        request,
+        "curriculum/manage/requirement_delete.html",
+        {"organisation": organisation, "programme": programme, "requirement": requirement},
+    )

@@ -1,0 +1,161 @@
+"""The coverage selector and pages: every item of a programme with the trainee's evidence,
+in a fixed number of queries, seen only by the trainee and their supervisors."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from curriculum import selectors
+from curriculum.models import Requirement
+from tests.factories import EnrolmentFactory, ProgrammeFactory, framework_with_tree
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def evidence(monkeypatch):
+    """Stand-in evidence counts ({item id: (mapped, signed off)}) until portfolio entries
+    exist; the selector treats whatever counter is registered the same way."""
+    counts = {}
+    monkeypatch.setattr(selectors, "_evidence_counter", lambda trainee, item_ids: counts)
+    return counts
+
+
+def programme_on(framework, organisation, **requirement_fields):
+    programme = ProgrammeFactory(organisation=organisation, frameworks=[framework])
+    Requirement.objects.bulk_create(
+        Requirement(programme=programme, item=item, **requirement_fields)
+        for item in framework.items.filter(parent__isnull=False)
+    )
+    return programme
+
+
+def flatten(rows):
+    return {row.item.code: row for row in selectors.walk(rows)}
+
+
+def test_requirement_status_needs_signed_off_entries_when_asked(org_a, trainee, evidence):
+    framework = framework_with_tree(1, 3)
+    programme = programme_on(framework, org_a, min_entries=2, signed_off_required=True)
+    items = {i.code: i.pk for i in framework.items.all()}
+    evidence.update({items["R1.1"]: (2, 2), items["R1.2"]: (3, 1)})
+
+    rows = flatten(selectors.coverage(trainee=trainee, programme=programme))
+
+    assert rows["R1.1"].status == "met"
+    assert rows["R1.2"].status == "partly"  # three mapped, only one signed off
+    assert rows["R1.3"].status == "not_started"
+    assert rows["R1"].status == "partly"  # the roll-up of its children
+    assert (rows["R1.2"].mapped, rows["R1.2"].signed_off) == (3, 1)
+
+
+def test_mapped_entries_count_when_sign_off_is_not_required(org_a, trainee, evidence):
+    framework = framework_with_tree(1, 2)
+    programme = programme_on(framework, org_a, min_entries=1, signed_off_required=False)
+    items = {i.code: i.pk for i in framework.items.all()}
+    evidence.update({items["R1.1"]: (1, 0), items["R1.2"]: (1, 0)})
+
+    rows = flatten(selectors.coverage(trainee=trainee, programme=programme))
+
+    assert rows["R1.1"].status == rows["R1.2"].status == "met"
+    assert rows["R1"].status == "met"
+
+
+def test_no_evidence_yet_means_zero_counts_and_not_started(org_a, trainee):
+    framework = framework_with_tree(2, 2)
+    programme = programme_on(framework, org_a, min_entries=1, signed_off_required=True)
+    rows = selectors.coverage(trainee=trainee, programme=programme)
+    assert [r.item.code for r in rows] == ["R1", "R2"]
+    assert all(r.mapped == 0 and r.signed_off == 0 for r in selectors.walk(rows))
+    assert selectors.coverage_summary(rows) == {
+        "met": 0,
+        "partly": 0,
+        "not_started": 4,
+        "required": 4,
+    }
+
+
+def coverage_queries(organisation, trainee, roots, children):
+    framework = framework_with_tree(roots, children)
+    programme = programme_on(framework, organisation, min_entries=1, signed_off_required=True)
+    with CaptureQueriesContext(connection) as queries:
+        rows = selectors.coverage(trainee=trainee, programme=programme)
+    assert sum(1 for _ in selectors.walk(rows)) == roots * (children + 1)
+    return len(queries)
+
+
+def test_coverage_costs_the_same_queries_for_10_and_500_items(org_a, trainee):
+    small = coverage_queries(org_a, trainee, roots=2, children=4)  # 10 items
+    large = coverage_queries(org_a, trainee, roots=10, children=49)  # 500 items
+    assert small == large
+    assert small <= 3
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def enrolled(org_a, trainee):
+    framework = framework_with_tree(2, 3)
+    programme = programme_on(framework, org_a, min_entries=1, signed_off_required=True)
+    EnrolmentFactory(trainee=trainee, programme=programme)
+    return programme
+
+
+def test_trainee_sees_their_coverage_grid(client, trainee, enrolled):
+    client.force_login(trainee)
+    response = client.get(reverse("my_coverage"))  # one programme: straight to it
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "Your coverage" in page
+    assert "0 of 6</strong> requirements met" in page
+    assert page.count('class="tile status-not_started"') == 6
+
+
+def test_supervisor_sees_a_supervised_trainees_coverage(client, trainee, supervisor, enrolled):
+    client.force_login(supervisor)
+    url = reverse("coverage", args=[trainee.pk, enrolled.pk])
+    assert url in client.get(reverse("supervised_trainees")).content.decode()
+    page = client.get(url).content.decode()
+    assert f"Coverage for {trainee}" in page
+
+
+@pytest.mark.parametrize("who", ["other_trainee", "org_admin", "org_b_admin"])
+def test_nobody_else_sees_a_trainees_coverage(client, trainee, enrolled, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
+
+
+def test_a_supervisor_whose_supervision_ended_loses_access(client, trainee, supervisor, enrolled):
+    from django.utils import timezone
+
+    supervision = supervisor.supervisions_given.get()
+    supervision.end_date = timezone.localdate() - timezone.timedelta(days=1)
+    supervision.save()
+    client.force_login(supervisor)
+    assert client.get(reverse("coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
+
+
+def test_coverage_needs_sign_in(client, trainee, enrolled):
+    response = client.get(reverse("coverage", args=[trainee.pk, enrolled.pk]))
+    assert response.status_code == 302 and reverse("account_login") in response.url
+
+
+def test_coverage_api_matches_the_page(client, trainee, enrolled, evidence):
+    item = enrolled.frameworks.get().items.get(code="R2.1")
+    evidence[item.pk] = (1, 1)
+    client.force_login(trainee)
+    data = client.get(f"/api/v1/programmes/{enrolled.pk}/coverage/").json()
+    by_code = {row["code"]: row for row in data}
+    assert by_code["R2.1"]["status"] == "met"
+    assert by_code["R2.1"]["requirement"] == {"min_entries": 1, "signed_off_required": True}
+    assert by_code["R2"]["status"] == "partly"
+    assert by_code["R1"]["status"] == "not_started"
+
+
+def test_coverage_api_refuses_another_trainees_coverage(client, trainee, other_trainee, enrolled):
+    client.force_login(other_trainee)
+    response = client.get(f"/api/v1/programmes/{enrolled.pk}/coverage/?trainee={trainee.pk}")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
