@@ -45,6 +45,15 @@ def exception_handler(exc, context):
     return response
 
 
+class Conflict(exceptions.APIException):
+    """The request is valid but the resource's current state refuses it: a locked entry, a
+    sign-off already decided."""
+
+    status_code = 409
+    default_detail = "The request conflicts with the current state of the resource."
+    default_code = "conflict"
+
+
 class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
     code = serializers.CharField(help_text="A stable code, e.g. not_found or invalid.")

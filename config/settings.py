@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.send_pending_invitations",
         "schedule": crontab(minute="*/5"),
     },
+    "send-pending-sign-off-notifications": {
+        "task": "portfolio.tasks.send_pending_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Authentication --------------------------------------------------------------------
@@ -290,16 +294,21 @@ SPECTACULAR_SETTINGS = {
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Evidence files: outside MEDIA_URL, served only through a view that checks access.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "private", "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
-MEDIA_URL = "/media/"
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
@@ -359,3 +368,11 @@ LOGGING = {
 # Demo accounts created by seed_demo share this password; it exists only in development.
 DEMO_PASSWORD = "waymark-demo"
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+# Evidence uploads: the largest single file, and how much each trainee may store in all.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=50 * 1024 * 1024)
+EVIDENCE_QUOTA_BYTES = env.int("EVIDENCE_QUOTA_BYTES", default=1024 * 1024 * 1024)
+# Images larger than this many pixels are refused before they are decoded.
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
+# CPD credits a doctor is expected to collect in an appraisal year (1 April – 31 March).
+CPD_ANNUAL_TARGET = 50
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

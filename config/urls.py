@@ -6,6 +6,7 @@ from accounts import api as accounts_api
 from config import views
 from config.api import router
 from curriculum import api as curriculum_api  # noqa: F401  (registers its viewsets)
+from portfolio import api as portfolio_api  # noqa: F401
 
 # Each app's api module registers its viewsets on the shared router when imported above.
 api_urlpatterns = [*accounts_api.urlpatterns, *router.urls]

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 
+from accounts.forms import PersonChoiceField
 from curriculum.models import Framework
 
 
@@ -27,7 +28,7 @@ class ProgrammeForm(forms.Form):
 
 
 class EnrolmentForm(forms.Form):
-    trainee = forms.ModelChoiceField(queryset=None, empty_label="Choose a trainee")
+    trainee = PersonChoiceField(queryset=None, empty_label="Choose a trainee")
     start_date = forms.DateField(
         initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -66,6 +67,9 @@ class RequirementForm(forms.Form):
 class BulkRequirementForm(forms.Form):
     """Require every item at one level of the tree, e.g. every FPC under the HLOs."""
 
+    # It shares a page with RequirementForm, whose fields have the same names: the prefix
+    # keeps the two forms' ids (and so their labels and error links) apart.
+    prefix = "bulk"
     LEVELS = [("leaves", "Every item without sub-items"), ("roots", "Every top-level item")]
     level = forms.ChoiceField(choices=LEVELS, widget=forms.RadioSelect, initial="leaves")
     min_entries = forms.IntegerField(min_value=1, max_value=100, initial=1, label="Entries needed")

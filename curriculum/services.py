@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, Q
+from django.utils import dateformat, timezone
 
 from accounts.models import Membership, Organisation, Role
 from curriculum.importers import ImportFailed, ParsedFramework, framework_label, parse
@@ -204,10 +205,19 @@ def load_shipped_frameworks() -> list[ImportResult]:
 
 # --- Programmes, enrolments and requirements ---------------------------------------------------
 
+END_BEFORE_START = "The end date cannot be before the start date."
+
 
 def _check_dates(start_date, end_date) -> None:
     if end_date and end_date < start_date:
-        raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        raise ValidationError({"end_date": END_BEFORE_START})
+
+
+def _lock(programme: Programme) -> None:
+    """Changes to one programme take turns. Each checks something another could be changing
+    at the same moment: the frameworks (before requiring an item, or dropping a framework)
+    or a trainee's enrolments (before enrolling them again)."""
+    Programme.objects.select_for_update().get(pk=programme.pk)
 
 
 @transaction.atomic
@@ -232,6 +242,7 @@ def update_programme(
     *, programme: Programme, name: str, frameworks, start_date: date, end_date: date | None = None
 ) -> Programme:
     _check_dates(start_date, end_date)
+    _lock(programme)
     dropped = set(programme.frameworks.values_list("pk", flat=True)) - {f.pk for f in frameworks}
     if dropped and programme.requirements.filter(item__framework__in=dropped).exists():
         raise ValidationError(
@@ -257,7 +268,15 @@ def enrol_trainee(
         raise ValidationError(
             {"trainee": f"{trainee} is not a trainee in {programme.organisation}."}
         )
-    if Enrolment.objects.filter(programme=programme, trainee=trainee).active(start_date).exists():
+    _lock(programme)
+    # Any enrolment sharing a day with the new one, including one planned to start later:
+    # checking only the new start day would let an open-ended enrolment run over it.
+    overlapping = Enrolment.objects.filter(programme=programme, trainee=trainee).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+    )
+    if end_date:
+        overlapping = overlapping.filter(start_date__lte=end_date)
+    if overlapping.exists():
         raise ValidationError({"trainee": f"{trainee} is already enrolled in this programme."})
     return Enrolment.objects.create(
         programme=programme, trainee=trainee, start_date=start_date, end_date=end_date
@@ -268,15 +287,30 @@ def enrol_trainee(
 def end_enrolment(*, enrolment: Enrolment, end_date: date) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     if end_date < enrolment.start_date:
-        raise ValidationError({"end_date": "The end date cannot be before the start date."})
+        raise ValidationError({"end_date": END_BEFORE_START})
+    # An end may be brought forward, never pushed back: a later end could run over an
+    # enrolment that follows this one, which enrol_trainee made sure did not overlap.
+    if enrolment.end_date is not None and enrolment.end_date < end_date:
+        if enrolment.end_date < timezone.localdate():
+            raise ValidationError({"end_date": "This enrolment has already ended."})
+        raise ValidationError(
+            {
+                "end_date": "This enrolment already ends on "
+                f"{dateformat.format(enrolment.end_date, 'j F Y')}. "
+                "Choose that day or an earlier one."
+            }
+        )
     enrolment.end_date = end_date
     enrolment.save(update_fields=["end_date"])
     return enrolment
 
 
+@transaction.atomic
 def set_requirement(
     *, programme: Programme, item: Item, min_entries: int, signed_off_required: bool
 ) -> Requirement:
+    """Require `item`, or change what is required of it if it already is."""
+    _lock(programme)
     if not programme.frameworks.filter(pk=item.framework_id).exists():
         raise ValidationError({"item": "That item is not in one of this programme's frameworks."})
     requirement, _ = Requirement.objects.update_or_create(
@@ -287,12 +321,19 @@ def set_requirement(
     return requirement
 
 
+REQUIREMENT_LEVELS = ("leaves", "roots")
+
+
 @transaction.atomic
 def require_level(
     *, programme: Programme, level: str, min_entries: int, signed_off_required: bool
 ) -> int:
-    """Require every top-level item, or every item without sub-items, of the programme's
-    frameworks. Items already required keep their settings. Returns how many were added."""
+    """Require every top-level item ("roots"), or every item without sub-items ("leaves"), of
+    the programme's frameworks. Items already required keep their settings. Returns how many
+    were added."""
+    if level not in REQUIREMENT_LEVELS:
+        raise ValidationError({"level": f"Choose one of {', '.join(REQUIREMENT_LEVELS)}."})
+    _lock(programme)
     items = Item.objects.filter(framework__programmes=programme)
     if level == "roots":
         items = items.filter(parent__isnull=True)

@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 from accounts import selectors as account_selectors
@@ -205,15 +207,18 @@ def programme_edit(request, slug, programme_id):
 def programme_detail(request, slug, programme_id):
     organisation = account_selectors.access_organisation_for_admin(request.user, slug)
     programme = selectors.access_programme_for_admin(organisation, programme_id)
-    enrolments = Paginator(selectors.enrolments_in(programme), 50).get_page(request.GET.get("page"))
+    # A cohort starts on the same day; the id breaks the tie so that no enrolment shows on
+    # two pages, or on none.
+    enrolments = selectors.enrolments_in(programme).order_by("-start_date", "-pk")
     return render(
         request,
         "curriculum/manage/programme_detail.html",
         {
             "organisation": organisation,
             "programme": programme,
-            "enrolments": enrolments,
+            "enrolments": Paginator(enrolments, 50).get_page(request.GET.get("page")),
             "requirements": selectors.requirements_of(programme),
+            "today": timezone.localdate(),
         },
     )
 
@@ -248,7 +253,9 @@ def enrolment_end(request, slug, programme_id, enrolment_id):
     form = EndEnrolmentForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_enrolment(enrolment=enrolment, end_date=form.cleaned_data["end_date"])
+            enrolment = services.end_enrolment(
+                enrolment=enrolment, end_date=form.cleaned_data["end_date"]
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -300,7 +307,7 @@ def requirement_bulk(request, slug, programme_id):
     bulk_form = BulkRequirementForm(form_data(request))
     if request.method == "POST" and bulk_form.is_valid():
         created = services.require_level(programme=programme, **bulk_form.cleaned_data)
-        messages.success(request, f"{created} requirements added.")
+        messages.success(request, f"{created} requirement{pluralize(created)} added.")
         return redirect("programme_detail", slug=slug, programme_id=programme.pk)
     form = RequirementForm(items=selectors.items_of_programme(programme))
     return render(

@@ -1,1 +1,336 @@
-"""Learning events, evidence, sign-off and the audit log (built in a later step)."""
+"""Learning events, their evidence and reflections, sign-off, and the tamper-evident audit log."""
+
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from curriculum.models import Item
+
+
+class Kind(models.TextChoices):
+    TEACHING_ATTENDED = "teaching_attended", "Teaching session attended"
+    ELEARNING = "elearning", "E-learning module"
+    CLINIC = "clinic", "Clinic"
+    SPECIALTY_MEETING = "specialty_meeting", "Specialty meeting (e.g. radiology)"
+    READING = "reading", "Reading (article, guideline)"
+    SOCIAL_MEDIA = "social_media", "Social-media journal club or chat"
+    CASE_DISCUSSION = "case_discussion", "Case discussion"
+    PROCEDURE = "procedure", "Procedure"
+    QUALITY_IMPROVEMENT = "quality_improvement", "Quality improvement or audit"
+    TEACHING_DELIVERED = "teaching_delivered", "Teaching delivered"
+    COURSE = "course", "Course or conference"
+    SIMULATION = "simulation", "Simulation"
+    REFLECTION = "reflection", "Reflection only"
+    OTHER = "other", "Other"
+    # Supervised learning event forms (mini-CEX, CBD, DOPS, DCT, LEADER, LEARN) will be
+    # further kinds, each with its structured form stored beside the event.
+
+
+class Source(models.TextChoices):
+    WEB = "web", "Web"
+    API = "api", "API"
+    XAPI = "xapi", "xAPI"
+    IMPORT = "import", "Import"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Not submitted"
+    SUBMITTED = "submitted", "Awaiting sign-off"
+    RETURNED = "returned", "Returned"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class LearningEventQuerySet(models.QuerySet):
+    def for_trainee(self, trainee):
+        return self.filter(trainee=trainee)
+
+    def signed_off(self):
+        return self.filter(status=Status.SIGNED_OFF)
+
+    def awaiting_sign_off(self):
+        return self.filter(status=Status.SUBMITTED)
+
+
+class LearningEvent(models.Model):
+    """Something a trainee learned from, logged in their portfolio."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learning_events"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    date = models.DateField(default=timezone.localdate)
+    time = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    cpd_credits = models.DecimalField(
+        "CPD credits", max_digits=5, decimal_places=2, default=Decimal("0")
+    )
+    provider = models.CharField("provider or organiser", max_length=200, blank=True)
+    location = models.CharField(max_length=200, blank=True)
+    description = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="events")
+    items = models.ManyToManyField(Item, through="EventItem", blank=True, related_name="events")
+
+    # Reflection: private to the trainee unless they share it with their supervisors.
+    reflection_what_happened = models.TextField("what happened", blank=True)
+    reflection_learned = models.TextField("what I learned", blank=True)
+    reflection_next_time = models.TextField("what I will do differently", blank=True)
+    reflection_shared = models.BooleanField(
+        "share my reflection with my supervisors", default=False
+    )
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    # The sending system's id, so the same completion pushed twice is one event.
+    external_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LearningEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "source", "external_id"],
+                condition=~Q(external_id=""),
+                name="event_unique_external_id",
+            ),
+            models.CheckConstraint(
+                condition=Q(cpd_credits__gte=0), name="event_credits_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["trainee", "-date", "-id"], name="event_trainee_date"),
+            models.Index(fields=["trainee", "status"], name="event_trainee_status"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("event_detail", args=[self.pk])
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in (Status.SUBMITTED, Status.SIGNED_OFF)
+
+    @property
+    def has_reflection(self) -> bool:
+        return bool(
+            self.reflection_what_happened or self.reflection_learned or self.reflection_next_time
+        )
+
+
+class EventItem(models.Model):
+    """A curriculum item a learning event is evidence for."""
+
+    event = models.ForeignKey(LearningEvent, on_delete=models.CASCADE, related_name="mappings")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="mappings")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "item"], name="event_item_unique"),
+        ]
+        indexes = [models.Index(fields=["item", "event"], name="event_item_by_item")]
+
+    def __str__(self):
+        return f"{self.event_id} → {self.item_id}"
+
+
+def private_storage():
+    """Evidence is never under MEDIA_URL: it is served only by a view that checks access."""
+    return storages["private"]
+
+
+def evidence_path(instance, filename) -> str:
+    # Random names: nothing about the trainee or the original name is in the path.
+    return f"evidence/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+def thumbnail_path(instance, filename) -> str:
+    return f"thumbnails/{uuid.uuid4().hex}.webp"
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        FILE = "file", "File"
+        LINK = "link", "Link"
+
+    event = models.ForeignKey(LearningEvent, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    file = models.FileField(upload_to=evidence_path, blank=True, storage=private_storage)
+    url = models.URLField(max_length=1000, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    original_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    thumbnail = models.FileField(upload_to=thumbnail_path, blank=True, storage=private_storage)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="file") & ~Q(file="")) | (Q(kind="link") & ~Q(url="")),
+                name="evidence_has_file_or_link",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or self.original_name or self.url
+
+
+class SignOffRequest(models.Model):
+    """A trainee's request that a supervisor sign an entry off, and its outcome."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Waiting"
+        APPROVED = "approved", "Signed off"
+        RETURNED = "returned", "Returned"
+        CANCELLED = "cancelled", "Cancelled"
+
+    event = models.ForeignKey(
+        LearningEvent, on_delete=models.CASCADE, related_name="sign_off_requests"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_off_requests"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    # When the emails went out; null until then, so a periodic sweep can send any that a
+    # broker outage held back.
+    request_notified_at = models.DateTimeField(null=True, blank=True)
+    decision_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            # One open request per entry: a double-submitted form cannot make two.
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(outcome="open"), name="one_open_request_per_event"
+            ),
+        ]
+        indexes = [models.Index(fields=["supervisor", "outcome"], name="request_queue")]
+
+    def __str__(self):
+        return f"Sign-off request for {self.event_id} to {self.supervisor_id} ({self.outcome})"
+
+
+class SignOff(models.Model):
+    """A supervisor's approval of an entry exactly as it then stood. Append-only: on
+    PostgreSQL a trigger refuses UPDATE and DELETE (see migration 0002)."""
+
+    event = models.ForeignKey(LearningEvent, on_delete=models.PROTECT, related_name="sign_offs")
+    request = models.OneToOneField(
+        SignOffRequest, on_delete=models.PROTECT, related_name="sign_off"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs_received"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs_given"
+    )
+    # SHA-256 of the entry's canonical content at the moment of approval.
+    content_hash = models.CharField(max_length=64)
+    comment = models.TextField(blank=True)
+    signed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(supervisor=F("trainee")), name="sign_off_not_own_entry"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Sign-off of {self.event_id} by {self.supervisor_id} at {self.signed_at:%Y-%m-%d}"
+
+
+class SignOffWithdrawal(models.Model):
+    """The withdrawal of a sign-off; the sign-off row itself is never changed."""
+
+    sign_off = models.OneToOneField(SignOff, on_delete=models.PROTECT, related_name="withdrawal")
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    withdrawn_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Withdrawal of sign-off {self.sign_off_id}"
+
+
+class ReflectionView(models.Model):
+    """Someone other than the trainee read a shared reflection."""
+
+    event = models.ForeignKey(
+        LearningEvent, on_delete=models.CASCADE, related_name="reflection_views"
+    )
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.viewer_id} read the reflection of {self.event_id}"
+
+
+class AuditEntry(models.Model):
+    """One link of the hash chain. `hash` is SHA-256 over `prev_hash` and the canonical JSON
+    of this entry's fields; changing or removing any entry breaks every link after it."""
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=50)
+    object_type = models.CharField(max_length=50)
+    object_id = models.CharField(max_length=50)
+    at = models.DateTimeField()
+    payload = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_by_object")]
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditHead(models.Model):
+    """The single row that points at the end of the chain. Appends lock it, so concurrent
+    writers queue up instead of forking the chain."""
+
+    last_hash = models.CharField(max_length=64)
+    length = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Audit chain of {self.length} entries"

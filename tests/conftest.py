@@ -16,12 +16,9 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def eager_celery(request):
     """Most tests run tasks in-process when they are enqueued; tests marked real_worker
-    talk to a real broker and worker instead."""
-    if request.node.get_closest_marker("real_worker"):
-        yield
-        return
+    talk to a real broker (and worker) instead."""
     previous = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_always_eager = not request.node.get_closest_marker("real_worker")
     yield
     celery_app.conf.task_always_eager = previous
 

@@ -121,3 +121,20 @@ def framework_with_tree(roots: int, children_per_root: int, **framework_fields):
         for c in range(children_per_root)
     )
     return framework
+
+
+# --- Portfolio ----------------------------------------------------------------------------------
+
+
+class LearningEventFactory(factory.django.DjangoModelFactory):
+    """A bare event row. Tests of behaviour create events through portfolio.services."""
+
+    class Meta:
+        model = "portfolio.LearningEvent"
+
+    trainee = factory.SubFactory(UserFactory)
+    kind = "teaching_attended"
+    title = factory.Sequence(lambda n: f"Teaching session {n}")
+    date = factory.LazyFunction(timezone.localdate)
+    duration_minutes = 60
+    cpd_credits = 1

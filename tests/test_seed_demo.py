@@ -1,4 +1,5 @@
-"""seed_demo: the demo organisations, logins and F1 programme, idempotent, development only."""
+"""seed_demo: the demo organisations, logins, F1 programme and portfolios, idempotent,
+development only."""
 
 import pytest
 from django.contrib.auth import authenticate
@@ -7,6 +8,16 @@ from django.core.management import CommandError, call_command
 from accounts.models import Membership, Organisation, Supervision, User
 from curriculum import selectors
 from curriculum.models import Enrolment, Programme, Requirement
+from portfolio.identifiers import patient_identifier_warnings
+from portfolio.models import (
+    AuditEntry,
+    EventItem,
+    LearningEvent,
+    SignOff,
+    SignOffRequest,
+    Source,
+    Status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +33,19 @@ def row_counts():
             Programme,
             Enrolment,
             Requirement,
+            LearningEvent,
+            EventItem,
+            SignOffRequest,
+            SignOff,
+            AuditEntry,
         )
+    }
+
+
+def statuses(trainee) -> dict[str, int]:
+    return {
+        status: LearningEvent.objects.for_trainee(trainee).filter(status=status).count()
+        for status in Status.values
     }
 
 
@@ -49,8 +72,11 @@ def test_seed_demo_creates_the_demo_world_and_prints_the_logins(capsys, settings
 def test_seed_demo_is_idempotent():
     call_command("seed_demo")
     before = row_counts()
+    trainee = User.objects.get(email="trainee1@waymark.example")
+    before_statuses = statuses(trainee)
     call_command("seed_demo")
     assert row_counts() == before
+    assert statuses(trainee) == before_statuses
 
 
 def test_demo_trainee_coverage_shows_13_fpcs_under_3_hlos():
@@ -61,6 +87,65 @@ def test_demo_trainee_coverage_shows_13_fpcs_under_3_hlos():
     assert [row.item.code for row in rows] == ["HLO1", "HLO2", "HLO3"]
     assert [len(row.children) for row in rows] == [5, 5, 3]
     assert all(child.requirement is not None for row in rows for child in row.children)
+
+
+def test_demo_trainee_has_ten_months_of_entries_a_third_signed_off():
+    call_command("seed_demo")
+    trainee = User.objects.get(email="trainee1@waymark.example")
+    assert statuses(trainee) == {"draft": 17, "submitted": 5, "returned": 2, "signed_off": 12}
+    events = LearningEvent.objects.for_trainee(trainee)
+    assert len({e.kind for e in events}) >= 12
+    assert all(e.source == Source.IMPORT and e.external_id.startswith("demo-") for e in events)
+    dates = [e.date for e in events]
+    assert 250 <= (max(dates) - min(dates)).days <= 320
+    assert events.filter(title="e-LfH Safeguarding adults level 2").exists()
+    assert all(1 <= e.mappings.count() <= 3 for e in events)
+    assert all(m.item.framework.slug == "uk-foundation" for m in EventItem.objects.all())
+
+
+def test_demo_sign_offs_are_by_the_trainees_supervisors():
+    call_command("seed_demo")
+    supervised = set(Supervision.objects.active().values_list("supervisor", "trainee"))
+    sign_offs = SignOff.objects.all()
+    assert sign_offs.count() == 12 + 2 + 2
+    assert all((s.supervisor_id, s.trainee_id) in supervised for s in sign_offs)
+    returned = SignOffRequest.objects.filter(outcome=SignOffRequest.Outcome.RETURNED)
+    assert returned.count() == 2
+    assert all(r.comment.strip() for r in returned)
+    open_requests = SignOffRequest.objects.filter(outcome=SignOffRequest.Outcome.OPEN)
+    assert open_requests.count() == LearningEvent.objects.awaiting_sign_off().count() == 5 + 1 + 1
+
+
+def test_demo_coverage_is_partly_met():
+    call_command("seed_demo")
+    trainee = User.objects.get(email="trainee1@waymark.example")
+    programme = selectors.programmes_of_trainee(trainee).get()
+    summary = selectors.coverage_summary(selectors.coverage(trainee=trainee, programme=programme))
+    assert summary == {"met": 9, "partly": 3, "not_started": 1, "required": 13}
+
+
+def test_demo_reflections_identify_no_patient():
+    call_command("seed_demo")
+    reflections = LearningEvent.objects.exclude(reflection_what_happened="")
+    assert reflections.count() >= 4
+    for event in reflections:
+        for text in (
+            event.reflection_what_happened,
+            event.reflection_learned,
+            event.reflection_next_time,
+        ):
+            assert patient_identifier_warnings(text) == [], event.title
+
+
+def test_demo_audit_log_verifies(capsys):
+    call_command("seed_demo")
+    call_command("seed_demo")
+    capsys.readouterr()
+    call_command("verify_audit")
+    out = capsys.readouterr().out
+    assert "the chain is intact" in out
+    assert "Every standing sign-off matches its entry" in out
+    assert AuditEntry.objects.filter(action="create").count() == LearningEvent.objects.count()
 
 
 def test_seed_demo_refuses_outside_development(settings):

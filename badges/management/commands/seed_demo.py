@@ -11,10 +11,14 @@ from django.db import transaction
 
 from accounts import demo as accounts_demo
 from curriculum import demo as curriculum_demo
+from portfolio import demo as portfolio_demo
 
 
 class Command(BaseCommand):
-    help = "Create or refresh the demo organisations, logins and programme (development only)."
+    help = (
+        "Create or refresh the demo organisations, logins, programme and portfolios "
+        "(development only)."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEVELOPMENT:
@@ -24,10 +28,12 @@ class Command(BaseCommand):
             )
         with transaction.atomic():
             organisations, users = accounts_demo.seed()
-            curriculum_demo.seed(
-                deanery=organisations[accounts_demo.DEANERY],
-                trainees=[users[f"trainee{n}"] for n in (1, 2, 3)],
-            )
+            trainees = [users[f"trainee{n}"] for n in (1, 2, 3)]
+            curriculum_demo.seed(deanery=organisations[accounts_demo.DEANERY], trainees=trainees)
+            supervisors_by_trainee = {trainee: {} for trainee in trainees}
+            for supervisor, trainee, kind in accounts_demo.SUPERVISIONS:
+                supervisors_by_trainee[users[trainee]][kind] = users[supervisor]
+            portfolio_demo.seed(trainees=trainees, supervisors_by_trainee=supervisors_by_trainee)
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:")
         )

@@ -1,0 +1,166 @@
+"""How the dashboard and the entries list hold up at scale.
+
+For a trainee with BENCH_EVENTS entries, in a database of BENCH_TRAINEES × BENCH_EVENTS
+entries (seeded with seed_scale when it has fewer), prints each page's median server time
+and query count as ratios against a floor: the account page, which does a fixed, small
+amount of work whatever the data (session, user, roles, the user's API tokens). Ratios
+travel between machines and survive a busy CPU far better than milliseconds; the absolute
+medians are printed too, for context.
+
+Run it with `make bench`, or `DATABASE_URL=postgres://… python bench/run.py`.
+Environment: BENCH_TRAINEES (500), BENCH_EVENTS (2000), BENCH_ITERATIONS (30),
+BENCH_WARMUP (5). Times are measured in process with Django's test client: no network and
+no web server, so they are the server's own time for each request.
+"""
+
+import math
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Measured as production runs: no debug pages, no query log kept on the connection.
+os.environ.setdefault("DEBUG", "false")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value else default
+
+
+TRAINEES = env_int("BENCH_TRAINEES", 500)
+EVENTS = env_int("BENCH_EVENTS", 2000)
+ITERATIONS = env_int("BENCH_ITERATIONS", 30)
+WARMUP = env_int("BENCH_WARMUP", 5)
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit(
+            "bench/run.py seeds up to a million entries, so it needs DATABASE_URL to name a "
+            "scratch PostgreSQL database, e.g. postgres://postgres@127.0.0.1:5432/waymark_bench "
+            "(make bench uses that one by default)."
+        )
+    import django
+
+    django.setup()
+
+    from django.db import connection
+    from django.urls import reverse
+
+    trainee = ensure_data()
+    last_page = math.ceil(EVENTS / 20)
+    pages = [
+        ("account page (floor)", reverse("account")),
+        ("dashboard", reverse("dashboard")),
+        ("entries list", reverse("event_list")),
+        # Not asked for by the brief, but where an index or OFFSET problem would show first.
+        ("entries list, last page", f"{reverse('event_list')}?page={last_page}"),
+        ("entries list, search", f"{reverse('event_list')}?q=sepsis"),
+    ]
+    results = measure(trainee, pages)
+
+    floor_ms, floor_queries = results[0][1], results[0][3]
+    print()
+    database = connection.settings_dict["NAME"]
+    print(f"{connection.vendor} {server_version(connection)}, database {database}")
+    print(f"Trainee {trainee.email}: {EVENTS:,} entries, of {total_events():,} in the database.")
+    print(f"Floor: GET {pages[0][1]} (account page: session, user, roles, API tokens).")
+    print(
+        f"Median of {ITERATIONS} requests after {WARMUP} warm-up, Django test client, in process."
+    )
+    print()
+    columns = ("× floor time", "× floor queries", "median ms", "p90 ms", "queries")
+    print(f"{'page':28}" + "".join(f"{c:>17}" for c in columns))
+    for name, median, p90, queries in results:
+        cells = (
+            f"{median / floor_ms:.1f}",
+            f"{queries / floor_queries:.1f}",
+            f"{median:.1f}",
+            f"{p90:.1f}",
+            f"{queries}",
+        )
+        print(f"{name:28}" + "".join(f"{c:>17}" for c in cells))
+
+
+def ensure_data():
+    """Seed until the database holds TRAINEES × EVENTS entries, then return a trainee who
+    has exactly EVENTS of them."""
+    from django.core.management import call_command
+    from django.db.models import Count
+
+    from accounts.models import User
+
+    target, have = TRAINEES * EVENTS, total_events()
+    if have < target:
+        missing = math.ceil((target - have) / EVENTS)
+        print(f"The database has {have:,} of {target:,} entries: seeding {missing:,} × {EVENTS:,}.")
+        call_command("seed_scale", trainees=missing, events_per_trainee=EVENTS)
+    candidates = (
+        User.objects.filter(email__startswith="scale-trainee-")
+        .annotate(entries=Count("learning_events"))
+        .filter(entries=EVENTS)
+        .order_by("pk")
+    )
+    trainee = candidates.first()
+    if trainee is None:
+        print(f"No trainee has exactly {EVENTS:,} entries yet: seeding one.")
+        call_command("seed_scale", trainees=1, events_per_trainee=EVENTS)
+        trainee = candidates.first()
+    return trainee
+
+
+def total_events() -> int:
+    from portfolio.models import LearningEvent
+
+    return LearningEvent.objects.count()
+
+
+def measure(trainee, pages):
+    """Requests go round the pages in turn, so a burst of load from elsewhere on the machine
+    falls on every page alike instead of on whichever was being measured at the time."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    client.force_login(trainee)
+    for _ in range(WARMUP):
+        for _, path in pages:
+            get(client, path)
+    times = {path: [] for _, path in pages}
+    for _ in range(ITERATIONS):
+        for _, path in pages:
+            started = time.perf_counter()
+            get(client, path)
+            times[path].append((time.perf_counter() - started) * 1000)
+    results = []
+    for name, path in pages:
+        with CaptureQueriesContext(connection) as queries:
+            get(client, path)
+        samples = sorted(times[path])
+        p90 = samples[min(len(samples) - 1, math.ceil(0.9 * len(samples)) - 1)]
+        results.append((name, statistics.median(samples), p90, len(queries.captured_queries)))
+    return results
+
+
+def get(client, path):
+    response = client.get(path)
+    if response.status_code != 200:
+        raise SystemExit(f"GET {path} answered {response.status_code}, not 200.")
+    return response
+
+
+def server_version(connection) -> str:
+    if connection.vendor == "postgresql":
+        number = connection.pg_version
+        return f"{number // 10000}.{number % 10000}"
+    return ""
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,402 @@
+"""What an uploaded evidence file really is, decided from its bytes, and what Waymark keeps of it.
+
+No database here: `inspect_upload` takes an upload and returns a `CheckedFile` (or refuses it
+with a message for the trainee); `make_thumbnail` turns a stored image into a small WebP.
+
+The type comes from the content alone (magic numbers, then a parser that must accept the whole
+file). The name is never used to decide the type; it is only compared with it afterwards, so a
+PDF calling itself `photo.png` is refused rather than quietly stored. Images are decoded and
+re-encoded, which drops EXIF (GPS included), XMP, comments and anything hidden after the image
+data. PDFs, audio and video are kept byte for byte: they are only ever served as attachments.
+"""
+
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.template.defaultfilters import filesizeformat
+from mutagen import MutagenError
+from mutagen.mp3 import MP3 as MP3Stream
+from mutagen.mp4 import MP4 as MP4Container
+from mutagen.mp4 import AtomError, Atoms
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+
+ACCEPTED = "PDF, PNG, JPEG, WebP, MP3, M4A or MP4"
+THUMBNAIL_SIZE = (320, 320)
+
+
+@dataclass(frozen=True)
+class FileType:
+    label: str
+    content_type: str
+    extension: str
+    # Names a trainee's file may have for this content; any other extension is a mismatch.
+    extensions: frozenset[str]
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+_MP4_NAMES = frozenset({".mp4", ".m4a", ".m4v", ".m4b"})
+
+PDF = FileType("a PDF document", "application/pdf", ".pdf", frozenset({".pdf"}))
+PNG = FileType("a PNG image", "image/png", ".png", frozenset({".png"}))
+JPEG = FileType("a JPEG image", "image/jpeg", ".jpg", frozenset({".jpg", ".jpeg", ".jpe", ".jfif"}))
+WEBP = FileType("a WebP image", "image/webp", ".webp", frozenset({".webp"}))
+MP3 = FileType("an MP3 recording", "audio/mpeg", ".mp3", frozenset({".mp3"}))
+# M4A and MP4 are the same container and phones name them loosely, so either name will do.
+M4A = FileType("an M4A recording", "audio/mp4", ".m4a", _MP4_NAMES)
+MP4 = FileType("an MP4 video", "video/mp4", ".mp4", _MP4_NAMES)
+
+TYPES = (PDF, PNG, JPEG, WEBP, MP3, M4A, MP4)
+KNOWN_EXTENSIONS = frozenset().union(*(t.extensions for t in TYPES))
+
+_PILLOW_FORMATS = {PNG: "PNG", JPEG: "JPEG", WEBP: "WEBP"}
+
+# ISO base media major brands of plain MP4/M4A files. QuickTime ("qt  "), 3GP, HEIF/HEIC
+# ("heic", "mif1", "avif") and DRM-protected iTunes files ("M4P ") share the container but are
+# not what the trainee was told Waymark accepts, and mostly would not play in a browser.
+_MP4_BRANDS = frozenset(
+    {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1",
+     b"M4A ", b"M4B ", b"M4V ", b"dash", b"MSNV"}
+)  # fmt: skip
+
+
+@dataclass
+class CheckedFile:
+    """An upload that passed inspection: what to store and what to record about it. Small
+    content (re-encoded images) is in `content`; PDFs, audio and video are in a temporary
+    file at `path`, which the caller removes with `discard()` once the file is stored."""
+
+    file_type: FileType
+    size: int
+    sha256: str
+    content: bytes | None = None
+    path: Path | None = None
+
+    @property
+    def content_type(self) -> str:
+        return self.file_type.content_type
+
+    @property
+    def extension(self) -> str:
+        return self.file_type.extension
+
+    @property
+    def is_image(self) -> bool:
+        return self.file_type.is_image
+
+    def open(self) -> File:
+        if self.content is not None:
+            return File(io.BytesIO(self.content))
+        return File(self.path.open("rb"))
+
+    def discard(self) -> None:
+        if self.path is not None:
+            self.path.unlink(missing_ok=True)
+            self.path = None
+
+
+def _refuse(message: str) -> ValidationError:
+    return ValidationError({"file": message})
+
+
+def _damaged(name: str, label: str) -> ValidationError:
+    return _refuse(f"“{name}” could not be read as {label}; it may be damaged.")
+
+
+def _display_name(uploaded_file) -> str:
+    return Path(getattr(uploaded_file, "name", "") or "").name or "This file"
+
+
+def inspect_upload(uploaded_file) -> CheckedFile:
+    """Decide what the upload is from its bytes and return what to store, or raise
+    ValidationError (field "file") saying why it is refused."""
+    name = _display_name(uploaded_file)
+    limit = settings.EVIDENCE_MAX_BYTES
+    if uploaded_file.size is not None and uploaded_file.size > limit:
+        # Refused before a byte is read: size comes from the upload handler's count.
+        raise _refuse(
+            f"“{name}” is {filesizeformat(uploaded_file.size)}; "
+            f"files can be at most {filesizeformat(limit)}."
+        )
+    if uploaded_file.size == 0:
+        raise _refuse(f"“{name}” is empty.")
+
+    uploaded_file.seek(0)
+    head = uploaded_file.read(64)
+    uploaded_file.seek(0)
+    file_type = sniff(head)
+    if file_type is None:
+        raise _refuse(f"“{name}” is not a file type Waymark accepts: {ACCEPTED}.")
+    # Before the parsers: M4A and MP4 share their names, so the first guess is enough here.
+    _check_name_matches(name, file_type)
+    if file_type.is_image:
+        return _inspect_image(uploaded_file, file_type, name)
+    return _inspect_spooled(uploaded_file, file_type, name)
+
+
+def sniff(head: bytes) -> FileType | None:
+    """The accepted type these first bytes announce, if any. Only a first guess: the file
+    must then parse as that type. MP4 and M4A are told apart later, by their tracks."""
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
+    if head[4:8] == b"ftyp" and head[8:12] in _MP4_BRANDS:
+        return MP4
+    if head.startswith(b"ID3") or _is_mpeg_audio_frame(head):
+        return MP3
+    return None
+
+
+def _is_mpeg_audio_frame(head: bytes) -> bool:
+    # 11 sync bits, then version (not the reserved 01) and layer III (01).
+    return (
+        len(head) >= 2
+        and head[0] == 0xFF
+        and head[1] & 0xE0 == 0xE0
+        and (head[1] >> 3) & 0b11 != 0b01
+        and (head[1] >> 1) & 0b11 == 0b01
+    )
+
+
+def _check_name_matches(name: str, file_type: FileType) -> None:
+    extension = Path(name).suffix.lower()
+    if not extension or extension in file_type.extensions:
+        return
+    claimed = next((t for t in TYPES if extension in t.extensions), None)
+    said = f"its name says {claimed.label}" if claimed else f"its name ends in {extension}"
+    raise _refuse(
+        f"“{name}” is {file_type.label}, but {said}. Files whose name and content disagree are "
+        f"refused; if it really is {file_type.label}, rename it to end in {file_type.extension}."
+    )
+
+
+# --- Images -----------------------------------------------------------------------------------
+
+
+def _pixel_limit() -> int:
+    # Pillow warns above its own MAX_IMAGE_PIXELS (and refuses at twice that); treat its
+    # warning as a refusal too, without touching the process-wide warning filters.
+    limits = [settings.EVIDENCE_MAX_PIXELS, Image.MAX_IMAGE_PIXELS]
+    return min(limit for limit in limits if limit)
+
+
+def _open_image(fp: BinaryIO, pillow_format: str, name: str) -> Image.Image:
+    """Open without decoding and refuse anything with too many pixels. Opening reads only
+    the header, so a tiny file declaring 100,000 × 100,000 pixels is refused here, quickly
+    and before any memory is allocated for its pixels."""
+    fp.seek(0)
+    try:
+        image = Image.open(fp, formats=[pillow_format])
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(f"“{name}” has too many pixels") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise _damaged(name, "an image") from None
+    width, height = image.size
+    if width * height > _pixel_limit():
+        image.close()
+        raise _too_many_pixels(f"“{name}” is {width:,} × {height:,} pixels, too many")
+    return image
+
+
+def _too_many_pixels(said: str) -> ValidationError:
+    limit = f"{_pixel_limit() / 1_000_000:g}"
+    return _refuse(
+        f"{said} to be processed safely: images can have at most {limit} million pixels."
+    )
+
+
+def _inspect_image(uploaded_file, file_type: FileType, name: str) -> CheckedFile:
+    pillow_format = _PILLOW_FORMATS[file_type]
+    try:
+        # verify() checks the structure (PNG chunk CRCs, for one) without keeping pixels;
+        # Pillow then needs the file opened again to decode it.
+        with _open_image(uploaded_file, pillow_format, name) as image:
+            image.verify()
+        with _open_image(uploaded_file, pillow_format, name) as image:
+            content = _reencode(image, pillow_format)
+    except ValidationError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        raise _damaged(name, "an image") from None
+    return CheckedFile(
+        file_type=file_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        content=content,
+    )
+
+
+def _reencode(image: Image.Image, pillow_format: str) -> bytes:
+    """The image's pixels alone, upright, in a fresh file of the same format. Of an
+    animated image only the first frame is kept."""
+    image.seek(0)
+    image.load()
+    # Apply the EXIF orientation to the pixels before the EXIF goes, so photos stay upright.
+    upright = ImageOps.exif_transpose(image)
+    pixels = _to_srgb(upright)
+    pixels = _savable_mode(pixels, pillow_format)
+    # Savers fall back on `info` for some metadata (JPEG comments, ICC profiles): empty it,
+    # and pass no exif, xmp or icc_profile, so only pixels are written.
+    pixels.info = {}
+    out = io.BytesIO()
+    if pillow_format == "JPEG":
+        pixels.save(out, "JPEG", quality=90, optimize=True)
+    elif pillow_format == "WEBP":
+        pixels.save(out, "WEBP", quality=90, method=4)
+    else:
+        pixels.save(out, "PNG")
+    return out.getvalue()
+
+
+def _to_srgb(image: Image.Image) -> Image.Image:
+    """Bake an embedded colour profile into the pixels, so that dropping the profile with
+    the other metadata does not wash out wide-gamut phone photos."""
+    icc = image.info.get("icc_profile")
+    if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        target = ImageCms.createProfile("sRGB")
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        return ImageCms.profileToProfile(image, source, target, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        # A broken profile is dropped; the pixels are kept as they are.
+        return image
+
+
+def _savable_mode(image: Image.Image, pillow_format: str) -> Image.Image:
+    if image.mode == "P" or image.mode == "PA":
+        # Palette transparency lives in `info`, which is emptied: move it into the pixels.
+        return image.convert("RGBA")
+    if pillow_format == "JPEG":
+        return image if image.mode in ("L", "RGB", "CMYK") else image.convert("RGB")
+    if pillow_format == "WEBP":
+        return image if image.mode in ("RGB", "RGBA") else image.convert("RGBA")
+    png_modes = ("1", "L", "LA", "I", "I;16", "RGB", "RGBA")
+    return image if image.mode in png_modes else image.convert("RGBA")
+
+
+def make_thumbnail(source: bytes | str | Path | BinaryIO) -> bytes | None:
+    """A WebP at most 320 pixels on its longer side, for an image; None for anything else
+    (PDFs, audio, video)."""
+    if isinstance(source, bytes):
+        source = io.BytesIO(source)
+    try:
+        with Image.open(source, formats=list(_PILLOW_FORMATS.values())) as image:
+            width, height = image.size
+            if width * height > _pixel_limit():
+                return None
+            # JPEG can decode straight at a fraction of its size: far less memory and time.
+            image.draft("RGB", THUMBNAIL_SIZE)
+            image.thumbnail(THUMBNAIL_SIZE)
+            small = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return None
+    out = io.BytesIO()
+    small.save(out, "WEBP", quality=80)
+    return out.getvalue()
+
+
+# --- PDF, audio and video ---------------------------------------------------------------------
+
+
+def _inspect_spooled(uploaded_file, file_type: FileType, name: str) -> CheckedFile:
+    """Copy the upload to a temporary file, counting and hashing as it goes (never the whole
+    file in memory), then have the type's parser read it."""
+    path, size, digest = _spool(uploaded_file, file_type, name)
+    try:
+        if file_type is PDF:
+            _check_pdf(path, name)
+        elif file_type is MP3:
+            _check_mp3(path, name)
+        else:
+            file_type = _check_mp4(path, name)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return CheckedFile(file_type=file_type, size=size, sha256=digest, path=path)
+
+
+def _spool(uploaded_file, file_type: FileType, name: str) -> tuple[Path, int, str]:
+    limit = settings.EVIDENCE_MAX_BYTES
+    digest = hashlib.sha256()
+    size = 0
+    handle, temp_name = tempfile.mkstemp(
+        prefix="evidence-", suffix=file_type.extension, dir=settings.FILE_UPLOAD_TEMP_DIR
+    )
+    path = Path(temp_name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            for chunk in uploaded_file.chunks():
+                size += len(chunk)
+                if size > limit:
+                    # The declared size was wrong: stop reading at the limit all the same.
+                    raise _refuse(
+                        f"“{name}” is larger than {filesizeformat(limit)}, the most a file can be."
+                    )
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path, size, digest.hexdigest()
+
+
+def _check_pdf(path: Path, name: str) -> None:
+    try:
+        reader = PdfReader(path)
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+    except Exception:
+        # The parser is reading hostile input and fails in many ways; each means "not a PDF
+        # we can use".
+        raise _damaged(name, "a PDF") from None
+    if encrypted:
+        raise _refuse(f"“{name}” is password-protected. Remove the password and upload it again.")
+    if not pages:
+        raise _refuse(f"“{name}” is a PDF with no pages.")
+
+
+def _check_mp3(path: Path, name: str) -> None:
+    try:
+        audio = MP3Stream(path)
+    except (MutagenError, OSError, ValueError):
+        raise _damaged(name, "an MP3 recording") from None
+    if not audio.info or audio.info.length <= 0:
+        raise _damaged(name, "an MP3 recording")
+
+
+def _check_mp4(path: Path, name: str) -> FileType:
+    """Parse the MP4 container; a video track makes it an MP4 video, sound alone an M4A."""
+    damaged = _damaged(name, "an MP4 video or M4A recording")
+    try:
+        MP4Container(path)
+        with path.open("rb") as fileobj:
+            handlers = set()
+            for track in Atoms(fileobj)[b"moov"].findall(b"trak"):
+                ok, data = track[b"mdia", b"hdlr"].read(fileobj)
+                if ok:
+                    handlers.add(data[8:12])
+    except (MutagenError, AtomError, OSError, ValueError, KeyError):
+        raise damaged from None
+    if b"vide" in handlers:
+        return MP4
+    if b"soun" in handlers:
+        return M4A
+    raise damaged

@@ -1,0 +1,37 @@
+"""Checks that what Waymark says was signed off is still what is stored."""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from portfolio.models import SignOff
+from portfolio.services import content_hash
+
+
+@dataclass
+class Mismatch:
+    sign_off_id: int
+    event_id: int
+    title: str
+
+
+def sign_off_matches(sign_off: SignOff) -> bool:
+    return content_hash(sign_off.event) == sign_off.content_hash
+
+
+def altered_sign_offs(batch_size: int = 500) -> Iterator[Mismatch]:
+    """Every standing sign-off whose entry no longer hashes to what was signed."""
+    standing = (
+        SignOff.objects.filter(withdrawal__isnull=True)
+        .select_related("event")
+        .prefetch_related("event__tags", "event__mappings__item__framework", "event__evidence")
+        .order_by("pk")
+    )
+    last = 0
+    while True:
+        batch = list(standing.filter(pk__gt=last)[:batch_size])
+        if not batch:
+            return
+        for sign_off in batch:
+            if not sign_off_matches(sign_off):
+                yield Mismatch(sign_off.pk, sign_off.event_id, sign_off.event.title)
+        last = batch[-1].pk

@@ -1,0 +1,301 @@
+"""Bulk benchmark data: many trainees with many entries each, written fast.
+
+This deliberately bypasses portfolio.services. A million log_event calls would take hours
+and write a million audit entries; benchmarks need realistic rows and indexes, not a
+history. The rows are the same shape the services write, so pages read them as usual.
+"""
+
+import random
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, Role, Supervision, User
+from curriculum import services as curriculum_services
+from curriculum.models import Enrolment, Framework, Programme
+from portfolio import demo
+from portfolio.models import EventItem, LearningEvent, SignOffRequest, Source, Status, Tag
+from portfolio.services import default_credits
+
+DOMAIN = "scale.waymark.example"
+ORGANISATION = ("scale-test-trust", "Scale Test NHS Trust")
+PROGRAMME = "Foundation Year 1 (scale test)"
+TRAINEES_PER_SUPERVISOR = 10
+# Spread each trainee's entries over this many days back from today.
+SPAN_DAYS = 3 * 365
+
+# (status, share): most entries are drafts, as in real portfolios.
+STATUS_MIX = [
+    (Status.DRAFT, 0.57),
+    (Status.SIGNED_OFF, 0.33),
+    (Status.SUBMITTED, 0.07),
+    (Status.RETURNED, 0.03),
+]
+RETURN_COMMENT = "Please add what you learned and what you will do differently, then send it back."
+
+FIRST_NAMES = [
+    "Aisha", "Ben", "Chloe", "Daniel", "Ella", "Farah", "George", "Hannah", "Imran", "Jess",
+    "Kwame", "Laura", "Mohammed", "Niamh", "Oliver", "Priya", "Rhys", "Sophie", "Tom", "Zara",
+]  # fmt: skip
+LAST_NAMES = [
+    "Ahmed", "Brown", "Chen", "Davies", "Evans", "Green", "Hussain", "Jones", "Khan", "Lewis",
+    "Morgan", "Nguyen", "Okafor", "Patel", "Roberts", "Singh", "Taylor", "Walker", "Wilson",
+    "Wright",
+]  # fmt: skip
+REFLECTION = (
+    "I took part and noted what went well and what did not.",
+    "A clearer approach to the first minutes of the problem.",
+    "Use the checklist from the start, and ask for senior help earlier.",
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Bulk-create benchmark data: TRAINEES trainees (with a supervisor for every "
+        f"{TRAINEES_PER_SUPERVISOR}) in one organisation, enrolled in an F1 programme on the UK "
+        "Foundation 2021 curriculum, each with EVENTS entries mapped to its capabilities, some "
+        "signed off. Runs again add more trainees. This is benchmark data, not real portfolios: "
+        "it is written with bulk inserts, bypassing the services, so no audit-log entries, "
+        "sign-off records or notifications are made for it. Development only; use a scratch "
+        "database."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--trainees", type=int, required=True)
+        parser.add_argument("--events-per-trainee", type=int, required=True)
+        parser.add_argument(
+            "--batch-size", type=int, default=5000, help="Rows per INSERT (default 5000)."
+        )
+        parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
+
+    def handle(self, *args, trainees, events_per_trainee, batch_size, seed, **options):
+        if not settings.DEVELOPMENT:
+            raise CommandError(
+                "seed_scale fills the database with made-up people and unaudited entries that "
+                "share a published password, so it only runs in development mode (DJANGO_ENV "
+                "unset or 'development'), against a scratch database."
+            )
+        if trainees < 1 or events_per_trainee < 0 or batch_size < 1:
+            raise CommandError(
+                "--trainees and --batch-size must be at least 1, --events-per-trainee 0 or more."
+            )
+        self.rng = random.Random(seed)
+        self.batch_size = batch_size
+        started = time.perf_counter()
+
+        with transaction.atomic():
+            programme = self._programme()
+            trainee_ids, supervisor_of = self._people(trainees, programme)
+        self._say(f"{len(trainee_ids):,} trainees and their supervisors", started)
+
+        total = self._events(trainee_ids, supervisor_of, events_per_trainee, started)
+        if connection.vendor == "postgresql":
+            # Fresh statistics, so the planner sees the data as a long-running site would.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {len(trainee_ids):,} trainees and {total:,} entries in "
+                f"{time.perf_counter() - started:.1f} s. Every scale login's password is "
+                f"{settings.DEMO_PASSWORD}."
+            )
+        )
+
+    # --- Organisation, programme and people ----------------------------------------------------
+
+    def _programme(self) -> Programme:
+        curriculum_services.load_shipped_frameworks()
+        framework = Framework.objects.get(slug=demo.FRAMEWORK[0], version=demo.FRAMEWORK[1])
+        slug, name = ORGANISATION
+        self.organisation, _ = Organisation.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": Organisation.Kind.NHS_TRUST}
+        )
+        programme = Programme.objects.filter(organisation=self.organisation, name=PROGRAMME).first()
+        if programme is None:
+            start = timezone.localdate() - timedelta(days=SPAN_DAYS)
+            programme = curriculum_services.create_programme(
+                organisation=self.organisation,
+                name=PROGRAMME,
+                frameworks=[framework],
+                start_date=start,
+            )
+            curriculum_services.require_level(
+                programme=programme, level="leaves", min_entries=1, signed_off_required=True
+            )
+        self.item_ids = dict(framework.items.values_list("code", "pk"))
+        return programme
+
+    def _people(self, count: int, programme: Programme) -> tuple[list[int], dict[int, int]]:
+        # Numbering carries on from earlier runs, so running again adds people.
+        first = User.objects.filter(
+            email__startswith="scale-trainee-", email__endswith=DOMAIN
+        ).count()
+        first_supervisor = User.objects.filter(
+            email__startswith="scale-supervisor-", email__endswith=DOMAIN
+        ).count()
+        supervisors = -(-count // TRAINEES_PER_SUPERVISOR)
+        # One hash for everyone: hashing a million passwords would take longer than the rest.
+        password = make_password(settings.DEMO_PASSWORD)
+        trainee_ids = self._users("trainee", range(first, first + count), password)
+        supervisor_ids = self._users(
+            "supervisor", range(first_supervisor, first_supervisor + supervisors), password
+        )
+        Membership.objects.bulk_create(
+            [
+                Membership(user_id=pk, organisation=self.organisation, role=Role.TRAINEE)
+                for pk in trainee_ids
+            ]
+            + [
+                Membership(user_id=pk, organisation=self.organisation, role=Role.SUPERVISOR)
+                for pk in supervisor_ids
+            ],
+            batch_size=self.batch_size,
+        )
+        supervisor_of = {
+            pk: supervisor_ids[i // TRAINEES_PER_SUPERVISOR] for i, pk in enumerate(trainee_ids)
+        }
+        start = programme.start_date
+        Supervision.objects.bulk_create(
+            [
+                Supervision(
+                    supervisor_id=supervisor_of[pk],
+                    trainee_id=pk,
+                    organisation=self.organisation,
+                    kind=Supervision.Kind.EDUCATIONAL,
+                    start_date=start,
+                )
+                for pk in trainee_ids
+            ],
+            batch_size=self.batch_size,
+        )
+        Enrolment.objects.bulk_create(
+            [Enrolment(programme=programme, trainee_id=pk, start_date=start) for pk in trainee_ids],
+            batch_size=self.batch_size,
+        )
+        return trainee_ids, supervisor_of
+
+    def _users(self, role: str, numbers: range, password: str) -> list[int]:
+        users = [
+            User(
+                email=f"scale-{role}-{n:07d}@{DOMAIN}",
+                full_name=f"Dr {self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}",
+                password=password,
+            )
+            for n in numbers
+        ]
+        users = User.objects.bulk_create(users, batch_size=self.batch_size)
+        if all(user.pk for user in users):
+            return [user.pk for user in users]
+        # Databases that cannot return ids from a bulk insert: read them back.
+        emails = [user.email for user in users]
+        return list(
+            User.objects.filter(email__in=emails).order_by("email").values_list("pk", flat=True)
+        )
+
+    # --- Entries ---------------------------------------------------------------------------------
+
+    def _events(self, trainee_ids, supervisor_of, per_trainee: int, started: float) -> int:
+        templates = demo.TRAINEE1 + demo.TRAINEE2 + demo.TRAINEE3
+        tags = {
+            name: Tag.objects.get_or_create(name=name)[0].pk for t in templates for name in t.tags
+        }
+        statuses = [status for status, _ in STATUS_MIX]
+        weights = [share for _, share in STATUS_MIX]
+        today = timezone.localdate()
+        total = len(trainee_ids) * per_trainee
+        done, events_started = 0, time.perf_counter()
+        pending: list[tuple[LearningEvent, object]] = []
+        for trainee_id in trainee_ids:
+            for _ in range(per_trainee):
+                template = self.rng.choice(templates)
+                pending.append(
+                    (self._event(trainee_id, template, statuses, weights, today), template)
+                )
+                if len(pending) >= self.batch_size:
+                    self._insert(pending, tags, supervisor_of)
+                    done += len(pending)
+                    pending = []
+                    self._say(f"entries {done:,} of {total:,}", started, done, events_started)
+        if pending:
+            self._insert(pending, tags, supervisor_of)
+            done += len(pending)
+            self._say(f"entries {done:,} of {total:,}", started, done, events_started)
+        return done
+
+    def _event(self, trainee_id, template, statuses, weights, today) -> LearningEvent:
+        rng = self.rng
+        reflective = bool(template.reflection) or rng.random() < 0.15
+        what_happened, learned, next_time = (
+            (template.reflection or REFLECTION) if reflective else ("", "", "")
+        )
+        from_xapi = template.kind == "elearning" and rng.random() < 0.5
+        return LearningEvent(
+            trainee_id=trainee_id,
+            kind=template.kind,
+            title=template.title,
+            date=today - timedelta(days=rng.randrange(SPAN_DAYS)),
+            time=template.starts,
+            duration_minutes=template.minutes,
+            cpd_credits=default_credits(template.minutes),
+            provider=template.provider,
+            location=template.location,
+            description=template.description,
+            reflection_what_happened=what_happened,
+            reflection_learned=learned,
+            reflection_next_time=next_time,
+            reflection_shared=reflective and rng.random() < 0.5,
+            status=rng.choices(statuses, weights)[0],
+            source=Source.XAPI if from_xapi else Source.WEB,
+            # Random, not from the seeded generator: a second run must not repeat an id.
+            external_id=f"urn:uuid:{uuid.uuid4()}" if from_xapi else "",
+        )
+
+    @transaction.atomic
+    def _insert(self, pending, tags, supervisor_of) -> None:
+        # One batch and its mappings commit together, so an interrupted run leaves no entry
+        # without its curriculum items.
+        events = LearningEvent.objects.bulk_create(
+            [event for event, _ in pending], batch_size=self.batch_size
+        )
+        mappings, tag_links, requests = [], [], []
+        now = timezone.now()
+        for event, (_, template) in zip(events, pending, strict=True):
+            mappings.extend(
+                EventItem(event_id=event.pk, item_id=self.item_ids[code]) for code in template.items
+            )
+            tag_links.extend(
+                LearningEvent.tags.through(learningevent_id=event.pk, tag_id=tags[name])
+                for name in template.tags
+            )
+            if event.status in (Status.SUBMITTED, Status.RETURNED):
+                returned = event.status == Status.RETURNED
+                requests.append(
+                    SignOffRequest(
+                        event_id=event.pk,
+                        supervisor_id=supervisor_of[event.trainee_id],
+                        outcome=SignOffRequest.Outcome.RETURNED
+                        if returned
+                        else SignOffRequest.Outcome.OPEN,
+                        decided_at=now if returned else None,
+                        comment=RETURN_COMMENT if returned else "",
+                        # Marked as notified, so the periodic sweep does not email made-up people.
+                        request_notified_at=now,
+                        decision_notified_at=now if returned else None,
+                    )
+                )
+        EventItem.objects.bulk_create(mappings, batch_size=self.batch_size * 2)
+        LearningEvent.tags.through.objects.bulk_create(tag_links, batch_size=self.batch_size * 2)
+        SignOffRequest.objects.bulk_create(requests, batch_size=self.batch_size)
+
+    def _say(self, what: str, started: float, rows: int = 0, rows_started: float = 0) -> None:
+        now = time.perf_counter()
+        elapsed = now - started
+        rate = f", {rows / (now - rows_started):,.0f} entries/s" if rows else ""
+        self.stdout.write(f"[{elapsed:7.1f} s] {what}{rate}")
+        self.stdout.flush()

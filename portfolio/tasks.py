@@ -1,0 +1,24 @@
+from celery import shared_task
+
+from portfolio import notifications, services
+
+
+@shared_task
+def notify_sign_off_requested(request_id: int) -> bool:
+    return notifications.send_sign_off_requested(request_id=request_id)
+
+
+@shared_task
+def notify_sign_off_decided(request_id: int) -> bool:
+    return notifications.send_sign_off_decided(request_id=request_id)
+
+
+@shared_task
+def send_pending_notifications() -> int:
+    """Sign-off emails a broker outage held back."""
+    return notifications.send_pending()
+
+
+@shared_task
+def make_evidence_thumbnail(evidence_id: int) -> bool:
+    return services.store_evidence_thumbnail(evidence_id=evidence_id)

@@ -1,0 +1,85 @@
+"""Races that only a real database with real row locks can show: approvals at the same
+moment, and concurrent writers to the audit chain."""
+
+import os
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from portfolio import audit, services
+from portfolio.models import AuditEntry, SignOff
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="row locks and triggers are PostgreSQL's; set DATABASE_URL to run these",
+    ),
+]
+
+
+def run_at_once(count, work):
+    """Start `count` threads together; return what each returned or raised."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def runner(i):
+        try:
+            barrier.wait()
+            results[i] = work(i)
+        except Exception as error:  # the outcome under test
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return results
+
+
+def test_two_approvals_at_the_same_moment_make_one_sign_off(log, enrolled_trainee, supervisor):
+    assert connection.vendor == "postgresql"
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
+
+    results = run_at_once(
+        2, lambda i: services.approve(event=event, supervisor=supervisor, comment=f"click {i}")
+    )
+
+    assert sum(isinstance(r, SignOff) for r in results) == 1
+    assert sum(isinstance(r, services.TransitionNotAllowed) for r in results) == 1
+    assert SignOff.objects.filter(event=event).count() == 1
+
+
+def test_concurrent_writers_cannot_fork_the_audit_chain(log, enrolled_trainee):
+    events = [log(title=f"Entry {i}") for i in range(8)]
+    before = AuditEntry.objects.count()
+
+    results = run_at_once(
+        8,
+        lambda i: services.update_event(
+            event=events[i], actor=enrolled_trainee, title=f"Renamed {i}"
+        ),
+    )
+
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert AuditEntry.objects.count() == before + 8
+    verified, broken = audit.verify_chain()
+    assert broken is None and verified == before + 8
+
+
+def test_the_database_refuses_to_change_or_delete_a_sign_off(log, enrolled_trainee, supervisor):
+    from django.db import DatabaseError, transaction
+
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
+    sign_off = services.approve(event=event, supervisor=supervisor)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        SignOff.objects.filter(pk=sign_off.pk).update(content_hash="0" * 64)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        AuditEntry.objects.filter(pk=AuditEntry.objects.first().pk).delete()
+    assert SignOff.objects.get(pk=sign_off.pk).content_hash == sign_off.content_hash

@@ -1,0 +1,149 @@
+"""Sign-off as a guarded transition: submit, approve or return, withdraw, with locks."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from accounts.models import Role
+from portfolio import audit, services
+from portfolio.models import SignOff, SignOffRequest, Status
+from tests.conftest import member
+from tests.factories import SupervisionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_full_flow_submit_return_resubmit_approve(
+    log, trainee, supervisor, fpcs, django_capture_on_commit_callbacks
+):
+    event = log(
+        title="Chest drain teaching", duration_minutes=90, items=[fpcs["FPC1"], fpcs["FPC2"]]
+    )
+    assert event.cpd_credits == 1.5 and event.status == Status.DRAFT
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    assert [m.to for m in mail.outbox] == [[supervisor.email]]
+    event.refresh_from_db()
+    assert event.status == Status.SUBMITTED
+
+    with pytest.raises(ValidationError) as error:
+        services.return_entry(event=event, supervisor=supervisor, comment="  ")
+    assert "comment" in error.value.message_dict
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.return_entry(event=event, supervisor=supervisor, comment="Add what you learned.")
+    event.refresh_from_db()
+    assert event.status == Status.RETURNED
+    assert mail.outbox[-1].to == [trainee.email] and "returned" in mail.outbox[-1].subject
+
+    services.update_event(event=event, actor=trainee, reflection_learned="Safe triangle first.")
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    sign_off = services.approve(event=event, supervisor=supervisor, comment="Well done")
+    event.refresh_from_db()
+    assert event.status == Status.SIGNED_OFF
+    assert sign_off.content_hash == services.content_hash(event)
+    assert [r.outcome for r in event.sign_off_requests.order_by("pk")] == ["returned", "approved"]
+
+
+def test_a_signed_off_entry_is_locked_until_withdrawn(log, trainee, supervisor):
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    services.approve(event=event, supervisor=supervisor)
+    with pytest.raises(services.EntryLocked, match="signed off"):
+        services.update_event(event=event, actor=trainee, title="Changed")
+
+    with pytest.raises(ValidationError):
+        services.withdraw_sign_off(event=event, actor=supervisor, reason="")
+    services.withdraw_sign_off(
+        event=event, actor=supervisor, reason="Trainee asked to add evidence"
+    )
+    event = services.update_event(event=event, actor=trainee, title="Changed")
+    assert event.title == "Changed" and event.status == Status.DRAFT
+    assert services.current_sign_off(event) is None
+
+
+def test_an_organisation_admin_can_withdraw_but_another_trainee_cannot(
+    log, trainee, supervisor, org_admin, other_trainee
+):
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    services.approve(event=event, supervisor=supervisor)
+    with pytest.raises(PermissionDenied):
+        services.withdraw_sign_off(event=event, actor=other_trainee, reason="no")
+    services.withdraw_sign_off(event=event, actor=org_admin, reason="Signed by mistake")
+    event.refresh_from_db()
+    assert event.status == Status.DRAFT
+
+
+def test_only_an_active_supervisor_can_be_asked_or_decide(log, trainee, supervisor, org_a):
+    stranger = member(org_a, Role.SUPERVISOR)
+    event = log()
+    with pytest.raises(ValidationError, match="not currently one of your supervisors"):
+        services.submit_for_sign_off(event=event, supervisor=stranger, actor=trainee)
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    supervision = supervisor.supervisions_given.get()
+    supervision.end_date = datetime.date.today() - datetime.timedelta(days=1)
+    supervision.save()
+    with pytest.raises(PermissionDenied, match="ended"):
+        services.approve(event=event, supervisor=supervisor)
+
+
+def test_the_database_refuses_a_self_sign_off(log, trainee, supervisor):
+    event = log()
+    request = SignOffRequest.objects.create(event=event, supervisor=supervisor)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignOff.objects.create(
+            event=event, request=request, trainee=trainee, supervisor=trainee, content_hash="x"
+        )
+
+
+def test_approving_twice_makes_one_sign_off(log, trainee, supervisor, org_a):
+    second = member(org_a, Role.SUPERVISOR)
+    SupervisionFactory(supervisor=second, trainee=trainee, organisation=org_a)
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    services.approve(event=event, supervisor=supervisor)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.approve(event=event, supervisor=supervisor)
+    with pytest.raises(services.TransitionNotAllowed):
+        services.approve(event=event, supervisor=second)
+    assert SignOff.objects.filter(event=event).count() == 1
+
+
+def test_one_open_request_per_entry_even_bypassing_the_service(log, trainee, supervisor):
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SignOffRequest.objects.create(event=event, supervisor=supervisor)
+
+
+def test_transitions_not_in_the_table_are_refused(log, trainee, supervisor):
+    event = log()
+    with pytest.raises(services.TransitionNotAllowed):
+        services.withdraw_sign_off(event=event, actor=supervisor, reason="why")
+    with pytest.raises(services.TransitionNotAllowed):
+        services.recall_request(event=event, actor=trainee)
+
+
+def test_every_change_is_in_an_intact_audit_chain_without_reflection_text(log, trainee, supervisor):
+    event = log(reflection_learned="SECRET-REFLECTION-TEXT")
+    services.update_event(event=event, actor=trainee, title="Renamed")
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    services.return_entry(event=event, supervisor=supervisor, comment="More detail")
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    services.approve(event=event, supervisor=supervisor)
+    services.withdraw_sign_off(event=event, actor=supervisor, reason="Asked to")
+    from portfolio.models import AuditEntry
+
+    actions = list(
+        AuditEntry.objects.filter(object_id=str(event.pk)).values_list("action", flat=True)
+    )
+    assert actions == ["create", "edit", "submit", "return", "submit", "approve", "withdraw"]
+    assert "SECRET-REFLECTION-TEXT" not in str(
+        list(AuditEntry.objects.values_list("payload", flat=True))
+    )
+    assert audit.verify_chain() == (7, None)
