@@ -18,6 +18,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,8 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 # Measured as production runs: no debug pages, no query log kept on the connection.
 os.environ.setdefault("DEBUG", "false")
+# WhiteNoise warns that collectstatic has not been run; static files play no part here.
+warnings.filterwarnings("ignore", "No directory at", UserWarning)
 
 
 def env_int(name: str, default: int) -> int:

@@ -67,9 +67,8 @@ ACTION_WORDS = {
 def _transition(event: LearningEvent, action: str, *, actor, payload: dict | None = None) -> None:
     target = TRANSITIONS.get((action, event.status))
     if target is None:
-        raise TransitionNotAllowed(
-            f"An entry that is “{event.get_status_display().lower()}” cannot be {ACTION_WORDS[action]}."
-        )
+        status = event.get_status_display().lower()
+        raise TransitionNotAllowed(f"An entry that is “{status}” cannot be {ACTION_WORDS[action]}.")
     event.status = target
     event.save(update_fields=["status", "updated_at"])
     audit.append(
@@ -124,7 +123,8 @@ def _tags(names) -> list[Tag]:
 # --- Canonical content ----------------------------------------------------------------------
 
 CONTENT_FIELDS = (
-    "kind", "title", "date", "time", "duration_minutes", "cpd_credits", "provider", "location", "description",
+    "kind", "title", "date", "time", "duration_minutes", "cpd_credits",
+    "provider", "location", "description",
 )  # fmt: skip
 
 
@@ -257,10 +257,10 @@ def update_event(*, event: LearningEvent, actor, items=None, tags=None, **fields
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"update_event() got unexpected fields: {', '.join(sorted(unknown))}")
-    if "duration_minutes" in fields and "cpd_credits" not in fields:
-        if event.cpd_credits == default_credits(event.duration_minutes):
-            # The credits were never set by hand: keep them following the duration.
-            fields["cpd_credits"] = default_credits(fields["duration_minutes"])
+    credits_follow_duration = event.cpd_credits == default_credits(event.duration_minutes)
+    if "duration_minutes" in fields and "cpd_credits" not in fields and credits_follow_duration:
+        # The credits were never set by hand: keep them following the duration.
+        fields["cpd_credits"] = default_credits(fields["duration_minutes"])
     if "cpd_credits" in fields:
         validate_credits(fields["cpd_credits"])
     changed = [name for name, value in fields.items() if getattr(event, name) != value]

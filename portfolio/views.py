@@ -172,7 +172,10 @@ def event_autosave(request, event_id):
         if form.identifier_warnings:
             for name in REFLECTION_FIELDS:
                 fields.pop(name)
-            status = "Saved, except your reflection: it may identify a patient. Check it, then press Save."
+            status = (
+                "Saved, except your reflection: it may identify a patient. "
+                "Check it, then press Save."
+            )
         try:
             services.update_event(event=event, actor=request.user, **fields)
             saved_at = timezone.localtime()

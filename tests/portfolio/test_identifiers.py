@@ -29,7 +29,7 @@ def test_modulus_11_check():
     prefix = next(
         p
         for p in (f"{n:09d}" for n in range(1, 1000))
-        if sum(int(d) * w for d, w in zip(p, range(10, 1, -1))) % 11 == 1
+        if sum(int(d) * w for d, w in zip(p, range(10, 1, -1), strict=True)) % 11 == 1
     )
     assert not any(is_valid_nhs_number(f"{prefix}{d}") for d in range(10))
 
@@ -47,5 +47,8 @@ def test_hospital_numbers_are_warned_about(text):
 
 
 def test_ordinary_reflection_raises_no_warning():
-    text = "Teaching on 12/03/2026 about FPC1. I will ask for help earlier and re-read the NICE sepsis guideline."
+    text = (
+        "Teaching on 12/03/2026 about FPC1. "
+        "I will ask for help earlier and re-read the NICE sepsis guideline."
+    )
     assert patient_identifier_warnings(text) == []

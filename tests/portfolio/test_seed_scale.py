@@ -1,0 +1,65 @@
+"""seed_scale: bulk benchmark data, fast, additive, unaudited, development only."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from accounts.models import Membership, Supervision, User
+from curriculum.models import Enrolment
+from portfolio.models import AuditEntry, EventItem, LearningEvent, SignOff, SignOffRequest, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def scale_trainees():
+    return User.objects.filter(email__startswith="scale-trainee-")
+
+
+def test_seed_scale_gives_each_trainee_mapped_entries_and_a_supervisor():
+    call_command("seed_scale", trainees=3, events_per_trainee=40, batch_size=25)
+    trainees = scale_trainees()
+    assert trainees.count() == 3
+    assert all(t.learning_events.count() == 40 for t in trainees)
+    assert Supervision.objects.active().filter(trainee__in=trainees).count() == 3
+    assert Enrolment.objects.filter(trainee__in=trainees).count() == 3
+    assert Membership.objects.filter(user__in=trainees, role="trainee").count() == 3
+    events = LearningEvent.objects.all()
+    assert all(1 <= e.mappings.count() <= 3 for e in events)
+    assert {m.item.framework.slug for m in EventItem.objects.select_related("item__framework")} == {
+        "uk-foundation"
+    }
+    assert events.filter(status=Status.SIGNED_OFF).exists()
+    # Every submitted entry has its open request, as the services would have made.
+    assert (
+        SignOffRequest.objects.filter(outcome="open").count()
+        == events.filter(status=Status.SUBMITTED).count()
+    )
+
+
+def test_seed_scale_writes_no_audit_and_verify_audit_still_passes(capsys):
+    call_command("seed_scale", trainees=2, events_per_trainee=30)
+    assert not AuditEntry.objects.exists()
+    assert not SignOff.objects.exists()
+    call_command("verify_audit")
+    assert "the chain is intact" in capsys.readouterr().out
+
+
+def test_running_seed_scale_again_adds_trainees():
+    call_command("seed_scale", trainees=2, events_per_trainee=10)
+    call_command("seed_scale", trainees=3, events_per_trainee=10)
+    assert scale_trainees().count() == 5
+    assert LearningEvent.objects.count() == 50
+
+
+def test_scale_trainee_can_read_their_pages(client):
+    call_command("seed_scale", trainees=1, events_per_trainee=45)
+    client.force_login(scale_trainees().get())
+    assert "45 entries" in client.get(reverse("event_list")).content.decode()
+    assert "Foundation Year 1 (scale test)" in client.get(reverse("dashboard")).content.decode()
+
+
+def test_seed_scale_refuses_outside_development(settings):
+    settings.DEVELOPMENT = False
+    with pytest.raises(CommandError, match="only runs in development mode"):
+        call_command("seed_scale", trainees=1, events_per_trainee=1)
+    assert not User.objects.exists()
