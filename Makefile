@@ -48,5 +48,13 @@ worker: $(VENV)/.installed
 beat: $(VENV)/.installed
 	$(BIN)/celery -A config beat --loglevel=info
 
+# Server time and query counts of the dashboard and entries list at scale, as ratios against
+# a trivial page (see bench/run.py). Not part of `make test`: it seeds up to a million entries
+# into a scratch PostgreSQL database (createdb it first) and takes minutes.
+bench: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/waymark_bench
+bench: $(VENV)/.installed
+	$(BIN)/python manage.py migrate --noinput
+	DJANGO_SETTINGS_MODULE=config.settings $(BIN)/python bench/run.py
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache

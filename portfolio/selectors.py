@@ -1,6 +1,6 @@
 """Reads of learning events, scoped to what the asking user may see."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -8,6 +8,7 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Supervision
 from portfolio.models import (
@@ -186,3 +187,13 @@ def evidence_counts(trainee, item_ids) -> dict[int, tuple[int, int]]:
         )
     )
     return {row["item_id"]: (row["mapped"], row["signed"]) for row in rows}
+
+
+def images_without_thumbnails(grace: timedelta = timedelta(minutes=2)) -> QuerySet[Evidence]:
+    """Images whose thumbnail task never ran; younger ones may still be in the queue."""
+    return Evidence.objects.filter(
+        kind=Evidence.Kind.FILE,
+        content_type__startswith="image/",
+        thumbnail="",
+        created_at__lt=timezone.now() - grace,
+    )

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from portfolio import notifications, services
+from portfolio import notifications, selectors, services
 
 
 @shared_task
@@ -22,3 +22,12 @@ def send_pending_notifications() -> int:
 @shared_task
 def make_evidence_thumbnail(evidence_id: int) -> bool:
     return services.store_evidence_thumbnail(evidence_id=evidence_id)
+
+
+@shared_task
+def make_missing_thumbnails() -> int:
+    """Thumbnails a broker outage held back."""
+    return sum(
+        services.store_evidence_thumbnail(evidence_id=pk)
+        for pk in selectors.images_without_thumbnails().values_list("pk", flat=True)
+    )

@@ -147,3 +147,19 @@ def test_every_change_is_in_an_intact_audit_chain_without_reflection_text(log, t
         list(AuditEntry.objects.values_list("payload", flat=True))
     )
     assert audit.verify_chain() == (7, None)
+
+
+def test_notifications_held_back_by_an_outage_are_swept_up_once(log, trainee, supervisor):
+    from django.utils import timezone
+
+    from portfolio.tasks import send_pending_notifications
+
+    event = log()
+    # No on-commit callbacks run in this test's transaction: as if the broker had been down.
+    request = services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    SignOffRequest.objects.filter(pk=request.pk).update(
+        requested_at=timezone.now() - timezone.timedelta(minutes=5)
+    )
+    assert send_pending_notifications() == 1
+    assert [m.to for m in mail.outbox] == [[supervisor.email]]
+    assert send_pending_notifications() == 0

@@ -266,13 +266,8 @@ class Command(BaseCommand):
         mappings, tag_links, requests = [], [], []
         now = timezone.now()
         for event, (_, template) in zip(events, pending, strict=True):
-            mappings.extend(
-                EventItem(event_id=event.pk, item_id=self.item_ids[code]) for code in template.items
-            )
-            tag_links.extend(
-                LearningEvent.tags.through(learningevent_id=event.pk, tag_id=tags[name])
-                for name in template.tags
-            )
+            mappings.extend((event.pk, self.item_ids[code]) for code in template.items)
+            tag_links.extend((event.pk, tags[name]) for name in template.tags)
             if event.status in (Status.SUBMITTED, Status.RETURNED):
                 returned = event.status == Status.RETURNED
                 requests.append(
@@ -289,9 +284,32 @@ class Command(BaseCommand):
                         decision_notified_at=now if returned else None,
                     )
                 )
-        EventItem.objects.bulk_create(mappings, batch_size=self.batch_size * 2)
-        LearningEvent.tags.through.objects.bulk_create(tag_links, batch_size=self.batch_size * 2)
+        self._link(EventItem, ("event", "item"), mappings)
+        self._link(LearningEvent.tags.through, ("learningevent", "tag"), tag_links)
         SignOffRequest.objects.bulk_create(requests, batch_size=self.batch_size)
+
+    def _link(self, model, fields: tuple[str, str], pairs: list[tuple[int, int]]) -> None:
+        """Insert rows that are just two ids. A million entries bring three to four million
+        of them, and building a model instance for each costs more than the entries
+        themselves; on PostgreSQL they go as two arrays that the server unnests."""
+        if not pairs:
+            return
+        if connection.vendor != "postgresql":
+            model.objects.bulk_create(
+                [model(**{f"{fields[0]}_id": a, f"{fields[1]}_id": b}) for a, b in pairs],
+                batch_size=self.batch_size,
+            )
+            return
+        quote = connection.ops.quote_name
+        table = quote(model._meta.db_table)
+        left, right = (quote(model._meta.get_field(name).column) for name in fields)
+        # Names come from the models; the values go as parameters.
+        sql = (
+            f"INSERT INTO {table} ({left}, {right}) "  # noqa: S608
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[])"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [[a for a, _ in pairs], [b for _, b in pairs]])
 
     def _say(self, what: str, started: float, rows: int = 0, rows_started: float = 0) -> None:
         now = time.perf_counter()
