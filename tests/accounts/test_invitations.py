@@ -10,22 +10,16 @@ from django.contrib.auth import get_user
 from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from accounts import services
-from accounts.models import Invitation, Membership, Role, User
+from accounts.models import Invitation, Role, User
 from accounts.tasks import UNSENT_GRACE, send_pending_invitations
 from tests.factories import PASSWORD, UserFactory
+from tests.helpers import assert_inline_error, messages_of, roles_in
 
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "a-long-and-unusual-passphrase"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The production hasher takes most of a second for each person a test makes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def make_invitation(org, email="new.person@example.org", role=Role.TRAINEE, **fields):
@@ -40,24 +34,6 @@ def link_path(invitation):
 def links_in(message):
     """The paths of the invitation links in an email."""
     return [urlsplit(url).path for url in re.findall(r"https?://\S+", message.body)]
-
-
-def assert_inline_error(response, field, message):
-    """`message` is shown next to `field`, in the error list the field points to."""
-    html = response.content.decode()
-    found = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
-    assert found, f"the page shows no errors next to {field!r}"
-    assert escape(message) in found.group(1), found.group(1)
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
-
-
-def roles_in(org, user):
-    return set(
-        Membership.objects.filter(organisation=org, user=user).values_list("role", flat=True)
-    )
 
 
 @pytest.fixture

@@ -1,6 +1,5 @@
 """The organisation admin pages: who may open them, roles, supervision, paging and queries."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -9,41 +8,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from accounts import services
 from accounts.models import Invitation, Membership, Role, Supervision
 from tests.conftest import member
 from tests.factories import MembershipFactory, SupervisionFactory, UserFactory
+from tests.helpers import assert_inline_error, messages_of, roles_in, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The production hasher takes most of a second for each person a test makes."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 TODAY = timezone.localdate
-
-
-def assert_inline_error(response, field, message):
-    """`message` is shown next to `field`, in the error list the field points to."""
-    html = response.content.decode()
-    found = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
-    assert found, f"the page shows no errors next to {field!r}"
-    assert escape(message) in found.group(1), found.group(1)
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
-
-
-def roles_in(org, user):
-    return set(
-        Membership.objects.filter(organisation=org, user=user).values_list("role", flat=True)
-    )
 
 
 # --- Who may open which page ---------------------------------------------------------------
@@ -110,11 +85,6 @@ def state_of(org):
         ),
         sorted(Supervision.objects.filter(organisation=org).values_list("pk", "end_date")),
     )
-
-
-def sign_in_as(client, request, persona):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -19,13 +19,6 @@ def clean_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """These tests sign in and fail to sign in dozens of times; a slow hash proves nothing
-    here."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def api_client():
     return APIClient()

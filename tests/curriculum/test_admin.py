@@ -2,12 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from curriculum.models import Framework
 from tests.factories import UserFactory
+from tests.helpers import messages_of
 
 IMPORT_URL = reverse("admin:curriculum_framework_import")
 CSV = b"code,title,parent_code,description\nA,Alpha,,\nA.1,Alpha one,A,\n"
@@ -25,10 +25,6 @@ def staff_importer(db):
 def upload(client, data=CSV, filename="ward.csv", **fields):
     fields = {"slug": "ward", "name": "Ward skills", "version": "2026"} | fields
     return client.post(IMPORT_URL, {"file": SimpleUploadedFile(filename, data), **fields})
-
-
-def messages_of(response):
-    return [str(m) for m in get_messages(response.wsgi_request)]
 
 
 def test_staff_can_import_a_framework_and_see_the_summary(client, staff_importer):

@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 
 from accounts.models import Role
 from curriculum import services
@@ -23,6 +22,7 @@ from tests.factories import (
     ProgrammeFactory,
     framework_with_tree,
 )
+from tests.helpers import assert_inline_error, messages_of, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -31,23 +31,6 @@ TODAY = timezone.localdate
 
 def day(offset: int):
     return TODAY() + timedelta(days=offset)
-
-
-def assert_inline_error(response, field, message):
-    """`message` is shown next to `field`, in the error list the field points to."""
-    html = response.content.decode()
-    found = re.search(rf'<ul class="errorlist" id="id_{field}_error">(.*?)</ul>', html, re.S)
-    assert found, f"the page shows no errors next to {field!r}"
-    assert escape(message) in found.group(1), found.group(1)
-
-
-def messages_of(response):
-    return [str(m) for m in response.context["messages"]]
-
-
-def sign_in_as(client, request, persona):
-    if persona != "anonymous":
-        client.force_login(request.getfixturevalue(persona))
 
 
 def programme_on(organisation, *frameworks, **fields):
