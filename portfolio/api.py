@@ -7,14 +7,13 @@ who may not make it 403. Entries the caller may not see do not exist for them: 4
 """
 
 from contextlib import contextmanager
-from pathlib import PurePath
 
 import django_filters
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
@@ -36,6 +35,7 @@ from config.api import Conflict, ErrorSerializer, router
 from config.site import absolute_url
 from curriculum.models import Item
 from portfolio import selectors, services
+from portfolio.evidence import file_response
 from portfolio.filters import EventFilter
 from portfolio.models import (
     Evidence,
@@ -785,16 +785,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         evidence = self.get_object()
         if not evidence.file:
             raise Http404("This evidence is a link, not a file.")
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name or PurePath(evidence.file.name).name,
-            content_type=evidence.content_type or "application/octet-stream",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return file_response(evidence)
 
 
 @extend_schema(tags=["sign-off"])

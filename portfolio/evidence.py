@@ -21,6 +21,7 @@ from typing import BinaryIO
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 from mutagen import MutagenError
 from mutagen.mp3 import MP3 as MP3Stream
@@ -400,3 +401,24 @@ def _check_mp4(path: Path, name: str) -> FileType:
     if b"soun" in handlers:
         return M4A
     raise damaged
+
+
+def file_response(evidence, *, thumbnail: bool = False) -> FileResponse:
+    """The one way evidence leaves Waymark, for the pages and the API alike: after the
+    caller's access check, as an attachment (thumbnails inline, as images) that a browser
+    will neither sniff into something executable nor run scripts in, and never cached."""
+    field = evidence.thumbnail if thumbnail else evidence.file
+    if not field:
+        raise Http404("No such file.")
+    response = FileResponse(
+        field.open("rb"),
+        as_attachment=not thumbnail,
+        filename=evidence.original_name or Path(field.name).name,
+        content_type="image/webp"
+        if thumbnail
+        else (evidence.content_type or "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response

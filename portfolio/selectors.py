@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -141,6 +141,26 @@ def sign_off_queue(supervisor) -> QuerySet[SignOffRequest]:
         .select_related("event__trainee")
         .order_by("requested_at", "pk")
     )
+
+
+def sign_offs_in(organisation) -> QuerySet[SignOff]:
+    """Standing sign-offs given under the organisation's supervisions, for its admins, who
+    may withdraw them. Entry titles and people only: admins do not read entries."""
+    supervised_here = Supervision.objects.filter(
+        organisation=organisation, supervisor=OuterRef("supervisor"), trainee=OuterRef("trainee")
+    )
+    return (
+        SignOff.objects.filter(Exists(supervised_here), withdrawal__isnull=True)
+        .select_related("event", "trainee", "supervisor")
+        .order_by("-signed_at", "-pk")
+    )
+
+
+def access_sign_off_in(organisation, sign_off_id) -> SignOff:
+    try:
+        return sign_offs_in(organisation).get(pk=sign_off_id)
+    except (SignOff.DoesNotExist, ValueError):
+        raise Http404("No such sign-off.") from None
 
 
 # --- Dashboard --------------------------------------------------------------------------------

@@ -434,10 +434,10 @@ def current_sign_off(event: LearningEvent) -> SignOff | None:
 
 
 def can_withdraw(actor, sign_off: SignOff) -> bool:
-    """The supervisor who signed (on the trainee's request), or an admin of an organisation
-    in which that supervisor supervises the trainee."""
+    """The supervisor who signed it, while they still supervise the trainee (on the
+    trainee's request), or an admin of an organisation in which that supervision exists."""
     if actor.pk == sign_off.supervisor_id:
-        return True
+        return _is_active_supervisor(actor, sign_off.trainee)
     organisations = Supervision.objects.filter(
         supervisor_id=sign_off.supervisor_id, trainee_id=sign_off.trainee_id
     ).values("organisation")

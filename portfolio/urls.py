@@ -24,4 +24,14 @@ urlpatterns = [
     ),
     path("evidence/<int:evidence_id>/delete/", views.evidence_delete, name="evidence_delete"),
     path("sign-off/", views.sign_off_queue, name="sign_off_queue"),
+    path(
+        "organisations/<slug:slug>/sign-offs/",
+        views.organisation_sign_offs,
+        name="organisation_sign_offs",
+    ),
+    path(
+        "organisations/<slug:slug>/sign-offs/<int:sign_off_id>/withdraw/",
+        views.organisation_sign_off_withdraw,
+        name="organisation_sign_off_withdraw",
+    ),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -12,6 +12,7 @@ from accounts.models import User
 from config.forms import apply_errors, form_data
 from curriculum import selectors as curriculum_selectors
 from portfolio import selectors, services
+from portfolio.evidence import file_response
 from portfolio.filters import EventFilter
 from portfolio.forms import (
     REFLECTION_FIELDS,
@@ -325,6 +326,45 @@ def event_withdraw(request, event_id):
 
 
 @login_required
+def organisation_sign_offs(request, slug):
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    page = Paginator(selectors.sign_offs_in(organisation), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portfolio/organisation_sign_offs.html",
+        {"organisation": organisation, "page": page},
+    )
+
+
+@login_required
+def organisation_sign_off_withdraw(request, slug, sign_off_id):
+    """An organisation admin withdraws a sign-off given under one of its supervisions."""
+    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+    sign_off = selectors.access_sign_off_in(organisation, sign_off_id)
+    form = WithdrawForm(form_data(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            services.withdraw_sign_off,
+            event=sign_off.event,
+            actor=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    ):
+        messages.success(request, f"The sign-off of “{sign_off.event.title}” is withdrawn.")
+        return redirect("organisation_sign_offs", slug=slug)
+    return render(
+        request,
+        "portfolio/organisation_sign_off_withdraw.html",
+        {"organisation": organisation, "sign_off": sign_off, "form": form},
+    )
+
+
+@login_required
 def sign_off_queue(request):
     page = Paginator(selectors.sign_off_queue(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -368,19 +408,5 @@ def evidence_delete(request, evidence_id):
 
 @login_required
 def evidence_download(request, evidence_id, thumbnail=False):
-    """Evidence leaves only through here: after an access check, as an attachment that a
-    browser will neither render inline nor sniff into something executable."""
     evidence = selectors.access_evidence(request.user, evidence_id)
-    field = evidence.thumbnail if thumbnail else evidence.file
-    if not field:
-        raise Http404("No such file.")
-    response = FileResponse(
-        field.open("rb"),
-        as_attachment=not thumbnail,
-        filename=evidence.original_name or field.name.rsplit("/", 1)[-1],
-        content_type="image/webp" if thumbnail else evidence.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(evidence, thumbnail=thumbnail)

@@ -323,3 +323,38 @@ def test_pages_cost_the_same_queries_for_10_and_1000_entries(client, enrolled_tr
             assert client.get(reverse(page)).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_an_organisation_admin_withdraws_a_sign_off_without_reading_the_entry(
+    client, log, enrolled_trainee, supervisor, org_a, org_admin, org_b_admin
+):
+    event = log(reflection_learned="Private words")
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
+    sign_off = services.approve(event=event, supervisor=supervisor)
+    url = reverse("organisation_sign_off_withdraw", args=[org_a.slug, sign_off.pk])
+
+    client.force_login(org_b_admin)
+    assert client.get(reverse("organisation_sign_offs", args=[org_a.slug])).status_code == 404
+    assert client.post(url, {"reason": "no"}).status_code == 404
+
+    client.force_login(org_admin)
+    page = client.get(reverse("organisation_sign_offs", args=[org_a.slug])).content.decode()
+    assert event.title in page and "Private words" not in page
+    assert client.get(reverse("event_detail", args=[event.pk])).status_code == 404
+    response = client.post(url, {"reason": ""})
+    assert response.status_code == 200  # a reason is required
+    response = client.post(url, {"reason": "Signed in error"})
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.status == Status.DRAFT
+    assert sign_off.withdrawal.reason == "Signed in error"
+
+
+def test_a_supervisor_whose_supervision_ended_cannot_withdraw(log, enrolled_trainee, supervisor):
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
+    sign_off = services.approve(event=event, supervisor=supervisor)
+    supervisor.supervisions_given.update(
+        end_date=datetime.date.today() - datetime.timedelta(days=1)
+    )
+    assert not services.can_withdraw(supervisor, sign_off)
