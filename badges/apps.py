@@ -1,6 +1,18 @@
 from django.apps import AppConfig
 
 
+def evaluate_after_portfolio_change(sender, trainee_id, **kwargs):
+    from badges import services
+
+    services.request_evaluation(trainee_id=trainee_id)
+
+
 class BadgesConfig(AppConfig):
     name = "badges"
     verbose_name = "Badges"
+
+    def ready(self):
+        from portfolio.signals import portfolio_changed
+
+        # Portfolio changes reach badges through this signal; portfolio never imports badges.
+        portfolio_changed.connect(evaluate_after_portfolio_change, dispatch_uid="badges.evaluate")

@@ -1,1 +1,222 @@
-"""Issuers, badge classes, rules and awards (built in a later step)."""
+"""Issuers, badge classes and their rules, awards (Open Badges assertions), progress,
+pending evaluations, and the teaching programmes whose attendance badges can count."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Organisation
+from curriculum.models import Item
+from portfolio.models import LearningEvent
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+class Issuer(models.Model):
+    """An organisation's Open Badges issuer profile."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="issuer"
+    )
+    name = models.CharField(max_length=200)
+    url = models.URLField(help_text="The issuer's public website.")
+    email = models.EmailField()
+    description = models.TextField(blank=True)
+    image = models.ImageField(upload_to="issuers/", blank=True)
+
+    def __str__(self):
+        return self.name
+
+
+class BadgeClass(models.Model):
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="badge_classes")
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="Used by other badges' rules to refer to this one."
+    )
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    # A validated, re-encoded PNG upload; without one Waymark draws an SVG from a template.
+    image = models.ImageField(upload_to="badges/", blank=True)
+    criteria = models.TextField("criteria narrative", help_text="What the earner did, in words.")
+    rule = models.JSONField(
+        null=True, blank=True, help_text="The machine rule; empty for badges awarded only by staff."
+    )
+    alignments = models.ManyToManyField(Item, blank=True, related_name="badge_classes")
+    tags = models.JSONField(default=list, blank=True)
+    valid_for_months = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Awards expire this many months after they are issued."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["issuer", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("badge_class_detail", args=[self.pk])
+
+
+class AwardQuerySet(models.QuerySet):
+    def standing(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class Award(models.Model):
+    """A badge earned by a trainee: an Open Badges 2.0 assertion, hosted at a public URL."""
+
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="awards")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards"
+    )
+    # The recipient's email as it was when awarded, hashed with the salt in the assertion.
+    recipient_email = models.EmailField()
+    salt = models.CharField(max_length=32, default=new_salt)
+    issued_on = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField(null=True, blank=True)
+    narrative = models.TextField(blank=True, help_text="Evidence narrative.")
+    events = models.ManyToManyField(LearningEvent, blank=True, related_name="awards")
+    awarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    public = models.BooleanField(default=False, help_text="The trainee shows this badge publicly.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revocation_reason = models.TextField(blank=True)
+
+    objects = AwardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            # One standing award per trainee and badge class, whatever retries, redelivery or
+            # concurrent workers do.
+            models.UniqueConstraint(
+                fields=["badge_class", "recipient"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_standing_award",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.badge_class} → {self.recipient}"
+
+    def get_absolute_url(self):
+        return reverse("award_verify", args=[self.pk])
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires is not None and self.expires <= timezone.now()
+
+
+class Progress(models.Model):
+    """How far a trainee has got towards a badge class ("3 of 5 teaching sessions")."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="badge_progress"
+    )
+    badge_class = models.ForeignKey(BadgeClass, on_delete=models.CASCADE, related_name="progress")
+    current = models.PositiveIntegerField(default=0)
+    target = models.PositiveIntegerField(default=1)
+    label = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["trainee", "badge_class"], name="one_progress_row"),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee}: {self.current} of {self.target} {self.label}"
+
+
+class PendingEvaluation(models.Model):
+    """A trainee whose awards must be re-evaluated. Written in the same transaction as the
+    change that caused it, so a broker outage loses nothing: a periodic task runs any left."""
+
+    trainee = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Evaluate {self.trainee_id} (since {self.requested_at:%H:%M:%S})"
+
+
+class TeachingProgramme(models.Model):
+    """A series of teaching sessions an organisation runs, with attendance registers."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="teaching_programmes"
+    )
+    slug = models.SlugField(max_length=80)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "slug"], name="teaching_programme_unique_slug"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+def new_check_in_code() -> str:
+    # Short enough to read off a slide; the session's time window limits guessing.
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+class TeachingSession(models.Model):
+    programme = models.ForeignKey(
+        TeachingProgramme, on_delete=models.CASCADE, related_name="sessions"
+    )
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveIntegerField(default=60)
+    mandatory = models.BooleanField(default=False)
+    location = models.CharField(max_length=200, blank=True)
+    check_in_code = models.CharField(max_length=6, default=new_check_in_code)
+
+    class Meta:
+        ordering = ["starts_at"]
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%d %b %Y})"
+
+
+class Attendance(models.Model):
+    class Method(models.TextChoices):
+        REGISTER = "register", "Marked on the register"
+        CHECK_IN = "check_in", "Checked in with the session code"
+
+    session = models.ForeignKey(
+        TeachingSession, on_delete=models.CASCADE, related_name="attendances"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances"
+    )
+    method = models.CharField(max_length=20, choices=Method.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    event = models.OneToOneField(
+        LearningEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendance"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "trainee"], name="attend_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.trainee} at {self.session}"

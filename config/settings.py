@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolio.tasks.send_pending_notifications",
         "schedule": crontab(minute="*/5"),
     },
+    "run-pending-badge-evaluations": {
+        "task": "badges.tasks.run_pending_evaluations",
+        "schedule": crontab(minute="*"),
+    },
     "make-missing-thumbnails": {
         "task": "portfolio.tasks.make_missing_thumbnails",
         "schedule": crontab(minute="*/10"),

@@ -4,7 +4,16 @@ import pytest
 
 from accounts.models import Role
 from config.celery import app as celery_app
-from tests.factories import MembershipFactory, OrganisationFactory, SupervisionFactory, UserFactory
+from curriculum.models import Framework
+from portfolio import services as portfolio_services
+from tests.factories import (
+    EnrolmentFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    SupervisionFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -64,6 +73,38 @@ def org_admin(org_a):
 @pytest.fixture
 def org_b_admin(org_b):
     return member(org_b, Role.ADMIN, email="admin.b@example.org")
+
+
+# --- A trainee with a curriculum to map to ----------------------------------------------------
+
+
+@pytest.fixture
+def foundation(db):
+    return Framework.objects.get(slug="uk-foundation", version="2021")
+
+
+@pytest.fixture
+def fpcs(foundation):
+    return {item.code: item for item in foundation.items.filter(code__startswith="FPC")}
+
+
+@pytest.fixture
+def enrolled_trainee(trainee, org_a, foundation):
+    programme = ProgrammeFactory(organisation=org_a, frameworks=[foundation])
+    EnrolmentFactory(trainee=trainee, programme=programme)
+    return trainee
+
+
+@pytest.fixture
+def log(enrolled_trainee):
+    """Log an event for the trainee through the service, as every page and the API do."""
+
+    def log(**fields):
+        defaults = {"kind": "teaching_attended", "title": "Sepsis teaching", "date": "2026-11-02"}
+        event, _ = portfolio_services.log_event(trainee=enrolled_trainee, **{**defaults, **fields})
+        return event
+
+    return log
 
 
 def pytest_report_header(config):

@@ -1,0 +1,208 @@
+"""Demo issuer, badge classes and teaching programme (used by the seed_demo command).
+
+The badge classes are the seed examples of what Waymark can badge: attendance, a
+social-media journal club, e-learning, and teaching — small badges that stack into bigger
+ones, and one that only issuer staff can award.
+"""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from badges import services
+from badges.models import Award, BadgeClass, Issuer, TeachingProgramme, TeachingSession
+from curriculum.models import Item
+
+TEACHING_PROGRAMME = "st-elsewhere-fy-teaching"
+
+BADGE_CLASSES = [
+    # slug, name, description, criteria, rule, alignment item codes (UK Foundation 2021)
+    (
+        "teaching-attendee",
+        "Teaching session attendee",
+        "Attended a teaching session.",
+        "Attend one teaching session, recorded on its register or by checking in with the session code.",
+        {"type": "event_count", "min": 1, "kinds": ["teaching_attended"]},
+        ["FPC12"],
+    ),
+    (
+        "st-elsewhere-fy-teaching",
+        "St Elsewhere FY teaching attendance",
+        "Attended at least 80% of St Elsewhere's mandatory foundation teaching.",
+        "Attend at least 80% of the mandatory sessions of the St Elsewhere foundation teaching programme held so far.",
+        {
+            "type": "attendance",
+            "programme": TEACHING_PROGRAMME,
+            "min_percent": 80,
+            "mandatory_only": True,
+        },
+        ["FPC12"],
+    ),
+    (
+        "journal-club-contributor",
+        "Journal club contributor",
+        "Contributed to a social-media journal club.",
+        "Log one contribution to a social-media journal club or chat.",
+        {"type": "event_count", "min": 1, "kinds": ["social_media"]},
+        ["FPC12", "FPC13"],
+    ),
+    (
+        "journal-club-regular",
+        "Journal club regular",
+        "Contributed to social-media journal clubs regularly.",
+        "Log five contributions to social-media journal clubs or chats.",
+        {"type": "event_count", "min": 5, "kinds": ["social_media"]},
+        ["FPC12", "FPC13"],
+    ),
+    (
+        "journal-club-host",
+        "Journal club host",
+        "A regular contributor who has hosted a social-media journal club.",
+        "Hold the Journal club regular badge and log hosting a journal club (tagged 'host').",
+        {
+            "type": "all",
+            "rules": [
+                {"type": "badges", "all": ["journal-club-regular"]},
+                {"type": "event_count", "min": 1, "kinds": ["social_media"], "tags": ["host"]},
+            ],
+        },
+        ["FPC10", "FPC13"],
+    ),
+    (
+        "elearning-starter",
+        "E-learning module completed",
+        "Completed an e-learning module.",
+        "Log one completed e-learning module.",
+        {"type": "event_count", "min": 1, "kinds": ["elearning"]},
+        ["FPC12"],
+    ),
+    (
+        "elearning-fifteen",
+        "Fifteen programme e-learning modules",
+        "Completed fifteen e-learning modules mapped to the foundation curriculum.",
+        "Log fifteen e-learning modules, each mapped to an item of the UK Foundation Programme curriculum.",
+        {
+            "type": "event_count",
+            "min": 15,
+            "kinds": ["elearning"],
+            "items": [
+                "uk-foundation/2021/HLO1",
+                "uk-foundation/2021/HLO2",
+                "uk-foundation/2021/HLO3",
+            ],
+            "label": "curriculum e-learning modules",
+        },
+        ["FPC12", "FPC13"],
+    ),
+    (
+        "peer-teacher",
+        "Peer teacher",
+        "Delivered a peer-led teaching session.",
+        "Log one teaching session you delivered.",
+        {"type": "event_count", "min": 1, "kinds": ["teaching_delivered"]},
+        ["FPC10"],
+    ),
+    (
+        "teaching-programme-lead",
+        "Teaching programme lead",
+        "Ran a teaching programme.",
+        "Log running a teaching programme (a teaching-delivered entry tagged 'organiser').",
+        {"type": "event_count", "min": 1, "kinds": ["teaching_delivered"], "tags": ["organiser"]},
+        ["FPC6", "FPC10"],
+    ),
+    (
+        "teaching-impact",
+        "Teaching with demonstrable impact",
+        "Teaching whose impact the issuer's staff have reviewed and recognised.",
+        "Awarded by St Elsewhere's education staff after reviewing evidence of the teaching's impact.",
+        None,
+        ["FPC10"],
+    ),
+    (
+        "educator",
+        "Foundation educator",
+        "Peer teacher, teaching programme lead, and recognised impact.",
+        "Hold the Peer teacher, Teaching programme lead and Teaching with demonstrable impact badges.",
+        {"type": "badges", "all": ["peer-teacher", "teaching-programme-lead", "teaching-impact"]},
+        ["FPC6", "FPC10"],
+    ),
+]
+
+
+def create_badge_classes(trust) -> Issuer:
+    issuer, _ = Issuer.objects.update_or_create(
+        organisation=trust,
+        defaults={
+            "name": trust.name,
+            "url": "https://st-elsewhere.example/",
+            "email": "education@st-elsewhere.example",
+            "description": "Postgraduate medical education at St Elsewhere.",
+        },
+    )
+    items = {
+        i.code: i
+        for i in Item.objects.filter(framework__slug="uk-foundation", framework__version="2021")
+    }
+    for slug, name, description, criteria, rule, codes in BADGE_CLASSES:
+        badge_class, _ = BadgeClass.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "issuer": issuer,
+                "name": name,
+                "description": description,
+                "criteria": criteria,
+                "rule": rule,
+                "tags": ["foundation", "st-elsewhere"],
+            },
+        )
+        badge_class.alignments.set([items[c] for c in codes])
+    return issuer
+
+
+def create_teaching_programme(trust, *, sessions=5) -> list[TeachingSession]:
+    """Mandatory sessions every other week, the last one two weeks ago."""
+    programme, _ = TeachingProgramme.objects.update_or_create(
+        organisation=trust, slug=TEACHING_PROGRAMME, defaults={"name": "St Elsewhere FY teaching"}
+    )
+    one_pm = timezone.now().replace(hour=13, minute=0, second=0, microsecond=0)
+    topics = [
+        "Sepsis",
+        "Acute kidney injury",
+        "Consent and capacity",
+        "Prescribing safely",
+        "Breaking bad news",
+    ]
+    created = []
+    for n, topic in enumerate(topics[:sessions]):
+        session, _ = TeachingSession.objects.get_or_create(
+            programme=programme,
+            title=f"FY teaching: {topic}",
+            defaults={
+                "starts_at": one_pm - timedelta(weeks=2 * (sessions - n)),
+                "mandatory": True,
+                "location": "Education centre",
+            },
+        )
+        created.append(session)
+    return created
+
+
+def seed(*, trust, trainees, admin) -> None:
+    create_badge_classes(trust)
+    sessions = create_teaching_programme(trust)
+    # The first demo trainee attended four of the five mandatory sessions (80%).
+    for session in sessions[:4]:
+        services.record_attendance(
+            session=session, trainee=trainees[0], recorded_by=admin, method="register"
+        )
+    impact = BadgeClass.objects.get(slug="teaching-impact")
+    if not Award.objects.standing().filter(badge_class=impact, recipient=trainees[0]).exists():
+        services.award_badge(
+            badge_class=impact,
+            recipient=trainees[0],
+            narrative="Her sepsis teaching for the nursing team cut time-to-antibiotics on ward 7, "
+            "audited over three months.",
+            awarded_by=admin,
+        )
+    for trainee in trainees:
+        services.evaluate_awards(trainee=trainee)

@@ -1,0 +1,101 @@
+"""Gathering the facts badge rules ask for: one query per distinct fact, however long the
+trainee's history, so evaluation costs the same for 1 entry or 2,000."""
+
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from badges.models import TeachingSession
+from curriculum.models import Item
+from curriculum.selectors import descendant_ids
+from portfolio.models import EventItem, LearningEvent, Status
+
+
+def resolve_items(refs: set[str]) -> dict[str, set[int]]:
+    """For each 'slug/version/CODE' reference, the ids of that item and everything under
+    it. Two queries for any number of references."""
+    if not refs:
+        return {}
+    wanted = [tuple(ref.split("/", 2)) for ref in refs]
+    query = Q()
+    for slug, version, _code in wanted:
+        query |= Q(framework__slug=slug, framework__version=version)
+    items = list(
+        Item.objects.filter(query)
+        .select_related("framework")
+        .only("pk", "code", "parent_id", "framework__slug", "framework__version")
+    )
+    by_ref = {f"{i.framework.slug}/{i.framework.version}/{i.code}": i for i in items}
+    found = {}
+    for ref in refs:
+        item = by_ref.get(ref)
+        found[ref] = {item.pk, *descendant_ids(items, item.pk)} if item else set()
+    return found
+
+
+def gather(trainee, requests: set[tuple], today: date) -> dict[tuple, object]:
+    item_refs = set()
+    for request in requests:
+        if request[0] == "event_count":
+            item_refs.update(request[3])
+        elif request[0] == "coverage":
+            item_refs.add(request[1])
+    items = resolve_items(item_refs)
+    return {request: _fact(trainee, request, items) for request in requests}
+
+
+def _fact(trainee, request: tuple, items: dict[str, set[int]]):
+    kind = request[0]
+    events = LearningEvent.objects.filter(trainee=trainee)
+    if kind == "event_count":
+        _, kinds, tags, refs, signed_off_only, provider, since = request
+        if kinds:
+            events = events.filter(kind__in=kinds)
+        if tags:
+            events = events.filter(tags__name__in=tags)
+        if refs:
+            events = events.filter(mappings__item__in=set().union(*(items[r] for r in refs)))
+        if signed_off_only:
+            events = events.filter(status=Status.SIGNED_OFF)
+        if provider:
+            events = events.filter(provider__iexact=provider)
+        if since:
+            events = events.filter(date__gte=since)
+        return events.aggregate(n=Count("pk", distinct=True))["n"]
+    if kind == "cpd_credits":
+        since = request[1]
+        if since:
+            events = events.filter(date__gte=since)
+        return events.aggregate(total=Sum("cpd_credits"))["total"] or 0
+    if kind == "coverage":
+        _, ref, minimum = request
+        under = items[ref]
+        # Leaves only: a parent is covered when everything beneath it is.
+        parents = set(
+            Item.objects.filter(pk__in=under, children__isnull=False).values_list("pk", flat=True)
+        )
+        targets = (under - parents) or under
+        covered = (
+            EventItem.objects.filter(
+                item__in=targets, event__trainee=trainee, event__status=Status.SIGNED_OFF
+            )
+            .values("item")
+            .annotate(n=Count("event", distinct=True))
+            .filter(n__gte=minimum)
+            .count()
+        )
+        return (covered, len(targets))
+    if kind == "attendance":
+        _, programme_slug, mandatory_only = request
+        sessions = TeachingSession.objects.filter(
+            programme__slug=programme_slug, starts_at__lte=timezone.now()
+        )
+        if mandatory_only:
+            sessions = sessions.filter(mandatory=True)
+        counts = sessions.aggregate(
+            total=Count("pk", distinct=True),
+            attended=Count("attendances", filter=Q(attendances__trainee=trainee), distinct=True),
+        )
+        return (counts["attended"], counts["total"])
+    raise ValueError(f"unknown fact {kind!r}")

@@ -1,0 +1,370 @@
+"""Badge rules: declarative, validated against a schema, evaluated by pure functions.
+
+A rule is JSON. Leaf rules ask for one fact each about a trainee; `all` and `any` combine
+them. Evaluation happens in two steps so the pure part can be tested without a database:
+
+1. `fact_requests(rule)` lists the facts a rule needs (plain, hashable tuples);
+2. the caller gathers each fact with one query (badges.facts), then
+3. `evaluate(rule, facts)` decides, and says how far along the trainee is.
+
+Leaf rules:
+  {"type": "event_count", "min": 5, "kinds": [...], "tags": [...], "items": ["slug/version/CODE"],
+   "signed_off_only": false, "provider": "...",
+   "window": {"last_days": 365} | {"academic_year": true}}
+      at least `min` entries matching every filter given; items include their descendants
+  {"type": "cpd_credits", "min": 20, "window": {...}}
+  {"type": "coverage", "item": "slug/version/CODE", "min_signed_off": 1}
+      every item under `item` has at least that many signed-off entries
+  {"type": "badges", "all": ["badge-slug", ...]}  or  {"type": "badges", "at_least": 2, "of": [...]}
+  {"type": "attendance", "programme": "teaching-programme-slug", "min_percent": 80,
+   "mandatory_only": true}
+Combinations:
+  {"type": "all", "rules": [...]}, {"type": "any", "rules": [...]}
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import jsonschema
+
+ITEM_REF = {"type": "string", "pattern": r"^[a-z0-9-]+/[^/\s]+/[^/\s]+$"}
+SLUG = {"type": "string", "pattern": r"^[a-z0-9-]+$"}
+WINDOW = {
+    "oneOf": [
+        {
+            "type": "object",
+            "properties": {"last_days": {"type": "integer", "minimum": 1, "maximum": 3660}},
+            "required": ["last_days"],
+            "additionalProperties": False,
+        },
+        {
+            "type": "object",
+            "properties": {"academic_year": {"const": True}},
+            "required": ["academic_year"],
+            "additionalProperties": False,
+        },
+    ]
+}
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$ref": "#/$defs/rule",
+    "$defs": {
+        "rule": {
+            "type": "object",
+            "required": ["type"],
+            "properties": {
+                "type": {
+                    "enum": [
+                        "event_count",
+                        "cpd_credits",
+                        "coverage",
+                        "badges",
+                        "attendance",
+                        "all",
+                        "any",
+                    ]
+                }
+            },
+            "allOf": [
+                {"if": {"properties": {"type": {"const": t}}}, "then": {"$ref": f"#/$defs/{t}"}}
+                for t in [
+                    "event_count",
+                    "cpd_credits",
+                    "coverage",
+                    "badges",
+                    "attendance",
+                    "all",
+                    "any",
+                ]
+            ],
+        },
+        "event_count": {
+            "type": "object",
+            "properties": {
+                "type": {"const": "event_count"},
+                "min": {"type": "integer", "minimum": 1},
+                "kinds": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 1,
+                    "uniqueItems": True,
+                },
+                "tags": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "minItems": 1,
+                    "uniqueItems": True,
+                },
+                "items": {"type": "array", "items": ITEM_REF, "minItems": 1, "uniqueItems": True},
+                "signed_off_only": {"type": "boolean"},
+                "provider": {"type": "string", "minLength": 1},
+                "window": WINDOW,
+                "label": {"type": "string"},
+            },
+            "required": ["type", "min"],
+            "additionalProperties": False,
+        },
+        "cpd_credits": {
+            "type": "object",
+            "properties": {
+                "type": {"const": "cpd_credits"},
+                "min": {"type": "number", "exclusiveMinimum": 0},
+                "window": WINDOW,
+            },
+            "required": ["type", "min"],
+            "additionalProperties": False,
+        },
+        "coverage": {
+            "type": "object",
+            "properties": {
+                "type": {"const": "coverage"},
+                "item": ITEM_REF,
+                "min_signed_off": {"type": "integer", "minimum": 1},
+            },
+            "required": ["type", "item", "min_signed_off"],
+            "additionalProperties": False,
+        },
+        "badges": {
+            "type": "object",
+            "properties": {
+                "type": {"const": "badges"},
+                "all": {"type": "array", "items": SLUG, "minItems": 1, "uniqueItems": True},
+                "of": {"type": "array", "items": SLUG, "minItems": 1, "uniqueItems": True},
+                "at_least": {"type": "integer", "minimum": 1},
+            },
+            "required": ["type"],
+            "oneOf": [{"required": ["all"]}, {"required": ["of", "at_least"]}],
+            "additionalProperties": False,
+        },
+        "attendance": {
+            "type": "object",
+            "properties": {
+                "type": {"const": "attendance"},
+                "programme": SLUG,
+                "min_percent": {"type": "number", "exclusiveMinimum": 0, "maximum": 100},
+                "mandatory_only": {"type": "boolean"},
+            },
+            "required": ["type", "programme", "min_percent"],
+            "additionalProperties": False,
+        },
+        "all": {
+            "type": "object",
+            "properties": {
+                "type": {"const": "all"},
+                "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}, "minItems": 1},
+            },
+            "required": ["type", "rules"],
+            "additionalProperties": False,
+        },
+        "any": {
+            "type": "object",
+            "properties": {
+                "type": {"const": "any"},
+                "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}, "minItems": 1},
+            },
+            "required": ["type", "rules"],
+            "additionalProperties": False,
+        },
+    },
+}
+
+_validator = jsonschema.Draft202012Validator(SCHEMA)
+
+
+class RuleError(ValueError):
+    """A rule that does not fit the schema. `problems` says what is wrong, in words."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+def _where(path) -> str:
+    parts = []
+    for part in path:
+        parts.append(f"rule {part + 1}" if isinstance(part, int) else str(part))
+    return " → ".join(p for p in parts if p != "rules") or "the rule"
+
+
+def _explain(error: jsonschema.ValidationError) -> str:
+    where = _where(error.absolute_path)
+    if error.validator == "required":
+        return f"{where}: {error.message.split(' ')[0]} is missing."
+    if error.validator == "additionalProperties":
+        unknown = error.message.replace("Additional properties are not allowed", "unknown field")
+        return f"{where}: {unknown}."
+    if error.validator == "enum" and error.absolute_path and error.absolute_path[-1] == "type":
+        return f"{where}: unknown rule type {error.instance!r}."
+    if error.validator == "pattern" and "/" in error.validator_value:
+        example = "uk-foundation/2021/FPC1"
+        return f"{where}: {error.instance!r} is not a curriculum item reference like {example!r}."
+    if error.validator == "pattern":
+        return (
+            f"{where}: {error.instance!r} is not a slug (lower-case letters, digits and hyphens)."
+        )
+    if error.validator == "oneOf" and error.absolute_path and error.absolute_path[-1] == "window":
+        return f'{where}: a window is either {{"last_days": N}} or {{"academic_year": true}}.'
+    if error.validator == "oneOf":
+        return f'{where}: give either "all": [...] or both "of": [...] and "at_least": N.'
+    return f"{where}: {error.message}."
+
+
+def validate(rule) -> None:
+    """Raise RuleError listing every problem, in words, or return quietly."""
+    errors = sorted(_validator.iter_errors(rule), key=lambda e: (list(e.absolute_path), e.message))
+    # The "if type is X then ..." wrappers repeat the specific errors beneath them.
+    leaves = [e for e in errors if e.validator not in ("allOf", "if", "$ref")]
+    problems = list(dict.fromkeys(_explain(e) for e in (leaves or errors)))
+    if problems:
+        raise RuleError(problems)
+    for sub in _walk(rule):
+        if sub["type"] == "badges" and "at_least" in sub and sub["at_least"] > len(sub["of"]):
+            raise RuleError(
+                [f"a badges rule asks for {sub['at_least']} of only {len(sub['of'])} badges."]
+            )
+
+
+def _walk(rule):
+    yield rule
+    for sub in rule.get("rules", []):
+        yield from _walk(sub)
+
+
+# --- Facts ---------------------------------------------------------------------------------------
+
+
+def academic_year_start(today: date) -> date:
+    """UK training years run from 1 August."""
+    return date(today.year if today.month >= 8 else today.year - 1, 8, 1)
+
+
+def window_start(window: dict | None, today: date) -> date | None:
+    if not window:
+        return None
+    if "last_days" in window:
+        return today - timedelta(days=window["last_days"] - 1)
+    return academic_year_start(today)
+
+
+def fact_request(rule: dict, today: date) -> tuple | None:
+    """The fact a leaf rule needs, as a hashable request; None for combinations and badges
+    (badges held are one fact shared by every rule)."""
+    kind = rule["type"]
+    since = window_start(rule.get("window"), today)
+    if kind == "event_count":
+        return (
+            "event_count",
+            tuple(sorted(rule.get("kinds", ()))),
+            tuple(sorted(t.lower() for t in rule.get("tags", ()))),
+            tuple(sorted(rule.get("items", ()))),
+            bool(rule.get("signed_off_only")),
+            rule.get("provider", ""),
+            since,
+        )
+    if kind == "cpd_credits":
+        return ("cpd_credits", since)
+    if kind == "coverage":
+        return ("coverage", rule["item"], rule["min_signed_off"])
+    if kind == "attendance":
+        return ("attendance", rule["programme"], bool(rule.get("mandatory_only")))
+    return None
+
+
+def fact_requests(rule: dict, today: date) -> set[tuple]:
+    return {r for sub in _walk(rule) if (r := fact_request(sub, today)) is not None}
+
+
+def badges_referenced(rule: dict | None) -> set[str]:
+    """Slugs of the badge classes a rule depends on (for evaluation order)."""
+    if not rule:
+        return set()
+    found = set()
+    for sub in _walk(rule):
+        if sub["type"] == "badges":
+            found.update(sub.get("all", ()))
+            found.update(sub.get("of", ()))
+    return found
+
+
+# --- Evaluation ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    met: bool
+    current: int
+    target: int
+    label: str
+
+
+def _count_label(rule: dict) -> str:
+    if rule.get("label"):
+        return rule["label"]
+    kinds = rule.get("kinds")
+    noun = kinds[0].replace("_", " ") + " entries" if kinds and len(kinds) == 1 else "entries"
+    return f"{'signed-off ' if rule.get('signed_off_only') else ''}{noun}"
+
+
+def evaluate(rule: dict, facts: dict, held: set[str], today: date) -> Result:
+    """Decide a rule from gathered facts and the badge slugs already held. Pure."""
+    kind = rule["type"]
+    if kind == "event_count":
+        count = facts[fact_request(rule, today)]
+        return Result(
+            count >= rule["min"], min(count, rule["min"]), rule["min"], _count_label(rule)
+        )
+    if kind == "cpd_credits":
+        credits = facts[fact_request(rule, today)]
+        target = rule["min"]
+        return Result(credits >= target, int(min(credits, target)), int(target), "CPD credits")
+    if kind == "coverage":
+        covered, total = facts[fact_request(rule, today)]
+        # An item with nothing under it is covered by its own entries (total counts it).
+        return Result(
+            total > 0 and covered >= total, covered, max(total, 1), "curriculum items covered"
+        )
+    if kind == "attendance":
+        attended, sessions = facts[fact_request(rule, today)]
+        needed = -(-sessions * rule["min_percent"] // 100) if sessions else 1
+        return Result(
+            sessions > 0 and attended >= needed,
+            min(attended, needed),
+            int(needed),
+            "sessions attended",
+        )
+    if kind == "badges":
+        wanted = rule.get("all") or rule["of"]
+        needed = len(wanted) if "all" in rule else rule["at_least"]
+        have = len(held.intersection(wanted))
+        return Result(have >= needed, min(have, needed), needed, "badges")
+    parts = [evaluate(sub, facts, held, today) for sub in rule["rules"]]
+    if kind == "all":
+        current = sum(p.current for p in parts)
+        return Result(all(p.met for p in parts), current, sum(p.target for p in parts), "steps")
+    best = max(parts, key=lambda p: (p.met, p.current / p.target if p.target else 0))
+    return Result(any(p.met for p in parts), best.current, best.target, best.label)
+
+
+def evaluation_order(rules_by_slug: dict[str, dict | None]) -> list[str]:
+    """Badge slugs ordered so that every badge comes after the badges its rule names.
+    Raises RuleError on a cycle."""
+    order, state = [], {}
+
+    def visit(slug, path):
+        if state.get(slug) == "done":
+            return
+        if state.get(slug) == "visiting":
+            raise RuleError(
+                [f"badges depend on each other in a circle: {' → '.join([*path, slug])}."]
+            )
+        state[slug] = "visiting"
+        for dep in sorted(badges_referenced(rules_by_slug.get(slug))):
+            if dep in rules_by_slug:
+                visit(dep, [*path, slug])
+        state[slug] = "done"
+        order.append(slug)
+
+    for slug in sorted(rules_by_slug):
+        visit(slug, [])
+    return order

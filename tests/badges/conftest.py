@@ -1,0 +1,24 @@
+import pytest
+
+from badges import demo
+
+
+@pytest.fixture
+def badge_classes(org_a):
+    """The demo badge classes, issued by organisation A."""
+    demo.create_badge_classes(org_a)
+
+
+@pytest.fixture
+def add(enrolled_trainee):
+    """Log entries for the trainee through the portfolio service (signals and all)."""
+    from portfolio import services
+
+    def add(count=1, **fields):
+        defaults = {"kind": "social_media", "title": "#FOAMed journal club", "date": "2026-11-02"}
+        return [
+            services.log_event(trainee=enrolled_trainee, **{**defaults, **fields})[0]
+            for _ in range(count)
+        ]
+
+    return add

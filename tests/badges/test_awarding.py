@@ -1,0 +1,164 @@
+"""Awarding: the demo badge classes award as described, stack in one run, stay idempotent,
+and cost the same queries whatever the trainee's history."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from badges import services
+from badges.demo import create_teaching_programme
+from badges.models import Award, BadgeClass, PendingEvaluation, Progress
+from portfolio.models import LearningEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def held(trainee):
+    return set(
+        Award.objects.standing()
+        .filter(recipient=trainee)
+        .values_list("badge_class__slug", flat=True)
+    )
+
+
+def progress(trainee, slug):
+    row = Progress.objects.get(trainee=trainee, badge_class__slug=slug)
+    return (row.current, row.target, row.label)
+
+
+def test_journal_club_badges_stack_in_one_run(
+    badge_classes, add, enrolled_trainee, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add(1)
+    assert held(enrolled_trainee) == {"journal-club-contributor"}
+    assert progress(enrolled_trainee, "journal-club-regular") == (1, 5, "social media entries")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        add(3)
+    assert "journal-club-regular" not in held(enrolled_trainee)
+    assert progress(enrolled_trainee, "journal-club-regular") == (4, 5, "social media entries")
+
+    # The fifth contribution is also the first hosted: regular and host come in the same run.
+    with django_capture_on_commit_callbacks(execute=True):
+        add(1, tags=["host"])
+    assert {"journal-club-regular", "journal-club-host"} <= held(enrolled_trainee)
+
+
+def test_fifteen_curriculum_e_learning_modules(
+    badge_classes, add, enrolled_trainee, fpcs, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add(14, kind="elearning", title="e-LfH module", items=[fpcs["FPC12"]])
+        add(3, kind="elearning", title="Unmapped module")
+    assert held(enrolled_trainee) == {"elearning-starter"}
+    assert progress(enrolled_trainee, "elearning-fifteen") == (
+        14,
+        15,
+        "curriculum e-learning modules",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        add(1, kind="elearning", title="e-LfH module", items=[fpcs["FPC3"]])
+    assert "elearning-fifteen" in held(enrolled_trainee)
+
+
+def test_attendance_at_80_percent_of_mandatory_sessions(
+    badge_classes, org_a, org_admin, enrolled_trainee
+):
+    sessions = create_teaching_programme(org_a)
+    for session in sessions[:3]:
+        services.record_attendance(
+            session=session, trainee=enrolled_trainee, recorded_by=org_admin, method="register"
+        )
+    services.evaluate_awards(trainee=enrolled_trainee)
+    assert "teaching-attendee" in held(enrolled_trainee)
+    assert "st-elsewhere-fy-teaching" not in held(enrolled_trainee)
+    assert progress(enrolled_trainee, "st-elsewhere-fy-teaching") == (3, 4, "sessions attended")
+    services.record_attendance(
+        session=sessions[3], trainee=enrolled_trainee, recorded_by=org_admin, method="register"
+    )
+    services.evaluate_awards(trainee=enrolled_trainee)
+    assert "st-elsewhere-fy-teaching" in held(enrolled_trainee)
+    # Attending logged the learning events, once each.
+    assert (
+        LearningEvent.objects.filter(trainee=enrolled_trainee, kind="teaching_attended").count()
+        == 4
+    )
+
+
+def test_educator_super_badge_needs_the_staff_award_for_impact(
+    badge_classes, add, enrolled_trainee, org_admin
+):
+    add(1, kind="teaching_delivered", title="Peer teaching: ECGs")
+    add(1, kind="teaching_delivered", title="Ran the FY1 bleep teaching", tags=["organiser"])
+    services.evaluate_awards(trainee=enrolled_trainee)
+    assert {"peer-teacher", "teaching-programme-lead"} <= held(enrolled_trainee)
+    assert "educator" not in held(enrolled_trainee)
+    services.award_badge(
+        badge_class=BadgeClass.objects.get(slug="teaching-impact"),
+        recipient=enrolled_trainee,
+        narrative="Audit showed faster antibiotics.",
+        awarded_by=org_admin,
+    )
+    services.evaluate_awards(trainee=enrolled_trainee)
+    assert "educator" in held(enrolled_trainee)
+
+
+def test_awarding_twice_makes_one_award(badge_classes, add, enrolled_trainee):
+    add(1)
+    first = services.evaluate_awards(trainee=enrolled_trainee)
+    again = services.evaluate_awards(trainee=enrolled_trainee)
+    assert [a.badge_class.slug for a in first] == ["journal-club-contributor"] and again == []
+    badge_class = BadgeClass.objects.get(slug="journal-club-contributor")
+    assert services.award_badge(badge_class=badge_class, recipient=enrolled_trainee) == first[0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Award.objects.create(
+            badge_class=badge_class, recipient=enrolled_trainee, recipient_email="x@example.org"
+        )
+
+
+def test_a_revoked_badge_can_be_earned_again(badge_classes, add, enrolled_trainee, org_admin):
+    add(1)
+    award = services.evaluate_awards(trainee=enrolled_trainee)[0]
+    services.revoke_award(award=award, by=org_admin, reason="Entry was not genuine")
+    again = services.evaluate_awards(trainee=enrolled_trainee)
+    assert len(again) == 1 and again[0].pk != award.pk
+
+
+def evaluation_queries(trainee):
+    with CaptureQueriesContext(connection) as queries:
+        services.evaluate_awards(trainee=trainee)
+    return len(queries)
+
+
+def test_evaluation_costs_the_same_queries_for_1_and_2000_entries(
+    badge_classes, enrolled_trainee, fpcs
+):
+    def bulk(count):
+        LearningEvent.objects.bulk_create(
+            LearningEvent(
+                trainee=enrolled_trainee, kind="reading", title=f"Paper {i}", date="2026-10-01"
+            )
+            for i in range(count)
+        )
+
+    bulk(1)
+    one = evaluation_queries(enrolled_trainee)
+    bulk(1999)
+    many = evaluation_queries(enrolled_trainee)
+    assert one == many
+
+
+def test_saving_an_entry_records_a_pending_evaluation_in_the_same_transaction(
+    badge_classes, add, enrolled_trainee
+):
+    # No on-commit callbacks run here, as when the broker is unreachable.
+    add(1)
+    assert PendingEvaluation.objects.filter(trainee=enrolled_trainee).exists()
+    assert held(enrolled_trainee) == set()
+    from badges.tasks import run_pending_evaluations
+
+    PendingEvaluation.objects.update(requested_at="2026-01-01T00:00:00Z")
+    assert run_pending_evaluations() == 1
+    assert held(enrolled_trainee) == {"journal-club-contributor"}
+    assert not PendingEvaluation.objects.exists()

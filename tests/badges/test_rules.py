@@ -1,0 +1,131 @@
+"""The rules engine's pure core: validation in words, facts asked for, decisions, order."""
+
+from datetime import date
+
+import pytest
+
+from badges import rules
+
+TODAY = date(2026, 11, 23)
+
+
+def decide(rule, facts=None, held=()):
+    return rules.evaluate(rule, facts or {}, set(held), TODAY)
+
+
+def count_fact(rule, value):
+    return {rules.fact_request(rule, TODAY): value}
+
+
+@pytest.mark.parametrize(
+    ("rule", "problem"),
+    [
+        ({"type": "event_count"}, "'min' is missing"),
+        ({"type": "event_count", "min": 0}, "min"),
+        ({"type": "wizardry"}, "unknown rule type 'wizardry'"),
+        (
+            {"type": "coverage", "item": "FPC1", "min_signed_off": 1},
+            "not a curriculum item reference",
+        ),
+        ({"type": "cpd_credits", "min": 5, "window": {"weeks": 2}}, "a window is either"),
+        ({"type": "badges", "of": ["a"], "at_least": 2}, "asks for 2 of only 1 badges"),
+        ({"type": "badges"}, "give either"),
+        ({"type": "event_count", "min": 1, "colour": "red"}, "unknown field"),
+        ({"type": "all", "rules": [{"type": "event_count", "min": 1}, {"type": "nope"}]}, "rule 2"),
+    ],
+)
+def test_invalid_rules_are_explained_in_words(rule, problem):
+    with pytest.raises(rules.RuleError) as error:
+        rules.validate(rule)
+    assert any(problem in p for p in error.value.problems), error.value.problems
+
+
+def test_every_shipped_kind_of_rule_validates():
+    rules.validate(
+        {
+            "type": "all",
+            "rules": [
+                {"type": "event_count", "min": 5, "kinds": ["social_media"], "tags": ["host"],
+                 "items": ["uk-foundation/2021/FPC10"], "signed_off_only": True, "provider": "RCP",
+                 "window": {"academic_year": True}},
+                {"type": "cpd_credits", "min": 12.5, "window": {"last_days": 365}},
+                {"type": "coverage", "item": "uk-foundation/2021/HLO1", "min_signed_off": 1},
+                {"type": "any", "rules": [{"type": "badges", "all": ["a"]},
+                                          {"type": "badges", "of": ["a", "b"], "at_least": 1}]},
+                {"type": "attendance", "programme": "fy-teaching", "min_percent": 80,
+                 "mandatory_only": True},
+            ],
+        }
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(("count", "met"), [(4, False), (5, True), (9, True)])
+def test_event_count_threshold_at_the_edge(count, met):
+    rule = {"type": "event_count", "min": 5, "kinds": ["social_media"]}
+    result = decide(rule, count_fact(rule, count))
+    assert result.met is met
+    assert (result.current, result.target) == (min(count, 5), 5)
+    assert result.label == "social media entries"
+
+
+def test_windows_start_where_they_should():
+    assert rules.window_start({"last_days": 1}, TODAY) == TODAY
+    assert rules.window_start({"last_days": 30}, TODAY) == date(2026, 10, 25)
+    assert rules.window_start({"academic_year": True}, TODAY) == date(2026, 8, 1)
+    assert rules.window_start({"academic_year": True}, date(2026, 7, 31)) == date(2025, 8, 1)
+    assert rules.window_start({"academic_year": True}, date(2026, 8, 1)) == date(2026, 8, 1)
+
+
+def test_a_window_is_part_of_the_fact_asked_for():
+    a = rules.fact_request({"type": "cpd_credits", "min": 1, "window": {"last_days": 7}}, TODAY)
+    b = rules.fact_request({"type": "cpd_credits", "min": 1}, TODAY)
+    assert a != b and a == ("cpd_credits", date(2026, 11, 17))
+
+
+@pytest.mark.parametrize(
+    ("attended", "sessions", "met"), [(7, 10, False), (8, 10, True), (4, 5, True), (0, 0, False)]
+)
+def test_attendance_percentage_rounds_up_the_sessions_needed(attended, sessions, met):
+    rule = {"type": "attendance", "programme": "fy-teaching", "min_percent": 80}
+    assert decide(rule, count_fact(rule, (attended, sessions))).met is met
+
+
+def test_coverage_needs_every_item_underneath():
+    rule = {"type": "coverage", "item": "uk-foundation/2021/HLO1", "min_signed_off": 1}
+    assert not decide(rule, count_fact(rule, (4, 5))).met
+    assert decide(rule, count_fact(rule, (5, 5))).met
+
+
+def test_badges_all_and_at_least():
+    assert decide({"type": "badges", "all": ["a", "b"]}, held={"a", "b", "c"}).met
+    assert not decide({"type": "badges", "all": ["a", "b"]}, held={"a"}).met
+    result = decide({"type": "badges", "of": ["a", "b", "c"], "at_least": 2}, held={"c"})
+    assert not result.met and (result.current, result.target) == (1, 2)
+
+
+def test_all_and_any_combine():
+    one = {"type": "event_count", "min": 1, "kinds": ["reading"]}
+    two = {"type": "cpd_credits", "min": 10}
+    facts = {**count_fact(one, 1), **count_fact(two, 3)}
+    assert not decide({"type": "all", "rules": [one, two]}, facts).met
+    assert decide({"type": "any", "rules": [one, two]}, facts).met
+
+
+def test_badges_are_ordered_after_those_they_stack_on():
+    order = rules.evaluation_order(
+        {
+            "super": {"type": "badges", "all": ["regular", "host"]},
+            "regular": {"type": "badges", "all": ["once"]},
+            "host": None,
+            "once": {"type": "event_count", "min": 1},
+        }
+    )
+    assert order.index("once") < order.index("regular") < order.index("super")
+    assert order.index("host") < order.index("super")
+
+
+def test_circular_stacking_is_refused():
+    with pytest.raises(rules.RuleError, match="circle"):
+        rules.evaluation_order(
+            {"a": {"type": "badges", "all": ["b"]}, "b": {"type": "badges", "all": ["a"]}}
+        )
