@@ -2,6 +2,7 @@
 pending evaluations, and the teaching programmes whose attendance badges can count."""
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -109,7 +110,7 @@ class Award(models.Model):
         return f"{self.badge_class} → {self.recipient}"
 
     def get_absolute_url(self):
-        return reverse("award_verify", args=[self.pk])
+        return reverse("award_verify", args=[self.uid])
 
     @property
     def is_expired(self) -> bool:
