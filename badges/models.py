@@ -74,6 +74,8 @@ class AwardQuerySet(models.QuerySet):
 class Award(models.Model):
     """A badge earned by a trainee: an Open Badges 2.0 assertion, hosted at a public URL."""
 
+    # The public identifier in the assertion's URL: it reveals nothing about other awards.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     badge_class = models.ForeignKey(BadgeClass, on_delete=models.PROTECT, related_name="awards")
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="awards"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("curriculum.urls")),
     path("", include("portfolio.urls")),
+    path("", include("badges.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

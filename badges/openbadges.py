@@ -1,0 +1,118 @@
+"""Open Badges 2.0 documents (hosted verification), built from awards as plain JSON-LD.
+
+Spec: https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html
+Every document is public and unauthenticated; its `id` is the URL it is served at, so a
+verifier can fetch the chain Assertion → BadgeClass → Issuer with nothing but HTTP.
+"""
+
+import hashlib
+
+from django.urls import reverse
+
+from badges.models import Award, BadgeClass, Issuer
+from config.site import absolute_url
+
+CONTEXT = "https://w3id.org/openbadges/v2"
+
+
+def issuer_url(issuer: Issuer) -> str:
+    return absolute_url(reverse("ob_issuer", args=[issuer.pk]))
+
+
+def badge_class_url(badge_class: BadgeClass) -> str:
+    return absolute_url(reverse("ob_badge_class", args=[badge_class.pk]))
+
+
+def assertion_url(award: Award) -> str:
+    return absolute_url(reverse("award_assertion", args=[award.uid]))
+
+
+def badge_image_url(badge_class: BadgeClass) -> str:
+    return absolute_url(reverse("badge_class_image", args=[badge_class.pk]))
+
+
+def hashed_identity(email: str, salt: str) -> str:
+    """The spec's hashed recipient: 'sha256$' + hex(sha256(identity + salt)), the email
+    lower-cased so that verifiers hashing what a person types get the same answer."""
+    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+
+
+def issuer_document(issuer: Issuer) -> dict:
+    document = {
+        "@context": CONTEXT,
+        "type": "Issuer",
+        "id": issuer_url(issuer),
+        "name": issuer.name,
+        "url": issuer.url,
+        "email": issuer.email,
+    }
+    if issuer.description:
+        document["description"] = issuer.description
+    return document
+
+
+def badge_class_document(badge_class: BadgeClass) -> dict:
+    document = {
+        "@context": CONTEXT,
+        "type": "BadgeClass",
+        "id": badge_class_url(badge_class),
+        "name": badge_class.name,
+        "description": badge_class.description,
+        "image": badge_image_url(badge_class),
+        "criteria": {
+            "id": absolute_url(reverse("badge_class_detail", args=[badge_class.pk])),
+            "narrative": badge_class.criteria,
+        },
+        "issuer": issuer_url(badge_class.issuer),
+        "tags": list(badge_class.tags),
+        "alignment": [
+            {
+                "targetName": f"{item.code} {item.title}",
+                "targetUrl": absolute_url(item.get_absolute_url()),
+                "targetFramework": f"{item.framework.name} {item.framework.version}",
+                "targetCode": item.code,
+                **({"targetDescription": item.description} if item.description else {}),
+            }
+            for item in badge_class.alignments.select_related("framework").order_by(
+                "position", "code"
+            )
+        ],
+    }
+    return document
+
+
+def assertion_document(award: Award) -> dict:
+    """The hosted assertion. Evidence appears only when the trainee made the badge public."""
+    document = {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": assertion_url(award),
+        "recipient": {
+            "type": "email",
+            "hashed": True,
+            "salt": award.salt,
+            "identity": hashed_identity(award.recipient_email, award.salt),
+        },
+        "badge": badge_class_url(award.badge_class),
+        "verification": {"type": "hosted"},
+        "issuedOn": award.issued_on.isoformat(),
+        "image": absolute_url(reverse("award_baked_png", args=[award.uid])),
+    }
+    if award.expires:
+        document["expires"] = award.expires.isoformat()
+    if award.public and award.narrative:
+        document["evidence"] = [
+            {"id": absolute_url(award.get_absolute_url()), "narrative": award.narrative}
+        ]
+    return document
+
+
+def revoked_document(award: Award) -> dict:
+    """What a revoked assertion's URL answers, with HTTP 410 Gone."""
+    return {
+        "@context": CONTEXT,
+        "type": "Assertion",
+        "id": assertion_url(award),
+        "revoked": True,
+        "revocationReason": award.revocation_reason,
+    }

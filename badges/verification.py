@@ -1,0 +1,127 @@
+"""Public, unauthenticated views: Open Badges documents, badge images, baked badges, and
+the human verification page. Anyone with a badge link can check it without an account."""
+
+import hmac
+
+from django import forms
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_http_methods
+
+from badges import images, openbadges
+from badges.models import Award, BadgeClass, Issuer
+
+JSON_LD = "application/ld+json"
+
+
+def ld_response(document: dict, status: int = 200) -> JsonResponse:
+    response = JsonResponse(
+        document, status=status, content_type=JSON_LD, json_dumps_params={"indent": 2}
+    )
+    # Verifiers and backpacks fetch these from other origins.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _award(uid) -> Award:
+    return get_object_or_404(
+        Award.objects.select_related("badge_class__issuer", "recipient"), uid=uid
+    )
+
+
+@cache_control(max_age=300, public=True)
+def ob_issuer(request, issuer_id):
+    return ld_response(openbadges.issuer_document(get_object_or_404(Issuer, pk=issuer_id)))
+
+
+@cache_control(max_age=300, public=True)
+def ob_badge_class(request, badge_class_id):
+    badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), pk=badge_class_id)
+    return ld_response(openbadges.badge_class_document(badge_class))
+
+
+@cache_control(no_cache=True)
+def award_assertion(request, uid):
+    """The hosted assertion; a revoked one answers 410 Gone with the reason, as the spec
+    asks, so every verifier learns of the revocation."""
+    award = _award(uid)
+    if award.revoked_at:
+        return ld_response(openbadges.revoked_document(award), status=410)
+    return ld_response(openbadges.assertion_document(award))
+
+
+@cache_control(max_age=3600, public=True)
+def badge_class_image(request, badge_class_id):
+    badge_class = get_object_or_404(BadgeClass, pk=badge_class_id)
+    if badge_class.image:
+        return HttpResponse(images.badge_png(badge_class), content_type="image/png")
+    return HttpResponse(images.badge_svg(badge_class), content_type="image/svg+xml")
+
+
+def _baked(award: Award, content: bytes | str, content_type: str, extension: str) -> HttpResponse:
+    if award.revoked_at:
+        raise Http404("This badge has been revoked.")
+    response = HttpResponse(content, content_type=content_type)
+    slug = award.badge_class.slug
+    response["Content-Disposition"] = f'attachment; filename="{slug}.{extension}"'
+    return response
+
+
+def award_baked_png(request, uid):
+    award = _award(uid)
+    png = images.bake_png(images.badge_png(award.badge_class), openbadges.assertion_url(award))
+    return _baked(award, png, "image/png", "png")
+
+
+def award_baked_svg(request, uid):
+    award = _award(uid)
+    svg = images.bake_svg(images.badge_svg(award.badge_class), openbadges.assertion_url(award))
+    return _baked(award, svg, "image/svg+xml", "svg")
+
+
+def badge_class_detail(request, badge_class_id):
+    badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), pk=badge_class_id)
+    return render(
+        request,
+        "badges/badge_class_detail.html",
+        {
+            "badge_class": badge_class,
+            "alignments": badge_class.alignments.select_related("framework"),
+            "document_url": openbadges.badge_class_url(badge_class),
+        },
+    )
+
+
+class RecipientCheckForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address", help_text="Is this badge issued to this address?"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def award_verify(request, uid):
+    """What a person sees when they follow a badge link: who issued it, to whom (if the
+    trainee made it public), for what, and whether it still stands."""
+    award = _award(uid)
+    form = RecipientCheckForm(request.POST if request.method == "POST" else None)
+    is_recipient = None
+    if request.method == "POST" and form.is_valid():
+        typed = openbadges.hashed_identity(form.cleaned_data["email"], award.salt)
+        stored = openbadges.hashed_identity(award.recipient_email, award.salt)
+        is_recipient = hmac.compare_digest(typed, stored)
+    status = "revoked" if award.revoked_at else "expired" if award.is_expired else "valid"
+    return render(
+        request,
+        "badges/verify.html",
+        {
+            "award": award,
+            "badge_class": award.badge_class,
+            "alignments": award.badge_class.alignments.select_related("framework"),
+            "status": status,
+            "form": form,
+            "is_recipient": is_recipient,
+            "assertion_url": openbadges.assertion_url(award),
+        },
+        status=410 if award.revoked_at else 200,
+    )
