@@ -47,7 +47,12 @@ def dashboard(request):
         )
         for p in programmes
     ]
-    own = selectors.event_list(selectors.events_visible_to(user).filter(trainee=user))
+    # Titles and dates only: the dashboard shows no tags or curriculum items.
+    own = (
+        selectors.events_visible_to(user)
+        .filter(trainee=user)
+        .only("pk", "title", "kind", "date", "status")
+    )
     return render(
         request,
         "portfolio/dashboard.html",

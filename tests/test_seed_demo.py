@@ -92,8 +92,12 @@ def test_demo_trainee_coverage_shows_13_fpcs_under_3_hlos():
 def test_demo_trainee_has_ten_months_of_entries_a_third_signed_off():
     call_command("seed_demo")
     trainee = User.objects.get(email="trainee1@waymark.example")
-    assert statuses(trainee) == {"draft": 17, "submitted": 5, "returned": 2, "signed_off": 12}
-    events = LearningEvent.objects.for_trainee(trainee)
+    # Four more drafts come from the teaching register (badges' demo attendance).
+    assert statuses(trainee) == {"draft": 21, "submitted": 5, "returned": 2, "signed_off": 12}
+    events = LearningEvent.objects.for_trainee(trainee).exclude(
+        external_id__startswith="attendance-"
+    )
+    assert events.count() == 36
     assert len({e.kind for e in events}) >= 12
     assert all(e.source == Source.IMPORT and e.external_id.startswith("demo-") for e in events)
     dates = [e.date for e in events]
@@ -153,3 +157,21 @@ def test_seed_demo_refuses_outside_development(settings):
     with pytest.raises(CommandError, match="only runs in development mode"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_the_demo_trainee_has_badges_to_show():
+    from badges.models import Award, Progress
+
+    call_command("seed_demo")
+    trainee = User.objects.get(email="trainee1@waymark.example")
+    held = set(
+        Award.objects.standing()
+        .filter(recipient=trainee)
+        .values_list("badge_class__slug", flat=True)
+    )
+    assert {"st-elsewhere-fy-teaching", "teaching-attendee", "teaching-impact"} <= held
+    assert Progress.objects.filter(
+        trainee=trainee, badge_class__slug="journal-club-regular"
+    ).exists()
+    call_command("seed_demo")
+    assert Award.objects.standing().filter(recipient=trainee).count() == len(held)

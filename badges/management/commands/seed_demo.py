@@ -8,15 +8,17 @@ demo.py.
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
+from badges import demo as badges_demo
 from curriculum import demo as curriculum_demo
 from portfolio import demo as portfolio_demo
 
 
 class Command(BaseCommand):
     help = (
-        "Create or refresh the demo organisations, logins, programme and portfolios "
+        "Create or refresh the demo organisations, logins, programme, portfolios and badges "
         "(development only)."
     )
 
@@ -26,7 +28,12 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a published password, so it only runs in "
                 "development mode (DJANGO_ENV unset or 'development')."
             )
-        with transaction.atomic():
+        # The demo people have no inboxes: the sign-off emails the demo portfolio triggers
+        # would only bury the logins printed below.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+            transaction.atomic(),
+        ):
             organisations, users = accounts_demo.seed()
             trainees = [users[f"trainee{n}"] for n in (1, 2, 3)]
             curriculum_demo.seed(deanery=organisations[accounts_demo.DEANERY], trainees=trainees)
@@ -34,6 +41,9 @@ class Command(BaseCommand):
             for supervisor, trainee, kind in accounts_demo.SUPERVISIONS:
                 supervisors_by_trainee[users[trainee]][kind] = users[supervisor]
             portfolio_demo.seed(trainees=trainees, supervisors_by_trainee=supervisors_by_trainee)
+            badges_demo.seed(
+                trust=organisations[accounts_demo.TRUST], trainees=trainees, admin=users["admin"]
+            )
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:")
         )

@@ -20,7 +20,7 @@ from accounts.models import Membership, Organisation, Role, Supervision, User
 from curriculum import services as curriculum_services
 from curriculum.models import Enrolment, Framework, Programme
 from portfolio import demo
-from portfolio.models import EventItem, LearningEvent, SignOffRequest, Source, Status, Tag
+from portfolio.models import EventItem, Kind, LearningEvent, SignOffRequest, Source, Status, Tag
 from portfolio.services import default_credits
 
 DOMAIN = "scale.waymark.example"
@@ -234,7 +234,7 @@ class Command(BaseCommand):
         what_happened, learned, next_time = (
             (template.reflection or REFLECTION) if reflective else ("", "", "")
         )
-        from_xapi = template.kind == "elearning" and rng.random() < 0.5
+        from_xapi = template.kind == Kind.ELEARNING and rng.random() < 0.5
         return LearningEvent(
             trainee_id=trainee_id,
             kind=template.kind,
