@@ -1,0 +1,65 @@
+"""Every award, its baked PNG and its baked SVG pass the official Open Badges 2.0 validator,
+fetching the documents over HTTP from a live server, always with the recipient's email."""
+
+import io
+
+import pytest
+import requests
+
+from badges import services
+from badges.models import BadgeClass
+
+validator = pytest.importorskip("tests.badges.ob_validator")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def award(live_server, settings, badge_classes, enrolled_trainee):
+    # Documents name themselves by SITE_URL; here that is the live server the validator fetches.
+    settings.SITE_URL = live_server.url
+    return services.award_badge(
+        badge_class=BadgeClass.objects.get(slug="journal-club-host"),
+        recipient=enrolled_trainee,
+        narrative="Hosted the #FOAMed sepsis journal club.",
+    )
+
+
+def assertion_url(live_server, award):
+    return f"{live_server.url}/ob/v2/assertions/{award.uid}"
+
+
+def test_the_hosted_assertion_validates(live_server, award, enrolled_trainee):
+    report = validator.validate(assertion_url(live_server, award), email=enrolled_trainee.email)
+    assert report["valid"], validator.errors(report)
+    assert report["errorCount"] == 0 and report["openBadgesVersion"] == "2.0"
+
+
+def test_the_baked_png_validates(live_server, award, enrolled_trainee, tmp_path):
+    png = requests.get(f"{live_server.url}/badges/awards/{award.uid}/badge.png", timeout=10).content
+    path = tmp_path / "badge.png"
+    path.write_bytes(png)
+    with path.open("rb") as baked:
+        report = validator.validate(baked, email=enrolled_trainee.email)
+    assert report["valid"], validator.errors(report)
+    assert report["validationSubject"] == assertion_url(live_server, award)
+
+
+def test_the_baked_svg_validates(live_server, award, enrolled_trainee):
+    svg = requests.get(f"{live_server.url}/badges/awards/{award.uid}/badge.svg", timeout=10).content
+    report = validator.validate(io.BytesIO(svg), email=enrolled_trainee.email)
+    assert report["valid"], validator.errors(report)
+    assert report["validationSubject"] == assertion_url(live_server, award)
+
+
+def test_a_wrong_recipient_email_fails(live_server, award):
+    report = validator.validate(assertion_url(live_server, award), email="someone.else@example.org")
+    assert not report["valid"]
+    assert any("did not match" in e for e in validator.errors(report))
+
+
+def test_a_revoked_assertion_is_reported_revoked(live_server, award, enrolled_trainee, org_admin):
+    services.revoke_award(award=award, by=org_admin, reason="Issued in error")
+    report = validator.validate(assertion_url(live_server, award), email=enrolled_trainee.email)
+    assert report["revoked"] is True and not report["valid"]
+    assert any("has been revoked: Issued in error" in e for e in validator.errors(report))
