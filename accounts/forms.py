@@ -5,6 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
 from accounts.models import Role, Supervision, User, gmc_number_validator
+from config.forms import DateInput
 
 
 class SignupForm(forms.Form):
@@ -81,12 +82,10 @@ class SupervisionForm(forms.Form):
     supervisor = PersonChoiceField(queryset=User.objects.none())
     trainee = PersonChoiceField(queryset=User.objects.none())
     kind = forms.ChoiceField(choices=Supervision.Kind.choices)
-    start_date = forms.DateField(
-        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start_date = forms.DateField(initial=timezone.localdate, widget=DateInput())
     end_date = forms.DateField(
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="Leave blank for an open-ended supervision.",
     )
 
@@ -99,7 +98,7 @@ class SupervisionForm(forms.Form):
 class EndSupervisionForm(forms.Form):
     end_date = forms.DateField(
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
         help_text="The last day of the supervision. Access to the trainee's entries ends after it.",
     )
 

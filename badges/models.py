@@ -223,3 +223,21 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.trainee} at {self.session}"
+
+
+def new_profile_slug() -> str:
+    # Random, not the trainee's name: the address alone says nothing about whose it is.
+    return secrets.token_hex(8)
+
+
+class PublicProfile(models.Model):
+    """A trainee's public page of the badges they choose to show. Off until they turn it on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="public_profile"
+    )
+    enabled = models.BooleanField(default=False)
+    slug = models.SlugField(max_length=32, unique=True, default=new_profile_slug)
+
+    def __str__(self):
+        return f"{self.user}'s public badges ({'on' if self.enabled else 'off'})"

@@ -1,5 +1,6 @@
 """Helpers every app's HTML views use to pair forms with services."""
 
+from django import forms
 from django.core.exceptions import ValidationError
 
 
@@ -16,3 +17,20 @@ def apply_errors(form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value must be ISO 8601 (2026-11-23) whatever the
+    site's locale; a British-formatted value would show as an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%H:%M")

@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts import api as accounts_api
+from badges import api as badges_api  # noqa: F401
 from config import views
 from config.api import router
 from curriculum import api as curriculum_api  # noqa: F401  (registers its viewsets)
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("curriculum.urls")),
     path("", include("portfolio.urls")),
     path("", include("badges.public_urls")),
+    path("", include("badges.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include((api_urlpatterns, "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

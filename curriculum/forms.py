@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.forms import PersonChoiceField
+from config.forms import DateInput
 from curriculum.models import Framework
 
 
@@ -14,10 +15,8 @@ class ProgrammeForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="The curricula this programme maps learning to.",
     )
-    start_date = forms.DateField(
-        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(initial=timezone.localdate, widget=DateInput())
+    end_date = forms.DateField(required=False, widget=DateInput())
 
     def clean(self):
         data = super().clean()
@@ -29,10 +28,8 @@ class ProgrammeForm(forms.Form):
 
 class EnrolmentForm(forms.Form):
     trainee = PersonChoiceField(queryset=None, empty_label="Choose a trainee")
-    start_date = forms.DateField(
-        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = forms.DateField(initial=timezone.localdate, widget=DateInput())
+    end_date = forms.DateField(required=False, widget=DateInput())
 
     def __init__(self, *args, trainees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -40,9 +37,7 @@ class EnrolmentForm(forms.Form):
 
 
 class EndEnrolmentForm(forms.Form):
-    end_date = forms.DateField(
-        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    end_date = forms.DateField(initial=timezone.localdate, widget=DateInput())
 
 
 class RequirementForm(forms.Form):

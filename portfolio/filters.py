@@ -1,8 +1,8 @@
 """Filters for lists of learning events, shared by the entries page and the API."""
 
 import django_filters
-from django import forms
 
+from config.forms import DateInput
 from curriculum.models import Item
 from portfolio import selectors
 from portfolio.models import Kind, LearningEvent, Status
@@ -16,13 +16,13 @@ class EventFilter(django_filters.FilterSet):
         field_name="date",
         lookup_expr="gte",
         label="From",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     date_to = django_filters.DateFilter(
         field_name="date",
         lookup_expr="lte",
         label="To",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     item = django_filters.ModelChoiceFilter(
         field_name="mappings__item",

@@ -3,6 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from config.forms import DateInput, TimeInput
 from portfolio.identifiers import patient_identifier_warnings
 from portfolio.models import Kind, LearningEvent
 
@@ -18,9 +19,7 @@ class QuickLogForm(forms.Form):
 
     kind = forms.ChoiceField(choices=Kind.choices, label="What kind of learning?")
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    date = forms.DateField(
-        initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date = forms.DateField(initial=timezone.localdate, widget=DateInput())
     duration_minutes = forms.IntegerField(
         label="Duration (minutes)",
         min_value=1,
@@ -61,8 +60,8 @@ class EventForm(forms.ModelForm):
         model = LearningEvent
         fields = [*LEARNING_FIELDS, "items", *REFLECTION_FIELDS, "reflection_shared"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
-            "time": forms.TimeInput(attrs={"type": "time"}),
+            "date": DateInput(),
+            "time": TimeInput(),
             "duration_minutes": forms.NumberInput(attrs={"inputmode": "numeric"}),
             "cpd_credits": forms.NumberInput(
                 attrs={"step": "0.25", "min": "0", "inputmode": "decimal"}

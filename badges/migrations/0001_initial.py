@@ -11,139 +11,346 @@ import badges.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('curriculum', '0001_initial'),
-        ('portfolio', '0002_append_only_triggers'),
+        ("accounts", "0001_initial"),
+        ("curriculum", "0001_initial"),
+        ("portfolio", "0002_append_only_triggers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Issuer',
+            name="Issuer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('url', models.URLField(help_text="The issuer's public website.")),
-                ('email', models.EmailField(max_length=254)),
-                ('description', models.TextField(blank=True)),
-                ('image', models.ImageField(blank=True, upload_to='issuers/')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='issuer', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("url", models.URLField(help_text="The issuer's public website.")),
+                ("email", models.EmailField(max_length=254)),
+                ("description", models.TextField(blank=True)),
+                ("image", models.ImageField(blank=True, upload_to="issuers/")),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issuer",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='BadgeClass',
+            name="BadgeClass",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text="Used by other badges' rules to refer to this one.", max_length=80, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('description', models.TextField()),
-                ('image', models.ImageField(blank=True, upload_to='badges/')),
-                ('criteria', models.TextField(help_text='What the earner did, in words.', verbose_name='criteria narrative')),
-                ('rule', models.JSONField(blank=True, help_text='The machine rule; empty for badges awarded only by staff.', null=True)),
-                ('tags', models.JSONField(blank=True, default=list)),
-                ('valid_for_months', models.PositiveIntegerField(blank=True, help_text='Awards expire this many months after they are issued.', null=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('alignments', models.ManyToManyField(blank=True, related_name='badge_classes', to='curriculum.item')),
-                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='badge_classes', to='badges.issuer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Used by other badges' rules to refer to this one.",
+                        max_length=80,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("description", models.TextField()),
+                ("image", models.ImageField(blank=True, upload_to="badges/")),
+                (
+                    "criteria",
+                    models.TextField(
+                        help_text="What the earner did, in words.",
+                        verbose_name="criteria narrative",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.JSONField(
+                        blank=True,
+                        help_text="The machine rule; empty for badges awarded only by staff.",
+                        null=True,
+                    ),
+                ),
+                ("tags", models.JSONField(blank=True, default=list)),
+                (
+                    "valid_for_months",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Awards expire this many months after they are issued.",
+                        null=True,
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "alignments",
+                    models.ManyToManyField(
+                        blank=True, related_name="badge_classes", to="curriculum.item"
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="badge_classes",
+                        to="badges.issuer",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['issuer', 'name'],
+                "ordering": ["issuer", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PendingEvaluation',
+            name="PendingEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('trainee', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "trainee",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TeachingProgramme',
+            name="TeachingProgramme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80)),
-                ('name', models.CharField(max_length=200)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teaching_programmes', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80)),
+                ("name", models.CharField(max_length=200)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teaching_programmes",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TeachingSession',
+            name="TeachingSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('starts_at', models.DateTimeField()),
-                ('duration_minutes', models.PositiveIntegerField(default=60)),
-                ('mandatory', models.BooleanField(default=False)),
-                ('location', models.CharField(blank=True, max_length=200)),
-                ('check_in_code', models.CharField(default=badges.models.new_check_in_code, max_length=6)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sessions', to='badges.teachingprogramme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("starts_at", models.DateTimeField()),
+                ("duration_minutes", models.PositiveIntegerField(default=60)),
+                ("mandatory", models.BooleanField(default=False)),
+                ("location", models.CharField(blank=True, max_length=200)),
+                (
+                    "check_in_code",
+                    models.CharField(default=badges.models.new_check_in_code, max_length=6),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sessions",
+                        to="badges.teachingprogramme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at'],
+                "ordering": ["starts_at"],
             },
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('register', 'Marked on the register'), ('check_in', 'Checked in with the session code')], max_length=20)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('event', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='attendance', to='portfolio.learningevent')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('trainee', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attendances', to=settings.AUTH_USER_MODEL)),
-                ('session', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendances', to='badges.teachingsession')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("register", "Marked on the register"),
+                            ("check_in", "Checked in with the session code"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "event",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="attendance",
+                        to="portfolio.learningevent",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "trainee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attendances",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "session",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attendances",
+                        to="badges.teachingsession",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Award',
+            name="Award",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('recipient_email', models.EmailField(max_length=254)),
-                ('salt', models.CharField(default=badges.models.new_salt, max_length=32)),
-                ('issued_on', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires', models.DateTimeField(blank=True, null=True)),
-                ('narrative', models.TextField(blank=True, help_text='Evidence narrative.')),
-                ('public', models.BooleanField(default=False, help_text='The trainee shows this badge publicly.')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revocation_reason', models.TextField(blank=True)),
-                ('awarded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('events', models.ManyToManyField(blank=True, related_name='awards', to='portfolio.learningevent')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='awards', to=settings.AUTH_USER_MODEL)),
-                ('badge_class', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='awards', to='badges.badgeclass')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("recipient_email", models.EmailField(max_length=254)),
+                ("salt", models.CharField(default=badges.models.new_salt, max_length=32)),
+                ("issued_on", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires", models.DateTimeField(blank=True, null=True)),
+                ("narrative", models.TextField(blank=True, help_text="Evidence narrative.")),
+                (
+                    "public",
+                    models.BooleanField(
+                        default=False, help_text="The trainee shows this badge publicly."
+                    ),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revocation_reason", models.TextField(blank=True)),
+                (
+                    "awarded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "events",
+                    models.ManyToManyField(
+                        blank=True, related_name="awards", to="portfolio.learningevent"
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="awards",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "badge_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="awards",
+                        to="badges.badgeclass",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_on', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('badge_class', 'recipient'), name='one_standing_award')],
+                "ordering": ["-issued_on", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("badge_class", "recipient"),
+                        name="one_standing_award",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Progress',
+            name="Progress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('current', models.PositiveIntegerField(default=0)),
-                ('target', models.PositiveIntegerField(default=1)),
-                ('label', models.CharField(max_length=200)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('badge_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress', to='badges.badgeclass')),
-                ('trainee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='badge_progress', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("current", models.PositiveIntegerField(default=0)),
+                ("target", models.PositiveIntegerField(default=1)),
+                ("label", models.CharField(max_length=200)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "badge_class",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress",
+                        to="badges.badgeclass",
+                    ),
+                ),
+                (
+                    "trainee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="badge_progress",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('trainee', 'badge_class'), name='one_progress_row')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("trainee", "badge_class"), name="one_progress_row"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='teachingprogramme',
-            constraint=models.UniqueConstraint(fields=('organisation', 'slug'), name='teaching_programme_unique_slug'),
+            model_name="teachingprogramme",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "slug"), name="teaching_programme_unique_slug"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='attendance',
-            constraint=models.UniqueConstraint(fields=('session', 'trainee'), name='attend_once'),
+            model_name="attendance",
+            constraint=models.UniqueConstraint(fields=("session", "trainee"), name="attend_once"),
         ),
     ]

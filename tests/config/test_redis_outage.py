@@ -1,8 +1,6 @@
 """Redis going away, or hanging, must not sign anyone out, break sign-in, or hold a request
 hostage: the cache degrades to no cache and a failed publish is left for the sweep."""
 
-import socket
-import threading
 import time
 
 import pytest
@@ -12,65 +10,12 @@ from django.urls import reverse
 from accounts.models import Invitation
 from accounts.tasks import send_pending_invitations
 from config.celery import app as celery_app
-from config.settings import redis_cache
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.real_worker  # keep Celery non-eager: publishing must really fail
 
 # The issue's promise: a request still answers within this many seconds.
 DEADLINE = 5.0
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class HungServer:
-    """Accepts connections and never answers, like a Redis that has locked up."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(50)
-        self.port = self.sock.getsockname()[1]
-        self.clients = []
-        self.thread = threading.Thread(target=self.accept, daemon=True)
-        self.thread.start()
-
-    def accept(self):
-        while True:
-            try:
-                client, _ = self.sock.accept()
-            except OSError:
-                return
-            self.clients.append(client)
-
-    def close(self):
-        self.sock.close()
-        for client in self.clients:
-            client.close()
-
-
-@pytest.fixture(params=["stopped", "hung"])
-def redis_down(request, settings):
-    """Point the cache and the Celery broker at a Redis that is stopped or hung."""
-    hung = HungServer() if request.param == "hung" else None
-    url = f"redis://127.0.0.1:{hung.port if hung else closed_port()}/0"
-    settings.CACHES = {"default": redis_cache(url)}
-    previous = celery_app.conf.broker_url, celery_app.conf.task_always_eager
-    celery_app.conf.broker_url = url
-    celery_app.conf.task_always_eager = False
-    # Celery caches its connection pools; drop them so the new broker URL takes effect.
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    yield request.param
-    celery_app.conf.broker_url, celery_app.conf.task_always_eager = previous
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-    if hung:
-        hung.close()
 
 
 def timed(fn):

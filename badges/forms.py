@@ -1,0 +1,225 @@
+import json
+
+from django import forms
+
+from accounts.forms import PersonChoiceField
+from badges import selectors
+
+# --- Trainees ------------------------------------------------------------------------------------
+
+
+class CheckInForm(forms.Form):
+    code = forms.CharField(
+        label="Session code",
+        max_length=12,
+        help_text="The 6-digit code shown on the screen during the session.",
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self):
+        # People copy codes with a space ("042 917"); the digits are what count.
+        code = "".join(self.cleaned_data["code"].split())
+        if not (len(code) == 6 and code.isascii() and code.isdigit()):
+            raise forms.ValidationError("Enter the 6 digits of the code, for example 042917.")
+        return code
+
+
+# --- Issuer administration -----------------------------------------------------------------------
+
+
+class IssuerForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="Shown on every badge this issuer awards.")
+    url = forms.URLField(
+        label="Website", assume_scheme="https", help_text="The issuer's public website."
+    )
+    email = forms.EmailField(help_text="Where people can ask about the badges.")
+    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RuleField(forms.CharField):
+    """A badge rule written as JSON. Bad JSON is refused here, with where it goes wrong;
+    whether the rule makes sense is for the service (rules.validate and more)."""
+
+    widget = forms.Textarea(attrs={"rows": 10, "spellcheck": "false", "class": "code-input"})
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                f"The rule is not valid JSON: {error.msg.lower()} at line {error.lineno}, "
+                f"column {error.colno}."
+            ) from None
+
+    def prepare_value(self, value):
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value
+        return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class ItemChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, item):
+        return f"{item.code} {item.title}"
+
+
+class BadgeClassForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    slug = forms.SlugField(
+        max_length=80,
+        help_text="Lower-case letters, digits and hyphens. Other badges' rules use it to "
+        "refer to this one.",
+    )
+    description = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="What the badge stands for."
+    )
+    criteria = forms.CharField(
+        label="Criteria",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the earner did, in words. Published with every award.",
+    )
+    rule = RuleField(
+        required=False,
+        help_text="When Waymark awards the badge by itself, as JSON. Leave empty for a badge "
+        "that only your staff award.",
+    )
+    alignments = ItemChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Curriculum alignment",
+        help_text="The curriculum items the badge is evidence for.",
+    )
+    tags = forms.CharField(required=False, max_length=500, help_text="Separate tags with commas.")
+    valid_for_months = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=600,
+        label="Valid for (months)",
+        help_text="Leave empty for a badge that never expires.",
+    )
+    image = forms.FileField(
+        required=False,
+        help_text="Optional. A PNG image; without one Waymark draws the badge.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png"}),
+    )
+    is_active = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Active: Waymark awards it and shows it in the API",
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["alignments"].queryset = items
+
+    def alignment_groups(self) -> list[tuple]:
+        """The alignment checkboxes by framework: (framework, options, open). A framework
+        starts open when something in it is chosen, or when it is the only one."""
+        groups = {}
+        for option in self["alignments"]:
+            groups.setdefault(option.data["value"].instance.framework, []).append(option)
+        return [
+            (framework, options, len(groups) == 1 or any(o.data["selected"] for o in options))
+            for framework, options in groups.items()
+        ]
+
+    def clean_tags(self):
+        return [tag.strip() for tag in self.cleaned_data["tags"].split(",") if tag.strip()]
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        if not data["image"]:
+            # Nothing uploaded: the image already stored stays.
+            data["image"] = None
+        return data
+
+    @staticmethod
+    def initial_from(badge_class) -> dict:
+        return {
+            "name": badge_class.name,
+            "slug": badge_class.slug,
+            "description": badge_class.description,
+            "criteria": badge_class.criteria,
+            "rule": badge_class.rule,
+            "alignments": [item.pk for item in badge_class.alignments.all()],
+            "tags": ", ".join(badge_class.tags or []),
+            "valid_for_months": badge_class.valid_for_months,
+            "is_active": badge_class.is_active,
+        }
+
+
+class AwardForm(forms.Form):
+    trainee = PersonChoiceField(queryset=None, empty_label="Choose a trainee")
+    narrative = forms.CharField(
+        label="Evidence narrative",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What the trainee did to earn the badge. It is published with the badge, "
+        "so leave out anything that could identify a patient.",
+    )
+
+    def __init__(self, *args, trainees, badge_class, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.badge_class = badge_class
+        self.fields["trainee"].queryset = trainees
+
+    def clean_trainee(self):
+        trainee = self.cleaned_data["trainee"]
+        if selectors.holds_badge(trainee, self.badge_class):
+            raise forms.ValidationError(f"{trainee} already holds this badge.")
+        return trainee
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Published with the revoked badge, so that anyone checking it sees why.",
+    )
+
+
+# --- Teaching ------------------------------------------------------------------------------------
+
+
+class TeachingProgrammeForm(forms.Form):
+    name = forms.CharField(max_length=200, help_text="For example “FY1 teaching 2026–27”.")
+    slug = forms.SlugField(
+        max_length=80,
+        help_text="Lower-case letters, digits and hyphens. Attendance badge rules use it.",
+    )
+
+
+class TeachingSessionForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    starts_at = forms.DateTimeField(
+        label="Starts at",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    duration_minutes = forms.IntegerField(
+        label="Duration (minutes)", min_value=5, max_value=12 * 60, initial=60
+    )
+    mandatory = forms.BooleanField(required=False, label="Mandatory for trainees")
+    location = forms.CharField(max_length=200, required=False)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    label_from_instance = PersonChoiceField.label_from_instance
+
+
+class RegisterForm(forms.Form):
+    trainees = PeopleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Present",
+        error_messages={"required": "Tick at least one trainee who was there."},
+    )
+
+    def __init__(self, *args, trainees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["trainees"].queryset = trainees
