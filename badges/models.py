@@ -159,15 +159,9 @@ class TeachingProgramme(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="teaching_programmes"
     )
-    slug = models.SlugField(max_length=80)
+    # Unique across Waymark: attendance rules refer to a programme by its slug alone.
+    slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=200)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "slug"], name="teaching_programme_unique_slug"
-            ),
-        ]
 
     def __str__(self):
         return self.name

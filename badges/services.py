@@ -101,13 +101,22 @@ def evaluate_awards(*, trainee) -> list[Award]:
     recording progress. Badges that depend on other badges are decided after them, in the
     same run. The number of queries depends on the badge classes, never on the history."""
     today = timezone.localdate()
-    classes = {c.slug: c for c in BadgeClass.objects.filter(is_active=True, rule__isnull=False)}
-    held = set(
-        Award.objects.standing()
-        .filter(recipient=trainee)
-        .values_list("badge_class__slug", flat=True)
+    # Badges of the organisations the trainee belongs to; an issuer badges its own people.
+    classes = {
+        c.slug: c
+        for c in BadgeClass.objects.filter(
+            is_active=True,
+            rule__isnull=False,
+            issuer__organisation__in=Membership.objects.filter(user=trainee).values("organisation"),
+        )
+    }
+    awards = list(
+        Award.objects.filter(recipient=trainee).values_list("badge_class__slug", "revoked_at")
     )
-    pending = {slug: c for slug, c in classes.items() if slug not in held}
+    held = {slug for slug, revoked_at in awards if revoked_at is None}
+    # A revocation sticks: a revoked badge is not awarded again by its rule, only by staff.
+    revoked = {slug for slug, revoked_at in awards if revoked_at is not None}
+    pending = {slug: c for slug, c in classes.items() if slug not in held | revoked}
     requests = set().union(*(rules.fact_requests(c.rule, today) for c in pending.values()))
     gathered = facts.gather(trainee, requests, today)
 
@@ -154,6 +163,25 @@ def request_evaluation(*, trainee_id: int) -> None:
     from badges.tasks import evaluate_trainee
 
     enqueue_after_commit(evaluate_trainee, trainee_id)
+
+
+def request_evaluation_of_members(*, organisation) -> None:
+    """A badge class's rule changed: everyone in its organisation may now qualify. Pending
+    rows for all of them, in this transaction, and one sweep after commit to work through
+    them (a large organisation is not fanned out into a task per person here)."""
+    from badges.tasks import run_pending_evaluations
+
+    now = timezone.now()
+    trainee_ids = set(
+        Membership.objects.filter(organisation=organisation).values_list("user_id", flat=True)
+    )
+    PendingEvaluation.objects.bulk_create(
+        [PendingEvaluation(trainee_id=pk, requested_at=now) for pk in trainee_ids],
+        update_conflicts=True,
+        unique_fields=["trainee"],
+        update_fields=["requested_at"],
+    )
+    enqueue_after_commit(run_pending_evaluations, 0)
 
 
 def run_evaluation(*, trainee_id: int) -> list[Award]:
@@ -433,6 +461,8 @@ def create_badge_class(
         obj=badge_class,
         payload={"issuer": issuer.pk, "slug": slug, "rule": rule},
     )
+    if rule:
+        request_evaluation_of_members(organisation=issuer.organisation)
     return badge_class
 
 
@@ -478,6 +508,8 @@ def update_badge_class(
         obj=badge_class,
         payload={"fields": changed, "rule": badge_class.rule},
     )
+    if badge_class.rule and {"rule", "is_active"} & set(changed):
+        request_evaluation_of_members(organisation=badge_class.issuer.organisation)
     return badge_class
 
 
@@ -488,8 +520,9 @@ def update_badge_class(
 def create_teaching_programme(*, organisation, actor, name: str, slug: str) -> TeachingProgramme:
     programme = TeachingProgramme(organisation=organisation, name=name, slug=slug)
     programme.full_clean(exclude=["organisation"], validate_unique=False)
-    if TeachingProgramme.objects.filter(organisation=organisation, slug=slug).exists():
-        raise ValidationError({"slug": "Another of your teaching programmes uses this slug."})
+    # Slugs are global: attendance rules name programmes by slug alone.
+    if TeachingProgramme.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": "Another teaching programme already uses this slug."})
     programme.save()
     audit.append(actor=actor, action="teaching_programme_create", obj=programme)
     return programme

@@ -117,12 +117,31 @@ def test_awarding_twice_makes_one_award(badge_classes, add, enrolled_trainee):
         )
 
 
-def test_a_revoked_badge_can_be_earned_again(badge_classes, add, enrolled_trainee, org_admin):
+def test_a_revocation_sticks_until_staff_award_the_badge_again(
+    badge_classes, add, enrolled_trainee, org_admin
+):
     add(1)
     award = services.evaluate_awards(trainee=enrolled_trainee)[0]
     services.revoke_award(award=award, by=org_admin, reason="Entry was not genuine")
-    again = services.evaluate_awards(trainee=enrolled_trainee)
-    assert len(again) == 1 and again[0].pk != award.pk
+    add(1)
+    assert services.evaluate_awards(trainee=enrolled_trainee) == []
+    assert "journal-club-contributor" not in held(enrolled_trainee)
+    again = services.award_badge(
+        badge_class=award.badge_class, recipient=enrolled_trainee, awarded_by=org_admin
+    )
+    assert again.pk != award.pk and "journal-club-contributor" in held(enrolled_trainee)
+
+
+def test_an_issuer_badges_only_its_own_members(badge_classes, org_b):
+    from tests.conftest import member
+
+    outsider = member(org_b, "trainee", email="outsider@example.org")
+    from portfolio import services as portfolio_services
+
+    portfolio_services.log_event(
+        trainee=outsider, kind="social_media", title="Journal club", date="2026-11-01"
+    )
+    assert services.evaluate_awards(trainee=outsider) == []
 
 
 def evaluation_queries(trainee):
@@ -161,4 +180,23 @@ def test_saving_an_entry_records_a_pending_evaluation_in_the_same_transaction(
     PendingEvaluation.objects.update(requested_at="2026-01-01T00:00:00Z")
     assert run_pending_evaluations() == 1
     assert held(enrolled_trainee) == {"journal-club-contributor"}
+    assert not PendingEvaluation.objects.exists()
+
+
+def test_a_new_rule_reaches_trainees_who_already_qualify(
+    badge_classes, add, enrolled_trainee, org_a, org_admin, django_capture_on_commit_callbacks
+):
+    add(2, kind="reading", title="NICE sepsis guideline")
+    services.evaluate_awards(trainee=enrolled_trainee)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_badge_class(
+            issuer=org_a.issuer,
+            actor=org_admin,
+            slug="reader",
+            name="Reader",
+            description="Read two guidelines.",
+            criteria="Log two readings.",
+            rule={"type": "event_count", "min": 2, "kinds": ["reading"]},
+        )
+    assert "reader" in held(enrolled_trainee)
     assert not PendingEvaluation.objects.exists()

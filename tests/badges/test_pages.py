@@ -559,7 +559,7 @@ def test_an_admin_sets_up_a_programme_and_a_session_with_its_code_on_show(client
         reverse("teaching_programme_create", args=[org_a.slug]),
         {"name": "Again", "slug": "fy1-teaching"},
     )
-    assert_inline_error(response, "slug", "Another of your teaching programmes uses this slug.")
+    assert_inline_error(response, "slug", "Another teaching programme already uses this slug.")
 
     response = client.post(
         reverse("teaching_session_create", args=[org_a.slug, programme.pk]),
