@@ -19,4 +19,5 @@ urlpatterns = [
     path("badges/awards/<uuid:uid>/", views.award_verify, name="award_verify"),
     path("badges/awards/<uuid:uid>/badge.png", views.award_baked_png, name="award_baked_png"),
     path("badges/awards/<uuid:uid>/badge.svg", views.award_baked_svg, name="award_baked_svg"),
+    path("profiles/<slug:slug>/", views.public_profile, name="public_profile"),
 ]

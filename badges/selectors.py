@@ -221,3 +221,20 @@ def check_in_session(trainee, code: str) -> TeachingSession | None:
 
     candidates.sort(key=lambda s: (not is_open(s), abs(s.starts_at - now)))
     return candidates[0] if candidates else None
+
+
+def access_public_profile(slug: str) -> PublicProfile:
+    """An enabled public profile; a switched-off one does not exist to the public."""
+    try:
+        return PublicProfile.objects.select_related("user").get(slug=slug, enabled=True)
+    except PublicProfile.DoesNotExist:
+        raise Http404("No such profile.") from None
+
+
+def public_awards_of(trainee):
+    return (
+        Award.objects.standing()
+        .filter(recipient=trainee, public=True)
+        .select_related("badge_class__issuer")
+        .order_by("-issued_on")
+    )

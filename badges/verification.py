@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
-from badges import images, openbadges
+from badges import images, openbadges, selectors
 from badges.models import Award, BadgeClass, Issuer
 
 JSON_LD = "application/ld+json"
@@ -124,4 +124,14 @@ def award_verify(request, uid):
             "assertion_url": openbadges.assertion_url(award),
         },
         status=410 if award.revoked_at else 200,
+    )
+
+
+def public_profile(request, slug):
+    """The badges a trainee chose to show, on the page they chose to switch on."""
+    profile = selectors.access_public_profile(slug)
+    return render(
+        request,
+        "badges/public_profile.html",
+        {"profile": profile, "awards": selectors.public_awards_of(profile.user)},
     )

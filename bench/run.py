@@ -89,6 +89,117 @@ def main() -> None:
         )
         print(f"{name:28}" + "".join(f"{c:>17}" for c in cells))
 
+    print()
+    print("Award evaluation (every rule-based badge class of the organisation, rolled back):")
+    few, many = award_trainees(trainee)
+    for name, median, queries in measure_awards([("1 entry", few), (f"{EVENTS:,} entries", many)]):
+        ratios = f"{median / floor_ms:>17.1f}{queries / floor_queries:>17.1f}"
+        print(f"{name:28}{ratios}{median:>17.1f}{'':>17}{queries:>17}")
+    print()
+    rate = worker_throughput(colleague(trainee, "bench-worker@scale.waymark.example", entries=0))
+    if rate is None:
+        print("Events per second through a real worker: skipped (REDIS_URL is not set).")
+    else:
+        print(
+            f"Events per second through a real Celery worker (save, publish, evaluate): {rate:.1f}"
+        )
+
+
+def award_trainees(trainee):
+    """The demo badge classes for the scale organisation, the trainee with EVENTS entries,
+    and a colleague with exactly one entry."""
+    from accounts.models import Membership
+    from badges.demo import create_badge_classes
+
+    create_badge_classes(Membership.objects.filter(user=trainee).first().organisation)
+    return colleague(trainee, "bench-one-entry@scale.waymark.example", entries=1), trainee
+
+
+def colleague(trainee, email: str, *, entries: int):
+    """A trainee of the same organisation with exactly `entries` journal-club entries."""
+    from accounts.models import Membership, Role, User
+    from portfolio.models import LearningEvent
+
+    organisation = Membership.objects.filter(user=trainee).first().organisation
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": email.split("@")[0]}
+    )
+    if created:
+        Membership.objects.create(user=user, organisation=organisation, role=Role.TRAINEE)
+        LearningEvent.objects.bulk_create(
+            LearningEvent(
+                trainee=user, kind="social_media", title="Journal club", date="2026-10-01"
+            )
+            for _ in range(entries)
+        )
+    return user
+
+
+def measure_awards(trainees):
+    """evaluate_awards for each trainee, in a transaction rolled back each time so that
+    every run decides every badge class from scratch."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from badges.services import evaluate_awards
+
+    def once(trainee):
+        with transaction.atomic():
+            evaluate_awards(trainee=trainee)
+            transaction.set_rollback(True)
+
+    results = []
+    for name, trainee in trainees:
+        for _ in range(WARMUP):
+            once(trainee)
+        samples = []
+        for _ in range(ITERATIONS):
+            started = time.perf_counter()
+            once(trainee)
+            samples.append((time.perf_counter() - started) * 1000)
+        with CaptureQueriesContext(connection) as queries:
+            once(trainee)
+        results.append((name, statistics.median(samples), len(queries.captured_queries)))
+    return results
+
+
+def worker_throughput(trainee, count: int = 200) -> float | None:
+    """Save `count` entries through the portfolio service, each publishing an evaluation to
+    Redis, with one real worker process taking them; entries per second until the last
+    evaluation is done. The entries are deleted again afterwards."""
+    import subprocess
+
+    from django.conf import settings
+
+    from badges.models import PendingEvaluation
+    from config.celery import app
+    from portfolio import services
+    from portfolio.models import LearningEvent
+
+    if not settings.REDIS_URL:
+        return None
+    app.control.purge()
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo",
+         "--loglevel=WARNING", "--without-gossip", "--without-mingle", "-n", "bench@%h"],
+        cwd=ROOT, env=os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        time.sleep(3)  # let the worker connect before the clock starts
+        started = time.perf_counter()
+        for n in range(count):
+            services.log_event(
+                trainee=trainee, kind="elearning", title=f"Bench module {n}", date="2026-10-02"
+            )
+        while PendingEvaluation.objects.filter(trainee=trainee).exists():
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        LearningEvent.objects.filter(trainee=trainee, title__startswith="Bench module").delete()
+    return count / elapsed
+
 
 def ensure_data():
     """Seed until the database holds TRAINEES × EVENTS entries, then return a trainee who

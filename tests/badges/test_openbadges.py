@@ -106,3 +106,20 @@ def test_expired_badges_show_as_expired(client, award):
     award.save()
     assert "Expired" in client.get(award.get_absolute_url()).content.decode()
     assert client.get(f"/ob/v2/assertions/{award.uid}").json()["expires"]
+
+
+def test_the_public_profile_is_off_by_default_and_shows_only_chosen_badges(
+    client, award, enrolled_trainee
+):
+    from badges.models import PublicProfile
+
+    profile = PublicProfile.objects.create(user=enrolled_trainee)
+    assert client.get(f"/profiles/{profile.slug}/").status_code == 404
+    profile.enabled = True
+    profile.save()
+    page = client.get(f"/profiles/{profile.slug}/").content.decode()
+    assert "No badges are shown here yet." in page
+    award.public = True
+    award.save()
+    page = client.get(f"/profiles/{profile.slug}/").content.decode()
+    assert "Journal club host" in page and str(award.uid) in page

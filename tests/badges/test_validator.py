@@ -63,3 +63,24 @@ def test_a_revoked_assertion_is_reported_revoked(live_server, award, enrolled_tr
     report = validator.validate(assertion_url(live_server, award), email=enrolled_trainee.email)
     assert report["revoked"] is True and not report["valid"]
     assert any("has been revoked: Issued in error" in e for e in validator.errors(report))
+
+
+def test_a_demo_award_verifies_signed_out_and_its_baked_png_validates(
+    live_server, settings, tmp_path
+):
+    from django.core.management import call_command
+
+    from badges.models import Award
+
+    settings.SITE_URL = live_server.url
+    call_command("seed_demo")
+    award = Award.objects.standing().filter(recipient__email="trainee1@waymark.example").first()
+    page = requests.get(f"{live_server.url}{award.get_absolute_url()}", timeout=10)
+    assert page.status_code == 200 and "Valid." in page.text
+    path = tmp_path / "demo.png"
+    path.write_bytes(
+        requests.get(f"{live_server.url}/badges/awards/{award.uid}/badge.png", timeout=10).content
+    )
+    with path.open("rb") as baked:
+        report = validator.validate(baked, email="trainee1@waymark.example")
+    assert report["valid"], validator.errors(report)
