@@ -96,10 +96,10 @@ def revoke_award(*, award: Award, by, reason: str) -> Award:
     return award
 
 
-def evaluate_awards(*, trainee) -> list[Award]:
-    """Re-evaluate every rule-based badge for one trainee, awarding what is now earned and
-    recording progress. Badges that depend on other badges are decided after them, in the
-    same run. The number of queries depends on the badge classes, never on the history."""
+def assess(*, trainee) -> list[tuple[BadgeClass, rules.Result]]:
+    """Decide every rule-based badge the trainee does not hold, in evaluation order, as if
+    each badge met were awarded on the spot (so badges stack within one run). Reads only:
+    a fixed number of queries set by the badge classes, never by the trainee's history."""
     today = timezone.localdate()
     # Badges of the organisations the trainee belongs to; an issuer badges its own people.
     classes = {
@@ -120,13 +120,27 @@ def evaluate_awards(*, trainee) -> list[Award]:
     requests = set().union(*(rules.fact_requests(c.rule, today) for c in pending.values()))
     gathered = facts.gather(trainee, requests, today)
 
-    awarded, progress = [], []
+    decided = []
     for slug in rules.evaluation_order({s: c.rule for s, c in classes.items()}):
-        if slug not in pending:
-            continue
-        badge_class = pending[slug]
-        result = rules.evaluate(badge_class.rule, gathered, held, today)
-        progress.append(
+        if slug in pending:
+            result = rules.evaluate(pending[slug].rule, gathered, held, today)
+            decided.append((pending[slug], result))
+            if result.met:
+                held.add(slug)
+    return decided
+
+
+def evaluate_awards(*, trainee) -> list[Award]:
+    """Re-evaluate every rule-based badge for one trainee: award what is now earned and
+    record progress towards the rest."""
+    decided = assess(trainee=trainee)
+    awarded = [
+        award_badge(badge_class=badge_class, recipient=trainee, narrative=badge_class.criteria)
+        for badge_class, result in decided
+        if result.met
+    ]
+    Progress.objects.bulk_create(
+        [
             Progress(
                 trainee=trainee,
                 badge_class=badge_class,
@@ -134,16 +148,8 @@ def evaluate_awards(*, trainee) -> list[Award]:
                 target=result.target,
                 label=result.label,
             )
-        )
-        if result.met:
-            awarded.append(
-                award_badge(
-                    badge_class=badge_class, recipient=trainee, narrative=badge_class.criteria
-                )
-            )
-            held.add(slug)
-    Progress.objects.bulk_create(
-        progress,
+            for badge_class, result in decided
+        ],
         update_conflicts=True,
         unique_fields=["trainee", "badge_class"],
         update_fields=["current", "target", "label", "updated_at"],
