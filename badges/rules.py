@@ -46,6 +46,19 @@ WINDOW = {
     ]
 }
 
+
+def _combination(kind: str) -> dict:
+    return {
+        "type": "object",
+        "properties": {
+            "type": {"const": kind},
+            "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}, "minItems": 1},
+        },
+        "required": ["type", "rules"],
+        "additionalProperties": False,
+    }
+
+
 SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$ref": "#/$defs/rule",
@@ -148,24 +161,8 @@ SCHEMA = {
             "required": ["type", "programme", "min_percent"],
             "additionalProperties": False,
         },
-        "all": {
-            "type": "object",
-            "properties": {
-                "type": {"const": "all"},
-                "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}, "minItems": 1},
-            },
-            "required": ["type", "rules"],
-            "additionalProperties": False,
-        },
-        "any": {
-            "type": "object",
-            "properties": {
-                "type": {"const": "any"},
-                "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}, "minItems": 1},
-            },
-            "required": ["type", "rules"],
-            "additionalProperties": False,
-        },
+        "all": _combination("all"),
+        "any": _combination("any"),
     },
 }
 

@@ -145,6 +145,12 @@ def supervised_trainees(request):
 # --- Programme management (organisation admins) ---------------------------------------------
 
 
+def programme_for_admin(user, slug, programme_id):
+    """The organisation and one of its programmes, for that organisation's admins only."""
+    organisation = account_selectors.access_organisation_for_admin(user, slug)
+    return organisation, selectors.access_programme_for_admin(organisation, programme_id)
+
+
 @login_required
 def programme_list(request, slug):
     organisation = account_selectors.access_organisation_for_admin(request.user, slug)
@@ -179,8 +185,7 @@ def programme_create(request, slug):
 
 @login_required
 def programme_edit(request, slug, programme_id):
-    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
-    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    organisation, programme = programme_for_admin(request.user, slug, programme_id)
     initial = {
         "name": programme.name,
         "frameworks": list(programme.frameworks.all()),
@@ -205,8 +210,7 @@ def programme_edit(request, slug, programme_id):
 
 @login_required
 def programme_detail(request, slug, programme_id):
-    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
-    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    organisation, programme = programme_for_admin(request.user, slug, programme_id)
     # A cohort starts on the same day; the id breaks the tie so that no enrolment shows on
     # two pages, or on none.
     enrolments = selectors.enrolments_in(programme).order_by("-start_date", "-pk")
@@ -225,8 +229,7 @@ def programme_detail(request, slug, programme_id):
 
 @login_required
 def enrolment_create(request, slug, programme_id):
-    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
-    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    organisation, programme = programme_for_admin(request.user, slug, programme_id)
     form = EnrolmentForm(
         form_data(request), trainees=account_selectors.users_with_role(organisation, Role.TRAINEE)
     )
@@ -247,8 +250,7 @@ def enrolment_create(request, slug, programme_id):
 
 @login_required
 def enrolment_end(request, slug, programme_id, enrolment_id):
-    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
-    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    organisation, programme = programme_for_admin(request.user, slug, programme_id)
     enrolment = selectors.access_enrolment(programme, enrolment_id)
     form = EndEnrolmentForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -277,8 +279,7 @@ def enrolment_end(request, slug, programme_id, enrolment_id):
 
 @login_required
 def requirement_create(request, slug, programme_id):
-    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
-    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    organisation, programme = programme_for_admin(request.user, slug, programme_id)
     form = RequirementForm(form_data(request), items=selectors.items_of_programme(programme))
     if request.method == "POST" and form.is_valid():
         try:
@@ -302,8 +303,7 @@ def requirement_create(request, slug, programme_id):
 
 @login_required
 def requirement_bulk(request, slug, programme_id):
-    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
-    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    organisation, programme = programme_for_admin(request.user, slug, programme_id)
     bulk_form = BulkRequirementForm(form_data(request))
     if request.method == "POST" and bulk_form.is_valid():
         created = services.require_level(programme=programme, **bulk_form.cleaned_data)
@@ -324,8 +324,7 @@ def requirement_bulk(request, slug, programme_id):
 
 @login_required
 def requirement_delete(request, slug, programme_id, requirement_id):
-    organisation = account_selectors.access_organisation_for_admin(request.user, slug)
-    programme = selectors.access_programme_for_admin(organisation, programme_id)
+    organisation, programme = programme_for_admin(request.user, slug, programme_id)
     requirement = selectors.access_requirement(programme, requirement_id)
     if request.method == "POST":
         services.remove_requirement(requirement=requirement)

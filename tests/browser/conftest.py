@@ -7,6 +7,7 @@ skipped with the reason, unless WAYMARK_REQUIRE_BROWSER=1 (as CI sets it), when 
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -145,3 +146,28 @@ def horizontal_overflow(page) -> tuple[int, int]:
     return page.evaluate(
         "() => [document.documentElement.scrollWidth, window.innerWidth]",
     )
+
+
+# --- Demo people and moving about ---------------------------------------------------------
+
+TRAINEE_EMAIL = "trainee1@waymark.example"
+SUPERVISOR_EMAIL = "supervisor1@waymark.example"
+ADMIN_EMAIL = "admin@waymark.example"
+PASSWORD_LABEL = re.compile(r"^Password:?$")
+
+
+def open_path(page, path):
+    """Go to `path` and insist that it loaded, so that a server error is not reported as an
+    accessibility failure of the error page."""
+    response = page.goto(path)
+    assert response.ok, f"{path} answered {response.status}"
+    page.wait_for_load_state("load")
+
+
+def sign_in(page, email=TRAINEE_EMAIL, password=None):
+    from django.conf import settings
+
+    open_path(page, "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label(PASSWORD_LABEL).fill(password or settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

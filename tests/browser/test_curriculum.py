@@ -10,21 +10,22 @@ from django.core.management import call_command
 from accounts.models import User
 from curriculum import selectors
 from tests.browser.conftest import (
+    ADMIN_EMAIL,
     DESKTOP,
     PHONE,
+    SUPERVISOR_EMAIL,
+    TRAINEE_EMAIL,
     describe_violations,
     expect,
     horizontal_overflow,
+    open_path,
     run_axe,
     screenshot,
+    sign_in,
 )
-from tests.browser.test_journeys import open_path, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TRAINEE_EMAIL = "trainee1@waymark.example"
-SUPERVISOR_EMAIL = "supervisor1@waymark.example"
-ADMIN_EMAIL = "admin@waymark.example"
 FRAMEWORK = "/frameworks/uk-foundation/2021/"
 FPC1 = FRAMEWORK + "items/FPC1/"
 FPCS_PER_HLO = [5, 5, 3]

@@ -5,46 +5,30 @@ on the way."""
 import re
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
 from tests.browser.conftest import (
     DESKTOP,
+    PASSWORD_LABEL,
     PHONE,
+    TRAINEE_EMAIL,
     describe_violations,
     expect,
     horizontal_overflow,
+    open_path,
     run_axe,
     screenshot,
+    sign_in,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TRAINEE_EMAIL = "trainee1@waymark.example"
 SIGNED_OUT_PAGES = ["/", "/accounts/login/", "/accounts/signup/"]
 
 
 @pytest.fixture
 def demo_data(transactional_db):
     call_command("seed_demo")
-
-
-PASSWORD_LABEL = re.compile(r"^Password:?$")
-
-
-def open_path(page, path):
-    """Go to `path` and insist that it loaded, so that a server error is not reported as an
-    accessibility failure of the error page."""
-    response = page.goto(path)
-    assert response.ok, f"{path} answered {response.status}"
-    page.wait_for_load_state("load")
-
-
-def sign_in(page, email=TRAINEE_EMAIL, password=None):
-    open_path(page, "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label(PASSWORD_LABEL).fill(password or settings.DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def assert_fits_phone(page):

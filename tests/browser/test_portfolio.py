@@ -17,18 +17,19 @@ from curriculum import selectors as curriculum_selectors
 from portfolio.models import Evidence, LearningEvent
 from tests.browser.conftest import (
     PHONE,
+    SUPERVISOR_EMAIL,
+    TRAINEE_EMAIL,
     describe_violations,
     expect,
     horizontal_overflow,
+    open_path,
     run_axe,
     screenshot,
+    sign_in,
 )
-from tests.browser.test_journeys import open_path, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-TRAINEE_EMAIL = "trainee1@waymark.example"
-SUPERVISOR_EMAIL = "supervisor1@waymark.example"
 SUPERVISOR = "Dr Daniel Hughes"
 
 
