@@ -4,6 +4,7 @@ from django import forms
 
 from accounts.forms import PersonChoiceField
 from badges import selectors
+from portfolio.models import LearningEvent
 
 # --- Trainees ------------------------------------------------------------------------------------
 
@@ -36,6 +37,12 @@ class IssuerForm(forms.Form):
     )
     email = forms.EmailField(help_text="Where people can ask about the badges.")
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    image = forms.FileField(
+        required=False,
+        label="Logo",
+        help_text="Optional. A PNG, shown with the issuer in every badge.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png"}),
+    )
 
 
 class RuleField(forms.CharField):
@@ -163,11 +170,24 @@ class AwardForm(forms.Form):
         help_text="What the trainee did to earn the badge. It is published with the badge, "
         "so leave out anything that could identify a patient.",
     )
+    events = forms.ModelMultipleChoiceField(
+        queryset=LearningEvent.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Linked entries",
+        help_text="Optional: signed-off entries of the trainee's that this badge recognises.",
+    )
 
     def __init__(self, *args, trainees, badge_class, **kwargs):
         super().__init__(*args, **kwargs)
         self.badge_class = badge_class
         self.fields["trainee"].queryset = trainees
+        # Offer the chosen trainee's signed-off entries (titles and dates only).
+        chosen = self.data.get("trainee") or self.initial.get("trainee")
+        trainee = trainees.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        if trainee is not None:
+            self.fields["events"].queryset = LearningEvent.objects.for_trainee(trainee).signed_off()
+            self.fields["events"].label_from_instance = lambda e: f"{e.title} ({e.date:%d %b %Y})"
 
     def clean_trainee(self):
         trainee = self.cleaned_data["trainee"]

@@ -48,6 +48,8 @@ def issuer_document(issuer: Issuer) -> dict:
     }
     if issuer.description:
         document["description"] = issuer.description
+    if issuer.image:
+        document["image"] = absolute_url(reverse("issuer_image", args=[issuer.pk]))
     return document
 
 

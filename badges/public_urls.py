@@ -6,6 +6,7 @@ from badges import verification as views
 
 urlpatterns = [
     path("ob/v2/issuers/<int:issuer_id>", views.ob_issuer, name="ob_issuer"),
+    path("badges/issuers/<int:issuer_id>/logo.png", views.issuer_image, name="issuer_image"),
     path("ob/v2/badge-classes/<int:badge_class_id>", views.ob_badge_class, name="ob_badge_class"),
     path("ob/v2/assertions/<uuid:uid>", views.award_assertion, name="award_assertion"),
     path(

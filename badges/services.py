@@ -291,15 +291,19 @@ def set_public_profile(*, trainee, enabled: bool) -> PublicProfile:
 
 @transaction.atomic
 def update_issuer(
-    *, organisation, actor, name: str, url: str, email: str, description: str = ""
+    *, organisation, actor, name: str, url: str, email: str, description: str = "", image=None
 ) -> Issuer:
-    """Create or change the organisation's Open Badges issuer profile."""
+    """Create or change the organisation's Open Badges issuer profile. A logo, if given,
+    must be a PNG; it is re-encoded like a badge image."""
+    png = badge_image_png(image) if image else None
     issuer = Issuer.objects.select_for_update().filter(organisation=organisation).first()
     created = issuer is None
     if created:
         issuer = Issuer(organisation=organisation)
     issuer.name, issuer.url, issuer.email, issuer.description = name, url, email, description
     issuer.full_clean(exclude=["organisation", "image"])
+    if png is not None:
+        issuer.image.save(f"{organisation.slug}.png", ContentFile(png), save=False)
     issuer.save()
     audit.append(
         actor=actor,

@@ -52,6 +52,15 @@ def award_assertion(request, uid):
 
 
 @cache_control(max_age=3600, public=True)
+def issuer_image(request, issuer_id):
+    issuer = get_object_or_404(Issuer, pk=issuer_id)
+    if not issuer.image:
+        raise Http404("This issuer has no logo.")
+    with issuer.image.open("rb") as logo:
+        return HttpResponse(logo.read(), content_type="image/png")
+
+
+@cache_control(max_age=3600, public=True)
 def badge_class_image(request, badge_class_id):
     badge_class = get_object_or_404(BadgeClass, pk=badge_class_id)
     if badge_class.image:

@@ -137,7 +137,7 @@ def issuer_edit(request, slug):
         }
     else:
         initial = {"name": organisation.name}
-    form = IssuerForm(form_data(request), initial=initial)
+    form = IssuerForm(form_data(request), form_files(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_issuer(
@@ -249,17 +249,19 @@ def award_create(request, slug, badge_class_id):
     if not badge_class.is_active:
         messages.error(request, f"“{badge_class}” is not active. Make it active to award it.")
         return redirect("org_badge_class_awards", slug=slug, badge_class_id=badge_class.pk)
-    form = AwardForm(
-        form_data(request),
-        trainees=account_selectors.users_with_role(organisation, Role.TRAINEE),
-        badge_class=badge_class,
-    )
-    if request.method == "POST" and form.is_valid():
+    trainees = account_selectors.users_with_role(organisation, Role.TRAINEE)
+    if "choose" in request.POST:
+        # "Show their entries": redisplay with the chosen trainee's signed-off entries.
+        form = AwardForm(initial=request.POST.dict(), trainees=trainees, badge_class=badge_class)
+    else:
+        form = AwardForm(form_data(request), trainees=trainees, badge_class=badge_class)
+    if request.method == "POST" and "choose" not in request.POST and form.is_valid():
         trainee = form.cleaned_data["trainee"]
         services.award_badge(
             badge_class=badge_class,
             recipient=trainee,
             narrative=form.cleaned_data["narrative"],
+            events=form.cleaned_data["events"],
             awarded_by=request.user,
         )
         messages.success(request, f"{trainee} is awarded “{badge_class}”.")

@@ -818,3 +818,70 @@ def test_the_badge_card_costs_the_same_queries_however_many_badges(
             assert client.get(reverse("my_badges")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_manual_award_can_link_the_trainees_signed_off_entries(
+    client, badge_classes, org_a, org_admin, enrolled_trainee, supervisor, log
+):
+    from badges.models import Award, BadgeClass
+    from portfolio import services as portfolio_services
+
+    event = log(title="Taught the nursing team sepsis recognition")
+    portfolio_services.submit_for_sign_off(
+        event=event, supervisor=supervisor, actor=enrolled_trainee
+    )
+    portfolio_services.approve(event=event, supervisor=supervisor)
+    log(title="A draft nobody signed off")
+    impact = BadgeClass.objects.get(slug="teaching-impact")
+    url = reverse("org_award_create", args=[org_a.slug, impact.pk])
+    client.force_login(org_admin)
+
+    listed = client.post(url, {"trainee": enrolled_trainee.pk, "narrative": "", "choose": "1"})
+    page = listed.content.decode()
+    assert "Taught the nursing team sepsis recognition" in page
+    assert "A draft nobody signed off" not in page and "This field is required" not in page
+
+    response = client.post(
+        url,
+        {
+            "trainee": enrolled_trainee.pk,
+            "narrative": "Audited impact on ward 7.",
+            "events": [event.pk],
+        },
+    )
+    assert response.status_code == 302
+    award = Award.objects.get(badge_class=impact, recipient=enrolled_trainee)
+    assert list(award.events.all()) == [event] and award.awarded_by == org_admin
+
+
+def test_an_issuer_logo_must_be_a_png_and_appears_in_the_issuer_document(
+    client, badge_classes, org_a, org_admin
+):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "navy").save(buffer, format="PNG")
+    client.force_login(org_admin)
+    url = reverse("org_issuer_edit", args=[org_a.slug])
+    fields = {
+        "name": "St Elsewhere",
+        "url": "https://st-elsewhere.example/",
+        "email": "edu@st-elsewhere.example",
+    }
+    svg = SimpleUploadedFile(
+        "logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    )
+    refused = client.post(url, {**fields, "image": svg})
+    assert refused.status_code == 200 and "must be a PNG" in refused.content.decode()
+    response = client.post(
+        url, {**fields, "image": SimpleUploadedFile("logo.png", buffer.getvalue())}
+    )
+    assert response.status_code == 302
+    document = client.get(f"/ob/v2/issuers/{org_a.issuer.pk}").json()
+    from urllib.parse import urlsplit
+
+    logo = client.get(urlsplit(document["image"]).path)
+    assert logo["Content-Type"] == "image/png"
