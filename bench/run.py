@@ -61,7 +61,7 @@ def main() -> None:
         ("account page (floor)", reverse("account")),
         ("dashboard", reverse("dashboard")),
         ("entries list", reverse("event_list")),
-        # Not asked for by the brief, but where an index or OFFSET problem would show first.
+        # Where an index or OFFSET problem would show first.
         ("entries list, last page", f"{reverse('event_list')}?page={last_page}"),
         ("entries list, search", f"{reverse('event_list')}?q=sepsis"),
     ]

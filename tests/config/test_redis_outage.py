@@ -14,7 +14,7 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.real_worker  # keep Celery non-eager: publishing must really fail
 
-# The promise: a request still answers within this many seconds.
+# The promise: a request still answers within this many seconds while Redis is down.
 DEADLINE = 5.0
 
 
