@@ -111,6 +111,12 @@ def active_supervisors_of(trainee) -> QuerySet[Supervision]:
     )
 
 
+def current_supervisors(trainee) -> QuerySet[User]:
+    """The people supervising the trainee today: those a trainee may ask for sign-off."""
+    ids = Supervision.objects.active().filter(trainee=trainee).values("supervisor")
+    return User.objects.filter(pk__in=ids).order_by("full_name", "email")
+
+
 def active_trainees_of(supervisor) -> QuerySet[Supervision]:
     return (
         Supervision.objects.active()

@@ -27,6 +27,8 @@ from datetime import date, timedelta
 
 import jsonschema
 
+from curriculum.models import training_year_start
+
 ITEM_REF = {"type": "string", "pattern": r"^[a-z0-9-]+/[^/\s]+/[^/\s]+$"}
 SLUG = {"type": "string", "pattern": r"^[a-z0-9-]+$"}
 WINDOW = {
@@ -215,25 +217,21 @@ def validate(rule) -> None:
     problems = list(dict.fromkeys(_explain(e) for e in (leaves or errors)))
     if problems:
         raise RuleError(problems)
-    for sub in _walk(rule):
+    for sub in walk(rule):
         if sub["type"] == "badges" and "at_least" in sub and sub["at_least"] > len(sub["of"]):
             raise RuleError(
                 [f"a badges rule asks for {sub['at_least']} of only {len(sub['of'])} badges."]
             )
 
 
-def _walk(rule):
+def walk(rule: dict):
+    """The rule and every rule nested in it, depth first."""
     yield rule
     for sub in rule.get("rules", []):
-        yield from _walk(sub)
+        yield from walk(sub)
 
 
 # --- Facts ---------------------------------------------------------------------------------------
-
-
-def academic_year_start(today: date) -> date:
-    """UK training years run from 1 August."""
-    return date(today.year if today.month >= 8 else today.year - 1, 8, 1)
 
 
 def window_start(window: dict | None, today: date) -> date | None:
@@ -241,7 +239,7 @@ def window_start(window: dict | None, today: date) -> date | None:
         return None
     if "last_days" in window:
         return today - timedelta(days=window["last_days"] - 1)
-    return academic_year_start(today)
+    return training_year_start(today)
 
 
 def fact_request(rule: dict, today: date) -> tuple | None:
@@ -269,7 +267,7 @@ def fact_request(rule: dict, today: date) -> tuple | None:
 
 
 def fact_requests(rule: dict, today: date) -> set[tuple]:
-    return {r for sub in _walk(rule) if (r := fact_request(sub, today)) is not None}
+    return {r for sub in walk(rule) if (r := fact_request(sub, today)) is not None}
 
 
 def badges_referenced(rule: dict | None) -> set[str]:
@@ -277,7 +275,7 @@ def badges_referenced(rule: dict | None) -> set[str]:
     if not rule:
         return set()
     found = set()
-    for sub in _walk(rule):
+    for sub in walk(rule):
         if sub["type"] == "badges":
             found.update(sub.get("all", ()))
             found.update(sub.get("of", ()))

@@ -343,12 +343,6 @@ def badge_image_png(upload) -> bytes:
     return checked.content
 
 
-def _walk_rule(rule: dict):
-    yield rule
-    for sub in rule.get("rules", []):
-        yield from _walk_rule(sub)
-
-
 def rule_problems(rule, *, issuer: Issuer, slug: str, pk: int | None = None) -> list[str]:
     """Everything wrong with a badge class's rule, in words: the schema first, then names of
     badges, entry kinds, curriculum items and teaching programmes that do not exist, then
@@ -369,7 +363,7 @@ def rule_problems(rule, *, issuer: Issuer, slug: str, pk: int | None = None) -> 
             problems.append(f"the rule asks for this badge itself ({wanted!r}).")
         elif wanted not in known:
             problems.append(f"the rule asks for badge {wanted!r}, but no badge class has it.")
-    parts = list(_walk_rule(rule))
+    parts = list(rules.walk(rule))
     for kind in sorted({kind for part in parts for kind in part.get("kinds", ())}):
         if kind not in Kind.values:
             problems.append(

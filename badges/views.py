@@ -19,14 +19,10 @@ from badges.forms import (
     TeachingProgrammeForm,
     TeachingSessionForm,
 )
-from config.forms import apply_errors, form_data
+from config.forms import apply_errors, form_data, form_files
 from portfolio.models import Kind
 
 PAGE_SIZE = 50
-
-
-def form_files(request):
-    return request.FILES if request.method == "POST" else None
 
 
 # --- A trainee's badges --------------------------------------------------------------------------

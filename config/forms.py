@@ -10,6 +10,11 @@ def form_data(request):
     return request.POST if request.method == "POST" else None
 
 
+def form_files(request):
+    """Uploaded files on POST, else None, to go with form_data."""
+    return request.FILES if request.method == "POST" else None
+
+
 def apply_errors(form, error: ValidationError) -> None:
     """Show a service's ValidationError on the form: by field where it names one."""
     if hasattr(error, "error_dict"):

@@ -1,19 +1,13 @@
 """A demo F1 programme (used by the seed_demo command)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 
 from curriculum import services
-from curriculum.models import Framework, Programme
+from curriculum.models import Framework, Programme, training_year_start
 
 F1_PROGRAMME = "Foundation Year 1"
-
-
-def academic_year_start(today: date) -> date:
-    """UK training years start on the first Wednesday of August; 1 August is close enough
-    for a demo."""
-    return date(today.year if today.month >= 8 else today.year - 1, 8, 1)
 
 
 def seed(*, deanery, trainees) -> Programme:
@@ -21,7 +15,7 @@ def seed(*, deanery, trainees) -> Programme:
     Foundation Professional Capability, with the trainees enrolled."""
     services.load_shipped_frameworks()
     curriculum = Framework.objects.get(slug="uk-foundation", version="2021")
-    start = academic_year_start(timezone.localdate())
+    start = training_year_start(timezone.localdate())
     programme = Programme.objects.filter(organisation=deanery, name=F1_PROGRAMME).first()
     if programme is None:
         programme = services.create_programme(

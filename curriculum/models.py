@@ -10,6 +10,12 @@ from django.utils import timezone
 from accounts.models import Organisation
 
 
+def training_year_start(day):
+    """UK postgraduate training years start in August; 1 August is the convention used for
+    programmes and for badge windows."""
+    return day.replace(year=day.year if day.month >= 8 else day.year - 1, month=8, day=1)
+
+
 class Framework(models.Model):
     """One version of a published competency framework. A new version is a new row;
     items keep their codes across versions so evidence can be compared between them."""

@@ -66,14 +66,17 @@ def walk(nodes: list[Node]):
         yield from walk(node.children)
 
 
-def search_items(framework: Framework, text: str) -> set[int]:
-    """Ids of the items matching `text`, and of their ancestors so the tree can open onto
-    them. One query for the matches; ancestors are found in the tree already in memory."""
-    return set(
-        Item.objects.filter(framework=framework)
-        .filter(Q(code__icontains=text) | Q(title__icontains=text) | Q(description__icontains=text))
-        .values_list("pk", flat=True)
-    )
+def matching_ids(items: Iterable[Item], text: str) -> set[int]:
+    """Ids of the items whose code, title or description contains `text`, ignoring case,
+    searched in the items already fetched for the tree rather than with another query."""
+    needle = text.casefold()
+    return {
+        item.pk
+        for item in items
+        if needle in item.code.casefold()
+        or needle in item.title.casefold()
+        or needle in item.description.casefold()
+    }
 
 
 def ancestor_ids(items_by_id: dict[int, Item], ids: set[int]) -> set[int]:

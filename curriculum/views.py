@@ -54,7 +54,7 @@ def framework_detail(request, slug, version):
 
     def html():
         query = request.GET.get("q", "").strip()
-        matches = selectors.search_items(framework, query) if query else set()
+        matches = selectors.matching_ids(items, query) if query else set()
         items_by_id = {item.pk: item for item in items}
         context = {
             "framework": framework,

@@ -407,8 +407,7 @@ class SubmitSerializer(serializers.Serializer):
         if trainee is not None:
             # Only the trainee's own supervisors can be chosen, so an id cannot be used to
             # learn who else has an account.
-            supervisors = account_selectors.active_supervisors_of(trainee).values("supervisor")
-            self.fields["supervisor"].queryset = User.objects.filter(pk__in=supervisors)
+            self.fields["supervisor"].queryset = account_selectors.current_supervisors(trainee)
 
 
 class ApproveSerializer(serializers.Serializer):

@@ -8,7 +8,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
-from accounts.models import User
 from config.forms import apply_errors, form_data
 from curriculum import selectors as curriculum_selectors
 from portfolio import selectors, services
@@ -223,18 +222,13 @@ def event_detail(request, event_id):
         "reflection_views": selectors.reflection_views_of(event) if is_trainee else None,
     }
     if is_trainee and event.status in (Status.DRAFT, Status.RETURNED):
-        context["submit_form"] = SubmitForm(supervisors=_supervisors_of(user))
+        context["submit_form"] = SubmitForm(supervisors=account_selectors.current_supervisors(user))
         context["evidence_form"] = EvidenceForm()
     if context["can_decide"]:
         context["decision_form"] = DecisionForm()
     if context["can_withdraw"]:
         context["withdraw_form"] = WithdrawForm()
     return render(request, "portfolio/event_detail.html", context)
-
-
-def _supervisors_of(trainee):
-    ids = account_selectors.active_supervisors_of(trainee).values("supervisor")
-    return User.objects.filter(pk__in=ids).order_by("full_name", "email")
 
 
 @login_required
@@ -271,7 +265,7 @@ def _attempt(request, action, **kwargs):
 @require_POST
 def event_submit(request, event_id):
     event = selectors.access_own_event(request.user, event_id)
-    form = SubmitForm(request.POST, supervisors=_supervisors_of(request.user))
+    form = SubmitForm(request.POST, supervisors=account_selectors.current_supervisors(request.user))
     if not form.is_valid():
         messages.error(request, "Choose one of your current supervisors.")
     elif _attempt(
