@@ -4,24 +4,20 @@ the human verification page. Anyone with a badge link can check it without an ac
 import hmac
 
 from django import forms
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from badges import images, openbadges, selectors
 from badges.models import Award, BadgeClass, Issuer
+from config.site import public_document
 
 JSON_LD = "application/ld+json"
 
 
-def ld_response(document: dict, status: int = 200) -> JsonResponse:
-    response = JsonResponse(
-        document, status=status, content_type=JSON_LD, json_dumps_params={"indent": 2}
-    )
-    # Verifiers and backpacks fetch these from other origins.
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+def ld_response(document: dict, status: int = 200):
+    return public_document(document, status=status, content_type=JSON_LD)
 
 
 def _award(uid) -> Award:

@@ -1,6 +1,7 @@
 """Addresses of Waymark's own pages as the outside world sees them."""
 
 from django.conf import settings
+from django.http import JsonResponse
 
 
 def absolute_url(path: str) -> str:
@@ -8,3 +9,16 @@ def absolute_url(path: str) -> str:
     header, so that identifiers published in documents (curriculum items, badges) are
     stable whichever address a request came in on."""
     return settings.SITE_URL + path
+
+
+def public_document(data: dict, *, status: int = 200, content_type: str = "application/json"):
+    """A public, read-only JSON document (a curriculum item, an Open Badges assertion) that
+    any site may fetch: verifiers and backpacks run in other origins' browsers."""
+    response = JsonResponse(
+        data,
+        status=status,
+        content_type=content_type,
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

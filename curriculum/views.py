@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.utils import timezone
@@ -11,6 +10,7 @@ from django.utils.cache import patch_vary_headers
 from accounts import selectors as account_selectors
 from accounts.models import Role
 from config.forms import apply_errors, form_data
+from config.site import public_document
 from curriculum import documents, selectors, services
 from curriculum.forms import (
     BulkRequirementForm,
@@ -30,16 +30,9 @@ def wants_json(request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
-def public_json(data) -> JsonResponse:
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    # Public, read-only documents: any site may fetch them (badge verifiers run in browsers).
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 def negotiated(request, html, data_factory):
     """The same URL answers with a page or with JSON, as the client asks."""
-    response = public_json(data_factory()) if wants_json(request) else html()
+    response = public_document(data_factory()) if wants_json(request) else html()
     patch_vary_headers(response, ["Accept"])
     return response
 
