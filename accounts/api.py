@@ -1,6 +1,5 @@
 """API for the signed-in user and their personal access tokens."""
 
-from django.urls import path
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
@@ -9,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts import selectors, services
 from accounts.models import Membership, PersonalAccessToken, User
-from config.api import ErrorSerializer, router
+from core.api import ErrorSerializer
 
 
 class PersonalAccessTokenScheme(OpenApiAuthenticationExtension):
@@ -109,8 +108,3 @@ class TokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
 
     def perform_destroy(self, instance):
         services.revoke_personal_access_token(token=instance)
-
-
-router.register("tokens", TokenViewSet, basename="token")
-
-urlpatterns = [path("me/", me, name="me")]

@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
 from accounts.models import Role, Supervision, User, gmc_number_validator
-from config.forms import DateInput
+from core.forms import DateInput
 
 
 class SignupForm(forms.Form):

@@ -22,7 +22,7 @@ from accounts.models import (
     Supervision,
     User,
 )
-from config.tasks import enqueue_after_commit
+from core.tasks import enqueue_after_commit
 
 INVITATION_SALT = "waymark.accounts.invitation"
 
@@ -35,7 +35,7 @@ def invitation_token(invitation: Invitation) -> str:
 
 
 def invitation_url(invitation: Invitation) -> str:
-    return settings.SITE_URL + reverse("invitation", args=[invitation_token(invitation)])
+    return settings.SITE_URL + reverse("accounts:invitation", args=[invitation_token(invitation)])
 
 
 def invitation_from_token(token: str) -> Invitation | None:

@@ -2,6 +2,8 @@ from django.urls import path
 
 from accounts import views
 
+app_name = "accounts"
+
 urlpatterns = [
     path("account/", views.account, name="account"),
     path("account/tokens/new/", views.token_create, name="token_create"),

@@ -21,7 +21,7 @@ from accounts.forms import (
     TokenForm,
 )
 from accounts.models import Role
-from config.forms import apply_errors, form_data
+from core.forms import apply_errors, form_data
 
 PAGE_SIZE = 25
 
@@ -41,7 +41,7 @@ def account(request):
                 apply_errors(form, error)
             else:
                 messages.success(request, "Your profile is saved.")
-                return redirect("account")
+                return redirect("accounts:account")
     else:
         form = ProfileForm(
             user=user,
@@ -81,7 +81,7 @@ def token_revoke(request, token_key):
         messages.success(
             request, f"The token “{token.name}” is revoked. Systems using it can no longer sign in."
         )
-        return redirect("account")
+        return redirect("accounts:account")
     return render(request, "accounts/token_revoke.html", {"token": token})
 
 
@@ -132,7 +132,7 @@ def invite(request, slug):
                 f"Invitation sent to {invitation.email} "
                 f"as {invitation.get_role_display().lower()}.",
             )
-            return redirect("members", slug=organisation.slug)
+            return redirect("accounts:members", slug=organisation.slug)
     return render(request, "accounts/invite.html", {"organisation": organisation, "form": form})
 
 
@@ -147,7 +147,7 @@ def invitation_revoke(request, slug, invitation_id):
             messages.error(request, error.messages[0])
         else:
             messages.success(request, f"The invitation to {invitation.email} is revoked.")
-        return redirect("members", slug=organisation.slug)
+        return redirect("accounts:members", slug=organisation.slug)
     return render(
         request,
         "accounts/invitation_revoke.html",
@@ -177,8 +177,8 @@ def member_roles(request, slug, user_id):
             )
             if not still_admin:
                 # An admin who has just stepped down can no longer open the members page.
-                return redirect("organisation_list")
-            return redirect("members", slug=organisation.slug)
+                return redirect("accounts:organisation_list")
+            return redirect("accounts:members", slug=organisation.slug)
     return render(
         request,
         "accounts/member_roles.html",
@@ -215,7 +215,7 @@ def supervision_start(request, slug):
             apply_errors(form, error)
         else:
             messages.success(request, f"Started: {supervision}.")
-            return redirect("supervisions", slug=organisation.slug)
+            return redirect("accounts:supervisions", slug=organisation.slug)
     return render(
         request, "accounts/supervision_start.html", {"organisation": organisation, "form": form}
     )
@@ -235,7 +235,7 @@ def supervision_end(request, slug, supervision_id):
             apply_errors(form, error)
         else:
             messages.success(request, f"Ended: {supervision}.")
-            return redirect("supervisions", slug=organisation.slug)
+            return redirect("accounts:supervisions", slug=organisation.slug)
     return render(
         request,
         "accounts/supervision_end.html",
@@ -265,7 +265,7 @@ def invitation(request, token):
                 messages.error(request, error.messages[0])
             else:
                 messages.success(request, f"You have joined {invitation.organisation.name}.")
-                return redirect("dashboard")
+                return redirect("portfolio:dashboard")
         context["address_matches"] = services.is_invited_address(invitation=invitation, user=user)
         return render(request, "accounts/invitation.html", context)
 
@@ -287,6 +287,6 @@ def invitation(request, token):
                 messages.success(
                     request, f"Welcome to Waymark. You have joined {invitation.organisation.name}."
                 )
-                return redirect("dashboard")
+                return redirect("portfolio:dashboard")
     context.update({"form": form, "account_exists": account_exists})
     return render(request, "accounts/invitation.html", context)

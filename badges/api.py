@@ -12,10 +12,9 @@ from rest_framework.response import Response
 
 from badges import selectors, services
 from badges.models import Award, BadgeClass, Issuer, Progress
-from config.api import ErrorSerializer, router
-from config.site import absolute_url
+from core.api import ErrorSerializer
+from core.site import absolute_url
 from curriculum.models import Item
-from portfolio.api import service_errors
 
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid session or token.")
 INVALID = OpenApiResponse(ErrorSerializer, description="Invalid fields; see `error.fields`.")
@@ -88,10 +87,10 @@ class AwardSerializer(serializers.ModelSerializer):
         return award.revoked_at is not None
 
     def get_verify_url(self, award) -> str | None:
-        return _public_url(award, "award_verify")
+        return _public_url(award, "badges:award_verify")
 
     def get_assertion_url(self, award) -> str | None:
-        return _public_url(award, "award_assertion")
+        return _public_url(award, "badges:award_assertion")
 
 
 class ProgressSerializer(serializers.ModelSerializer):
@@ -135,7 +134,7 @@ class BadgeClassSerializer(serializers.ModelSerializer):
 
     def get_url(self, badge_class) -> str | None:
         try:
-            return absolute_url(reverse("badge_class_detail", args=[badge_class.pk]))
+            return absolute_url(reverse("badges:badge_class_detail", args=[badge_class.pk]))
         except NoReverseMatch:
             return None
 
@@ -299,10 +298,7 @@ class BadgeClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise PermissionDenied("Only the admins of an organisation with an issuer can do this.")
         serializer = BadgeClassCreateSerializer(data=request.data, issuers=issuers)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            badge_class = services.create_badge_class(
-                actor=request.user, **serializer.validated_data
-            )
+        badge_class = services.create_badge_class(actor=request.user, **serializer.validated_data)
         return self._answer(badge_class, status.HTTP_201_CREATED)
 
     def update(self, request, pk=None):
@@ -321,17 +317,11 @@ class BadgeClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise PermissionDenied("Only the admins of the issuing organisation can change it.")
         serializer = BadgeClassUpdateSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            badge_class = services.update_badge_class(
-                badge_class=badge_class, actor=request.user, **serializer.validated_data
-            )
+        badge_class = services.update_badge_class(
+            badge_class=badge_class, actor=request.user, **serializer.validated_data
+        )
         return self._answer(badge_class)
 
     def _answer(self, badge_class, status_code=status.HTTP_200_OK):
         badge_class = self.get_queryset().get(pk=badge_class.pk)
         return Response(self.get_serializer(badge_class).data, status_code)
-
-
-router.register("awards", AwardViewSet, basename="award")
-router.register("badge-classes", BadgeClassViewSet, basename="badge-class")
-router.register("badge-progress", BadgeProgressViewSet, basename="badge-progress")

@@ -63,7 +63,7 @@ class BadgeClass(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("badge_class_detail", args=[self.pk])
+        return reverse("badges:badge_class_detail", args=[self.pk])
 
 
 class AwardQuerySet(models.QuerySet):
@@ -112,7 +112,7 @@ class Award(models.Model):
         return f"{self.badge_class} → {self.recipient}"
 
     def get_absolute_url(self):
-        return reverse("award_verify", args=[self.uid])
+        return reverse("badges:award_verify", args=[self.uid])
 
     @property
     def is_expired(self) -> bool:

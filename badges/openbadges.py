@@ -10,25 +10,25 @@ import hashlib
 from django.urls import reverse
 
 from badges.models import Award, BadgeClass, Issuer
-from config.site import absolute_url
+from core.site import absolute_url
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 
 
 def issuer_url(issuer: Issuer) -> str:
-    return absolute_url(reverse("ob_issuer", args=[issuer.pk]))
+    return absolute_url(reverse("badges:ob_issuer", args=[issuer.pk]))
 
 
 def badge_class_url(badge_class: BadgeClass) -> str:
-    return absolute_url(reverse("ob_badge_class", args=[badge_class.pk]))
+    return absolute_url(reverse("badges:ob_badge_class", args=[badge_class.pk]))
 
 
 def assertion_url(award: Award) -> str:
-    return absolute_url(reverse("award_assertion", args=[award.uid]))
+    return absolute_url(reverse("badges:award_assertion", args=[award.uid]))
 
 
 def badge_image_url(badge_class: BadgeClass) -> str:
-    return absolute_url(reverse("badge_class_image", args=[badge_class.pk]))
+    return absolute_url(reverse("badges:badge_class_image", args=[badge_class.pk]))
 
 
 def hashed_identity(email: str, salt: str) -> str:
@@ -49,7 +49,7 @@ def issuer_document(issuer: Issuer) -> dict:
     if issuer.description:
         document["description"] = issuer.description
     if issuer.image:
-        document["image"] = absolute_url(reverse("issuer_image", args=[issuer.pk]))
+        document["image"] = absolute_url(reverse("badges:issuer_image", args=[issuer.pk]))
     return document
 
 
@@ -62,7 +62,7 @@ def badge_class_document(badge_class: BadgeClass) -> dict:
         "description": badge_class.description,
         "image": badge_image_url(badge_class),
         "criteria": {
-            "id": absolute_url(reverse("badge_class_detail", args=[badge_class.pk])),
+            "id": absolute_url(reverse("badges:badge_class_detail", args=[badge_class.pk])),
             "narrative": badge_class.criteria,
         },
         "issuer": issuer_url(badge_class.issuer),
@@ -98,7 +98,7 @@ def assertion_document(award: Award) -> dict:
         "badge": badge_class_url(award.badge_class),
         "verification": {"type": "hosted"},
         "issuedOn": award.issued_on.isoformat(),
-        "image": absolute_url(reverse("award_baked_png", args=[award.uid])),
+        "image": absolute_url(reverse("badges:award_baked_png", args=[award.uid])),
     }
     if award.expires:
         document["expires"] = award.expires.isoformat()

@@ -21,7 +21,7 @@ from badges.models import (
     TeachingProgramme,
     TeachingSession,
 )
-from config.tasks import enqueue_after_commit
+from core.tasks import enqueue_after_commit
 from curriculum.models import Item
 from portfolio import audit, evidence
 from portfolio import services as portfolio_services

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from badges import views
+from badges import public_urls, views
+
+app_name = "badges"
 
 org = "organisations/<slug:slug>/"
 
 urlpatterns = [
+    # Public addresses printed into issued credentials: they never change.
+    *public_urls.urlpatterns,
     # Trainees
     path("badges/", views.my_badges, name="my_badges"),
     path("badges/<int:award_id>/visibility/", views.award_visibility, name="award_visibility"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from badges import images, openbadges, selectors
 from badges.models import Award, BadgeClass, Issuer
-from config.site import public_document
+from core.site import public_document
 
 JSON_LD = "application/ld+json"
 

@@ -19,7 +19,7 @@ from badges.forms import (
     TeachingProgrammeForm,
     TeachingSessionForm,
 )
-from config.forms import apply_errors, form_data, form_files
+from core.forms import apply_errors, form_data, form_files
 from portfolio.models import Kind
 
 PAGE_SIZE = 50
@@ -54,7 +54,7 @@ def award_visibility(request, award_id):
     else:
         where = "shown on" if public else "hidden from"
         messages.success(request, f"“{award.badge_class}” is {where} your public profile.")
-    return redirect("my_badges")
+    return redirect("badges:my_badges")
 
 
 @login_required
@@ -68,7 +68,7 @@ def profile_visibility(request):
         )
     else:
         messages.success(request, "Your public profile is off. Nobody can see it.")
-    return redirect("my_badges")
+    return redirect("badges:my_badges")
 
 
 # A code has a million values and a session is open for a couple of hours: without a limit a
@@ -91,7 +91,7 @@ def check_in(request):
                 f"You are checked in to “{attendance.session.title}”. "
                 "It is logged in your entries.",
             )
-            return redirect("check_in")
+            return redirect("badges:check_in")
     return render(request, "badges/check_in.html", {"form": form})
 
 
@@ -143,7 +143,7 @@ def issuer_edit(request, slug):
             apply_errors(form, error)
         else:
             messages.success(request, "The issuer profile is saved.")
-            return redirect("org_badge_classes", slug=slug)
+            return redirect("badges:org_badge_classes", slug=slug)
     return render(
         request,
         "badges/manage/issuer_form.html",
@@ -171,7 +171,7 @@ def badge_class_create(request, slug):
     issuer = selectors.issuer_of(organisation)
     if issuer is None:
         messages.info(request, "Set up your issuer profile first: every badge names its issuer.")
-        return redirect("org_issuer_edit", slug=slug)
+        return redirect("badges:org_issuer_edit", slug=slug)
     form = BadgeClassForm(
         form_data(request), form_files(request), items=selectors.alignable_items(organisation)
     )
@@ -184,7 +184,7 @@ def badge_class_create(request, slug):
             apply_errors(form, error)
         else:
             messages.success(request, f"Badge class “{badge_class}” created.")
-            return redirect("org_badge_classes", slug=slug)
+            return redirect("badges:org_badge_classes", slug=slug)
     return render(
         request,
         "badges/manage/badge_class_form.html",
@@ -211,7 +211,7 @@ def badge_class_edit(request, slug, badge_class_id):
             apply_errors(form, error)
         else:
             messages.success(request, f"Badge class “{badge_class}” saved.")
-            return redirect("org_badge_classes", slug=slug)
+            return redirect("badges:org_badge_classes", slug=slug)
     return render(
         request,
         "badges/manage/badge_class_form.html",
@@ -244,7 +244,7 @@ def award_create(request, slug, badge_class_id):
     badge_class = selectors.access_badge_class_for_admin(organisation, badge_class_id)
     if not badge_class.is_active:
         messages.error(request, f"“{badge_class}” is not active. Make it active to award it.")
-        return redirect("org_badge_class_awards", slug=slug, badge_class_id=badge_class.pk)
+        return redirect("badges:org_badge_class_awards", slug=slug, badge_class_id=badge_class.pk)
     trainees = account_selectors.users_with_role(organisation, Role.TRAINEE)
     if "choose" in request.POST:
         # "Show their entries": redisplay with the chosen trainee's signed-off entries.
@@ -261,7 +261,7 @@ def award_create(request, slug, badge_class_id):
             awarded_by=request.user,
         )
         messages.success(request, f"{trainee} is awarded “{badge_class}”.")
-        return redirect("org_badge_class_awards", slug=slug, badge_class_id=badge_class.pk)
+        return redirect("badges:org_badge_class_awards", slug=slug, badge_class_id=badge_class.pk)
     return render(
         request,
         "badges/manage/award_form.html",
@@ -273,7 +273,7 @@ def award_create(request, slug, badge_class_id):
 def award_revoke(request, slug, award_id):
     organisation = account_selectors.access_organisation_for_admin(request.user, slug)
     award = selectors.access_award_for_admin(organisation, award_id)
-    awards_page = redirect("org_badge_class_awards", slug=slug, badge_class_id=award.badge_class_id)
+    awards_page = redirect("badges:org_badge_class_awards", slug=slug, badge_class_id=award.badge_class_id)
     if award.revoked_at:
         messages.info(request, "That badge is already revoked.")
         return awards_page
@@ -322,7 +322,7 @@ def teaching_programme_create(request, slug):
             apply_errors(form, error)
         else:
             messages.success(request, f"Teaching programme “{programme}” created.")
-            return redirect("teaching_programme_detail", slug=slug, programme_id=programme.pk)
+            return redirect("badges:teaching_programme_detail", slug=slug, programme_id=programme.pk)
     return render(
         request,
         "badges/manage/teaching_programme_form.html",
@@ -356,7 +356,7 @@ def teaching_session_create(request, slug, programme_id):
             apply_errors(form, error)
         else:
             messages.success(request, f"Session “{session.title}” created.")
-            return redirect("teaching_session_detail", slug=slug, session_id=session.pk)
+            return redirect("badges:teaching_session_detail", slug=slug, session_id=session.pk)
     return render(
         request,
         "badges/manage/teaching_session_form.html",
@@ -397,7 +397,7 @@ def teaching_register(request, slug, session_id):
         else:
             count = len(marked)
             messages.success(request, f"{count} trainee{'' if count == 1 else 's'} marked present.")
-            return redirect("teaching_session_detail", slug=slug, session_id=session.pk)
+            return redirect("badges:teaching_session_detail", slug=slug, session_id=session.pk)
     return render(
         request,
         "badges/manage/teaching_register.html",

@@ -58,12 +58,12 @@ def main() -> None:
     trainee = ensure_data()
     last_page = math.ceil(EVENTS / 20)
     pages = [
-        ("account page (floor)", reverse("account")),
-        ("dashboard", reverse("dashboard")),
-        ("entries list", reverse("event_list")),
+        ("account page (floor)", reverse("accounts:account")),
+        ("dashboard", reverse("portfolio:dashboard")),
+        ("entries list", reverse("portfolio:event_list")),
         # Where an index or OFFSET problem would show first.
-        ("entries list, last page", f"{reverse('event_list')}?page={last_page}"),
-        ("entries list, search", f"{reverse('event_list')}?q=sepsis"),
+        ("entries list, last page", f"{reverse('portfolio:event_list')}?page={last_page}"),
+        ("entries list, search", f"{reverse('portfolio:event_list')}?q=sepsis"),
     ]
     results = measure(trainee, pages)
 

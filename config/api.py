@@ -1,93 +1,31 @@
-"""The API's shared pieces: the router every app registers on, and one error format."""
+"""The API's wiring: every viewset of every app is registered here, and nowhere else."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404
-from django.urls import re_path
-from drf_spectacular.utils import extend_schema
-from rest_framework import exceptions, routers, serializers
-from rest_framework.decorators import api_view, permission_classes
-from rest_framework.permissions import AllowAny
-from rest_framework.views import exception_handler as drf_exception_handler
+from django.urls import path
 
-ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-
-
-def exception_handler(exc, context):
-    """Every API error has the same shape:
-
-        {"error": {"status": 400, "code": "invalid", "message": "...",
-                   "fields": {"name": ["This field is required."]}}}
-
-    `fields` appears only for validation errors, keyed by field name.
-    """
-    # Django's own exceptions become their REST framework equivalents first, so that they
-    # carry a code and a message like every other error.
-    if isinstance(exc, Http404):
-        exc = exceptions.NotFound(*exc.args)
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(*exc.args)
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    error = {"status": response.status_code}
-    if isinstance(exc, exceptions.ValidationError):
-        error["code"] = "invalid"
-        error["message"] = "The request has invalid fields."
-        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        error["fields"] = detail
-    else:
-        codes = exc.get_codes()
-        error["code"] = codes if isinstance(codes, str) else exc.default_code
-        error["message"] = (
-            str(exc.detail) if not isinstance(exc.detail, (dict, list)) else str(exc.default_detail)
-        )
-    response.data = {"error": error}
-    return response
-
-
-class Conflict(exceptions.APIException):
-    """The request is valid but the resource's current state refuses it: a locked entry, a
-    sign-off already decided."""
-
-    status_code = 409
-    default_detail = "The request conflicts with the current state of the resource."
-    default_code = "conflict"
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
-    code = serializers.CharField(help_text="A stable code, e.g. not_found or invalid.")
-    message = serializers.CharField(help_text="A sentence for people.")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
-        required=False,
-        help_text="Only for validation errors: the problems with each field, by name.",
-    )
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The body of every error response, for the schema."""
-
-    error = ErrorDetailSerializer()
-
-
-@extend_schema(exclude=True)
-@api_view(ALL_METHODS)
-@permission_classes([AllowAny])
-def not_found(request, *args, **kwargs):
-    """Any address under the API that names nothing: a 404 in the API's error format rather
-    than the site's HTML page."""
-    raise exceptions.NotFound()
-
-
-class Router(routers.DefaultRouter):
-    """The default router, ending with a catch-all that answers unknown API addresses.
-
-    The catch-all matches only paths ending in a slash, so that Django's APPEND_SLASH still
-    redirects /api/v1/me to /api/v1/me/ rather than answering 404."""
-
-    def get_urls(self):
-        return [*super().get_urls(), re_path(r"^.*/$", not_found, name="not-found")]
-
+from accounts import api as accounts
+from badges import api as badges
+from core.api import Router
+from curriculum import api as curriculum
+from portfolio import api as portfolio
 
 router = Router()
+# Accounts
+router.register("tokens", accounts.TokenViewSet, basename="token")
+# Curriculum
+router.register("frameworks", curriculum.FrameworkViewSet, basename="framework")
+router.register("items", curriculum.ItemViewSet, basename="item")
+router.register("programmes", curriculum.ProgrammeViewSet, basename="programme")
+# Portfolio (the path keeps the API's first name for learning entries)
+router.register("events", portfolio.EventViewSet, basename="event")
+router.register("evidence", portfolio.EvidenceViewSet, basename="evidence")
+router.register("sign-off-requests", portfolio.SignOffRequestViewSet, basename="sign-off-request")
+# Badges
+router.register("awards", badges.AwardViewSet, basename="award")
+router.register("badge-classes", badges.BadgeClassViewSet, basename="badge-class")
+router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
+
+urlpatterns = [
+    path("me/", accounts.me, name="me"),
+    # Last: the router ends with a catch-all that answers unknown API addresses with a 404.
+    *router.urls,
+]

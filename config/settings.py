@@ -127,7 +127,7 @@ REDIS_URL = env.str("REDIS_URL", default="")
 def redis_cache(url: str) -> dict:
     return {
         # Falls back to process memory while Redis is unreachable (see config/cache.py).
-        "BACKEND": "config.cache.FailoverRedisCache",
+        "BACKEND": "core.cache.FailoverRedisCache",
         "LOCATION": url,
         "OPTIONS": {
             # A hung or stopped Redis must cost a request a second, not a worker thread.
@@ -202,7 +202,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "dashboard"
+LOGIN_REDIRECT_URL = "portfolio:dashboard"
 
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
@@ -272,7 +272,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "config.api.exception_handler",
+    "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

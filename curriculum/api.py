@@ -7,8 +7,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import router
-from config.site import absolute_url
+from core.site import absolute_url
 from curriculum import selectors
 from curriculum.models import Framework, Item, Programme
 
@@ -144,8 +143,3 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         trainee, programme = selectors.access_trainee_programme(request.user, trainee_id, int(pk))
         rows = selectors.coverage(trainee=trainee, programme=programme)
         return Response(CoverageRowSerializer(list(selectors.walk(rows)), many=True).data)
-
-
-router.register("frameworks", FrameworkViewSet, basename="framework")
-router.register("items", ItemViewSet, basename="item")
-router.register("programmes", ProgrammeViewSet, basename="programme")

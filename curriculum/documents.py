@@ -3,7 +3,7 @@ targets that badges point to, so the shapes here are a published interface."""
 
 from django.urls import reverse
 
-from config.site import absolute_url
+from core.site import absolute_url
 from curriculum.models import Framework, Item
 
 
@@ -20,7 +20,7 @@ def framework_summary(framework: Framework) -> dict:
 
 def item_url(framework: Framework, item: Item) -> str:
     # Built from the framework passed in, so that listing many items costs no query per item.
-    return absolute_url(reverse("item_detail", args=[framework.slug, framework.version, item.code]))
+    return absolute_url(reverse("curriculum:item_detail", args=[framework.slug, framework.version, item.code]))
 
 
 def framework_document(framework: Framework, items: list[Item]) -> dict:

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.forms import PersonChoiceField
-from config.forms import DateInput
+from core.forms import DateInput
 from curriculum.models import Framework
 
 

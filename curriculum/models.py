@@ -46,7 +46,7 @@ class Framework(models.Model):
         return f"{self.name} ({self.version})"
 
     def get_absolute_url(self):
-        return reverse("framework_detail", args=[self.slug, self.version])
+        return reverse("curriculum:framework_detail", args=[self.slug, self.version])
 
 
 class ItemQuerySet(models.QuerySet):
@@ -83,7 +83,7 @@ class Item(models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("item_detail", args=[self.framework.slug, self.framework.version, self.code])
+        return reverse("curriculum:item_detail", args=[self.framework.slug, self.framework.version, self.code])
 
 
 class ProgrammeQuerySet(models.QuerySet):

@@ -2,6 +2,8 @@ from django.urls import path
 
 from curriculum import views
 
+app_name = "curriculum"
+
 # Framework and item URLs are public and permanent: badges point at them.
 urlpatterns = [
     path("frameworks/", views.framework_list, name="framework_list"),

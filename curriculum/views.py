@@ -9,8 +9,8 @@ from django.utils.cache import patch_vary_headers
 
 from accounts import selectors as account_selectors
 from accounts.models import Role
-from config.forms import apply_errors, form_data
-from config.site import public_document
+from core.forms import apply_errors, form_data
+from core.site import public_document
 from curriculum import documents, selectors, services
 from curriculum.forms import (
     BulkRequirementForm,
@@ -97,7 +97,7 @@ def my_coverage(request):
     """The trainee's programmes; with just one, straight to its coverage."""
     programmes = list(selectors.programmes_of_trainee(request.user))
     if len(programmes) == 1:
-        return redirect("coverage", trainee_id=request.user.pk, programme_id=programmes[0].pk)
+        return redirect("curriculum:coverage", trainee_id=request.user.pk, programme_id=programmes[0].pk)
     return render(request, "curriculum/coverage_list.html", {"programmes": programmes})
 
 
@@ -168,7 +168,7 @@ def programme_create(request, slug):
                 request,
                 f"Programme “{programme}” created. Now enrol trainees and set requirements.",
             )
-            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
     return render(
         request,
         "curriculum/manage/programme_form.html",
@@ -193,7 +193,7 @@ def programme_edit(request, slug, programme_id):
             apply_errors(form, error)
         else:
             messages.success(request, "Programme saved.")
-            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
     return render(
         request,
         "curriculum/manage/programme_form.html",
@@ -233,7 +233,7 @@ def enrolment_create(request, slug, programme_id):
             apply_errors(form, error)
         else:
             messages.success(request, f"{enrolment.trainee} is enrolled.")
-            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
     return render(
         request,
         "curriculum/manage/enrolment_form.html",
@@ -257,7 +257,7 @@ def enrolment_end(request, slug, programme_id, enrolment_id):
             messages.success(
                 request, f"{enrolment.trainee}'s enrolment ends on {enrolment.end_date:%d %b %Y}."
             )
-            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
     return render(
         request,
         "curriculum/manage/enrolment_end.html",
@@ -281,7 +281,7 @@ def requirement_create(request, slug, programme_id):
             apply_errors(form, error)
         else:
             messages.success(request, f"Requirement on {form.cleaned_data['item'].code} saved.")
-            return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
     return render(
         request,
         "curriculum/manage/requirement_form.html",
@@ -301,7 +301,7 @@ def requirement_bulk(request, slug, programme_id):
     if request.method == "POST" and bulk_form.is_valid():
         created = services.require_level(programme=programme, **bulk_form.cleaned_data)
         messages.success(request, f"{created} requirement{pluralize(created)} added.")
-        return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
     form = RequirementForm(items=selectors.items_of_programme(programme))
     return render(
         request,
@@ -322,7 +322,7 @@ def requirement_delete(request, slug, programme_id, requirement_id):
     if request.method == "POST":
         services.remove_requirement(requirement=requirement)
         messages.success(request, f"The requirement on {requirement.item.code} is removed.")
-        return redirect("programme_detail", slug=slug, programme_id=programme.pk)
+        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
     return render(
         request,
         "curriculum/manage/requirement_delete.html",

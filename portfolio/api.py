@@ -1,17 +1,13 @@
 """API for learning events, their evidence and sign-off, and the supervisor's queue.
 
 Every change goes through portfolio.services and every read through portfolio.selectors, as
-for the pages. The refusals of the services become the API's errors in one place,
-`service_errors`: invalid input 400, an entry whose state forbids the change 409, a person
+for the pages. The refusals of the services become the API's errors in the shared exception
+handler (core.api): invalid input 400, an entry whose state forbids the change 409, a person
 who may not make it 403. Entries the caller may not see do not exist for them: 404.
 """
 
-from contextlib import contextmanager
-
 import django_filters
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.urls import reverse
@@ -27,12 +23,11 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
 from accounts import selectors as account_selectors
 from accounts.models import User
-from config.api import Conflict, ErrorSerializer, router
-from config.site import absolute_url
+from core.api import ErrorSerializer
+from core.site import absolute_url
 from curriculum.models import Item
 from portfolio import selectors, services
 from portfolio.evidence import file_response
@@ -68,27 +63,6 @@ CONFLICT = OpenApiResponse(
         "waiting for sign-off or signed off, or the request was already decided."
     ),
 )
-
-
-@contextmanager
-def service_errors():
-    """Turn a service's refusals into API errors. PermissionDenied needs nothing here: the
-    shared exception handler makes it a 403."""
-    try:
-        yield
-    except DjangoValidationError as error:
-        raise serializers.ValidationError(_field_errors(error)) from error
-    except (services.EntryLocked, services.TransitionNotAllowed) as error:
-        raise Conflict(str(error)) from error
-
-
-def _field_errors(error: DjangoValidationError) -> dict:
-    if not hasattr(error, "error_dict"):
-        return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-    fields = dict(error.message_dict)
-    if NON_FIELD_ERRORS in fields:
-        fields[api_settings.NON_FIELD_ERRORS_KEY] = fields.pop(NON_FIELD_ERRORS)
-    return fields
 
 
 # --- Output -------------------------------------------------------------------------------------
@@ -551,10 +525,9 @@ class EventViewSet(viewsets.GenericViewSet):
     def create(self, request):
         serializer = EventCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            event, created = services.log_event(
-                trainee=request.user, source=Source.API, **serializer.validated_data
-            )
+        event, created = services.log_event(
+            trainee=request.user, source=Source.API, **serializer.validated_data
+        )
         return self._detail(event, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def retrieve(self, request, pk=None):
@@ -570,16 +543,12 @@ class EventViewSet(viewsets.GenericViewSet):
         event = self.get_object()
         serializer = EventInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            event = services.update_event(
-                event=event, actor=request.user, **serializer.validated_data
-            )
+        event = services.update_event(event=event, actor=request.user, **serializer.validated_data)
         return self._detail(event)
 
     def destroy(self, request, pk=None):
         event = self.get_object()
-        with service_errors():
-            services.delete_event(event=event, actor=request.user)
+        services.delete_event(event=event, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     # --- Sign-off ---
@@ -594,10 +563,9 @@ class EventViewSet(viewsets.GenericViewSet):
         event = self.get_object()
         serializer = SubmitSerializer(data=request.data, trainee=event.trainee)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.submit_for_sign_off(
-                event=event, supervisor=serializer.validated_data["supervisor"], actor=request.user
-            )
+        services.submit_for_sign_off(
+            event=event, supervisor=serializer.validated_data["supervisor"], actor=request.user
+        )
         return self._summary(event)
 
     @extend_schema(
@@ -608,8 +576,7 @@ class EventViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def recall(self, request, pk=None):
         event = self.get_object()
-        with service_errors():
-            services.recall_request(event=event, actor=request.user)
+        services.recall_request(event=event, actor=request.user)
         return self._summary(event)
 
     @extend_schema(
@@ -622,8 +589,7 @@ class EventViewSet(viewsets.GenericViewSet):
         event = self.get_object()
         serializer = ApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.approve(event=event, supervisor=request.user, **serializer.validated_data)
+        services.approve(event=event, supervisor=request.user, **serializer.validated_data)
         return self._summary(event)
 
     @extend_schema(
@@ -636,8 +602,7 @@ class EventViewSet(viewsets.GenericViewSet):
         event = self.get_object()
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.return_entry(event=event, supervisor=request.user, **serializer.validated_data)
+        services.return_entry(event=event, supervisor=request.user, **serializer.validated_data)
         return self._summary(event)
 
     @extend_schema(
@@ -654,10 +619,9 @@ class EventViewSet(viewsets.GenericViewSet):
         event = self.get_object()
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            withdrawal = services.withdraw_sign_off(
-                event=event, actor=request.user, **serializer.validated_data
-            )
+        withdrawal = services.withdraw_sign_off(
+            event=event, actor=request.user, **serializer.validated_data
+        )
         return Response(WithdrawalSerializer(withdrawal).data)
 
     @extend_schema(
@@ -670,10 +634,9 @@ class EventViewSet(viewsets.GenericViewSet):
         event = self.get_object()
         serializer = MappingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with service_errors():
-            services.set_mappings(
-                event=event, actor=request.user, items=serializer.validated_data["items"]
-            )
+        services.set_mappings(
+            event=event, actor=request.user, items=serializer.validated_data["items"]
+        )
         return self._summary(event)
 
     # --- Evidence ---
@@ -711,15 +674,14 @@ class EventViewSet(viewsets.GenericViewSet):
         )
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        with service_errors():
-            if is_link:
-                evidence = services.add_link_evidence(
-                    event=event, actor=request.user, url=data["url"], title=data["title"]
-                )
-            else:
-                evidence = services.add_file_evidence(
-                    event=event, actor=request.user, uploaded_file=data["file"], title=data["title"]
-                )
+        if is_link:
+            evidence = services.add_link_evidence(
+                event=event, actor=request.user, url=data["url"], title=data["title"]
+            )
+        else:
+            evidence = services.add_file_evidence(
+                event=event, actor=request.user, uploaded_file=data["file"], title=data["title"]
+            )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 
 
@@ -752,8 +714,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
     def destroy(self, request, pk=None):
         evidence = self.get_object()
-        with service_errors():
-            services.remove_evidence(evidence=evidence, actor=request.user)
+        services.remove_evidence(evidence=evidence, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     def perform_content_negotiation(self, request, force=False):
@@ -803,8 +764,3 @@ class SignOffRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return SignOffRequest.objects.none()
         return selectors.sign_off_queue(self.request.user)
-
-
-router.register("events", EventViewSet, basename="event")
-router.register("evidence", EvidenceViewSet, basename="evidence")
-router.register("sign-off-requests", SignOffRequestViewSet, basename="sign-off-request")

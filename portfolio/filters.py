@@ -2,7 +2,7 @@
 
 import django_filters
 
-from config.forms import DateInput
+from core.forms import DateInput
 from curriculum.models import Item
 from portfolio import selectors
 from portfolio.models import Kind, LearningEvent, Status

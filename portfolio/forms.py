@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from config.forms import DateInput, TimeInput
+from core.forms import DateInput, TimeInput
 from portfolio.identifiers import patient_identifier_warnings
 from portfolio.models import Kind, LearningEvent
 

@@ -129,7 +129,7 @@ class LearningEvent(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("event_detail", args=[self.pk])
+        return reverse("portfolio:event_detail", args=[self.pk])
 
     @property
     def is_locked(self) -> bool:

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from config.site import absolute_url
+from core.site import absolute_url
 from portfolio.models import SignOffRequest
 
 # A notification younger than this may still be on its way through the broker.
@@ -29,7 +29,7 @@ def _locked_request(request_id: int) -> SignOffRequest | None:
 def _context(request: SignOffRequest) -> dict:
     return {
         "request": request,
-        "url": absolute_url(reverse("event_detail", args=[request.event_id])),
+        "url": absolute_url(reverse("portfolio:event_detail", args=[request.event_id])),
     }
 
 

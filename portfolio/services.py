@@ -15,7 +15,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Supervision
-from config.tasks import enqueue_after_commit
+from core.errors import StateConflict
+from core.tasks import enqueue_after_commit
 from curriculum.models import Item
 from portfolio import audit, selectors
 from portfolio.evidence import CheckedFile, inspect_upload, make_thumbnail
@@ -36,11 +37,11 @@ from portfolio.signals import send_portfolio_changed
 # --- Rules ------------------------------------------------------------------------------------
 
 
-class EntryLocked(Exception):
+class EntryLocked(StateConflict):
     """The entry cannot be changed in its current status (the API answers 409)."""
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(StateConflict):
     """The status change asked for is not allowed from the entry's status (409)."""
 
 

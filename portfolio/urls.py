@@ -2,6 +2,8 @@ from django.urls import path
 
 from portfolio import views
 
+app_name = "portfolio"
+
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("entries/", views.event_list, name="event_list"),

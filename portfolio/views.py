@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
-from config.forms import apply_errors, form_data
+from core.forms import apply_errors, form_data
 from curriculum import selectors as curriculum_selectors
 from portfolio import selectors, services
 from portfolio.evidence import file_response
@@ -131,7 +131,7 @@ def event_create(request):
             apply_errors(form, error)
         else:
             messages.success(request, "Saved. Add more detail now, or come back to it later.")
-            return redirect("event_edit", event_id=event.pk)
+            return redirect("portfolio:event_edit", event_id=event.pk)
     return render(request, "portfolio/event_create.html", {"form": form})
 
 
@@ -241,7 +241,7 @@ def event_delete(request, event_id):
             messages.error(request, str(error))
             return redirect(event)
         messages.success(request, f"“{event.title}” is deleted.")
-        return redirect("event_list")
+        return redirect("portfolio:event_list")
     return render(request, "portfolio/event_delete.html", {"event": event})
 
 
@@ -306,7 +306,7 @@ def event_decide(request, event_id):
         messages.success(
             request, f"“{event.title}” is returned to {event.trainee} with your comment."
         )
-    return redirect("sign_off_queue") if "next_queue" in request.POST else redirect(event)
+    return redirect("portfolio:sign_off_queue") if "next_queue" in request.POST else redirect(event)
 
 
 @login_required
@@ -355,7 +355,7 @@ def organisation_sign_off_withdraw(request, slug, sign_off_id):
         )
     ):
         messages.success(request, f"The sign-off of “{sign_off.event.title}” is withdrawn.")
-        return redirect("organisation_sign_offs", slug=slug)
+        return redirect("portfolio:organisation_sign_offs", slug=slug)
     return render(
         request,
         "portfolio/organisation_sign_off_withdraw.html",

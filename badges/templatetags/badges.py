@@ -16,6 +16,6 @@ def badge_summary(user):
 
 @register.simple_tag
 def award_url(award, view_name):
-    """`{% award_url award "award_verify" as url %}`: the path of one of an award's public
+    """`{% award_url award "badges:award_verify" as url %}`: the path of one of an award's public
     pages, or "" while that page does not exist."""
     return selectors.award_public_url(award, view_name) or ""

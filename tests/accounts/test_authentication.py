@@ -56,7 +56,7 @@ def test_sign_up_verify_sign_in_and_enrol_in_two_factor(client, settings):
     client.logout()
     response = sign_in(client)
     assert response.url == reverse("account_email_verification_sent")
-    assert client.get(reverse("dashboard")).status_code == 302  # still signed out
+    assert client.get(reverse("portfolio:dashboard")).status_code == 302  # still signed out
 
     # Verify by following the emailed link and confirming.
     assert client.get(link).status_code == 200
@@ -65,8 +65,8 @@ def test_sign_up_verify_sign_in_and_enrol_in_two_factor(client, settings):
 
     client.logout()
     response = sign_in(client)
-    assert response.status_code == 302 and response.url == reverse("dashboard")
-    assert client.get(reverse("dashboard")).status_code == 200
+    assert response.status_code == 302 and response.url == reverse("portfolio:dashboard")
+    assert client.get(reverse("portfolio:dashboard")).status_code == 200
 
     # Enrol in TOTP, which first asks for the password again; the page then shows a secret,
     # and answering with its current code activates it.
@@ -90,13 +90,13 @@ def test_sign_up_verify_sign_in_and_enrol_in_two_factor(client, settings):
     response = sign_in(client)
     assert response.status_code == 302
     assert response.url == reverse("mfa_authenticate")
-    assert client.get(reverse("dashboard")).status_code == 302
+    assert client.get(reverse("portfolio:dashboard")).status_code == 302
     response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
     assert response.status_code == 200
     assert "Incorrect code" in response.content.decode()
     response = client.post(reverse("mfa_authenticate"), {"code": current_totp(secret)})
-    assert response.status_code == 302 and response.url == reverse("dashboard")
-    assert client.get(reverse("dashboard")).status_code == 200
+    assert response.status_code == 302 and response.url == reverse("portfolio:dashboard")
+    assert client.get(reverse("portfolio:dashboard")).status_code == 200
 
 
 def test_sign_in_errors_are_shown_on_the_form(client, trainee):
@@ -121,7 +121,7 @@ def test_sign_up_needs_a_full_name(client):
 def test_changing_password_signs_out_other_sessions(client, trainee):
     other_device = type(client)()
     other_device.force_login(trainee)
-    assert other_device.get(reverse("dashboard")).status_code == 200
+    assert other_device.get(reverse("portfolio:dashboard")).status_code == 200
     client.force_login(trainee)
     response = client.post(
         reverse("account_change_password"),
@@ -132,7 +132,7 @@ def test_changing_password_signs_out_other_sessions(client, trainee):
         },
     )
     assert response.status_code == 302
-    assert other_device.get(reverse("dashboard")).status_code == 302
+    assert other_device.get(reverse("portfolio:dashboard")).status_code == 302
 
 
 def test_changing_email_asks_for_the_password_again(client, trainee):

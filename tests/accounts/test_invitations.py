@@ -28,7 +28,7 @@ def make_invitation(org, email="new.person@example.org", role=Role.TRAINEE, **fi
 
 
 def link_path(invitation):
-    return reverse("invitation", args=[services.invitation_token(invitation)])
+    return reverse("accounts:invitation", args=[services.invitation_token(invitation)])
 
 
 def links_in(message):
@@ -44,7 +44,7 @@ def invite(client, org_a, org_admin, django_capture_on_commit_callbacks):
         client.force_login(org_admin)
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
-                reverse("invite", args=[org_a.slug]), {"email": email, "role": role}
+                reverse("accounts:invite", args=[org_a.slug]), {"email": email, "role": role}
             )
         client.logout()
         return response
@@ -59,7 +59,7 @@ def test_inviting_by_email_sends_a_link_to_the_address(invite, org_a, org_admin)
     response = invite("New.Person@Example.org", Role.SUPERVISOR)
 
     assert response.status_code == 302
-    assert response.url == reverse("members", args=[org_a.slug])
+    assert response.url == reverse("accounts:members", args=[org_a.slug])
     invitation = Invitation.objects.get()
     assert (invitation.email, invitation.role) == ("new.person@example.org", Role.SUPERVISOR)
     assert invitation.invited_by == org_admin
@@ -79,7 +79,7 @@ def test_the_email_is_sent_only_once_the_invitation_is_saved(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(
-            reverse("invite", args=[org_a.slug]), {"email": "x@example.org", "role": "trainee"}
+            reverse("accounts:invite", args=[org_a.slug]), {"email": "x@example.org", "role": "trainee"}
         )
 
     assert len(callbacks) == 1
@@ -90,7 +90,7 @@ def test_the_members_page_says_an_invitation_is_sent(client, invite, org_a, org_
     invite("new.person@example.org")
     client.force_login(org_admin)
 
-    response = client.get(reverse("members", args=[org_a.slug]))
+    response = client.get(reverse("accounts:members", args=[org_a.slug]))
 
     assert "new.person@example.org" in response.content.decode()
     assert "(email queued)" not in response.content.decode()
@@ -103,7 +103,7 @@ def test_inviting_someone_who_already_holds_the_role_is_refused_next_to_the_emai
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("invite", args=[org_a.slug]),
+            reverse("accounts:invite", args=[org_a.slug]),
             {"email": "TRAINEE@example.org", "role": Role.TRAINEE},
         )
 
@@ -140,7 +140,7 @@ def test_an_invalid_invitation_is_refused_next_to_the_field(
 ):
     client.force_login(org_admin)
 
-    response = client.post(reverse("invite", args=[org_a.slug]), data)
+    response = client.post(reverse("accounts:invite", args=[org_a.slug]), data)
 
     assert response.status_code == 200
     assert_inline_error(response, field, error)
@@ -170,7 +170,7 @@ def test_reinviting_to_a_different_role_keeps_both_invitations(invite):
 def test_an_admin_revokes_an_invitation(client, org_a, org_admin):
     invitation = make_invitation(org_a)
     client.force_login(org_admin)
-    url = reverse("invitation_revoke", args=[org_a.slug, invitation.pk])
+    url = reverse("accounts:invitation_revoke", args=[org_a.slug, invitation.pk])
 
     assert "new.person@example.org" in client.get(url).content.decode()
     response = client.post(url, follow=True)
@@ -187,7 +187,7 @@ def test_revoking_an_invitation_twice_says_why_it_cannot(client, org_a, org_admi
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("invitation_revoke", args=[org_a.slug, invitation.pk]), follow=True
+        reverse("accounts:invitation_revoke", args=[org_a.slug, invitation.pk]), follow=True
     )
 
     assert "Only a pending invitation can be revoked." in messages_of(response)
@@ -220,7 +220,7 @@ def test_signing_up_from_the_link_creates_a_verified_account_with_the_role(clien
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("dashboard")
+    assert response.url == reverse("portfolio:dashboard")
     user = User.objects.get(email="new.person@example.org")
     assert user.full_name == "Dr New Person"
     assert user.check_password(NEW_PASSWORD)
@@ -356,7 +356,7 @@ def test_the_invited_account_holder_accepts_and_gains_the_role(client, invite, o
     response = client.post(path)
 
     assert response.status_code == 302
-    assert response.url == reverse("dashboard")
+    assert response.url == reverse("portfolio:dashboard")
     assert roles_in(org_a, trainee) == {Role.TRAINEE, Role.SUPERVISOR}
     invitation = Invitation.objects.get()
     assert (invitation.status, invitation.accepted_by) == ("accepted", trainee)
@@ -458,7 +458,7 @@ def test_a_tampered_link_is_not_found(client, org_a, trainee, tamper, method):
     client.force_login(trainee)
     token = tamper(services.invitation_token(invitation))
 
-    response = getattr(client, method)(reverse("invitation", args=[token]))
+    response = getattr(client, method)(reverse("accounts:invitation", args=[token]))
 
     assert response.status_code == 404
     assert roles_in(org_a, trainee) == {Role.TRAINEE}

@@ -46,22 +46,22 @@ def scene(org_a, org_admin, trainee, other_trainee, supervisor):
 
 # Each page of organisation A: its URL, and a POST that would change something if allowed.
 PAGES = {
-    "members": (lambda s: reverse("members", args=[s["org"].slug]), lambda s: {}),
+    "members": (lambda s: reverse("accounts:members", args=[s["org"].slug]), lambda s: {}),
     "invite": (
-        lambda s: reverse("invite", args=[s["org"].slug]),
+        lambda s: reverse("accounts:invite", args=[s["org"].slug]),
         lambda s: {"email": "intruder@example.org", "role": Role.ADMIN},
     ),
     "member_roles": (
-        lambda s: reverse("member_roles", args=[s["org"].slug, s["member"].pk]),
+        lambda s: reverse("accounts:member_roles", args=[s["org"].slug, s["member"].pk]),
         lambda s: {"roles": [Role.ADMIN]},
     ),
     "invitation_revoke": (
-        lambda s: reverse("invitation_revoke", args=[s["org"].slug, s["invitation"].pk]),
+        lambda s: reverse("accounts:invitation_revoke", args=[s["org"].slug, s["invitation"].pk]),
         lambda s: {},
     ),
-    "supervisions": (lambda s: reverse("supervisions", args=[s["org"].slug]), lambda s: {}),
+    "supervisions": (lambda s: reverse("accounts:supervisions", args=[s["org"].slug]), lambda s: {}),
     "supervision_start": (
-        lambda s: reverse("supervision_start", args=[s["org"].slug]),
+        lambda s: reverse("accounts:supervision_start", args=[s["org"].slug]),
         lambda s: {
             "supervisor": s["supervisor"].pk,
             "trainee": s["other_trainee"].pk,
@@ -70,7 +70,7 @@ PAGES = {
         },
     ),
     "supervision_end": (
-        lambda s: reverse("supervision_end", args=[s["org"].slug, s["supervision"].pk]),
+        lambda s: reverse("accounts:supervision_end", args=[s["org"].slug, s["supervision"].pk]),
         lambda s: {"end_date": TODAY().isoformat()},
     ),
 }
@@ -153,7 +153,7 @@ def test_an_admin_cannot_reach_another_organisations_records_through_their_own(
     object_id = other_orgs_object(org_b)
     before = state_of(org_b)
 
-    response = getattr(client, method)(reverse(page, args=[org_a.slug, object_id]))
+    response = getattr(client, method)(reverse(f"accounts:{page}", args=[org_a.slug, object_id]))
 
     assert response.status_code == 404
     assert state_of(org_b) == before
@@ -161,7 +161,7 @@ def test_an_admin_cannot_reach_another_organisations_records_through_their_own(
 
 def test_an_unknown_organisation_is_not_found(client, org_admin):
     client.force_login(org_admin)
-    assert client.get(reverse("members", args=["no-such-org"])).status_code == 404
+    assert client.get(reverse("accounts:members", args=["no-such-org"])).status_code == 404
 
 
 def test_the_organisation_list_shows_only_organisations_the_user_administers(
@@ -170,7 +170,7 @@ def test_the_organisation_list_shows_only_organisations_the_user_administers(
     MembershipFactory(user=org_admin, organisation=org_b, role=Role.TRAINEE)
     client.force_login(org_admin)
 
-    response = client.get(reverse("organisation_list"))
+    response = client.get(reverse("accounts:organisation_list"))
 
     assert response.status_code == 200
     assert list(response.context["organisations"]) == [org_a]
@@ -181,14 +181,14 @@ def test_the_organisation_list_shows_only_organisations_the_user_administers(
 def test_the_organisation_list_is_empty_for_someone_who_administers_nothing(client, trainee):
     client.force_login(trainee)
 
-    response = client.get(reverse("organisation_list"))
+    response = client.get(reverse("accounts:organisation_list"))
 
     assert list(response.context["organisations"]) == []
     assert "You are not an admin of any organisation" in response.content.decode()
 
 
 def test_the_organisation_list_needs_sign_in(client, db):
-    response = client.get(reverse("organisation_list"))
+    response = client.get(reverse("accounts:organisation_list"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 
@@ -203,7 +203,7 @@ def test_the_members_page_lists_each_member_once_with_all_their_roles(
     MembershipFactory(user=trainee, organisation=org_b, role=Role.ADMIN)
     client.force_login(org_admin)
 
-    response = client.get(reverse("members", args=[org_a.slug]))
+    response = client.get(reverse("accounts:members", args=[org_a.slug]))
 
     members = list(response.context["page"].object_list)
     assert members.count(trainee) == 1
@@ -225,7 +225,7 @@ def test_the_members_page_lists_pending_invitations_only(client, org_a, org_admi
     )
     client.force_login(org_admin)
 
-    response = client.get(reverse("members", args=[org_a.slug]))
+    response = client.get(reverse("accounts:members", args=[org_a.slug]))
 
     assert list(response.context["invitations"]) == [pending]
     assert "revoked@example.org" not in response.content.decode()
@@ -235,12 +235,12 @@ def test_an_admin_changes_a_members_roles(client, org_a, org_admin, trainee):
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("member_roles", args=[org_a.slug, trainee.pk]),
+        reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]),
         {"roles": [Role.SUPERVISOR, Role.ADMIN]},
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("members", args=[org_a.slug])
+    assert response.url == reverse("accounts:members", args=[org_a.slug])
     assert set(
         Membership.objects.filter(organisation=org_a, user=trainee).values_list("role", flat=True)
     ) == {Role.SUPERVISOR, Role.ADMIN}
@@ -250,7 +250,7 @@ def test_the_roles_form_starts_with_the_members_current_roles(client, org_a, org
     MembershipFactory(user=trainee, organisation=org_a, role=Role.SUPERVISOR)
     client.force_login(org_admin)
 
-    response = client.get(reverse("member_roles", args=[org_a.slug, trainee.pk]))
+    response = client.get(reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]))
 
     assert response.context["form"]["roles"].value() == [Role.SUPERVISOR, Role.TRAINEE]
 
@@ -262,7 +262,7 @@ def test_changing_roles_in_one_organisation_leaves_the_others_alone(
     client.force_login(org_admin)
 
     client.post(
-        reverse("member_roles", args=[org_a.slug, trainee.pk]), {"roles": [Role.SUPERVISOR]}
+        reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]), {"roles": [Role.SUPERVISOR]}
     )
 
     assert Membership.objects.filter(user=trainee, organisation=org_b, role=Role.TRAINEE).exists()
@@ -272,7 +272,7 @@ def test_removing_the_last_admin_is_refused_next_to_the_roles(client, org_a, org
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("member_roles", args=[org_a.slug, org_admin.pk]), {"roles": [Role.TRAINEE]}
+        reverse("accounts:member_roles", args=[org_a.slug, org_admin.pk]), {"roles": [Role.TRAINEE]}
     )
 
     assert response.status_code == 200
@@ -287,13 +287,13 @@ def test_an_admin_may_step_down_when_another_admin_remains(client, org_a, org_ad
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("member_roles", args=[org_a.slug, org_admin.pk]), {"roles": [Role.SUPERVISOR]}
+        reverse("accounts:member_roles", args=[org_a.slug, org_admin.pk]), {"roles": [Role.SUPERVISOR]}
     )
 
     # They can no longer open the members page, so they land on their organisations list
     # rather than on a "not found" page.
     assert response.status_code == 302
-    assert response.url == reverse("organisation_list")
+    assert response.url == reverse("accounts:organisation_list")
     assert not Membership.objects.admins().filter(organisation=org_a, user=org_admin).exists()
     assert client.get(response.url).status_code == 200
 
@@ -303,11 +303,11 @@ def test_one_admin_may_demote_another(client, org_a, org_admin):
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("member_roles", args=[org_a.slug, second.pk]), {"roles": [Role.TRAINEE]}
+        reverse("accounts:member_roles", args=[org_a.slug, second.pk]), {"roles": [Role.TRAINEE]}
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("members", args=[org_a.slug])
+    assert response.url == reverse("accounts:members", args=[org_a.slug])
     assert list(Membership.objects.admins().filter(organisation=org_a)) == list(
         Membership.objects.filter(organisation=org_a, user=org_admin)
     )
@@ -316,7 +316,7 @@ def test_one_admin_may_demote_another(client, org_a, org_admin):
 def test_choosing_no_role_is_refused_next_to_the_roles(client, org_a, org_admin, trainee):
     client.force_login(org_admin)
 
-    response = client.post(reverse("member_roles", args=[org_a.slug, trainee.pk]), {})
+    response = client.post(reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]), {})
 
     assert response.status_code == 200
     assert_inline_error(response, "roles", "Choose at least one role.")
@@ -327,7 +327,7 @@ def test_an_unknown_role_is_refused_next_to_the_roles(client, org_a, org_admin, 
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("member_roles", args=[org_a.slug, trainee.pk]), {"roles": ["superuser"]}
+        reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]), {"roles": ["superuser"]}
     )
 
     assert response.status_code == 200
@@ -336,7 +336,7 @@ def test_an_unknown_role_is_refused_next_to_the_roles(client, org_a, org_admin, 
 
 def test_a_supervisor_role_is_kept_while_they_still_supervise(client, org_a, org_admin, supervisor):
     client.force_login(org_admin)
-    url = reverse("member_roles", args=[org_a.slug, supervisor.pk])
+    url = reverse("accounts:member_roles", args=[org_a.slug, supervisor.pk])
 
     response = client.post(url, {"roles": [Role.TRAINEE]})
 
@@ -355,7 +355,7 @@ def test_a_trainee_role_is_kept_while_they_are_still_supervised(
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("member_roles", args=[org_a.slug, trainee.pk]), {"roles": [Role.SUPERVISOR]}
+        reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]), {"roles": [Role.SUPERVISOR]}
     )
 
     assert response.status_code == 200
@@ -375,7 +375,7 @@ def test_a_non_member_has_no_roles_page(client, org_a, org_admin):
     stranger = UserFactory()
     client.force_login(org_admin)
 
-    response = client.get(reverse("member_roles", args=[org_a.slug, stranger.pk]))
+    response = client.get(reverse("accounts:member_roles", args=[org_a.slug, stranger.pk]))
 
     assert response.status_code == 404
 
@@ -384,7 +384,7 @@ def test_a_non_member_has_no_roles_page(client, org_a, org_admin):
 
 
 def start_url(org):
-    return reverse("supervision_start", args=[org.slug])
+    return reverse("accounts:supervision_start", args=[org.slug])
 
 
 def supervision_data(supervisor, trainee, **overrides):
@@ -404,7 +404,7 @@ def test_an_admin_starts_a_supervision(client, org_a, org_admin, supervisor, oth
     response = client.post(start_url(org_a), supervision_data(supervisor, other_trainee))
 
     assert response.status_code == 302
-    assert response.url == reverse("supervisions", args=[org_a.slug])
+    assert response.url == reverse("accounts:supervisions", args=[org_a.slug])
     supervision = Supervision.objects.get(trainee=other_trainee)
     assert (supervision.supervisor, supervision.organisation) == (supervisor, org_a)
     assert supervision.start_date == TODAY()
@@ -558,7 +558,7 @@ def test_a_missing_start_date_is_shown_next_to_the_field(
 
 
 def end_url(supervision):
-    return reverse("supervision_end", args=[supervision.organisation.slug, supervision.pk])
+    return reverse("accounts:supervision_end", args=[supervision.organisation.slug, supervision.pk])
 
 
 def test_an_admin_ends_a_supervision(client, org_admin, supervisor):
@@ -568,7 +568,7 @@ def test_an_admin_ends_a_supervision(client, org_admin, supervisor):
     response = client.post(end_url(supervision), {"end_date": TODAY().isoformat()})
 
     assert response.status_code == 302
-    assert response.url == reverse("supervisions", args=[supervision.organisation.slug])
+    assert response.url == reverse("accounts:supervisions", args=[supervision.organisation.slug])
     supervision.refresh_from_db()
     assert supervision.end_date == TODAY()
     assert "Ended:" in " ".join(messages_of(client.get(response.url)))
@@ -649,7 +649,7 @@ def test_the_supervisions_page_offers_to_end_running_and_planned_supervisions_on
     )
     client.force_login(org_admin)
 
-    html = client.get(reverse("supervisions", args=[org_a.slug])).content.decode()
+    html = client.get(reverse("accounts:supervisions", args=[org_a.slug])).content.decode()
 
     assert end_url(running) in html
     assert end_url(planned) in html
@@ -663,7 +663,7 @@ def test_the_members_page_shows_25_members_a_page(client, org_a, org_admin):
     for _ in range(29):
         member(org_a, Role.TRAINEE)
     client.force_login(org_admin)
-    url = reverse("members", args=[org_a.slug])
+    url = reverse("accounts:members", args=[org_a.slug])
 
     first = client.get(url)
     second = client.get(url, {"page": 2})
@@ -679,7 +679,7 @@ def test_the_supervisions_page_shows_25_supervisions_a_page(client, org_a, org_a
     for _ in range(30):
         SupervisionFactory(organisation=org_a)
     client.force_login(org_admin)
-    url = reverse("supervisions", args=[org_a.slug])
+    url = reverse("accounts:supervisions", args=[org_a.slug])
 
     first = client.get(url)
     second = client.get(url, {"page": 2})
@@ -693,7 +693,7 @@ def test_the_supervisions_page_shows_25_supervisions_a_page(client, org_a, org_a
 def test_a_page_number_past_the_end_shows_the_last_page(client, org_a, org_admin):
     client.force_login(org_admin)
 
-    response = client.get(reverse("members", args=[org_a.slug]), {"page": 99})
+    response = client.get(reverse("accounts:members", args=[org_a.slug]), {"page": 99})
 
     assert response.status_code == 200
     assert response.context["page"].number == 1
@@ -737,7 +737,7 @@ def add_supervisions(org, count):
 )
 def test_a_page_makes_as_many_queries_for_30_rows_as_for_3(client, org_a, org_admin, page, add):
     client.force_login(org_admin)
-    url = reverse(page, args=[org_a.slug])
+    url = reverse(f"accounts:{page}", args=[org_a.slug])
     client.get(url)  # Sessions and caches settle on the first request.
 
     add(org_a, 3)

@@ -113,7 +113,7 @@ def test_an_inactive_users_token_stops_working(trainee, make_token):
 def test_a_token_does_not_open_the_web_pages(trainee, make_token):
     """Tokens are for the API; the browser pages only know sessions."""
     _, secret = make_token(trainee)
-    response = token_client(secret).get(reverse("account"))
+    response = token_client(secret).get(reverse("accounts:account"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 

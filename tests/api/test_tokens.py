@@ -145,7 +145,7 @@ def test_a_token_post_held_for_reauthentication_is_completed_after_it(client, tr
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
-    for url in (CREATE, reverse("account"), reverse("token_revoke", args=["wm_abc"])):
+    for url in (CREATE, reverse("accounts:account"), reverse("accounts:token_revoke", args=["wm_abc"])):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
@@ -170,7 +170,7 @@ def test_the_new_token_is_shown_once_and_works(fresh_client, trainee):
     assert me.json()["email"] == trainee.email
 
     # Never again: not on the account page, not in the API's list of tokens.
-    account = fresh_client.get(reverse("account"))
+    account = fresh_client.get(reverse("accounts:account"))
     assert secret not in account.content.decode()
     assert secret not in token_client(secret).get(TOKENS).content.decode()
 
@@ -207,12 +207,12 @@ def test_the_account_page_lists_the_users_tokens_only(client, trainee, other_tra
     theirs, _ = make_token(other_trainee, name="Their script")
     client.force_login(trainee)
 
-    response = client.get(reverse("account"))
+    response = client.get(reverse("accounts:account"))
 
     page = response.content.decode()
     assert "My laptop script" in page
     assert mine.token_key in page
-    assert reverse("token_revoke", args=[mine.token_key]) in page
+    assert reverse("accounts:token_revoke", args=[mine.token_key]) in page
     assert "Their script" not in page
     assert theirs.token_key not in page
 
@@ -223,7 +223,7 @@ def test_the_account_page_marks_expired_tokens(client, trainee, make_token):
         expiry=timezone.now() - timedelta(days=1)
     )
     client.force_login(trainee)
-    assert "Expired" in client.get(reverse("account")).content.decode()
+    assert "Expired" in client.get(reverse("accounts:account")).content.decode()
 
 
 def test_the_api_lists_the_callers_tokens_without_secrets(
@@ -250,7 +250,7 @@ def test_the_api_lists_the_callers_tokens_without_secrets(
 def test_revoke_in_the_browser_asks_first_then_revokes(client, trainee, make_token):
     token, secret = make_token(trainee, name="Laptop")
     client.force_login(trainee)
-    url = reverse("token_revoke", args=[token.token_key])
+    url = reverse("accounts:token_revoke", args=[token.token_key])
 
     confirm = client.get(url)
     assert confirm.status_code == 200
@@ -261,7 +261,7 @@ def test_revoke_in_the_browser_asks_first_then_revokes(client, trainee, make_tok
     response = client.post(url)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("account")
+    assert response["Location"] == reverse("accounts:account")
     assert not PersonalAccessToken.objects.filter(pk=token.pk).exists()
     assert_error(token_client(secret).get(ME), 401, "authentication_failed")
 
@@ -294,7 +294,7 @@ def test_nobody_sees_or_revokes_another_users_tokens(client, trainee, other_trai
     assert api.get(TOKENS).json()["results"][0]["name"] != "Theirs"
 
     client.force_login(trainee)
-    url = reverse("token_revoke", args=[theirs.token_key])
+    url = reverse("accounts:token_revoke", args=[theirs.token_key])
     assert client.get(url).status_code == 404
     assert client.post(url).status_code == 404
 

@@ -101,13 +101,13 @@ def scene(org_a, badge_classes, enrolled_trainee, org_admin):
 
 # Each page: its URL, and a POST that would change something if allowed.
 ORG_PAGES = {
-    "org_badge_classes": (lambda s: reverse("org_badge_classes", args=[s["org"].slug]), None),
+    "org_badge_classes": (lambda s: reverse("badges:org_badge_classes", args=[s["org"].slug]), None),
     "org_issuer_edit": (
-        lambda s: reverse("org_issuer_edit", args=[s["org"].slug]),
+        lambda s: reverse("badges:org_issuer_edit", args=[s["org"].slug]),
         lambda s: {"name": "Taken over", "url": "https://evil.example/", "email": "x@evil.example"},
     ),
     "org_badge_class_create": (
-        lambda s: reverse("org_badge_class_create", args=[s["org"].slug]),
+        lambda s: reverse("badges:org_badge_class_create", args=[s["org"].slug]),
         lambda s: {
             "name": "Intruder",
             "slug": "intruder",
@@ -117,7 +117,7 @@ ORG_PAGES = {
         },
     ),
     "org_badge_class_edit": (
-        lambda s: reverse("org_badge_class_edit", args=[s["org"].slug, s["badge_class"].pk]),
+        lambda s: reverse("badges:org_badge_class_edit", args=[s["org"].slug, s["badge_class"].pk]),
         lambda s: {
             "name": "Renamed",
             "slug": "teaching-impact",
@@ -126,36 +126,36 @@ ORG_PAGES = {
         },
     ),
     "org_badge_class_awards": (
-        lambda s: reverse("org_badge_class_awards", args=[s["org"].slug, s["badge_class"].pk]),
+        lambda s: reverse("badges:org_badge_class_awards", args=[s["org"].slug, s["badge_class"].pk]),
         None,
     ),
     "org_award_create": (
-        lambda s: reverse("org_award_create", args=[s["org"].slug, s["badge_class"].pk]),
+        lambda s: reverse("badges:org_award_create", args=[s["org"].slug, s["badge_class"].pk]),
         lambda s: {"trainee": s["award"].recipient_id, "narrative": "x"},
     ),
     "org_award_revoke": (
-        lambda s: reverse("org_award_revoke", args=[s["org"].slug, s["award"].pk]),
+        lambda s: reverse("badges:org_award_revoke", args=[s["org"].slug, s["award"].pk]),
         lambda s: {"reason": "Because I can."},
     ),
-    "teaching_programmes": (lambda s: reverse("teaching_programmes", args=[s["org"].slug]), None),
+    "teaching_programmes": (lambda s: reverse("badges:teaching_programmes", args=[s["org"].slug]), None),
     "teaching_programme_create": (
-        lambda s: reverse("teaching_programme_create", args=[s["org"].slug]),
+        lambda s: reverse("badges:teaching_programme_create", args=[s["org"].slug]),
         lambda s: {"name": "Intruders", "slug": "intruders"},
     ),
     "teaching_programme_detail": (
-        lambda s: reverse("teaching_programme_detail", args=[s["org"].slug, s["programme"].pk]),
+        lambda s: reverse("badges:teaching_programme_detail", args=[s["org"].slug, s["programme"].pk]),
         None,
     ),
     "teaching_session_create": (
-        lambda s: reverse("teaching_session_create", args=[s["org"].slug, s["programme"].pk]),
+        lambda s: reverse("badges:teaching_session_create", args=[s["org"].slug, s["programme"].pk]),
         lambda s: {"title": "Fake", "starts_at": "2026-12-01T13:00", "duration_minutes": "60"},
     ),
     "teaching_session_detail": (
-        lambda s: reverse("teaching_session_detail", args=[s["org"].slug, s["session"].pk]),
+        lambda s: reverse("badges:teaching_session_detail", args=[s["org"].slug, s["session"].pk]),
         None,
     ),
     "teaching_register": (
-        lambda s: reverse("teaching_register", args=[s["org"].slug, s["session"].pk]),
+        lambda s: reverse("badges:teaching_register", args=[s["org"].slug, s["session"].pk]),
         lambda s: {"trainees": [s["award"].recipient_id]},
     ),
 }
@@ -214,8 +214,8 @@ def test_nobody_else_changes_anything_by_posting(
 
 def test_admins_find_badges_in_the_organisation_navigation(client, org_admin, org_a):
     client.force_login(org_admin)
-    html = client.get(reverse("members", args=[org_a.slug])).content.decode()
-    assert reverse("org_badge_classes", args=[org_a.slug]) in html
+    html = client.get(reverse("accounts:members", args=[org_a.slug])).content.decode()
+    assert reverse("badges:org_badge_classes", args=[org_a.slug]) in html
 
 
 # --- Issuer profile ------------------------------------------------------------------------------
@@ -223,12 +223,12 @@ def test_admins_find_badges_in_the_organisation_navigation(client, org_admin, or
 
 def test_an_organisation_sets_up_its_issuer_before_its_first_badge(client, org_a, org_admin):
     client.force_login(org_admin)
-    response = client.get(reverse("org_badge_class_create", args=[org_a.slug]))
+    response = client.get(reverse("badges:org_badge_class_create", args=[org_a.slug]))
     assert response.status_code == 302
-    assert response.url == reverse("org_issuer_edit", args=[org_a.slug])
+    assert response.url == reverse("badges:org_issuer_edit", args=[org_a.slug])
 
     response = client.post(
-        reverse("org_issuer_edit", args=[org_a.slug]),
+        reverse("badges:org_issuer_edit", args=[org_a.slug]),
         {
             "name": "St Elsewhere education",
             "url": "st-elsewhere.example",
@@ -241,7 +241,7 @@ def test_an_organisation_sets_up_its_issuer_before_its_first_badge(client, org_a
     assert (issuer.name, issuer.url) == ("St Elsewhere education", "https://st-elsewhere.example")
 
     client.post(
-        reverse("org_issuer_edit", args=[org_a.slug]),
+        reverse("badges:org_issuer_edit", args=[org_a.slug]),
         {"name": "Renamed", "url": issuer.url, "email": issuer.email},
     )
     issuer.refresh_from_db()
@@ -271,7 +271,7 @@ def badge_class_form(**fields):
 
 
 def create_url(org):
-    return reverse("org_badge_class_create", args=[org.slug])
+    return reverse("badges:org_badge_class_create", args=[org.slug])
 
 
 def test_an_admin_creates_a_badge_class_with_a_rule_alignments_and_tags(
@@ -297,7 +297,7 @@ def test_an_admin_creates_a_badge_class_with_a_rule_alignments_and_tags(
     assert {i.code for i in created.alignments.all()} == {"FPC3", "FPC12"}
     assert AuditEntry.objects.filter(action="badge_class_create", object_id=created.pk).exists()
     assert (
-        "Sepsis six" in client.get(reverse("org_badge_classes", args=[org_a.slug])).content.decode()
+        "Sepsis six" in client.get(reverse("badges:org_badge_classes", args=[org_a.slug])).content.decode()
     )
 
 
@@ -358,7 +358,7 @@ def test_badges_cannot_come_to_require_each_other(client, org_a, org_admin, badg
     client.force_login(org_admin)
     # The host badge already requires the regular badge; now the regular would require the host.
     response = client.post(
-        reverse("org_badge_class_edit", args=[org_a.slug, regular.pk]),
+        reverse("badges:org_badge_class_edit", args=[org_a.slug, regular.pk]),
         badge_class_form(
             name=regular.name,
             slug=regular.slug,
@@ -375,7 +375,7 @@ def test_a_slug_other_rules_name_cannot_change(client, org_a, org_admin, badge_c
     regular = badge("journal-club-regular")
     client.force_login(org_admin)
     response = client.post(
-        reverse("org_badge_class_edit", args=[org_a.slug, regular.pk]),
+        reverse("badges:org_badge_class_edit", args=[org_a.slug, regular.pk]),
         badge_class_form(name=regular.name, slug="jc-regular", rule=json.dumps(regular.rule)),
     )
     assert_inline_error(
@@ -393,7 +393,7 @@ def test_editing_keeps_what_is_not_changed_and_shows_the_rule_as_json(
     client, org_a, org_admin, badge_classes
 ):
     host = badge("journal-club-host")
-    url = reverse("org_badge_class_edit", args=[org_a.slug, host.pk])
+    url = reverse("badges:org_badge_class_edit", args=[org_a.slug, host.pk])
     client.force_login(org_admin)
     html = client.get(url).content.decode()
     assert "&quot;journal-club-regular&quot;" in html
@@ -471,7 +471,7 @@ def test_a_damaged_png_is_refused(client, org_a, org_admin, badge_classes):
 
 def test_an_admin_awards_a_badge_by_hand(client, org_a, org_admin, badge_classes, trainee):
     impact = badge("teaching-impact")
-    url = reverse("org_award_create", args=[org_a.slug, impact.pk])
+    url = reverse("badges:org_award_create", args=[org_a.slug, impact.pk])
     client.force_login(org_admin)
     assert trainee.email in client.get(url).content.decode()
 
@@ -483,7 +483,7 @@ def test_an_admin_awards_a_badge_by_hand(client, org_a, org_admin, badge_classes
     award = Award.objects.get(badge_class=impact, recipient=trainee)
     assert (award.awarded_by, award.narrative) == (org_admin, "Audited sepsis teaching.")
     assert messages_of(response) == [f"{trainee} is awarded “{impact}”."]
-    listing = client.get(reverse("org_badge_class_awards", args=[org_a.slug, impact.pk]))
+    listing = client.get(reverse("badges:org_badge_class_awards", args=[org_a.slug, impact.pk]))
     assert f"By {org_admin}" in listing.content.decode()
 
     response = client.post(url, {"trainee": trainee.pk, "narrative": "Again."})
@@ -495,7 +495,7 @@ def test_only_the_organisations_trainees_can_be_awarded(
     client, org_a, org_b, org_admin, badge_classes, supervisor
 ):
     outsider = member(org_b, Role.TRAINEE, email="outsider@example.org")
-    url = reverse("org_award_create", args=[org_a.slug, badge("teaching-impact").pk])
+    url = reverse("badges:org_award_create", args=[org_a.slug, badge("teaching-impact").pk])
     client.force_login(org_admin)
     for person in (outsider, supervisor):
         response = client.post(url, {"trainee": person.pk, "narrative": "x"})
@@ -509,7 +509,7 @@ def test_an_inactive_badge_class_cannot_be_awarded(
 ):
     BadgeClass.objects.filter(slug="teaching-impact").update(is_active=False)
     client.force_login(org_admin)
-    url = reverse("org_award_create", args=[org_a.slug, badge("teaching-impact").pk])
+    url = reverse("badges:org_award_create", args=[org_a.slug, badge("teaching-impact").pk])
     response = client.post(url, {"trainee": trainee.pk, "narrative": "x"})
     assert response.status_code == 302
     assert not Award.objects.exists()
@@ -521,7 +521,7 @@ def test_revoking_asks_for_a_reason_and_confirmation(
     award = services.award_badge(
         badge_class=badge("teaching-impact"), recipient=trainee, awarded_by=org_admin
     )
-    url = reverse("org_award_revoke", args=[org_a.slug, award.pk])
+    url = reverse("badges:org_award_revoke", args=[org_a.slug, award.pk])
     client.force_login(org_admin)
 
     page = client.get(url).content.decode()
@@ -549,20 +549,20 @@ def test_revoking_asks_for_a_reason_and_confirmation(
 def test_an_admin_sets_up_a_programme_and_a_session_with_its_code_on_show(client, org_a, org_admin):
     client.force_login(org_admin)
     response = client.post(
-        reverse("teaching_programme_create", args=[org_a.slug]),
+        reverse("badges:teaching_programme_create", args=[org_a.slug]),
         {"name": "FY1 teaching", "slug": "fy1-teaching"},
     )
     programme = TeachingProgramme.objects.get(organisation=org_a, slug="fy1-teaching")
-    assert response.url == reverse("teaching_programme_detail", args=[org_a.slug, programme.pk])
+    assert response.url == reverse("badges:teaching_programme_detail", args=[org_a.slug, programme.pk])
 
     response = client.post(
-        reverse("teaching_programme_create", args=[org_a.slug]),
+        reverse("badges:teaching_programme_create", args=[org_a.slug]),
         {"name": "Again", "slug": "fy1-teaching"},
     )
     assert_inline_error(response, "slug", "Another teaching programme already uses this slug.")
 
     response = client.post(
-        reverse("teaching_session_create", args=[org_a.slug, programme.pk]),
+        reverse("badges:teaching_session_create", args=[org_a.slug, programme.pk]),
         {
             "title": "Sepsis",
             "starts_at": "2026-12-01T13:00",
@@ -572,7 +572,7 @@ def test_an_admin_sets_up_a_programme_and_a_session_with_its_code_on_show(client
         },
     )
     session = TeachingSession.objects.get(programme=programme)
-    assert response.url == reverse("teaching_session_detail", args=[org_a.slug, session.pk])
+    assert response.url == reverse("badges:teaching_session_detail", args=[org_a.slug, session.pk])
     assert timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M") == "2026-12-01 13:00"
     assert (session.duration_minutes, session.mandatory) == (90, True)
     assert len(session.check_in_code) == 6 and session.check_in_code.isdigit()
@@ -586,7 +586,7 @@ def test_the_register_marks_the_ticked_trainees_and_logs_their_attendance(
     client, org_a, org_admin, trainee, other_trainee, supervisor
 ):
     session = session_of(org_a, starts_at=timezone.now() - timedelta(days=2))
-    url = reverse("teaching_register", args=[org_a.slug, session.pk])
+    url = reverse("badges:teaching_register", args=[org_a.slug, session.pk])
     client.force_login(org_admin)
     page = client.get(url).content.decode()
     assert trainee.email in page and other_trainee.email in page
@@ -616,7 +616,7 @@ def test_the_register_offers_no_one_from_elsewhere(client, org_a, org_b, org_adm
     session = session_of(org_a)
     client.force_login(org_admin)
     response = client.post(
-        reverse("teaching_register", args=[org_a.slug, session.pk]), {"trainees": [outsider.pk]}
+        reverse("badges:teaching_register", args=[org_a.slug, session.pk]), {"trainees": [outsider.pk]}
     )
     assert response.status_code == 200
     assert not Attendance.objects.exists()
@@ -626,7 +626,7 @@ def test_the_register_offers_no_one_from_elsewhere(client, org_a, org_b, org_adm
 
 
 def check_in(client, code):
-    return client.post(reverse("check_in"), {"code": code})
+    return client.post(reverse("badges:check_in"), {"code": code})
 
 
 def test_the_right_code_during_the_session_checks_the_trainee_in(client, org_a, trainee):
@@ -699,9 +699,9 @@ def test_guessing_codes_is_stopped(client, org_a, trainee):
 
 def test_trainees_find_their_badges_in_the_navigation(client, trainee, supervisor):
     client.force_login(trainee)
-    assert f'href="{reverse("my_badges")}"' in client.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("badges:my_badges")}"' in client.get(reverse("portfolio:dashboard")).content.decode()
     client.force_login(supervisor)
-    assert f'href="{reverse("my_badges")}"' not in client.get(reverse("dashboard")).content.decode()
+    assert f'href="{reverse("badges:my_badges")}"' not in client.get(reverse("portfolio:dashboard")).content.decode()
 
 
 def test_my_badges_shows_what_is_earned_and_what_is_under_way(
@@ -710,11 +710,11 @@ def test_my_badges_shows_what_is_earned_and_what_is_under_way(
     with django_capture_on_commit_callbacks(execute=True):
         add(1)
     client.force_login(enrolled_trainee)
-    html = client.get(reverse("my_badges")).content.decode()
+    html = client.get(reverse("badges:my_badges")).content.decode()
     earned, in_progress = html.split('id="progress-heading"')
     assert "Journal club contributor" in earned
     award = Award.objects.get(recipient=enrolled_trainee)
-    assert reverse("award_verify", args=[award.uid]) in earned
+    assert reverse("badges:award_verify", args=[award.uid]) in earned
     assert "Journal club regular" in in_progress
     assert "<strong>1 of 5</strong> social media entries" in in_progress
     assert '<progress max="5" value="1"' in in_progress
@@ -728,35 +728,35 @@ def test_my_badges_shows_revoked_and_expired_awards_for_what_they_are(
     expired = services.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
     Award.objects.filter(pk=expired.pk).update(expires=timezone.now() - timedelta(days=1))
     client.force_login(trainee)
-    html = client.get(reverse("my_badges")).content.decode()
+    html = client.get(reverse("badges:my_badges")).content.decode()
     assert "Revoked</span> on" in html and "Awarded in error." in html
     assert "Expired</span>" in html
 
 
 def test_the_public_profile_is_off_until_the_trainee_turns_it_on(client, trainee):
     client.force_login(trainee)
-    html = client.get(reverse("my_badges")).content.decode()
+    html = client.get(reverse("badges:my_badges")).content.decode()
     assert "Your public profile is <strong>off</strong>" in html
     assert not PublicProfile.objects.filter(user=trainee, enabled=True).exists()
 
-    client.post(reverse("profile_visibility"), {"enabled": "1"})
+    client.post(reverse("badges:profile_visibility"), {"enabled": "1"})
     profile = PublicProfile.objects.get(user=trainee)
     assert profile.enabled
     assert trainee.email.split("@")[0] not in profile.slug and len(profile.slug) >= 16
     assert "Your public profile is <strong>on</strong>" in (
-        client.get(reverse("my_badges")).content.decode()
+        client.get(reverse("badges:my_badges")).content.decode()
     )
 
-    client.post(reverse("profile_visibility"), {"enabled": "0"})
+    client.post(reverse("badges:profile_visibility"), {"enabled": "0"})
     profile.refresh_from_db()
     assert not profile.enabled
-    assert client.get(reverse("profile_visibility")).status_code == 405
+    assert client.get(reverse("badges:profile_visibility")).status_code == 405
 
 
 def test_a_trainee_chooses_which_badges_to_show(client, badge_classes, trainee, other_trainee):
     award = services.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
     assert not award.public
-    url = reverse("award_visibility", args=[award.pk])
+    url = reverse("badges:award_visibility", args=[award.pk])
 
     client.force_login(other_trainee)
     assert client.post(url, {"public": "1"}).status_code == 404
@@ -779,7 +779,7 @@ def test_a_revoked_badge_cannot_be_shown(client, badge_classes, trainee, org_adm
     award = services.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
     services.revoke_award(award=award, by=org_admin, reason="Error.")
     client.force_login(trainee)
-    response = client.post(reverse("award_visibility", args=[award.pk]), {"public": "1"})
+    response = client.post(reverse("badges:award_visibility", args=[award.pk]), {"public": "1"})
     assert messages_of(response) == ["A revoked badge cannot be shown on your public profile."]
     award.refresh_from_db()
     assert not award.public
@@ -793,11 +793,11 @@ def test_the_dashboard_shows_the_latest_badges_and_the_closest_one(
 ):
     client.force_login(enrolled_trainee)
     assert "Badges you earn from your learning will appear here." in (
-        client.get(reverse("dashboard")).content.decode()
+        client.get(reverse("portfolio:dashboard")).content.decode()
     )
     with django_capture_on_commit_callbacks(execute=True):
         add(3)
-    card = client.get(reverse("dashboard")).content.decode().split('id="badges-heading"')[1]
+    card = client.get(reverse("portfolio:dashboard")).content.decode().split('id="badges-heading"')[1]
     assert "Journal club contributor" in card
     assert "Closest next: Journal club regular" in card
     assert "<strong>3 of 5</strong> social media entries" in card
@@ -814,8 +814,8 @@ def test_the_badge_card_costs_the_same_queries_however_many_badges(
             services.award_badge(badge_class=badge_class, recipient=enrolled_trainee)
         services.evaluate_awards(trainee=enrolled_trainee)
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("dashboard")).status_code == 200
-            assert client.get(reverse("my_badges")).status_code == 200
+            assert client.get(reverse("portfolio:dashboard")).status_code == 200
+            assert client.get(reverse("badges:my_badges")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
 
@@ -833,7 +833,7 @@ def test_a_manual_award_can_link_the_trainees_signed_off_entries(
     portfolio_services.approve(event=event, supervisor=supervisor)
     log(title="A draft nobody signed off")
     impact = BadgeClass.objects.get(slug="teaching-impact")
-    url = reverse("org_award_create", args=[org_a.slug, impact.pk])
+    url = reverse("badges:org_award_create", args=[org_a.slug, impact.pk])
     client.force_login(org_admin)
 
     listed = client.post(url, {"trainee": enrolled_trainee.pk, "narrative": "", "choose": "1"})
@@ -865,7 +865,7 @@ def test_an_issuer_logo_must_be_a_png_and_appears_in_the_issuer_document(
     buffer = io.BytesIO()
     Image.new("RGB", (64, 64), "navy").save(buffer, format="PNG")
     client.force_login(org_admin)
-    url = reverse("org_issuer_edit", args=[org_a.slug])
+    url = reverse("badges:org_issuer_edit", args=[org_a.slug])
     fields = {
         "name": "St Elsewhere",
         "url": "https://st-elsewhere.example/",

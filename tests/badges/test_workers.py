@@ -29,7 +29,7 @@ def test_saving_an_entry_while_redis_is_down_loses_no_evaluation(
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("event_create"),
+            reverse("portfolio:event_create"),
             {"kind": "social_media", "title": "#FOAMed journal club", "date": "2026-11-02"},
         )
     assert response.status_code == 302

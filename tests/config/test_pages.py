@@ -26,18 +26,18 @@ def test_home_tells_each_role_what_to_do_next(client, trainee, supervisor, org_a
     client.force_login(org_admin)
     page = client.get(reverse("home")).content.decode()
     assert "Invite members and set up supervision" in page
-    assert reverse("organisation_list") in page  # admins get the Organisations menu
+    assert reverse("accounts:organisation_list") in page  # admins get the Organisations menu
 
 
 def test_dashboard_shows_supervision_both_ways(client, trainee, supervisor):
     client.force_login(trainee)
-    assert escape(str(supervisor)) in client.get(reverse("dashboard")).content.decode()
+    assert escape(str(supervisor)) in client.get(reverse("portfolio:dashboard")).content.decode()
     client.force_login(supervisor)
-    assert escape(str(trainee)) in client.get(reverse("dashboard")).content.decode()
+    assert escape(str(trainee)) in client.get(reverse("portfolio:dashboard")).content.decode()
 
 
 def test_dashboard_needs_sign_in(client):
-    response = client.get(reverse("dashboard"))
+    response = client.get(reverse("portfolio:dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
 
@@ -57,7 +57,7 @@ def test_server_error_page_is_friendly_and_needs_no_database(settings):
     settings.ROOT_URLCONF = type(
         "urls",
         (),
-        {"urlpatterns": [path("broken/", broken)], "handler500": "config.views.server_error"},
+        {"urlpatterns": [path("broken/", broken)], "handler500": "core.views.server_error"},
     )
     response = Client(raise_request_exception=False).get("/broken/")
     assert response.status_code == 500

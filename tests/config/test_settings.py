@@ -96,7 +96,7 @@ def test_database_and_redis_urls_select_postgresql_and_redis():
         "db": "django.db.backends.postgresql",
         "broker": "redis://127.0.0.1:6379/3",
         "eager": False,
-        "cache": "config.cache.FailoverRedisCache",
+        "cache": "core.cache.FailoverRedisCache",
         # Still the database: Redis going away must not sign anyone out.
         "sessions": "django.contrib.sessions.backends.db",
     }

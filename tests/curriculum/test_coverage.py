@@ -105,7 +105,7 @@ def enrolled(org_a, trainee):
 
 def test_trainee_sees_their_coverage_grid(client, trainee, enrolled):
     client.force_login(trainee)
-    response = client.get(reverse("my_coverage"))  # one programme: straight to it
+    response = client.get(reverse("curriculum:my_coverage"))  # one programme: straight to it
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Your coverage" in page
@@ -115,8 +115,8 @@ def test_trainee_sees_their_coverage_grid(client, trainee, enrolled):
 
 def test_supervisor_sees_a_supervised_trainees_coverage(client, trainee, supervisor, enrolled):
     client.force_login(supervisor)
-    url = reverse("coverage", args=[trainee.pk, enrolled.pk])
-    assert url in client.get(reverse("supervised_trainees")).content.decode()
+    url = reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])
+    assert url in client.get(reverse("curriculum:supervised_trainees")).content.decode()
     page = client.get(url).content.decode()
     assert f"Coverage for {trainee}" in page
 
@@ -124,7 +124,7 @@ def test_supervisor_sees_a_supervised_trainees_coverage(client, trainee, supervi
 @pytest.mark.parametrize("who", ["other_trainee", "org_admin", "org_b_admin"])
 def test_nobody_else_sees_a_trainees_coverage(client, trainee, enrolled, who, request):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
+    assert client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
 
 
 def test_a_supervisor_whose_supervision_ended_loses_access(client, trainee, supervisor, enrolled):
@@ -134,11 +134,11 @@ def test_a_supervisor_whose_supervision_ended_loses_access(client, trainee, supe
     supervision.end_date = timezone.localdate() - timezone.timedelta(days=1)
     supervision.save()
     client.force_login(supervisor)
-    assert client.get(reverse("coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
+    assert client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
 
 
 def test_coverage_needs_sign_in(client, trainee, enrolled):
-    response = client.get(reverse("coverage", args=[trainee.pk, enrolled.pk]))
+    response = client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk]))
     assert response.status_code == 302 and reverse("account_login") in response.url
 
 

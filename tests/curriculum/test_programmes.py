@@ -74,9 +74,9 @@ def programme_args(s):
 # Each programme page of organisation A: its URL, and a POST that would change something if
 # allowed.
 PAGES = {
-    "programme_list": (lambda s: reverse("programme_list", args=[s["org"].slug]), lambda s: {}),
+    "programme_list": (lambda s: reverse("curriculum:programme_list", args=[s["org"].slug]), lambda s: {}),
     "programme_create": (
-        lambda s: reverse("programme_create", args=[s["org"].slug]),
+        lambda s: reverse("curriculum:programme_create", args=[s["org"].slug]),
         lambda s: {
             "name": "Intruder's programme",
             "frameworks": [s["framework"].pk],
@@ -84,11 +84,11 @@ PAGES = {
         },
     ),
     "programme_detail": (
-        lambda s: reverse("programme_detail", args=programme_args(s)),
+        lambda s: reverse("curriculum:programme_detail", args=programme_args(s)),
         lambda s: {},
     ),
     "programme_edit": (
-        lambda s: reverse("programme_edit", args=programme_args(s)),
+        lambda s: reverse("curriculum:programme_edit", args=programme_args(s)),
         lambda s: {
             "name": "Renamed",
             "frameworks": [s["framework"].pk, s["other_framework"].pk],
@@ -96,23 +96,23 @@ PAGES = {
         },
     ),
     "enrolment_create": (
-        lambda s: reverse("enrolment_create", args=programme_args(s)),
+        lambda s: reverse("curriculum:enrolment_create", args=programme_args(s)),
         lambda s: {"trainee": s["other_trainee"].pk, "start_date": TODAY().isoformat()},
     ),
     "enrolment_end": (
-        lambda s: reverse("enrolment_end", args=[*programme_args(s), s["enrolment"].pk]),
+        lambda s: reverse("curriculum:enrolment_end", args=[*programme_args(s), s["enrolment"].pk]),
         lambda s: {"end_date": TODAY().isoformat()},
     ),
     "requirement_create": (
-        lambda s: reverse("requirement_create", args=programme_args(s)),
+        lambda s: reverse("curriculum:requirement_create", args=programme_args(s)),
         lambda s: {"item": item(s["framework"], "R2.1").pk, "min_entries": 5},
     ),
     "requirement_bulk": (
-        lambda s: reverse("requirement_bulk", args=programme_args(s)),
+        lambda s: reverse("curriculum:requirement_bulk", args=programme_args(s)),
         lambda s: {"bulk-level": "leaves", "bulk-min_entries": 1},
     ),
     "requirement_delete": (
-        lambda s: reverse("requirement_delete", args=[*programme_args(s), s["requirement"].pk]),
+        lambda s: reverse("curriculum:requirement_delete", args=[*programme_args(s), s["requirement"].pk]),
         lambda s: {},
     ),
 }
@@ -229,7 +229,7 @@ def test_an_admin_cannot_reach_another_organisations_programmes_through_their_ow
 ):
     client.force_login(org_admin)
     name = case.split(" ")[0]
-    url = reverse(name, args=[scene["org"].slug, *CROSSED_URLS[case](scene, org_b_records)])
+    url = reverse(f"curriculum:{name}", args=[scene["org"].slug, *CROSSED_URLS[case](scene, org_b_records)])
     data = {
         "name": "Taken over",
         "frameworks": [scene["framework"].pk],
@@ -249,7 +249,7 @@ def test_an_admin_cannot_reach_another_organisations_programmes_through_their_ow
 
 def test_an_unknown_programme_is_not_found(client, org_a, org_admin):
     client.force_login(org_admin)
-    assert client.get(reverse("programme_detail", args=[org_a.slug, 999999])).status_code == 404
+    assert client.get(reverse("curriculum:programme_detail", args=[org_a.slug, 999999])).status_code == 404
 
 
 # --- The organisation's navigation ---------------------------------------------------------
@@ -257,9 +257,9 @@ def test_an_unknown_programme_is_not_found(client, org_a, org_admin):
 
 def test_the_organisation_nav_leads_to_the_programmes(client, org_a, org_admin):
     client.force_login(org_admin)
-    programmes_url = reverse("programme_list", args=[org_a.slug])
+    programmes_url = reverse("curriculum:programme_list", args=[org_a.slug])
 
-    members_page = client.get(reverse("members", args=[org_a.slug])).content.decode()
+    members_page = client.get(reverse("accounts:members", args=[org_a.slug])).content.decode()
     assert f'<a href="{programmes_url}">Programmes</a>' in members_page
 
     response = client.get(programmes_url)
@@ -277,11 +277,11 @@ def test_the_programme_list_shows_only_the_organisations_programmes(
     programme_on(org_b, framework, name="Their programme")
     client.force_login(org_admin)
 
-    response = client.get(reverse("programme_list", args=[org_a.slug]))
+    response = client.get(reverse("curriculum:programme_list", args=[org_a.slug]))
 
     assert list(response.context["programmes"]) == [ours]
     html = response.content.decode()
-    assert reverse("programme_detail", args=[org_a.slug, ours.pk]) in html
+    assert reverse("curriculum:programme_detail", args=[org_a.slug, ours.pk]) in html
     assert "Acute medicine" in html
     assert "Their programme" not in html
 
@@ -293,7 +293,7 @@ def test_the_programme_form_offers_frameworks_as_checkboxes(client, org_a, org_a
     framework = FrameworkFactory()
     client.force_login(org_admin)
 
-    html = client.get(reverse("programme_create", args=[org_a.slug])).content.decode()
+    html = client.get(reverse("curriculum:programme_create", args=[org_a.slug])).content.decode()
 
     assert re.search(
         rf'<input type="checkbox" name="frameworks" value="{framework.pk}"[^>]*>', html
@@ -306,7 +306,7 @@ def test_an_admin_creates_a_programme(client, org_a, org_admin):
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("programme_create", args=[org_a.slug]),
+        reverse("curriculum:programme_create", args=[org_a.slug]),
         {
             "name": "Foundation Year 1, August 2026",
             "frameworks": [first.pk, second.pk],
@@ -317,7 +317,7 @@ def test_an_admin_creates_a_programme(client, org_a, org_admin):
 
     programme = Programme.objects.get(name="Foundation Year 1, August 2026")
     assert response.status_code == 302
-    assert response.url == reverse("programme_detail", args=[org_a.slug, programme.pk])
+    assert response.url == reverse("curriculum:programme_detail", args=[org_a.slug, programme.pk])
     assert programme.organisation == org_a
     assert set(programme.frameworks.all()) == {first, second}
     assert (programme.start_date, programme.end_date) == (day(10), day(375))
@@ -328,7 +328,7 @@ def test_a_programme_cannot_end_before_it_starts(client, org_a, org_admin):
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("programme_create", args=[org_a.slug]),
+        reverse("curriculum:programme_create", args=[org_a.slug]),
         {
             "name": "Backwards",
             "frameworks": [FrameworkFactory().pk],
@@ -370,7 +370,7 @@ def test_a_programme_needs_a_name_and_a_framework(client, org_a, org_admin):
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("programme_create", args=[org_a.slug]),
+        reverse("curriculum:programme_create", args=[org_a.slug]),
         {"name": "", "start_date": TODAY().isoformat()},
     )
 
@@ -386,7 +386,7 @@ def test_the_edit_form_starts_with_the_programmes_values(client, org_a, org_admi
     programme = programme_on(org_a, framework, name="F1", end_date=day(300))
     client.force_login(org_admin)
 
-    response = client.get(reverse("programme_edit", args=[org_a.slug, programme.pk]))
+    response = client.get(reverse("curriculum:programme_edit", args=[org_a.slug, programme.pk]))
 
     form = response.context["form"]
     assert form["name"].value() == "F1"
@@ -403,7 +403,7 @@ def test_an_admin_edits_a_programme(client, org_a, org_admin):
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("programme_edit", args=[org_a.slug, programme.pk]),
+        reverse("curriculum:programme_edit", args=[org_a.slug, programme.pk]),
         {
             "name": "Foundation Year 1",
             "frameworks": [new.pk],
@@ -413,7 +413,7 @@ def test_an_admin_edits_a_programme(client, org_a, org_admin):
     )
 
     assert response.status_code == 302
-    assert response.url == reverse("programme_detail", args=[org_a.slug, programme.pk])
+    assert response.url == reverse("curriculum:programme_detail", args=[org_a.slug, programme.pk])
     programme.refresh_from_db()
     assert programme.name == "Foundation Year 1"
     assert list(programme.frameworks.all()) == [new]
@@ -427,7 +427,7 @@ def test_a_framework_with_requirements_on_its_items_cannot_be_removed(client, or
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("programme_edit", args=[org_a.slug, programme.pk]),
+        reverse("curriculum:programme_edit", args=[org_a.slug, programme.pk]),
         {"name": "Renamed", "frameworks": [kept.pk], "start_date": TODAY().isoformat()},
     )
 
@@ -447,7 +447,7 @@ def test_a_framework_without_requirements_may_be_removed(client, org_a, org_admi
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("programme_edit", args=[org_a.slug, programme.pk]),
+        reverse("curriculum:programme_edit", args=[org_a.slug, programme.pk]),
         {"name": programme.name, "frameworks": [kept.pk], "start_date": TODAY().isoformat()},
     )
 
@@ -464,7 +464,7 @@ def programme(org_a):
 
 
 def enrol_url(programme):
-    return reverse("enrolment_create", args=[programme.organisation.slug, programme.pk])
+    return reverse("curriculum:enrolment_create", args=[programme.organisation.slug, programme.pk])
 
 
 def enrolment_data(trainee, **overrides):
@@ -505,7 +505,7 @@ def test_an_admin_enrols_a_trainee(client, org_admin, trainee, programme):
 
     assert response.status_code == 302
     assert response.url == reverse(
-        "programme_detail", args=[programme.organisation.slug, programme.pk]
+        "curriculum:programme_detail", args=[programme.organisation.slug, programme.pk]
     )
     enrolment = Enrolment.objects.get(programme=programme)
     assert (enrolment.trainee, enrolment.start_date, enrolment.end_date) == (
@@ -613,7 +613,7 @@ def test_a_missing_trainee_is_shown_next_to_the_field(client, org_admin, program
 
 def end_url(enrolment):
     programme = enrolment.programme
-    return reverse("enrolment_end", args=[programme.organisation.slug, programme.pk, enrolment.pk])
+    return reverse("curriculum:enrolment_end", args=[programme.organisation.slug, programme.pk, enrolment.pk])
 
 
 def test_an_admin_ends_an_enrolment(client, org_admin, trainee, programme):
@@ -624,7 +624,7 @@ def test_an_admin_ends_an_enrolment(client, org_admin, trainee, programme):
 
     assert response.status_code == 302
     assert response.url == reverse(
-        "programme_detail", args=[programme.organisation.slug, programme.pk]
+        "curriculum:programme_detail", args=[programme.organisation.slug, programme.pk]
     )
     enrolment.refresh_from_db()
     assert enrolment.end_date == TODAY()
@@ -699,7 +699,7 @@ def test_the_programme_page_offers_to_end_running_and_planned_enrolments_only(
     client.force_login(org_admin)
 
     html = client.get(
-        reverse("programme_detail", args=[programme.organisation.slug, programme.pk])
+        reverse("curriculum:programme_detail", args=[programme.organisation.slug, programme.pk])
     ).content.decode()
 
     assert end_url(running) in html
@@ -714,7 +714,7 @@ def test_the_programme_page_shows_50_enrolments_a_page_each_once(
     for _ in range(60):
         EnrolmentFactory(programme=programme, trainee=member(org_a, Role.TRAINEE))
     client.force_login(org_admin)
-    url = reverse("programme_detail", args=[org_a.slug, programme.pk])
+    url = reverse("curriculum:programme_detail", args=[org_a.slug, programme.pk])
 
     first = client.get(url).context["enrolments"]
     second = client.get(url, {"page": 2}).context["enrolments"]
@@ -727,17 +727,17 @@ def test_the_programme_page_shows_50_enrolments_a_page_each_once(
 
 
 def requirement_url(programme):
-    return reverse("requirement_create", args=[programme.organisation.slug, programme.pk])
+    return reverse("curriculum:requirement_create", args=[programme.organisation.slug, programme.pk])
 
 
 def bulk_url(programme):
-    return reverse("requirement_bulk", args=[programme.organisation.slug, programme.pk])
+    return reverse("curriculum:requirement_bulk", args=[programme.organisation.slug, programme.pk])
 
 
 def delete_url(requirement):
     programme = requirement.programme
     return reverse(
-        "requirement_delete", args=[programme.organisation.slug, programme.pk, requirement.pk]
+        "curriculum:requirement_delete", args=[programme.organisation.slug, programme.pk, requirement.pk]
     )
 
 
@@ -763,7 +763,7 @@ def test_an_admin_requires_one_item(client, org_admin, programme):
 
     assert response.status_code == 302
     assert response.url == reverse(
-        "programme_detail", args=[programme.organisation.slug, programme.pk]
+        "curriculum:programme_detail", args=[programme.organisation.slug, programme.pk]
     )
     requirement = Requirement.objects.get(programme=programme)
     assert (requirement.item.code, requirement.min_entries) == ("R2.3", 3)
@@ -936,7 +936,7 @@ def test_an_admin_removes_a_requirement(client, org_admin, programme):
 
     assert response.status_code == 302
     assert response.url == reverse(
-        "programme_detail", args=[programme.organisation.slug, programme.pk]
+        "curriculum:programme_detail", args=[programme.organisation.slug, programme.pk]
     )
     assert not Requirement.objects.filter(pk=requirement.pk).exists()
     assert "The requirement on R1.2 is removed." in messages_of(client.get(response.url))
@@ -955,7 +955,7 @@ def test_the_programme_page_lists_its_enrolments_and_requirements(
     client.force_login(org_admin)
 
     response = client.get(
-        reverse("programme_detail", args=[programme.organisation.slug, programme.pk])
+        reverse("curriculum:programme_detail", args=[programme.organisation.slug, programme.pk])
     )
 
     html = response.content.decode()
@@ -993,7 +993,7 @@ def test_the_programme_page_costs_as_many_queries_for_30_rows_as_for_3(
 ):
     programme.frameworks.add(framework_with_tree(1, 1))
     client.force_login(org_admin)
-    url = reverse("programme_detail", args=[org_a.slug, programme.pk])
+    url = reverse("curriculum:programme_detail", args=[org_a.slug, programme.pk])
     client.get(url)  # Sessions and caches settle on the first request.
 
     add_enrolments_and_requirements(programme, 3)
@@ -1010,7 +1010,7 @@ def test_other_programme_pages_cost_as_many_queries_for_30_rows_as_for_3(
 ):
     client.force_login(org_admin)
     args = [org_a.slug] if page == "programme_list" else [org_a.slug, programme.pk]
-    url = reverse(page, args=args)
+    url = reverse(f"curriculum:{page}", args=args)
     client.get(url)
 
     def add(count):

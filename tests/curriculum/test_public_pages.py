@@ -11,7 +11,7 @@ FPC1 = "/frameworks/uk-foundation/2021/items/FPC1/"
 
 
 def test_framework_list_shows_the_shipped_frameworks_signed_out(client):
-    page = client.get(reverse("framework_list")).content.decode()
+    page = client.get(reverse("curriculum:framework_list")).content.decode()
     for name in [
         "UK Foundation Programme Curriculum",
         "CanMEDS",

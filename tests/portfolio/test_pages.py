@@ -21,7 +21,7 @@ VALID_NHS_NUMBER = "943 476 5919"
 def test_quick_log_then_details(client, enrolled_trainee, fpcs):
     client.force_login(enrolled_trainee)
     response = client.post(
-        reverse("event_create"),
+        reverse("portfolio:event_create"),
         {
             "kind": "teaching_attended",
             "title": "Sepsis teaching",
@@ -30,11 +30,11 @@ def test_quick_log_then_details(client, enrolled_trainee, fpcs):
         },
     )
     event = LearningEvent.objects.get()
-    assert response.status_code == 302 and response.url == reverse("event_edit", args=[event.pk])
+    assert response.status_code == 302 and response.url == reverse("portfolio:event_edit", args=[event.pk])
     assert event.cpd_credits == 0.75 and event.status == Status.DRAFT
 
     response = client.post(
-        reverse("event_edit", args=[event.pk]),
+        reverse("portfolio:event_edit", args=[event.pk]),
         {
             "kind": "teaching_attended",
             "title": "Sepsis teaching",
@@ -57,7 +57,7 @@ def test_quick_log_then_details(client, enrolled_trainee, fpcs):
 def test_quick_log_shows_field_errors(client, enrolled_trainee):
     client.force_login(enrolled_trainee)
     response = client.post(
-        reverse("event_create"), {"kind": "teaching_attended", "title": "", "date": "soon"}
+        reverse("portfolio:event_create"), {"kind": "teaching_attended", "title": "", "date": "soon"}
     )
     assert response.status_code == 200
     assert response.context["form"].errors.keys() == {"title", "date"}
@@ -82,7 +82,7 @@ def test_a_reflection_with_an_nhs_number_is_warned_about_before_saving(
     client.force_login(enrolled_trainee)
     text = f"Patient {VALID_NHS_NUMBER} had sepsis."
     response = client.post(
-        reverse("event_edit", args=[event.pk]), edit_data(event, reflection_what_happened=text)
+        reverse("portfolio:event_edit", args=[event.pk]), edit_data(event, reflection_what_happened=text)
     )
     assert response.status_code == 200
     assert "It contains what looks like an NHS number." in response.content.decode()
@@ -91,7 +91,7 @@ def test_a_reflection_with_an_nhs_number_is_warned_about_before_saving(
 
     # Warn, never block: confirming saves it.
     response = client.post(
-        reverse("event_edit", args=[event.pk]),
+        reverse("portfolio:event_edit", args=[event.pk]),
         edit_data(event, reflection_what_happened=text, identifiers_checked="on"),
     )
     assert response.status_code == 302
@@ -103,7 +103,7 @@ def test_a_number_failing_the_checksum_saves_without_a_warning(client, log, enro
     event = log()
     client.force_login(enrolled_trainee)
     response = client.post(
-        reverse("event_edit", args=[event.pk]),
+        reverse("portfolio:event_edit", args=[event.pk]),
         edit_data(event, reflection_what_happened="Bleep 943 476 5918"),
     )
     assert response.status_code == 302
@@ -114,7 +114,7 @@ def test_autosave_keeps_the_draft_but_not_a_reflection_that_may_identify_a_patie
 ):
     event = log()
     client.force_login(enrolled_trainee)
-    url = reverse("event_autosave", args=[event.pk])
+    url = reverse("portfolio:event_autosave", args=[event.pk])
     response = client.post(
         url, edit_data(event, title="Renamed as I type"), headers={"HX-Request": "true"}
     )
@@ -143,7 +143,7 @@ def test_a_signed_off_entry_cannot_be_edited_in_the_browser(
     services.approve(event=event, supervisor=supervisor)
     client.force_login(enrolled_trainee)
     response = client.post(
-        reverse("event_edit", args=[event.pk]), edit_data(event, title="Sneaky"), follow=True
+        reverse("portfolio:event_edit", args=[event.pk]), edit_data(event, title="Sneaky"), follow=True
     )
     assert "signed off, so it is locked" in response.content.decode()
     event.refresh_from_db()
@@ -153,18 +153,18 @@ def test_a_signed_off_entry_cannot_be_edited_in_the_browser(
 def test_sign_off_through_the_pages(client, log, enrolled_trainee, supervisor):
     event = log()
     client.force_login(enrolled_trainee)
-    client.post(reverse("event_submit", args=[event.pk]), {"supervisor": supervisor.pk})
+    client.post(reverse("portfolio:event_submit", args=[event.pk]), {"supervisor": supervisor.pk})
     event.refresh_from_db()
     assert event.status == Status.SUBMITTED
 
     client.force_login(supervisor)
-    assert event.title in client.get(reverse("sign_off_queue")).content.decode()
+    assert event.title in client.get(reverse("portfolio:sign_off_queue")).content.decode()
     response = client.post(
-        reverse("event_decide", args=[event.pk]), {"return": "1", "comment": ""}, follow=True
+        reverse("portfolio:event_decide", args=[event.pk]), {"return": "1", "comment": ""}, follow=True
     )
     assert "Say what the trainee should change" in response.content.decode()
-    client.post(reverse("event_decide", args=[event.pk]), {"approve": "1", "comment": "Good"})
-    page = client.get(reverse("event_detail", args=[event.pk])).content.decode()
+    client.post(reverse("portfolio:event_decide", args=[event.pk]), {"approve": "1", "comment": "Good"})
+    page = client.get(reverse("portfolio:event_detail", args=[event.pk])).content.decode()
     assert f"Signed off by {supervisor} on" in page
     assert "still matches exactly what was signed off" in page
 
@@ -177,7 +177,7 @@ def test_the_entry_page_shows_when_a_signed_off_entry_was_altered(
     services.approve(event=event, supervisor=supervisor)
     LearningEvent.objects.filter(pk=event.pk).update(title="Edited behind Waymark's back")
     client.force_login(enrolled_trainee)
-    page = client.get(reverse("event_detail", args=[event.pk])).content.decode()
+    page = client.get(reverse("portfolio:event_detail", args=[event.pk])).content.decode()
     assert "no longer matches what was signed off" in page
 
 
@@ -187,12 +187,12 @@ def test_a_shared_reflection_records_who_read_it(client, log, enrolled_trainee, 
     client.force_login(supervisor)
     assert (
         "Ask for help early."
-        in client.get(reverse("event_detail", args=[event.pk])).content.decode()
+        in client.get(reverse("portfolio:event_detail", args=[event.pk])).content.decode()
     )
     client.force_login(enrolled_trainee)
-    client.get(reverse("event_detail", args=[event.pk]))  # the trainee's own views are not recorded
+    client.get(reverse("portfolio:event_detail", args=[event.pk]))  # the trainee's own views are not recorded
     assert list(ReflectionView.objects.values_list("viewer", flat=True)) == [supervisor.pk]
-    assert str(supervisor) in client.get(reverse("event_detail", args=[event.pk])).content.decode()
+    assert str(supervisor) in client.get(reverse("portfolio:event_detail", args=[event.pk])).content.decode()
 
 
 def test_a_private_reflection_is_not_shown_to_the_supervisor(
@@ -203,7 +203,7 @@ def test_a_private_reflection_is_not_shown_to_the_supervisor(
     client.force_login(supervisor)
     assert (
         "Private thoughts."
-        not in client.get(reverse("event_detail", args=[event.pk])).content.decode()
+        not in client.get(reverse("portfolio:event_detail", args=[event.pk])).content.decode()
     )
     assert not ReflectionView.objects.exists()
 
@@ -273,7 +273,7 @@ def test_entry_pages_are_404_to_anyone_it_does_not_concern(
     user = personas[persona]
     if user:
         client.force_login(user)
-    response = getattr(client, method)(reverse(name, args=[event.pk]))
+    response = getattr(client, method)(reverse(f"portfolio:{name}", args=[event.pk]))
     expected = EXPECTED[persona]
     if persona == "supervisor" and name in OWNER_ONLY:
         expected = 404
@@ -290,7 +290,7 @@ def test_entry_pages_are_404_to_anyone_it_does_not_concern(
 def test_supervisors_never_see_drafts(client, log, supervisor):
     event = log()
     client.force_login(supervisor)
-    assert client.get(reverse("event_detail", args=[event.pk])).status_code == 404
+    assert client.get(reverse("portfolio:event_detail", args=[event.pk])).status_code == 404
 
 
 # --- Fixed query budgets ----------------------------------------------------------------------
@@ -320,7 +320,7 @@ def test_pages_cost_the_same_queries_for_10_and_1000_entries(client, enrolled_tr
     for total in (10, 1000):
         bulk_events(enrolled_trainee, total - LearningEvent.objects.count(), fpcs)
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse(page)).status_code == 200
+            assert client.get(reverse(f"portfolio:{page}")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
 
@@ -331,16 +331,16 @@ def test_an_organisation_admin_withdraws_a_sign_off_without_reading_the_entry(
     event = log(reflection_learned="Private words")
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
     sign_off = services.approve(event=event, supervisor=supervisor)
-    url = reverse("organisation_sign_off_withdraw", args=[org_a.slug, sign_off.pk])
+    url = reverse("portfolio:organisation_sign_off_withdraw", args=[org_a.slug, sign_off.pk])
 
     client.force_login(org_b_admin)
-    assert client.get(reverse("organisation_sign_offs", args=[org_a.slug])).status_code == 404
+    assert client.get(reverse("portfolio:organisation_sign_offs", args=[org_a.slug])).status_code == 404
     assert client.post(url, {"reason": "no"}).status_code == 404
 
     client.force_login(org_admin)
-    page = client.get(reverse("organisation_sign_offs", args=[org_a.slug])).content.decode()
+    page = client.get(reverse("portfolio:organisation_sign_offs", args=[org_a.slug])).content.decode()
     assert event.title in page and "Private words" not in page
-    assert client.get(reverse("event_detail", args=[event.pk])).status_code == 404
+    assert client.get(reverse("portfolio:event_detail", args=[event.pk])).status_code == 404
     response = client.post(url, {"reason": ""})
     assert response.status_code == 200  # a reason is required
     response = client.post(url, {"reason": "Signed in error"})

@@ -54,8 +54,8 @@ def test_running_seed_scale_again_adds_trainees():
 def test_scale_trainee_can_read_their_pages(client):
     call_command("seed_scale", trainees=1, events_per_trainee=45)
     client.force_login(scale_trainees().get())
-    assert "45 entries" in client.get(reverse("event_list")).content.decode()
-    assert "Foundation Year 1 (scale test)" in client.get(reverse("dashboard")).content.decode()
+    assert "45 entries" in client.get(reverse("portfolio:event_list")).content.decode()
+    assert "Foundation Year 1 (scale test)" in client.get(reverse("portfolio:dashboard")).content.decode()
 
 
 def test_seed_scale_refuses_outside_development(settings):
