@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import Invitation, Membership, Organisation, Supervision, User
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(User)
@@ -31,19 +32,6 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Shown for support staff; changes go through the organisation pages' services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Supervision)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role
+from audit import services as audit
 from badges import facts, rules
 from badges.models import (
     Attendance,
@@ -21,9 +22,10 @@ from badges.models import (
     TeachingProgramme,
     TeachingSession,
 )
+from core.hashing import sha256
 from core.tasks import enqueue_after_commit
 from curriculum.models import Item
-from portfolio import audit, evidence
+from portfolio import evidence
 from portfolio import services as portfolio_services
 from portfolio.models import Kind
 
@@ -90,9 +92,7 @@ def revoke_award(*, award: Award, by, reason: str) -> Award:
         raise ValidationError("This badge is already revoked.")
     award.revoked_at, award.revocation_reason = timezone.now(), reason
     award.save(update_fields=["revoked_at", "revocation_reason"])
-    audit.append(
-        actor=by, action="revoke", obj=award, payload={"reason_sha256": audit.sha256(reason)}
-    )
+    audit.append(actor=by, action="revoke", obj=award, payload={"reason_sha256": sha256(reason)})
     return award
 
 

@@ -273,7 +273,9 @@ def award_create(request, slug, badge_class_id):
 def award_revoke(request, slug, award_id):
     organisation = account_selectors.access_organisation_for_admin(request.user, slug)
     award = selectors.access_award_for_admin(organisation, award_id)
-    awards_page = redirect("badges:org_badge_class_awards", slug=slug, badge_class_id=award.badge_class_id)
+    awards_page = redirect(
+        "badges:org_badge_class_awards", slug=slug, badge_class_id=award.badge_class_id
+    )
     if award.revoked_at:
         messages.info(request, "That badge is already revoked.")
         return awards_page
@@ -322,7 +324,9 @@ def teaching_programme_create(request, slug):
             apply_errors(form, error)
         else:
             messages.success(request, f"Teaching programme “{programme}” created.")
-            return redirect("badges:teaching_programme_detail", slug=slug, programme_id=programme.pk)
+            return redirect(
+                "badges:teaching_programme_detail", slug=slug, programme_id=programme.pk
+            )
     return render(
         request,
         "badges/manage/teaching_programme_form.html",

@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from accounts.admin import ReadOnlyAdmin
+from core.admin import ReadOnlyAdmin
 from curriculum import services
 from curriculum.importers import ImportFailed
 from curriculum.models import Enrolment, Framework, Item, Programme, Requirement

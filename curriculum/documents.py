@@ -20,7 +20,9 @@ def framework_summary(framework: Framework) -> dict:
 
 def item_url(framework: Framework, item: Item) -> str:
     # Built from the framework passed in, so that listing many items costs no query per item.
-    return absolute_url(reverse("curriculum:item_detail", args=[framework.slug, framework.version, item.code]))
+    return absolute_url(
+        reverse("curriculum:item_detail", args=[framework.slug, framework.version, item.code])
+    )
 
 
 def framework_document(framework: Framework, items: list[Item]) -> dict:

@@ -83,7 +83,9 @@ class Item(models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self):
-        return reverse("curriculum:item_detail", args=[self.framework.slug, self.framework.version, self.code])
+        return reverse(
+            "curriculum:item_detail", args=[self.framework.slug, self.framework.version, self.code]
+        )
 
 
 class ProgrammeQuerySet(models.QuerySet):

@@ -97,7 +97,9 @@ def my_coverage(request):
     """The trainee's programmes; with just one, straight to its coverage."""
     programmes = list(selectors.programmes_of_trainee(request.user))
     if len(programmes) == 1:
-        return redirect("curriculum:coverage", trainee_id=request.user.pk, programme_id=programmes[0].pk)
+        return redirect(
+            "curriculum:coverage", trainee_id=request.user.pk, programme_id=programmes[0].pk
+        )
     return render(request, "curriculum/coverage_list.html", {"programmes": programmes})
 
 

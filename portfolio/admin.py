@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from accounts.admin import ReadOnlyAdmin
-from portfolio.models import AuditEntry, LearningEvent, SignOff
+from core.admin import ReadOnlyAdmin
+from portfolio.models import LearningEvent, SignOff
 
 
 @admin.register(LearningEvent)
@@ -25,9 +25,3 @@ class LearningEventAdmin(ReadOnlyAdmin):
 @admin.register(SignOff)
 class SignOffAdmin(ReadOnlyAdmin):
     list_display = ["pk", "event", "supervisor", "trainee", "signed_at", "content_hash"]
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "at", "actor", "action", "object_type", "object_id"]
-    list_filter = ["action", "object_type"]

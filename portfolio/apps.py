@@ -11,3 +11,15 @@ class PortfolioConfig(AppConfig):
 
         # Curriculum coverage counts this app's entries without importing it.
         register_evidence_counter(evidence_counts)
+
+    def integrity_checks(self):
+        """Run by verify_audit after the audit chain itself verifies."""
+        from audit.integrity import IntegrityCheck
+        from portfolio.integrity import first_altered_sign_off
+
+        return [
+            IntegrityCheck(
+                first_problem=first_altered_sign_off,
+                passed="Every standing sign-off matches its entry.",
+            )
+        ]

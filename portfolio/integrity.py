@@ -35,3 +35,13 @@ def altered_sign_offs(batch_size: int = 500) -> Iterator[Mismatch]:
             if not sign_off_matches(sign_off):
                 yield Mismatch(sign_off.pk, sign_off.event_id, sign_off.event.title)
         last = batch[-1].pk
+
+
+def first_altered_sign_off() -> str | None:
+    mismatch = next(altered_sign_offs(), None)
+    if mismatch is None:
+        return None
+    return (
+        f"Entry #{mismatch.event_id} “{mismatch.title}” no longer matches what was signed "
+        f"off (sign-off #{mismatch.sign_off_id}): it was changed outside Waymark."
+    )

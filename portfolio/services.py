@@ -15,10 +15,12 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts.models import Membership, Role, Supervision
+from audit import services as audit
 from core.errors import StateConflict
+from core.hashing import canonical_json, sha256
 from core.tasks import enqueue_after_commit
 from curriculum.models import Item
-from portfolio import audit, selectors
+from portfolio import selectors
 from portfolio.evidence import CheckedFile, inspect_upload, make_thumbnail
 from portfolio.models import (
     EventItem,
@@ -132,7 +134,7 @@ CONTENT_FIELDS = (
 def canonical_content(event: LearningEvent) -> dict:
     """What a sign-off vouches for, as plain data. Reflection text appears only as a hash,
     so the audit log can carry this without the reflection."""
-    reflection = audit.canonical_json(
+    reflection = canonical_json(
         [event.reflection_what_happened, event.reflection_learned, event.reflection_next_time]
     )
     return {
@@ -145,7 +147,7 @@ def canonical_content(event: LearningEvent) -> dict:
             for m in event.mappings.select_related("item__framework")
         ),
         "evidence": sorted(e.sha256 or e.url for e in event.evidence.all()),
-        "reflection_sha256": audit.sha256(reflection),
+        "reflection_sha256": sha256(reflection),
     }
 
 
@@ -158,7 +160,7 @@ def _plain(value):
 
 
 def content_hash(event: LearningEvent) -> str:
-    return audit.sha256(audit.canonical_json(canonical_content(event)))
+    return sha256(canonical_json(canonical_content(event)))
 
 
 # --- Logging and editing entries ---------------------------------------------------------------
@@ -613,7 +615,7 @@ def add_link_evidence(*, event: LearningEvent, actor, url: str, title: str = "")
         payload={
             "evidence": evidence.pk,
             "kind": evidence.kind,
-            "url_sha256": audit.sha256(url),
+            "url_sha256": sha256(url),
             "content_sha256": content_hash(event),
         },
     )
@@ -639,7 +641,7 @@ def remove_evidence(*, evidence: Evidence, actor) -> None:
     if evidence.kind == Evidence.Kind.FILE:
         payload["sha256"] = evidence.sha256
     else:
-        payload["url_sha256"] = audit.sha256(evidence.url)
+        payload["url_sha256"] = sha256(evidence.url)
     evidence.delete()
     payload["content_sha256"] = content_hash(event)
     audit.append(actor=actor, action="remove_evidence", obj=event, payload=payload)

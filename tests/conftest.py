@@ -172,3 +172,26 @@ def pytest_report_header(config):
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     broker = settings.REDIS_URL or "none (tasks run in-process)"
     return [f"waymark: database={engine}, redis={broker}"]
+
+
+@pytest.fixture
+def migrator(transactional_db):
+    """Move the test database to a migration state and back: `migrate(("app", "0002_x"))`
+    returns that state's historical models, to build data as an older Waymark stored it.
+    Afterwards the database is migrated forward to the latest state again."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    def migrate(*targets):
+        executor = MigrationExecutor(connection)
+        executor.migrate(list(targets))
+        # An app migrated to zero (None) has no state to include.
+        return executor.loader.project_state([t for t in targets if t[1]]).apps
+
+    def migrate_to_latest():
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    migrate.to_latest = migrate_to_latest
+    yield migrate
+    migrate_to_latest()

@@ -6,18 +6,11 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 
 from accounts.models import Membership, Organisation, Supervision, User
+from audit.models import AuditEntry
 from curriculum import selectors
 from curriculum.models import Enrolment, Programme, Requirement
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.models import (
-    AuditEntry,
-    EventItem,
-    LearningEvent,
-    SignOff,
-    SignOffRequest,
-    Source,
-    Status,
-)
+from portfolio.models import EventItem, LearningEvent, SignOff, SignOffRequest, Source, Status
 
 pytestmark = pytest.mark.django_db
 

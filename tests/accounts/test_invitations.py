@@ -79,7 +79,8 @@ def test_the_email_is_sent_only_once_the_invitation_is_saved(
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         client.post(
-            reverse("accounts:invite", args=[org_a.slug]), {"email": "x@example.org", "role": "trainee"}
+            reverse("accounts:invite", args=[org_a.slug]),
+            {"email": "x@example.org", "role": "trainee"},
         )
 
     assert len(callbacks) == 1

@@ -59,7 +59,10 @@ PAGES = {
         lambda s: reverse("accounts:invitation_revoke", args=[s["org"].slug, s["invitation"].pk]),
         lambda s: {},
     ),
-    "supervisions": (lambda s: reverse("accounts:supervisions", args=[s["org"].slug]), lambda s: {}),
+    "supervisions": (
+        lambda s: reverse("accounts:supervisions", args=[s["org"].slug]),
+        lambda s: {},
+    ),
     "supervision_start": (
         lambda s: reverse("accounts:supervision_start", args=[s["org"].slug]),
         lambda s: {
@@ -262,7 +265,8 @@ def test_changing_roles_in_one_organisation_leaves_the_others_alone(
     client.force_login(org_admin)
 
     client.post(
-        reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]), {"roles": [Role.SUPERVISOR]}
+        reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]),
+        {"roles": [Role.SUPERVISOR]},
     )
 
     assert Membership.objects.filter(user=trainee, organisation=org_b, role=Role.TRAINEE).exists()
@@ -287,7 +291,8 @@ def test_an_admin_may_step_down_when_another_admin_remains(client, org_a, org_ad
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("accounts:member_roles", args=[org_a.slug, org_admin.pk]), {"roles": [Role.SUPERVISOR]}
+        reverse("accounts:member_roles", args=[org_a.slug, org_admin.pk]),
+        {"roles": [Role.SUPERVISOR]},
     )
 
     # They can no longer open the members page, so they land on their organisations list
@@ -355,7 +360,8 @@ def test_a_trainee_role_is_kept_while_they_are_still_supervised(
     client.force_login(org_admin)
 
     response = client.post(
-        reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]), {"roles": [Role.SUPERVISOR]}
+        reverse("accounts:member_roles", args=[org_a.slug, trainee.pk]),
+        {"roles": [Role.SUPERVISOR]},
     )
 
     assert response.status_code == 200

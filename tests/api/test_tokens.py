@@ -145,7 +145,11 @@ def test_a_token_post_held_for_reauthentication_is_completed_after_it(client, tr
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
-    for url in (CREATE, reverse("accounts:account"), reverse("accounts:token_revoke", args=["wm_abc"])):
+    for url in (
+        CREATE,
+        reverse("accounts:account"),
+        reverse("accounts:token_revoke", args=["wm_abc"]),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))

@@ -4,9 +4,9 @@ only the issuing organisation's admins write."""
 import pytest
 from rest_framework.test import APIClient
 
+from audit.models import AuditEntry
 from badges import services
 from badges.models import Award, BadgeClass, Issuer
-from portfolio.models import AuditEntry
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import assert_error
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 from PIL import Image, PngImagePlugin
 
 from accounts.models import Role
+from audit.models import AuditEntry
 from badges import rules, services
 from badges.models import (
     Attendance,
@@ -25,7 +26,7 @@ from badges.models import (
     TeachingProgramme,
     TeachingSession,
 )
-from portfolio.models import AuditEntry, LearningEvent
+from portfolio.models import LearningEvent
 from tests.conftest import member
 from tests.helpers import assert_inline_error, messages_of, sign_in_as
 
@@ -101,7 +102,10 @@ def scene(org_a, badge_classes, enrolled_trainee, org_admin):
 
 # Each page: its URL, and a POST that would change something if allowed.
 ORG_PAGES = {
-    "org_badge_classes": (lambda s: reverse("badges:org_badge_classes", args=[s["org"].slug]), None),
+    "org_badge_classes": (
+        lambda s: reverse("badges:org_badge_classes", args=[s["org"].slug]),
+        None,
+    ),
     "org_issuer_edit": (
         lambda s: reverse("badges:org_issuer_edit", args=[s["org"].slug]),
         lambda s: {"name": "Taken over", "url": "https://evil.example/", "email": "x@evil.example"},
@@ -126,7 +130,9 @@ ORG_PAGES = {
         },
     ),
     "org_badge_class_awards": (
-        lambda s: reverse("badges:org_badge_class_awards", args=[s["org"].slug, s["badge_class"].pk]),
+        lambda s: reverse(
+            "badges:org_badge_class_awards", args=[s["org"].slug, s["badge_class"].pk]
+        ),
         None,
     ),
     "org_award_create": (
@@ -137,17 +143,24 @@ ORG_PAGES = {
         lambda s: reverse("badges:org_award_revoke", args=[s["org"].slug, s["award"].pk]),
         lambda s: {"reason": "Because I can."},
     ),
-    "teaching_programmes": (lambda s: reverse("badges:teaching_programmes", args=[s["org"].slug]), None),
+    "teaching_programmes": (
+        lambda s: reverse("badges:teaching_programmes", args=[s["org"].slug]),
+        None,
+    ),
     "teaching_programme_create": (
         lambda s: reverse("badges:teaching_programme_create", args=[s["org"].slug]),
         lambda s: {"name": "Intruders", "slug": "intruders"},
     ),
     "teaching_programme_detail": (
-        lambda s: reverse("badges:teaching_programme_detail", args=[s["org"].slug, s["programme"].pk]),
+        lambda s: reverse(
+            "badges:teaching_programme_detail", args=[s["org"].slug, s["programme"].pk]
+        ),
         None,
     ),
     "teaching_session_create": (
-        lambda s: reverse("badges:teaching_session_create", args=[s["org"].slug, s["programme"].pk]),
+        lambda s: reverse(
+            "badges:teaching_session_create", args=[s["org"].slug, s["programme"].pk]
+        ),
         lambda s: {"title": "Fake", "starts_at": "2026-12-01T13:00", "duration_minutes": "60"},
     ),
     "teaching_session_detail": (
@@ -297,7 +310,8 @@ def test_an_admin_creates_a_badge_class_with_a_rule_alignments_and_tags(
     assert {i.code for i in created.alignments.all()} == {"FPC3", "FPC12"}
     assert AuditEntry.objects.filter(action="badge_class_create", object_id=created.pk).exists()
     assert (
-        "Sepsis six" in client.get(reverse("badges:org_badge_classes", args=[org_a.slug])).content.decode()
+        "Sepsis six"
+        in client.get(reverse("badges:org_badge_classes", args=[org_a.slug])).content.decode()
     )
 
 
@@ -553,7 +567,9 @@ def test_an_admin_sets_up_a_programme_and_a_session_with_its_code_on_show(client
         {"name": "FY1 teaching", "slug": "fy1-teaching"},
     )
     programme = TeachingProgramme.objects.get(organisation=org_a, slug="fy1-teaching")
-    assert response.url == reverse("badges:teaching_programme_detail", args=[org_a.slug, programme.pk])
+    assert response.url == reverse(
+        "badges:teaching_programme_detail", args=[org_a.slug, programme.pk]
+    )
 
     response = client.post(
         reverse("badges:teaching_programme_create", args=[org_a.slug]),
@@ -616,7 +632,8 @@ def test_the_register_offers_no_one_from_elsewhere(client, org_a, org_b, org_adm
     session = session_of(org_a)
     client.force_login(org_admin)
     response = client.post(
-        reverse("badges:teaching_register", args=[org_a.slug, session.pk]), {"trainees": [outsider.pk]}
+        reverse("badges:teaching_register", args=[org_a.slug, session.pk]),
+        {"trainees": [outsider.pk]},
     )
     assert response.status_code == 200
     assert not Attendance.objects.exists()
@@ -699,9 +716,15 @@ def test_guessing_codes_is_stopped(client, org_a, trainee):
 
 def test_trainees_find_their_badges_in_the_navigation(client, trainee, supervisor):
     client.force_login(trainee)
-    assert f'href="{reverse("badges:my_badges")}"' in client.get(reverse("portfolio:dashboard")).content.decode()
+    assert (
+        f'href="{reverse("badges:my_badges")}"'
+        in client.get(reverse("portfolio:dashboard")).content.decode()
+    )
     client.force_login(supervisor)
-    assert f'href="{reverse("badges:my_badges")}"' not in client.get(reverse("portfolio:dashboard")).content.decode()
+    assert (
+        f'href="{reverse("badges:my_badges")}"'
+        not in client.get(reverse("portfolio:dashboard")).content.decode()
+    )
 
 
 def test_my_badges_shows_what_is_earned_and_what_is_under_way(
@@ -797,7 +820,9 @@ def test_the_dashboard_shows_the_latest_badges_and_the_closest_one(
     )
     with django_capture_on_commit_callbacks(execute=True):
         add(3)
-    card = client.get(reverse("portfolio:dashboard")).content.decode().split('id="badges-heading"')[1]
+    card = (
+        client.get(reverse("portfolio:dashboard")).content.decode().split('id="badges-heading"')[1]
+    )
     assert "Journal club contributor" in card
     assert "Closest next: Journal club regular" in card
     assert "<strong>3 of 5</strong> social media entries" in card

@@ -124,7 +124,10 @@ def test_supervisor_sees_a_supervised_trainees_coverage(client, trainee, supervi
 @pytest.mark.parametrize("who", ["other_trainee", "org_admin", "org_b_admin"])
 def test_nobody_else_sees_a_trainees_coverage(client, trainee, enrolled, who, request):
     client.force_login(request.getfixturevalue(who))
-    assert client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
+    assert (
+        client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])).status_code
+        == 404
+    )
 
 
 def test_a_supervisor_whose_supervision_ended_loses_access(client, trainee, supervisor, enrolled):
@@ -134,7 +137,10 @@ def test_a_supervisor_whose_supervision_ended_loses_access(client, trainee, supe
     supervision.end_date = timezone.localdate() - timezone.timedelta(days=1)
     supervision.save()
     client.force_login(supervisor)
-    assert client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
+    assert (
+        client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])).status_code
+        == 404
+    )
 
 
 def test_coverage_needs_sign_in(client, trainee, enrolled):

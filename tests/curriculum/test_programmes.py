@@ -74,7 +74,10 @@ def programme_args(s):
 # Each programme page of organisation A: its URL, and a POST that would change something if
 # allowed.
 PAGES = {
-    "programme_list": (lambda s: reverse("curriculum:programme_list", args=[s["org"].slug]), lambda s: {}),
+    "programme_list": (
+        lambda s: reverse("curriculum:programme_list", args=[s["org"].slug]),
+        lambda s: {},
+    ),
     "programme_create": (
         lambda s: reverse("curriculum:programme_create", args=[s["org"].slug]),
         lambda s: {
@@ -112,7 +115,9 @@ PAGES = {
         lambda s: {"bulk-level": "leaves", "bulk-min_entries": 1},
     ),
     "requirement_delete": (
-        lambda s: reverse("curriculum:requirement_delete", args=[*programme_args(s), s["requirement"].pk]),
+        lambda s: reverse(
+            "curriculum:requirement_delete", args=[*programme_args(s), s["requirement"].pk]
+        ),
         lambda s: {},
     ),
 }
@@ -229,7 +234,9 @@ def test_an_admin_cannot_reach_another_organisations_programmes_through_their_ow
 ):
     client.force_login(org_admin)
     name = case.split(" ")[0]
-    url = reverse(f"curriculum:{name}", args=[scene["org"].slug, *CROSSED_URLS[case](scene, org_b_records)])
+    url = reverse(
+        f"curriculum:{name}", args=[scene["org"].slug, *CROSSED_URLS[case](scene, org_b_records)]
+    )
     data = {
         "name": "Taken over",
         "frameworks": [scene["framework"].pk],
@@ -249,7 +256,10 @@ def test_an_admin_cannot_reach_another_organisations_programmes_through_their_ow
 
 def test_an_unknown_programme_is_not_found(client, org_a, org_admin):
     client.force_login(org_admin)
-    assert client.get(reverse("curriculum:programme_detail", args=[org_a.slug, 999999])).status_code == 404
+    assert (
+        client.get(reverse("curriculum:programme_detail", args=[org_a.slug, 999999])).status_code
+        == 404
+    )
 
 
 # --- The organisation's navigation ---------------------------------------------------------
@@ -613,7 +623,9 @@ def test_a_missing_trainee_is_shown_next_to_the_field(client, org_admin, program
 
 def end_url(enrolment):
     programme = enrolment.programme
-    return reverse("curriculum:enrolment_end", args=[programme.organisation.slug, programme.pk, enrolment.pk])
+    return reverse(
+        "curriculum:enrolment_end", args=[programme.organisation.slug, programme.pk, enrolment.pk]
+    )
 
 
 def test_an_admin_ends_an_enrolment(client, org_admin, trainee, programme):
@@ -727,7 +739,9 @@ def test_the_programme_page_shows_50_enrolments_a_page_each_once(
 
 
 def requirement_url(programme):
-    return reverse("curriculum:requirement_create", args=[programme.organisation.slug, programme.pk])
+    return reverse(
+        "curriculum:requirement_create", args=[programme.organisation.slug, programme.pk]
+    )
 
 
 def bulk_url(programme):
@@ -737,7 +751,8 @@ def bulk_url(programme):
 def delete_url(requirement):
     programme = requirement.programme
     return reverse(
-        "curriculum:requirement_delete", args=[programme.organisation.slug, programme.pk, requirement.pk]
+        "curriculum:requirement_delete",
+        args=[programme.organisation.slug, programme.pk, requirement.pk],
     )
 
 

@@ -7,8 +7,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from portfolio import audit, services
-from portfolio.models import AuditEntry, SignOff
+from audit import chain
+from audit.models import AuditEntry
+from portfolio import services
+from portfolio.models import SignOff
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -68,7 +70,7 @@ def test_concurrent_writers_cannot_fork_the_audit_chain(log, enrolled_trainee):
 
     assert not [r for r in results if isinstance(r, Exception)]
     assert AuditEntry.objects.count() == before + 8
-    verified, broken = audit.verify_chain()
+    verified, broken = chain.verify_chain()
     assert broken is None and verified == before + 8
 
 

@@ -17,8 +17,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image, ImageCms, ImageFile
 from pypdf import PdfWriter
 
+from audit.models import AuditEntry
 from portfolio import services
-from portfolio.models import AuditEntry, Evidence
+from portfolio.models import Evidence
 from portfolio.tasks import make_evidence_thumbnail
 
 pytestmark = pytest.mark.django_db

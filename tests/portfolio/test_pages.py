@@ -30,7 +30,9 @@ def test_quick_log_then_details(client, enrolled_trainee, fpcs):
         },
     )
     event = LearningEvent.objects.get()
-    assert response.status_code == 302 and response.url == reverse("portfolio:event_edit", args=[event.pk])
+    assert response.status_code == 302 and response.url == reverse(
+        "portfolio:event_edit", args=[event.pk]
+    )
     assert event.cpd_credits == 0.75 and event.status == Status.DRAFT
 
     response = client.post(
@@ -57,7 +59,8 @@ def test_quick_log_then_details(client, enrolled_trainee, fpcs):
 def test_quick_log_shows_field_errors(client, enrolled_trainee):
     client.force_login(enrolled_trainee)
     response = client.post(
-        reverse("portfolio:event_create"), {"kind": "teaching_attended", "title": "", "date": "soon"}
+        reverse("portfolio:event_create"),
+        {"kind": "teaching_attended", "title": "", "date": "soon"},
     )
     assert response.status_code == 200
     assert response.context["form"].errors.keys() == {"title", "date"}
@@ -82,7 +85,8 @@ def test_a_reflection_with_an_nhs_number_is_warned_about_before_saving(
     client.force_login(enrolled_trainee)
     text = f"Patient {VALID_NHS_NUMBER} had sepsis."
     response = client.post(
-        reverse("portfolio:event_edit", args=[event.pk]), edit_data(event, reflection_what_happened=text)
+        reverse("portfolio:event_edit", args=[event.pk]),
+        edit_data(event, reflection_what_happened=text),
     )
     assert response.status_code == 200
     assert "It contains what looks like an NHS number." in response.content.decode()
@@ -143,7 +147,9 @@ def test_a_signed_off_entry_cannot_be_edited_in_the_browser(
     services.approve(event=event, supervisor=supervisor)
     client.force_login(enrolled_trainee)
     response = client.post(
-        reverse("portfolio:event_edit", args=[event.pk]), edit_data(event, title="Sneaky"), follow=True
+        reverse("portfolio:event_edit", args=[event.pk]),
+        edit_data(event, title="Sneaky"),
+        follow=True,
     )
     assert "signed off, so it is locked" in response.content.decode()
     event.refresh_from_db()
@@ -160,10 +166,14 @@ def test_sign_off_through_the_pages(client, log, enrolled_trainee, supervisor):
     client.force_login(supervisor)
     assert event.title in client.get(reverse("portfolio:sign_off_queue")).content.decode()
     response = client.post(
-        reverse("portfolio:event_decide", args=[event.pk]), {"return": "1", "comment": ""}, follow=True
+        reverse("portfolio:event_decide", args=[event.pk]),
+        {"return": "1", "comment": ""},
+        follow=True,
     )
     assert "Say what the trainee should change" in response.content.decode()
-    client.post(reverse("portfolio:event_decide", args=[event.pk]), {"approve": "1", "comment": "Good"})
+    client.post(
+        reverse("portfolio:event_decide", args=[event.pk]), {"approve": "1", "comment": "Good"}
+    )
     page = client.get(reverse("portfolio:event_detail", args=[event.pk])).content.decode()
     assert f"Signed off by {supervisor} on" in page
     assert "still matches exactly what was signed off" in page
@@ -190,9 +200,14 @@ def test_a_shared_reflection_records_who_read_it(client, log, enrolled_trainee, 
         in client.get(reverse("portfolio:event_detail", args=[event.pk])).content.decode()
     )
     client.force_login(enrolled_trainee)
-    client.get(reverse("portfolio:event_detail", args=[event.pk]))  # the trainee's own views are not recorded
+    client.get(
+        reverse("portfolio:event_detail", args=[event.pk])
+    )  # the trainee's own views are not recorded
     assert list(ReflectionView.objects.values_list("viewer", flat=True)) == [supervisor.pk]
-    assert str(supervisor) in client.get(reverse("portfolio:event_detail", args=[event.pk])).content.decode()
+    assert (
+        str(supervisor)
+        in client.get(reverse("portfolio:event_detail", args=[event.pk])).content.decode()
+    )
 
 
 def test_a_private_reflection_is_not_shown_to_the_supervisor(
@@ -334,11 +349,16 @@ def test_an_organisation_admin_withdraws_a_sign_off_without_reading_the_entry(
     url = reverse("portfolio:organisation_sign_off_withdraw", args=[org_a.slug, sign_off.pk])
 
     client.force_login(org_b_admin)
-    assert client.get(reverse("portfolio:organisation_sign_offs", args=[org_a.slug])).status_code == 404
+    assert (
+        client.get(reverse("portfolio:organisation_sign_offs", args=[org_a.slug])).status_code
+        == 404
+    )
     assert client.post(url, {"reason": "no"}).status_code == 404
 
     client.force_login(org_admin)
-    page = client.get(reverse("portfolio:organisation_sign_offs", args=[org_a.slug])).content.decode()
+    page = client.get(
+        reverse("portfolio:organisation_sign_offs", args=[org_a.slug])
+    ).content.decode()
     assert event.title in page and "Private words" not in page
     assert client.get(reverse("portfolio:event_detail", args=[event.pk])).status_code == 404
     response = client.post(url, {"reason": ""})

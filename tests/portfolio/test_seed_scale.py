@@ -5,8 +5,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from accounts.models import Membership, Supervision, User
+from audit.models import AuditEntry
 from curriculum.models import Enrolment
-from portfolio.models import AuditEntry, EventItem, LearningEvent, SignOff, SignOffRequest, Status
+from portfolio.models import EventItem, LearningEvent, SignOff, SignOffRequest, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,10 @@ def test_scale_trainee_can_read_their_pages(client):
     call_command("seed_scale", trainees=1, events_per_trainee=45)
     client.force_login(scale_trainees().get())
     assert "45 entries" in client.get(reverse("portfolio:event_list")).content.decode()
-    assert "Foundation Year 1 (scale test)" in client.get(reverse("portfolio:dashboard")).content.decode()
+    assert (
+        "Foundation Year 1 (scale test)"
+        in client.get(reverse("portfolio:dashboard")).content.decode()
+    )
 
 
 def test_seed_scale_refuses_outside_development(settings):

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from accounts.models import Role
-from portfolio import audit, services
+from audit import chain
+from portfolio import services
 from portfolio.models import SignOff, SignOffRequest, Status
 from tests.conftest import member
 from tests.factories import SupervisionFactory
@@ -137,7 +138,7 @@ def test_every_change_is_in_an_intact_audit_chain_without_reflection_text(log, t
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
     services.approve(event=event, supervisor=supervisor)
     services.withdraw_sign_off(event=event, actor=supervisor, reason="Asked to")
-    from portfolio.models import AuditEntry
+    from audit.models import AuditEntry
 
     actions = list(
         AuditEntry.objects.filter(object_id=str(event.pk)).values_list("action", flat=True)
@@ -146,7 +147,7 @@ def test_every_change_is_in_an_intact_audit_chain_without_reflection_text(log, t
     assert "SECRET-REFLECTION-TEXT" not in str(
         list(AuditEntry.objects.values_list("payload", flat=True))
     )
-    assert audit.verify_chain() == (7, None)
+    assert chain.verify_chain() == (7, None)
 
 
 def test_notifications_held_back_by_an_outage_are_swept_up_once(log, trainee, supervisor):

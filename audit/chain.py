@@ -1,38 +1,18 @@
-"""The append-only, hash-chained audit log.
+"""The audit log's hash chain: how an entry is hashed, and how the whole chain is verified.
 
 Each entry's hash is SHA-256 over the previous entry's hash and the canonical JSON of the
 entry itself, so changing, inserting or removing any entry breaks every link after it.
 Payloads carry identifiers and content hashes, never reflection text.
 """
 
-import hashlib
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 
-from django.db import transaction
-from django.utils import timezone
-
-from portfolio.models import AuditEntry, AuditHead
+from audit.models import AuditEntry, AuditHead
+from core.hashing import canonical_json, sha256
 
 GENESIS = "0" * 64
-
-
-def canonical_json(data) -> str:
-    """One spelling for one value: sorted keys, no spaces, UTF-8, no NaN."""
-    return json.dumps(
-        data,
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-        allow_nan=False,
-        default=str,
-    )
-
-
-def sha256(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def entry_hash(*, prev_hash, actor_id, action, object_type, object_id, at, payload) -> str:
@@ -48,31 +28,6 @@ def entry_hash(*, prev_hash, actor_id, action, object_type, object_id, at, paylo
         }
     )
     return sha256(prev_hash + body)
-
-
-def append(*, actor, action: str, obj, payload: dict | None = None) -> AuditEntry:
-    """Append one entry. Must run inside the transaction that made the change, so the log
-    and the change commit or roll back together."""
-    assert transaction.get_connection().in_atomic_block, "audit.append needs a transaction"
-    payload = payload or {}
-    # The head row is locked until commit: concurrent appenders wait their turn here.
-    head, _ = AuditHead.objects.select_for_update().get_or_create(
-        pk=1, defaults={"last_hash": GENESIS}
-    )
-    at = timezone.now()
-    fields = {
-        "actor_id": actor.pk if actor else None,
-        "action": action,
-        "object_type": obj._meta.model_name,
-        "object_id": str(obj.pk),
-        "at": at,
-        "payload": json.loads(canonical_json(payload)),
-    }
-    digest = entry_hash(prev_hash=head.last_hash, **fields)
-    entry = AuditEntry.objects.create(prev_hash=head.last_hash, hash=digest, **fields)
-    head.last_hash, head.length = digest, head.length + 1
-    head.save(update_fields=["last_hash", "length"])
-    return entry
 
 
 @dataclass

@@ -4,8 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from audit.models import AuditEntry
 from portfolio import services
-from portfolio.models import AuditEntry, LearningEvent
+from portfolio.models import LearningEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def test_editing_a_signed_off_entry_in_the_database_is_caught_and_named(signed_o
 
 def test_editing_an_audit_entry_breaks_the_chain_at_that_entry(signed_off):
     entry = AuditEntry.objects.order_by("pk")[1]
-    tamper("UPDATE portfolio_auditentry SET action = %s WHERE id = %s", ["delete", entry.pk])
+    tamper("UPDATE audit_auditentry SET action = %s WHERE id = %s", ["delete", entry.pk])
     with pytest.raises(
         CommandError, match=rf"audit entry #{entry.pk} failed: its contents do not match"
     ):
@@ -55,13 +56,13 @@ def test_editing_an_audit_entry_breaks_the_chain_at_that_entry(signed_off):
 
 def test_deleting_an_audit_entry_breaks_the_next_link(signed_off):
     first, second = AuditEntry.objects.order_by("pk")[:2]
-    tamper("DELETE FROM portfolio_auditentry WHERE id = %s", [first.pk])
+    tamper("DELETE FROM audit_auditentry WHERE id = %s", [first.pk])
     with pytest.raises(CommandError, match=rf"audit entry #{second.pk} failed: its link"):
         call_command("verify_audit")
 
 
 def test_removing_the_newest_entry_is_caught_too(signed_off):
     last = AuditEntry.objects.order_by("-pk").first()
-    tamper("DELETE FROM portfolio_auditentry WHERE id = %s", [last.pk])
+    tamper("DELETE FROM audit_auditentry WHERE id = %s", [last.pk])
     with pytest.raises(CommandError, match="the end of the audit log"):
         call_command("verify_audit")
