@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from knox.models import AbstractAuthToken
 
+from core.dated import DatedQuerySet
+
 # GMC reference numbers are seven digits; other regulators' numbers (NMC, HCPC) can be
 # added as the user base grows, each with its own validator.
 gmc_number_validator = RegexValidator(
@@ -146,15 +148,6 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
 
 
-class SupervisionQuerySet(models.QuerySet):
-    def active(self, on: date | None = None):
-        """Supervisions in force on a day (today by default): started, and not yet ended."""
-        on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-
-
 class Supervision(models.Model):
     class Kind(models.TextChoices):
         EDUCATIONAL = "educational", "Educational supervisor"
@@ -176,7 +169,7 @@ class Supervision(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = SupervisionQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]

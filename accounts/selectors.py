@@ -103,6 +103,17 @@ def access_invitation(organisation: Organisation, invitation_id: int) -> Invitat
         raise Http404("No such invitation.") from None
 
 
+def is_active_supervisor(supervisor, trainee) -> bool:
+    """Whether `supervisor` supervises `trainee` today, in any organisation: the one test of
+    a supervisor's access to a trainee's portfolio."""
+    return Supervision.objects.active().filter(supervisor=supervisor, trainee=trainee).exists()
+
+
+def supervised_trainee_ids(supervisor):
+    """Trainees the user supervises today (a subquery)."""
+    return Supervision.objects.active().filter(supervisor=supervisor).values("trainee")
+
+
 def active_supervisors_of(trainee) -> QuerySet[Supervision]:
     return (
         Supervision.objects.active()

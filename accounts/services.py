@@ -8,10 +8,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 
 from accounts.models import (
     Invitation,
@@ -22,6 +21,7 @@ from accounts.models import (
     Supervision,
     User,
 )
+from core import dated
 from core.tasks import enqueue_after_commit
 
 INVITATION_SALT = "waymark.accounts.invitation"
@@ -188,9 +188,7 @@ def set_member_roles(*, organisation: Organisation, user: User, roles: set[str])
         )
         - roles
     )
-    not_ended = Supervision.objects.filter(organisation=organisation).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate())
-    )
+    not_ended = Supervision.objects.filter(dated.not_ended(), organisation=organisation)
     errors = []
     if Role.SUPERVISOR in removed and not_ended.filter(supervisor=user).exists():
         errors.append(
@@ -229,14 +227,16 @@ def start_supervision(
     ).exists():
         errors["trainee"] = f"{trainee} is not a trainee in {organisation}."
     if end_date and end_date < start_date:
-        errors["end_date"] = "The end date cannot be before the start date."
+        errors["end_date"] = dated.END_BEFORE_START
     # Any day in common with another supervision of the same kind between the same people
     # makes this one a duplicate, including one that is planned to start later.
     overlapping = Supervision.objects.filter(
-        organisation=organisation, supervisor=supervisor, trainee=trainee, kind=kind
-    ).filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
-    if end_date:
-        overlapping = overlapping.filter(start_date__lte=end_date)
+        dated.sharing_a_day_with(start_date, end_date),
+        organisation=organisation,
+        supervisor=supervisor,
+        trainee=trainee,
+        kind=kind,
+    )
     if overlapping.exists():
         errors["trainee"] = "This supervision already exists. End it before starting another."
     if supervisor == trainee:
@@ -256,21 +256,7 @@ def start_supervision(
 @transaction.atomic
 def end_supervision(*, supervision: Supervision, end_date: date) -> Supervision:
     supervision = Supervision.objects.select_for_update().get(pk=supervision.pk)
-    if end_date < supervision.start_date:
-        raise ValidationError({"end_date": "The end date cannot be before the start date."})
-    if supervision.end_date is not None and supervision.end_date < end_date:
-        if supervision.end_date < timezone.localdate():
-            raise ValidationError({"end_date": "This supervision has already ended."})
-        raise ValidationError(
-            {
-                "end_date": "This supervision already ends on "
-                f"{dateformat.format(supervision.end_date, 'j F Y')}. "
-                "Choose that day or an earlier one."
-            }
-        )
-    supervision.end_date = end_date
-    supervision.save(update_fields=["end_date"])
-    return supervision
+    return dated.end_on(supervision, end_date, noun="supervision")
 
 
 # --- Profile and API tokens ----------------------------------------------------------------

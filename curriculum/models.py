@@ -5,9 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from accounts.models import Organisation
+from core.dated import DatedQuerySet
 
 
 def training_year_start(day):
@@ -88,14 +88,6 @@ class Item(models.Model):
         )
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def current(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-
-
 class Programme(models.Model):
     """A training programme an organisation runs, on one or more frameworks."""
 
@@ -108,7 +100,7 @@ class Programme(models.Model):
     end_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ProgrammeQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "name"]
@@ -123,14 +115,6 @@ class Programme(models.Model):
         return self.name
 
 
-class EnrolmentQuerySet(models.QuerySet):
-    def active(self, on=None):
-        on = on or timezone.localdate()
-        return self.filter(start_date__lte=on).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
-
-
 class Enrolment(models.Model):
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments"
@@ -140,7 +124,7 @@ class Enrolment(models.Model):
     end_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = EnrolmentQuerySet.as_manager()
+    objects = DatedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date"]

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import Role, Supervision, User
+from accounts import selectors as account_selectors
+from accounts.models import Role, User
 from curriculum.models import Enrolment, Framework, Item, Programme, Requirement
 
 # --- Frameworks and items: public ------------------------------------------------------------
@@ -107,7 +108,7 @@ def descendant_ids(items: Iterable[Item], root_id: int) -> set[int]:
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
     """Programmes the user is enrolled in, administers, or supervises a trainee enrolled in."""
-    supervised = Supervision.objects.active().filter(supervisor=user).values("trainee")
+    supervised = account_selectors.supervised_trainee_ids(user)
     return (
         Programme.objects.filter(
             Q(enrolments__trainee=user)
@@ -175,7 +176,7 @@ def can_view_progress(viewer, trainee) -> bool:
     """A trainee's progress is seen by the trainee and by their active supervisors."""
     if viewer.pk == trainee.pk:
         return True
-    return Supervision.objects.active().filter(supervisor=viewer, trainee=trainee).exists()
+    return account_selectors.is_active_supervisor(viewer, trainee)
 
 
 def access_trainee_programme(viewer, trainee_id: int, programme_id: int) -> tuple[User, Programme]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError, Q
-from django.utils import dateformat, timezone
+from django.db.models import ProtectedError
 
 from accounts.models import Membership, Organisation, Role
+from core import dated
 from curriculum.importers import ImportFailed, ParsedFramework, framework_label, parse
 from curriculum.models import Enrolment, Framework, Item, Programme, Requirement
 
@@ -205,13 +205,6 @@ def load_shipped_frameworks() -> list[ImportResult]:
 
 # --- Programmes, enrolments and requirements ---------------------------------------------------
 
-END_BEFORE_START = "The end date cannot be before the start date."
-
-
-def _check_dates(start_date, end_date) -> None:
-    if end_date and end_date < start_date:
-        raise ValidationError({"end_date": END_BEFORE_START})
-
 
 def _lock(programme: Programme) -> None:
     """Changes to one programme take turns. Each checks something another could be changing
@@ -229,7 +222,7 @@ def create_programme(
     start_date: date,
     end_date: date | None = None,
 ) -> Programme:
-    _check_dates(start_date, end_date)
+    dated.check_dates(start_date, end_date)
     programme = Programme.objects.create(
         organisation=organisation, name=name, start_date=start_date, end_date=end_date
     )
@@ -241,7 +234,7 @@ def create_programme(
 def update_programme(
     *, programme: Programme, name: str, frameworks, start_date: date, end_date: date | None = None
 ) -> Programme:
-    _check_dates(start_date, end_date)
+    dated.check_dates(start_date, end_date)
     _lock(programme)
     dropped = set(programme.frameworks.values_list("pk", flat=True)) - {f.pk for f in frameworks}
     if dropped and programme.requirements.filter(item__framework__in=dropped).exists():
@@ -261,7 +254,7 @@ def update_programme(
 def enrol_trainee(
     *, programme: Programme, trainee, start_date: date, end_date: date | None = None
 ) -> Enrolment:
-    _check_dates(start_date, end_date)
+    dated.check_dates(start_date, end_date)
     if not Membership.objects.filter(
         organisation=programme.organisation, user=trainee, role=Role.TRAINEE
     ).exists():
@@ -271,11 +264,9 @@ def enrol_trainee(
     _lock(programme)
     # Any enrolment sharing a day with the new one, including one planned to start later:
     # checking only the new start day would let an open-ended enrolment run over it.
-    overlapping = Enrolment.objects.filter(programme=programme, trainee=trainee).filter(
-        Q(end_date__isnull=True) | Q(end_date__gte=start_date)
+    overlapping = Enrolment.objects.filter(
+        dated.sharing_a_day_with(start_date, end_date), programme=programme, trainee=trainee
     )
-    if end_date:
-        overlapping = overlapping.filter(start_date__lte=end_date)
     if overlapping.exists():
         raise ValidationError({"trainee": f"{trainee} is already enrolled in this programme."})
     return Enrolment.objects.create(
@@ -286,23 +277,7 @@ def enrol_trainee(
 @transaction.atomic
 def end_enrolment(*, enrolment: Enrolment, end_date: date) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    if end_date < enrolment.start_date:
-        raise ValidationError({"end_date": END_BEFORE_START})
-    # An end may be brought forward, never pushed back: a later end could run over an
-    # enrolment that follows this one, which enrol_trainee made sure did not overlap.
-    if enrolment.end_date is not None and enrolment.end_date < end_date:
-        if enrolment.end_date < timezone.localdate():
-            raise ValidationError({"end_date": "This enrolment has already ended."})
-        raise ValidationError(
-            {
-                "end_date": "This enrolment already ends on "
-                f"{dateformat.format(enrolment.end_date, 'j F Y')}. "
-                "Choose that day or an earlier one."
-            }
-        )
-    enrolment.end_date = end_date
-    enrolment.save(update_fields=["end_date"])
-    return enrolment
+    return dated.end_on(enrolment, end_date, noun="enrolment")
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
 from accounts.models import Supervision
 from portfolio.models import (
     EventItem,
@@ -22,18 +23,14 @@ from portfolio.models import (
 )
 
 
-def supervised_trainee_ids(supervisor):
-    """Trainees the user supervises today (a subquery)."""
-    return Supervision.objects.active().filter(supervisor=supervisor).values("trainee")
-
-
 def events_visible_to(user) -> QuerySet[LearningEvent]:
     """A trainee's own entries, and the entries active supervisees have sent for sign-off
     (drafts stay private). Nobody else's."""
     if not user.is_authenticated:
         return LearningEvent.objects.none()
+    supervised = account_selectors.supervised_trainee_ids(user)
     return LearningEvent.objects.filter(
-        Q(trainee=user) | (Q(trainee__in=supervised_trainee_ids(user)) & ~Q(status=Status.DRAFT))
+        Q(trainee=user) | (Q(trainee__in=supervised) & ~Q(status=Status.DRAFT))
     )
 
 
@@ -136,7 +133,7 @@ def sign_off_queue(supervisor) -> QuerySet[SignOffRequest]:
         SignOffRequest.objects.filter(
             supervisor=supervisor,
             outcome=SignOffRequest.Outcome.OPEN,
-            event__trainee__in=supervised_trainee_ids(supervisor),
+            event__trainee__in=account_selectors.supervised_trainee_ids(supervisor),
         )
         .select_related("event__trainee")
         .order_by("requested_at", "pk")

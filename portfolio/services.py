@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
+from accounts import selectors as account_selectors
 from accounts.models import Membership, Role, Supervision
 from audit import services as audit
 from core.errors import StateConflict
@@ -327,15 +328,11 @@ def _delete_files(evidence: Evidence) -> None:
 # --- Sign-off ----------------------------------------------------------------------------------
 
 
-def _is_active_supervisor(supervisor, trainee) -> bool:
-    return Supervision.objects.active().filter(supervisor=supervisor, trainee=trainee).exists()
-
-
 @transaction.atomic
 def submit_for_sign_off(*, event: LearningEvent, supervisor, actor) -> SignOffRequest:
     if actor.pk != event.trainee_id:
         raise PermissionDenied("Only the trainee can ask for their entry to be signed off.")
-    if not _is_active_supervisor(supervisor, event.trainee):
+    if not account_selectors.is_active_supervisor(supervisor, event.trainee):
         raise ValidationError(
             {"supervisor": f"{supervisor} is not currently one of your supervisors."}
         )
@@ -371,7 +368,7 @@ def _open_request_for(event: LearningEvent, supervisor) -> SignOffRequest:
         raise TransitionNotAllowed(
             "This entry is not waiting for your sign-off (it may have just been decided)."
         )
-    if not _is_active_supervisor(supervisor, event.trainee):
+    if not account_selectors.is_active_supervisor(supervisor, event.trainee):
         raise PermissionDenied("Your supervision of this trainee has ended.")
     return request
 
@@ -440,7 +437,7 @@ def can_withdraw(actor, sign_off: SignOff) -> bool:
     """The supervisor who signed it, while they still supervise the trainee (on the
     trainee's request), or an admin of an organisation in which that supervision exists."""
     if actor.pk == sign_off.supervisor_id:
-        return _is_active_supervisor(actor, sign_off.trainee)
+        return account_selectors.is_active_supervisor(actor, sign_off.trainee)
     organisations = Supervision.objects.filter(
         supervisor_id=sign_off.supervisor_id, trainee_id=sign_off.trainee_id
     ).values("organisation")
