@@ -62,10 +62,9 @@ def start_worker(name: str, database_name: str, log: Path) -> subprocess.Popen:
 
 @pytest.mark.real_worker
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(
-    not (settings.REDIS_URL and os.environ.get("DATABASE_URL", "").startswith("postgres")),
-    reason="needs REDIS_URL and PostgreSQL (DATABASE_URL): two worker processes share the database",
-)
+# Two worker processes share the database, so it must be a server.
+@pytest.mark.needs_postgresql
+@pytest.mark.needs_redis
 def test_two_workers_processing_1000_events_award_each_badge_once(
     badge_classes, add, enrolled_trainee, tmp_path
 ):

@@ -5,7 +5,6 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.core import mail
 
 from accounts import services
@@ -14,9 +13,8 @@ from config.celery import app as celery_app
 
 pytestmark = [
     pytest.mark.real_worker,
-    pytest.mark.skipif(
-        not settings.REDIS_URL, reason="REDIS_URL is unset: there is no broker for a real worker"
-    ),
+    # A real worker needs a real broker.
+    pytest.mark.needs_redis,
 ]
 
 

@@ -1,7 +1,6 @@
 """Races that only a real database with real row locks can show: approvals at the same
 moment, and concurrent writers to the audit chain."""
 
-import os
 import threading
 
 import pytest
@@ -14,10 +13,8 @@ from portfolio.models import SignOff
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="row locks and triggers are PostgreSQL's; set DATABASE_URL to run these",
-    ),
+    # Row locks and append-only triggers are PostgreSQL's.
+    pytest.mark.needs_postgresql,
 ]
 
 
