@@ -20,8 +20,10 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=email, is_active=True).first()
         if user is None:
             raise CommandError(f"No active user with the email address {email}.")
+        # Whoever runs this holds the server, not the account: the token is made as the
+        # system (actor=None), and the audit log says so rather than naming the user.
         token, secret = services.create_personal_access_token(
-            user=user, name=name, expires_in=timedelta(days=days) if days else None
+            user=user, name=name, expires_in=timedelta(days=days) if days else None, actor=None
         )
         expiry = token.expiry.strftime("%Y-%m-%d") if token.expiry else "never"
         self.stderr.write(
