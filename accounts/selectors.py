@@ -36,6 +36,11 @@ def roles_in(organisation: Organisation, user) -> set[str]:
     )
 
 
+def active_user_with_email(email: str) -> User | None:
+    """The account that signs in with this address, if it may still sign in."""
+    return User.objects.filter(email__iexact=email, is_active=True).first()
+
+
 def account_exists(email: str) -> bool:
     """Whether an account signs in with, or has verified, this address."""
     return User.objects.filter(
@@ -141,6 +146,11 @@ def invitation_from_token(token: str) -> Invitation | None:
     except signing.BadSignature:
         return None
     return Invitation.objects.select_related("organisation").filter(pk=pk).first()
+
+
+def invitations_left_unsent(created_before) -> QuerySet[Invitation]:
+    """Pending invitations made before the moment whose email never went out."""
+    return Invitation.objects.pending().filter(sent_at__isnull=True, created_at__lt=created_before)
 
 
 def is_invited_address(*, invitation: Invitation, user) -> bool:

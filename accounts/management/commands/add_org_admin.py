@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import services
-from accounts.models import Organisation, User
+from accounts import selectors, services
+from accounts.models import Organisation
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         org = Organisation.objects.filter(slug=organisation).first()
         if org is None:
             raise CommandError(f"No organisation with the slug {organisation}.")
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        user = selectors.active_user_with_email(email)
         if user is None:
             raise CommandError(f"No active user with the email address {email}.")
         # Whoever runs this holds the server; the change is made as the system (actor=None),

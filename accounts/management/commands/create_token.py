@@ -2,8 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import services
-from accounts.models import User
+from accounts import selectors, services
 
 
 class Command(BaseCommand):
@@ -17,7 +16,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, email, name, days, **options):
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        user = selectors.active_user_with_email(email)
         if user is None:
             raise CommandError(f"No active user with the email address {email}.")
         # Whoever runs this holds the server, not the account: the token is made as the
