@@ -21,6 +21,7 @@ from accounts.forms import (
     TokenForm,
 )
 from accounts.models import Role
+from core.errors import StateConflict
 from core.forms import apply_errors, form_data
 
 PAGE_SIZE = 25
@@ -145,8 +146,8 @@ def invitation_revoke(request, slug, invitation_id):
     if request.method == "POST":
         try:
             services.revoke_invitation(invitation=invitation, actor=request.user)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
+        except StateConflict as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, f"The invitation to {invitation.email} is revoked.")
         return redirect("accounts:members", slug=organisation.slug)
@@ -263,9 +264,7 @@ def invitation(request, token):
         if request.method == "POST":
             try:
                 services.accept_invitation(invitation=invitation, actor=user)
-            except ValidationError as error:
-                messages.error(request, error.messages[0])
-            except PermissionDenied as error:
+            except (StateConflict, PermissionDenied) as error:
                 messages.error(request, str(error))
             else:
                 messages.success(request, f"You have joined {invitation.organisation.name}.")
@@ -287,6 +286,9 @@ def invitation(request, token):
                 )
             except ValidationError as error:
                 apply_errors(form, error)
+            except StateConflict as error:
+                # Accepted or revoked since the page was shown.
+                form.add_error(None, str(error))
             else:
                 login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(

@@ -14,6 +14,7 @@ from accounts import selectors
 from accounts.models import Invitation, Membership, Organisation, Role, User
 from accounts.services.organisations import refuse_unless_admin
 from audit import services as audit
+from core.errors import StateConflict
 from core.hashing import sha256
 from core.tasks import enqueue_after_commit
 
@@ -96,7 +97,7 @@ def revoke_invitation(*, invitation: Invitation, actor: User | None) -> None:
     refuse_unless_admin(actor, invitation.organisation)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != "pending":
-        raise ValidationError("Only a pending invitation can be revoked.")
+        raise StateConflict("Only a pending invitation can be revoked.")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit.append(
@@ -113,7 +114,7 @@ def accept_invitation(*, invitation: Invitation, actor: User) -> Membership:
     was sent to may: someone signed in with another address is refused."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.status != "pending":
-        raise ValidationError(f"This invitation is {invitation.status}.")
+        raise StateConflict(f"This invitation is {invitation.status}.")
     if not selectors.is_invited_address(invitation=invitation, user=actor):
         raise PermissionDenied(
             f"This invitation was sent to {invitation.email}. "

@@ -10,8 +10,9 @@ from django.core import mail, signing
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import selectors
+from accounts import selectors, services
 from accounts.models import Invitation, Role, User
+from core.errors import StateConflict
 from tests.accounts.conftest import NEW_PASSWORD, link_path, links_in, make_invitation
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import assert_inline_error, messages_of, roles_in
@@ -327,3 +328,18 @@ def test_a_spent_invitation_is_gone(client, org_a, trainee, status, signed_in, m
     assert f"This invitation is {status}." in response.content.decode()
     assert roles_in(org_a, trainee) == {Role.TRAINEE}
     assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+@pytest.mark.parametrize("status", SPENT)
+def test_the_accept_service_answers_a_spent_invitation_with_a_conflict(org_a, trainee, status):
+    invitation = make_invitation(
+        org_a,
+        email=trainee.email,
+        role=Role.SUPERVISOR,
+        **{field: value() for field, value in SPENT[status].items()},
+    )
+
+    with pytest.raises(StateConflict, match=f"This invitation is {status}."):
+        services.accept_invitation(invitation=invitation, actor=trainee)
+
+    assert roles_in(org_a, trainee) == {Role.TRAINEE}

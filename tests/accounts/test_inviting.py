@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts import services
 from accounts.models import Invitation, Role
 from accounts.tasks import UNSENT_GRACE, send_pending_invitations
+from core.errors import StateConflict
 from tests.accounts.conftest import invitation_named_by, link_path, links_in, make_invitation
 from tests.helpers import assert_inline_error, messages_of
 
@@ -156,6 +157,13 @@ def test_revoking_an_invitation_twice_says_why_it_cannot(client, org_a, org_admi
     )
 
     assert "Only a pending invitation can be revoked." in messages_of(response)
+
+
+def test_the_revoke_service_answers_a_spent_invitation_with_a_conflict(org_a, org_admin):
+    invitation = make_invitation(org_a, accepted_at=timezone.now())
+
+    with pytest.raises(StateConflict, match="Only a pending invitation can be revoked."):
+        services.revoke_invitation(invitation=invitation, actor=org_admin)
 
 
 # --- The periodic sweep ----------------------------------------------------------------------
