@@ -4,9 +4,11 @@ an organisation's first admin is made with `manage.py add_org_admin`, through th
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from accounts import services
 from accounts.models import Membership, Role
 from audit.chain import verify_chain
 from audit.models import AuditEntry
@@ -114,4 +116,25 @@ def test_add_org_admin_refuses_an_unknown_organisation_or_person(trainee, slug, 
     with pytest.raises(CommandError, match=problem):
         add_org_admin(slug, email)
 
+    assert not AuditEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "persona, roles, rule",
+    [
+        ("org_admin", {Role.TRAINEE}, "An organisation needs at least one admin."),
+        ("supervisor", {Role.ADMIN}, "still supervises trainees here"),
+        ("trainee", {Role.ADMIN}, "is still supervised here"),
+    ],
+)
+def test_the_system_is_held_to_the_same_rules_as_an_admin(
+    request, org_a, supervisor, persona, roles, rule
+):
+    person = request.getfixturevalue(persona)
+    before = roles_in(org_a, person)
+
+    with pytest.raises(ValidationError, match=rule):
+        services.set_member_roles(organisation=org_a, user=person, roles=roles, actor=None)
+
+    assert roles_in(org_a, person) == before
     assert not AuditEntry.objects.exists()
