@@ -20,9 +20,23 @@ class UserAdmin(BaseUserAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """Shown, never edited: roles change on the organisation's members page, or for a first
+    admin with `manage.py add_org_admin`, both through the service that keeps the rules
+    (at least one admin, no role removed while supervision needs it) and the audit log."""
+
     model = Membership
-    autocomplete_fields = ["user"]
+    fields = ["user", "role", "created_at"]
+    readonly_fields = fields
     extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organisation)
@@ -32,6 +46,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting an organisation would take its memberships and invitations with it,
+        # around the services and the audit log.
+        return False
 
 
 @admin.register(Supervision)

@@ -60,8 +60,7 @@ class MeSerializer(serializers.ModelSerializer):
 )
 @api_view(["GET"])
 def me(request):
-    user = User.objects.prefetch_related("memberships__organisation").get(pk=request.user.pk)
-    return Response(MeSerializer(user).data)
+    return Response(MeSerializer(selectors.user_with_memberships(request.user)).data)
 
 
 class TokenSerializer(serializers.ModelSerializer):
@@ -107,4 +106,4 @@ class TokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.Gen
         return selectors.access_token(self.request.user, self.kwargs["token_key"])
 
     def perform_destroy(self, instance):
-        services.revoke_personal_access_token(token=instance)
+        services.revoke_personal_access_token(token=instance, actor=self.request.user)

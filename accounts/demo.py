@@ -1,4 +1,8 @@
-"""Demo organisations, people and supervision (used by the seed_demo command)."""
+"""Demo organisations, people and supervision (used by the seed_demo command).
+
+Seeding acts as the system (actor=None): no person makes these changes, and the demo
+organisations have no admin until seeding gives them one. It goes through the services all
+the same, so the demo's memberships and supervisions obey the rules and are audited."""
 
 from datetime import timedelta
 
@@ -6,8 +10,8 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.utils import timezone
 
-from accounts import services
-from accounts.models import Membership, Organisation, Role, Supervision, User
+from accounts import selectors, services
+from accounts.models import Organisation, Role, Supervision, User
 
 DOMAIN = "waymark.example"
 
@@ -65,7 +69,13 @@ def seed() -> tuple[dict[str, Organisation], dict[str, User]]:
             user=user, email=user.email, defaults={"primary": True, "verified": True}
         )
         for slug, role in roles:
-            Membership.objects.get_or_create(user=user, organisation=organisations[slug], role=role)
+            organisation = organisations[slug]
+            services.set_member_roles(
+                organisation=organisation,
+                user=user,
+                roles=selectors.roles_in(organisation, user) | {role},
+                actor=None,
+            )
         users[local] = user
 
     trust = organisations[TRUST]
@@ -76,6 +86,7 @@ def seed() -> tuple[dict[str, Organisation], dict[str, User]]:
         )
         if not already.exists():
             services.start_supervision(
+                actor=None,
                 organisation=trust,
                 supervisor=users[supervisor],
                 trainee=users[trainee],

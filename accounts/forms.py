@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 
+from accounts import services
 from accounts.models import Role, Supervision, User, gmc_number_validator
 from core.forms import DateInput
 
@@ -16,8 +17,14 @@ class SignupForm(forms.Form):
     )
 
     def signup(self, request, user):
-        user.full_name = self.cleaned_data["full_name"]
-        user.save(update_fields=["full_name"])
+        # allauth has just saved the new account; the name is set as the person's own
+        # profile change, through the one place profiles change.
+        services.update_profile(
+            user=user,
+            actor=user,
+            full_name=self.cleaned_data["full_name"],
+            registration_number=user.registration_number,
+        )
 
 
 class ProfileForm(forms.Form):
@@ -32,19 +39,6 @@ class ProfileForm(forms.Form):
         help_text="Optional. Your 7-digit General Medical Council reference number.",
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-
-    def __init__(self, *args, user: User, **kwargs):
-        self.user = user
-        super().__init__(*args, **kwargs)
-
-    def clean_registration_number(self):
-        number = self.cleaned_data["registration_number"].strip()
-        if (
-            number
-            and User.objects.filter(registration_number=number).exclude(pk=self.user.pk).exists()
-        ):
-            raise forms.ValidationError("Another account already uses this GMC number.")
-        return number
 
 
 class TokenForm(forms.Form):

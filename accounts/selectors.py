@@ -1,7 +1,11 @@
 """Reads of people, organisations and supervision, scoped to what the asking user may see."""
 
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.models import (
     Invitation,
@@ -13,12 +17,28 @@ from accounts.models import (
     User,
 )
 
+INVITATION_SALT = "waymark.accounts.invitation"
+
 
 def roles_of(user) -> set[str]:
     """Every role the user holds in any organisation (one query)."""
     if not user.is_authenticated:
         return set()
     return set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
+
+
+def roles_in(organisation: Organisation, user) -> set[str]:
+    """The roles the user holds in one organisation."""
+    return set(
+        Membership.objects.filter(organisation=organisation, user=user).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def active_user_with_email(email: str) -> User | None:
+    """The account that signs in with this address, if it may still sign in."""
+    return User.objects.filter(email__iexact=email, is_active=True).first()
 
 
 def account_exists(email: str) -> bool:
@@ -36,6 +56,14 @@ def organisations_administered_by(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         memberships__user=user, memberships__role=Role.ADMIN
     ).distinct()
+
+
+def is_admin_of(user, organisation: Organisation) -> bool:
+    """Whether `user` administers the organisation: the test every change to its members,
+    invitations and supervisions must pass."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.admins().filter(organisation=organisation, user=user).exists()
 
 
 def access_organisation_for_admin(user, slug: str) -> Organisation:
@@ -103,6 +131,40 @@ def access_invitation(organisation: Organisation, invitation_id: int) -> Invitat
         raise Http404("No such invitation.") from None
 
 
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps(invitation.pk, salt=INVITATION_SALT)
+
+
+def invitation_url(invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("accounts:invitation", args=[invitation_token(invitation)])
+
+
+def invitation_from_token(token: str) -> Invitation | None:
+    """The invitation a link names, or None if the link was tampered with."""
+    try:
+        pk = signing.loads(token, salt=INVITATION_SALT)
+    except signing.BadSignature:
+        return None
+    return Invitation.objects.select_related("organisation").filter(pk=pk).first()
+
+
+def invitations_left_unsent(created_before) -> QuerySet[Invitation]:
+    """Pending invitations made before the moment whose email never went out."""
+    return Invitation.objects.pending().filter(sent_at__isnull=True, created_at__lt=created_before)
+
+
+def is_invited_address(*, invitation: Invitation, user) -> bool:
+    """Whether `user` may accept `invitation`: it was sent to the address they sign in
+    with, or to another address of theirs that they have verified."""
+    if user is None or not user.is_authenticated:
+        return False
+    email = invitation.email.lower()
+    return (
+        user.email.lower() == email
+        or EmailAddress.objects.filter(user=user, email__iexact=email, verified=True).exists()
+    )
+
+
 def is_active_supervisor(supervisor, trainee) -> bool:
     """Whether `supervisor` supervises `trainee` today, in any organisation: the one test of
     a supervisor's access to a trainee's portfolio."""
@@ -134,6 +196,11 @@ def active_trainees_of(supervisor) -> QuerySet[Supervision]:
         .filter(supervisor=supervisor)
         .select_related("trainee", "organisation")
     )
+
+
+def user_with_memberships(user) -> User:
+    """The signed-in user with their roles and organisations, for the API's /me."""
+    return User.objects.prefetch_related("memberships__organisation").get(pk=user.pk)
 
 
 def tokens_of(user) -> QuerySet[PersonalAccessToken]:

@@ -2,7 +2,7 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,6 +21,7 @@ from accounts.forms import (
     TokenForm,
 )
 from accounts.models import Role
+from core.errors import StateConflict
 from core.forms import apply_errors, form_data
 
 PAGE_SIZE = 25
@@ -33,10 +34,10 @@ PAGE_SIZE = 25
 def account(request):
     user = request.user
     if request.method == "POST":
-        form = ProfileForm(request.POST, user=user)
+        form = ProfileForm(request.POST)
         if form.is_valid():
             try:
-                services.update_profile(user=user, **form.cleaned_data)
+                services.update_profile(user=user, actor=user, **form.cleaned_data)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -44,8 +45,7 @@ def account(request):
                 return redirect("accounts:account")
     else:
         form = ProfileForm(
-            user=user,
-            initial={"full_name": user.full_name, "registration_number": user.registration_number},
+            initial={"full_name": user.full_name, "registration_number": user.registration_number}
         )
     return render(
         request,
@@ -65,7 +65,10 @@ def token_create(request):
     form = TokenForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         token, secret = services.create_personal_access_token(
-            user=request.user, name=form.cleaned_data["name"], expires_in=form.expires_in()
+            user=request.user,
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            expires_in=form.expires_in(),
         )
         return render(request, "accounts/token_created.html", {"token": token, "secret": secret})
     return render(request, "accounts/token_form.html", {"form": form})
@@ -77,7 +80,7 @@ def token_revoke(request, token_key):
     """GET asks for confirmation; POST revokes. Another user's token is a 404."""
     token = selectors.access_token(request.user, token_key)
     if request.method == "POST":
-        services.revoke_personal_access_token(token=token)
+        services.revoke_personal_access_token(token=token, actor=request.user)
         messages.success(
             request, f"The token “{token.name}” is revoked. Systems using it can no longer sign in."
         )
@@ -122,7 +125,7 @@ def invite(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invite_member(
-                organisation=organisation, invited_by=request.user, **form.cleaned_data
+                organisation=organisation, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -142,9 +145,9 @@ def invitation_revoke(request, slug, invitation_id):
     invitation = selectors.access_invitation(organisation, invitation_id)
     if request.method == "POST":
         try:
-            services.revoke_invitation(invitation=invitation)
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
+            services.revoke_invitation(invitation=invitation, actor=request.user)
+        except StateConflict as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, f"The invitation to {invitation.email} is revoked.")
         return redirect("accounts:members", slug=organisation.slug)
@@ -164,18 +167,16 @@ def member_roles(request, slug, user_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.set_member_roles(
-                organisation=organisation, user=member, roles=set(form.cleaned_data["roles"])
+                organisation=organisation,
+                user=member,
+                roles=set(form.cleaned_data["roles"]),
+                actor=request.user,
             )
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, f"Roles for {member} are saved.")
-            still_admin = (
-                selectors.organisations_administered_by(request.user)
-                .filter(pk=organisation.pk)
-                .exists()
-            )
-            if not still_admin:
+            if not selectors.is_admin_of(request.user, organisation):
                 # An admin who has just stepped down can no longer open the members page.
                 return redirect("accounts:organisation_list")
             return redirect("accounts:members", slug=organisation.slug)
@@ -189,9 +190,7 @@ def member_roles(request, slug, user_id):
 @login_required
 def supervisions(request, slug):
     organisation = selectors.access_organisation_for_admin(request.user, slug)
-    # Many supervisions start on the same day (the start of a rotation); the id breaks the
-    # tie so that no supervision shows on two pages, or on none.
-    supervisions = selectors.supervisions_in(organisation).order_by("-start_date", "-pk")
+    supervisions = selectors.supervisions_in(organisation)
     page = Paginator(supervisions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -210,7 +209,9 @@ def supervision_start(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            supervision = services.start_supervision(organisation=organisation, **form.cleaned_data)
+            supervision = services.start_supervision(
+                organisation=organisation, actor=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -229,7 +230,9 @@ def supervision_end(request, slug, supervision_id):
     if request.method == "POST" and form.is_valid():
         try:
             services.end_supervision(
-                supervision=supervision, end_date=form.cleaned_data["end_date"]
+                supervision=supervision,
+                end_date=form.cleaned_data["end_date"],
+                actor=request.user,
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -249,7 +252,7 @@ def supervision_end(request, slug, supervision_id):
 def invitation(request, token):
     """The link in an invitation email. It attaches the invitation to the signed-in account
     with the invited address, or creates that account."""
-    invitation = services.invitation_from_token(token)
+    invitation = selectors.invitation_from_token(token)
     if invitation is None:
         raise Http404("This invitation link is not valid.")
     context = {"invitation": invitation}
@@ -260,13 +263,13 @@ def invitation(request, token):
     if user.is_authenticated:
         if request.method == "POST":
             try:
-                services.accept_invitation(invitation=invitation, user=user)
-            except ValidationError as error:
-                messages.error(request, error.messages[0])
+                services.accept_invitation(invitation=invitation, actor=user)
+            except (StateConflict, PermissionDenied) as error:
+                messages.error(request, str(error))
             else:
                 messages.success(request, f"You have joined {invitation.organisation.name}.")
                 return redirect("portfolio:dashboard")
-        context["address_matches"] = services.is_invited_address(invitation=invitation, user=user)
+        context["address_matches"] = selectors.is_invited_address(invitation=invitation, user=user)
         return render(request, "accounts/invitation.html", context)
 
     account_exists = selectors.account_exists(invitation.email)
@@ -277,11 +280,15 @@ def invitation(request, token):
             try:
                 new_user = services.create_account_from_invitation(
                     invitation=invitation,
+                    actor=user,
                     full_name=form.cleaned_data["full_name"],
                     password=form.cleaned_data["password1"],
                 )
             except ValidationError as error:
                 apply_errors(form, error)
+            except StateConflict as error:
+                # Accepted or revoked since the page was shown.
+                form.add_error(None, str(error))
             else:
                 login(request, new_user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(

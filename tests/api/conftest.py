@@ -27,7 +27,9 @@ def api_client():
 @pytest.fixture
 def make_token():
     def make(user, name="Test token", expires_in=timedelta(days=30)):
-        return services.create_personal_access_token(user=user, name=name, expires_in=expires_in)
+        return services.create_personal_access_token(
+            user=user, name=name, expires_in=expires_in, actor=user
+        )
 
     return make
 

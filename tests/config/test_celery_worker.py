@@ -7,7 +7,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.core import mail
 
-from accounts import services
+from accounts import selectors, services
 from accounts.models import Invitation, Role
 from config.celery import app as celery_app
 
@@ -37,7 +37,7 @@ def test_invitation_email_goes_through_redis_and_a_real_worker(org_a, org_admin)
             organisation=org_a,
             email="new.doctor@example.org",
             role=Role.TRAINEE,
-            invited_by=org_admin,
+            actor=org_admin,
         )
         # The web process only published the task; the worker thread sends the email.
         assert wait_for(lambda: Invitation.objects.get(pk=invitation.pk).sent_at is not None), (
@@ -45,4 +45,4 @@ def test_invitation_email_goes_through_redis_and_a_real_worker(org_a, org_admin)
         )
     assert [m.to for m in mail.outbox] == [["new.doctor@example.org"]]
     token = re.search(r"/invitations/([^/\s]+)/", mail.outbox[0].body).group(1)
-    assert services.invitation_from_token(token) == invitation
+    assert selectors.invitation_from_token(token) == invitation

@@ -67,7 +67,7 @@ def test_invitations_left_unsent_by_an_outage_are_swept_up_later(org_a, org_admi
     # As if the publish had failed: the row exists, the email never went. (Not eager, and
     # no on-commit callbacks run in this test's transaction, so nothing is published.)
     invitation = services.invite_member(
-        organisation=org_a, email="swept@example.org", role="trainee", invited_by=org_admin
+        organisation=org_a, email="swept@example.org", role="trainee", actor=org_admin
     )
     celery_app.conf.task_always_eager = True  # the sweep sends in-process; the fixture restores
     Invitation.objects.filter(pk=invitation.pk).update(

@@ -2,8 +2,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts import services
-from accounts.models import User
+from accounts import selectors, services
 
 
 class Command(BaseCommand):
@@ -17,11 +16,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, email, name, days, **options):
-        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        user = selectors.active_user_with_email(email)
         if user is None:
             raise CommandError(f"No active user with the email address {email}.")
+        # Whoever runs this holds the server, not the account: the token is made as the
+        # system (actor=None), and the audit log says so rather than naming the user.
         token, secret = services.create_personal_access_token(
-            user=user, name=name, expires_in=timedelta(days=days) if days else None
+            user=user, name=name, expires_in=timedelta(days=days) if days else None, actor=None
         )
         expiry = token.expiry.strftime("%Y-%m-%d") if token.expiry else "never"
         self.stderr.write(

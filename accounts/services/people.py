@@ -1,0 +1,68 @@
+"""A person's own account: their profile and the API tokens they make for other systems.
+Only the person themself changes these."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from accounts.models import PersonalAccessToken, User
+from audit import services as audit
+
+
+def refuse_unless_self(actor: User | None, user: User, message: str) -> None:
+    """`actor=None` is the system itself (a management command run by whoever runs the
+    server)."""
+    if actor is not None and actor.pk != user.pk:
+        raise PermissionDenied(message)
+
+
+@transaction.atomic
+def update_profile(
+    *, user: User, full_name: str, registration_number: str, actor: User | None
+) -> User:
+    refuse_unless_self(actor, user, "Only you can change your profile.")
+    if (
+        registration_number
+        and User.objects.filter(registration_number=registration_number)
+        .exclude(pk=user.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"registration_number": "Another account already uses this GMC number."}
+        )
+    user.full_name = full_name
+    user.registration_number = registration_number
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["full_name", "registration_number"])
+    return user
+
+
+@transaction.atomic
+def create_personal_access_token(
+    *, user: User, name: str, expires_in: timedelta | None, actor: User | None
+) -> tuple[PersonalAccessToken, str]:
+    """Returns the token row and the token itself, which is shown once and never stored."""
+    refuse_unless_self(actor, user, "Only you can make tokens for your account.")
+    token, secret = PersonalAccessToken.objects.create(user=user, expiry=expires_in, name=name)
+    # The key is the token's public identifier, shown on the account page; the token itself
+    # and its digest stay out of the log.
+    audit.append(
+        actor=actor,
+        action="create_token",
+        obj=user,
+        payload={
+            "token_key": token.token_key,
+            "expiry": token.expiry.isoformat() if token.expiry else None,
+        },
+    )
+    return token, secret
+
+
+@transaction.atomic
+def revoke_personal_access_token(*, token: PersonalAccessToken, actor: User | None) -> None:
+    refuse_unless_self(actor, token.user, "Only the token's owner can revoke it.")
+    audit.append(
+        actor=actor, action="revoke_token", obj=token.user, payload={"token_key": token.token_key}
+    )
+    token.delete()
