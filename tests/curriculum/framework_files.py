@@ -29,7 +29,7 @@ def item(code, title=None, parent=None, **extra):
 
 
 def import_bytes(data, filename="test.json", **options):
-    return import_framework_file(filename=filename, data=data, **options)
+    return import_framework_file(actor=None, filename=filename, data=data, **options)
 
 
 def snapshot():
