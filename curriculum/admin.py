@@ -95,6 +95,7 @@ class FrameworkAdmin(ReadOnlyAdmin):
             upload = form.cleaned_data["file"]
             try:
                 result = services.import_framework_file(
+                    actor=request.user,
                     filename=upload.name,
                     data=upload.read(),
                     slug=form.cleaned_data["slug"] or None,

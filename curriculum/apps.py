@@ -27,7 +27,7 @@ def load_shipped_frameworks_after_migrate(
     from curriculum.services import load_shipped_frameworks
 
     try:
-        results = load_shipped_frameworks()
+        results = load_shipped_frameworks(actor=None)
     except ImportFailed as e:
         # A shipped file that can no longer be applied (an item it dropped is still
         # required by a programme) needs a person to decide; the schema changes that

@@ -16,14 +16,9 @@ class ProgrammeForm(forms.Form):
         help_text="The curricula this programme maps learning to.",
     )
     start_date = forms.DateField(initial=timezone.localdate, widget=DateInput())
+    # That it ends after it starts is the service's rule (core.dated.check_dates), shown
+    # beside this field like any other.
     end_date = forms.DateField(required=False, widget=DateInput())
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("start_date"), data.get("end_date")
-        if start and end and end < start:
-            self.add_error("end_date", "The end date cannot be before the start date.")
-        return data
 
 
 class EnrolmentForm(forms.Form):

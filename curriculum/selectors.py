@@ -2,12 +2,14 @@
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import selectors as account_selectors
-from accounts.models import Role, User
+from accounts.models import Organisation, Role, User
+from core import dated
 from curriculum.models import Enrolment, Framework, Item, Programme, Requirement
 
 # --- Frameworks and items: public ------------------------------------------------------------
@@ -133,11 +135,26 @@ def programmes_of(organisation) -> QuerySet[Programme]:
     return Programme.objects.filter(organisation=organisation).prefetch_related("frameworks")
 
 
-def access_programme_for_admin(organisation, programme_id: int) -> Programme:
+def access_programme_for_admin(
+    user, slug: str, programme_id: int
+) -> tuple[Organisation, Programme]:
+    """The organisation and one of its programmes, for that organisation's admins only."""
+    organisation = account_selectors.access_organisation_for_admin(user, slug)
     try:
-        return programmes_of(organisation).get(pk=programme_id)
+        return organisation, programmes_of(organisation).get(pk=programme_id)
     except Programme.DoesNotExist:
         raise Http404("No such programme.") from None
+
+
+def administers(user, organisation_id: int) -> bool:
+    """Whether `user` is an admin of the organisation: who may manage its programmes."""
+    return account_selectors.organisations_administered_by(user).filter(pk=organisation_id).exists()
+
+
+def is_trainee_in(user, organisation_id: int) -> bool:
+    return (
+        account_selectors.users_with_role(organisation_id, Role.TRAINEE).filter(pk=user.pk).exists()
+    )
 
 
 def enrolments_in(programme: Programme) -> QuerySet[Enrolment]:
@@ -151,8 +168,33 @@ def access_enrolment(programme: Programme, enrolment_id: int) -> Enrolment:
         raise Http404("No such enrolment.") from None
 
 
+def enrolments_sharing_a_day(
+    programme: Programme, trainee, start_date: date, end_date: date | None
+) -> QuerySet[Enrolment]:
+    """The trainee's enrolments in the programme with a day in common with the period,
+    including one planned to start later: a trainee is enrolled once at a time."""
+    return Enrolment.objects.filter(
+        dated.sharing_a_day_with(start_date, end_date), programme=programme, trainee=trainee
+    )
+
+
 def requirements_of(programme: Programme) -> QuerySet[Requirement]:
     return Requirement.objects.filter(programme=programme).select_related("item")
+
+
+def requirements_on_frameworks(programme: Programme, framework_ids) -> QuerySet[Requirement]:
+    return Requirement.objects.filter(programme=programme, item__framework__in=framework_ids)
+
+
+def unrequired_items_at_level(programme: Programme, level: str) -> QuerySet[Item]:
+    """Items of the programme's frameworks it does not require yet: the top-level ones
+    ("roots") or those without sub-items ("leaves")."""
+    items = Item.objects.filter(framework__programmes=programme).exclude(
+        requirements__programme=programme
+    )
+    if level == "roots":
+        return items.filter(parent__isnull=True)
+    return items.filter(children__isnull=True)
 
 
 def access_requirement(programme: Programme, requirement_id: int) -> Requirement:

@@ -140,12 +140,6 @@ def supervised_trainees(request):
 # --- Programme management (organisation admins) ---------------------------------------------
 
 
-def programme_for_admin(user, slug, programme_id):
-    """The organisation and one of its programmes, for that organisation's admins only."""
-    organisation = account_selectors.access_organisation_for_admin(user, slug)
-    return organisation, selectors.access_programme_for_admin(organisation, programme_id)
-
-
 @login_required
 def programme_list(request, slug):
     organisation = account_selectors.access_organisation_for_admin(request.user, slug)
@@ -162,7 +156,9 @@ def programme_create(request, slug):
     form = ProgrammeForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            programme = services.create_programme(organisation=organisation, **form.cleaned_data)
+            programme = services.create_programme(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -180,7 +176,7 @@ def programme_create(request, slug):
 
 @login_required
 def programme_edit(request, slug, programme_id):
-    organisation, programme = programme_for_admin(request.user, slug, programme_id)
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     initial = {
         "name": programme.name,
         "frameworks": list(programme.frameworks.all()),
@@ -190,7 +186,7 @@ def programme_edit(request, slug, programme_id):
     form = ProgrammeForm(form_data(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_programme(programme=programme, **form.cleaned_data)
+            services.update_programme(actor=request.user, programme=programme, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -205,7 +201,7 @@ def programme_edit(request, slug, programme_id):
 
 @login_required
 def programme_detail(request, slug, programme_id):
-    organisation, programme = programme_for_admin(request.user, slug, programme_id)
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     # A cohort starts on the same day; the id breaks the tie so that no enrolment shows on
     # two pages, or on none.
     enrolments = selectors.enrolments_in(programme).order_by("-start_date", "-pk")
@@ -224,13 +220,15 @@ def programme_detail(request, slug, programme_id):
 
 @login_required
 def enrolment_create(request, slug, programme_id):
-    organisation, programme = programme_for_admin(request.user, slug, programme_id)
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     form = EnrolmentForm(
         form_data(request), trainees=account_selectors.users_with_role(organisation, Role.TRAINEE)
     )
     if request.method == "POST" and form.is_valid():
         try:
-            enrolment = services.enrol_trainee(programme=programme, **form.cleaned_data)
+            enrolment = services.enrol_trainee(
+                actor=request.user, programme=programme, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -245,13 +243,13 @@ def enrolment_create(request, slug, programme_id):
 
 @login_required
 def enrolment_end(request, slug, programme_id, enrolment_id):
-    organisation, programme = programme_for_admin(request.user, slug, programme_id)
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     enrolment = selectors.access_enrolment(programme, enrolment_id)
     form = EndEnrolmentForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
             enrolment = services.end_enrolment(
-                enrolment=enrolment, end_date=form.cleaned_data["end_date"]
+                actor=request.user, enrolment=enrolment, end_date=form.cleaned_data["end_date"]
             )
         except ValidationError as error:
             apply_errors(form, error)
@@ -274,11 +272,11 @@ def enrolment_end(request, slug, programme_id, enrolment_id):
 
 @login_required
 def requirement_create(request, slug, programme_id):
-    organisation, programme = programme_for_admin(request.user, slug, programme_id)
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     form = RequirementForm(form_data(request), items=selectors.items_of_programme(programme))
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_requirement(programme=programme, **form.cleaned_data)
+            services.set_requirement(actor=request.user, programme=programme, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -298,10 +296,12 @@ def requirement_create(request, slug, programme_id):
 
 @login_required
 def requirement_bulk(request, slug, programme_id):
-    organisation, programme = programme_for_admin(request.user, slug, programme_id)
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     bulk_form = BulkRequirementForm(form_data(request))
     if request.method == "POST" and bulk_form.is_valid():
-        created = services.require_level(programme=programme, **bulk_form.cleaned_data)
+        created = services.require_level(
+            actor=request.user, programme=programme, **bulk_form.cleaned_data
+        )
         messages.success(request, f"{created} requirement{pluralize(created)} added.")
         return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
     form = RequirementForm(items=selectors.items_of_programme(programme))
@@ -319,10 +319,10 @@ def requirement_bulk(request, slug, programme_id):
 
 @login_required
 def requirement_delete(request, slug, programme_id, requirement_id):
-    organisation, programme = programme_for_admin(request.user, slug, programme_id)
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     requirement = selectors.access_requirement(programme, requirement_id)
     if request.method == "POST":
-        services.remove_requirement(requirement=requirement)
+        services.remove_requirement(actor=request.user, requirement=requirement)
         messages.success(request, f"The requirement on {requirement.item.code} is removed.")
         return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
     return render(

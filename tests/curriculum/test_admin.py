@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from curriculum.models import Framework
 from tests.factories import UserFactory
 from tests.helpers import messages_of
@@ -39,6 +40,16 @@ def test_staff_can_import_a_framework_and_see_the_summary(client, staff_importer
         "Imported Ward skills 2026: 2 items created, 0 updated, 0 unchanged, 0 removed"
     ]
     assert dict(framework.items.values_list("code", "parent__code")) == {"A": None, "A.1": "A"}
+
+
+def test_an_import_from_the_admin_is_logged_under_the_staff_member(client, staff_importer):
+    client.force_login(staff_importer)
+
+    upload(client)
+
+    entry = AuditEntry.objects.get(action="import_framework")
+    assert entry.actor_id == staff_importer.pk
+    assert entry.payload["slug"] == "ward"
 
 
 def test_the_import_page_shows_the_form(client, staff_importer):

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {file}: {e.strerror}.") from None
         try:
             result = services.import_framework_file(
-                filename=file.name, data=data, slug=slug, name=name, version=version
+                actor=None, filename=file.name, data=data, slug=slug, name=name, version=version
             )
         except ImportFailed as e:
             problems = "\n".join(f"  - {error}" for error in e.errors)

@@ -110,7 +110,7 @@ class Command(BaseCommand):
     # --- Organisation, programme and people ----------------------------------------------------
 
     def _programme(self) -> Programme:
-        curriculum_services.load_shipped_frameworks()
+        curriculum_services.load_shipped_frameworks(actor=None)
         framework = Framework.objects.get(slug=demo.FRAMEWORK[0], version=demo.FRAMEWORK[1])
         slug, name = ORGANISATION
         self.organisation, _ = Organisation.objects.get_or_create(
@@ -120,13 +120,18 @@ class Command(BaseCommand):
         if programme is None:
             start = timezone.localdate() - timedelta(days=SPAN_DAYS)
             programme = curriculum_services.create_programme(
+                actor=None,
                 organisation=self.organisation,
                 name=PROGRAMME,
                 frameworks=[framework],
                 start_date=start,
             )
             curriculum_services.require_level(
-                programme=programme, level="leaves", min_entries=1, signed_off_required=True
+                actor=None,
+                programme=programme,
+                level="leaves",
+                min_entries=1,
+                signed_off_required=True,
             )
         self.item_ids = dict(framework.items.values_list("code", "pk"))
         return programme

@@ -1,21 +1,19 @@
-"""Every change to frameworks, items, programmes, enrolments and requirements goes
-through a function here."""
+"""Importing frameworks: a file read by curriculum.importers becomes a framework version and
+its items, matched by code so that evidence mapped to an item keeps its place."""
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from accounts.models import Membership, Organisation, Role
-from core import dated
+from audit import services as audit
 from curriculum.importers import ImportFailed, ParsedFramework, framework_label, parse
-from curriculum.models import Enrolment, Framework, Item, Programme, Requirement
+from curriculum.models import Framework, Item
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # The frameworks every installation has, loaded after `migrate`: file, slug, version. The
 # files' own version texts are too long for Framework.version (and for a URL), so each gets
@@ -59,11 +57,78 @@ def hash_content(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def _refuse_unless_may_import(actor) -> None:
+    """Frameworks are shared by every organisation, so only the system (`migrate`, the
+    import_framework command: actor None) and staff allowed to add frameworks in the Django
+    admin import them."""
+    if actor is None:
+        return
+    if not (actor.is_staff and actor.has_perm("curriculum.add_framework")):
+        raise PermissionDenied("Only staff who may add frameworks import them.")
+
+
 @transaction.atomic
-def import_framework(*, parsed: ParsedFramework, content_hash: str) -> ImportResult:
+def import_framework(*, actor, parsed: ParsedFramework, content_hash: str) -> ImportResult:
     """Create or update the framework version `parsed` describes so that it matches the
     file exactly: items are matched by code, changed ones updated, missing ones removed.
-    Importing the same file again writes nothing."""
+    Importing the same file again writes nothing, not even to the audit log."""
+    _refuse_unless_may_import(actor)
+    result = _apply(parsed, content_hash)
+    if not result.unchanged:
+        # Programmes require items and entries are mapped to them: what a framework said
+        # when is part of the record.
+        audit.append(
+            actor=actor,
+            action="import_framework",
+            obj=result.framework,
+            payload={
+                "slug": result.framework.slug,
+                "version": result.framework.version,
+                "content_hash": content_hash,
+                "created": result.created,
+                "items_created": result.items_created,
+                "items_updated": result.items_updated,
+                "items_unchanged": result.items_unchanged,
+                "items_removed": result.items_removed,
+            },
+        )
+    return result
+
+
+def import_framework_file(
+    *,
+    actor,
+    filename: str,
+    data: bytes,
+    slug: str | None = None,
+    name: str | None = None,
+    version: str | None = None,
+) -> ImportResult:
+    """Parse a framework file and import it: what the command line and the admin call."""
+    _refuse_unless_may_import(actor)  # before reading a file of up to 10 MB
+    parsed = parse(filename, data, slug=slug, name=name, version=version)
+    return import_framework(actor=actor, parsed=parsed, content_hash=hash_content(data))
+
+
+def load_shipped_frameworks(*, actor) -> list[ImportResult]:
+    """Bring the frameworks in curriculum/data up to date. Cheap when they already are:
+    each is recognised by its file's hash.
+
+    Not written to the audit log: the shipped files are part of the release, whose history
+    records every change to them, and a new installation's log starts empty."""
+    _refuse_unless_may_import(actor)
+    results = []
+    for filename, slug, version in SHIPPED_FRAMEWORKS:
+        data = (DATA_DIR / filename).read_bytes()
+        parsed = parse(filename, data, slug=slug, version=version)
+        # One transaction each: the files applied before one that fails stay applied.
+        with transaction.atomic():
+            results.append(_apply(parsed, hash_content(data)))
+    return results
+
+
+def _apply(parsed: ParsedFramework, content_hash: str) -> ImportResult:
+    """The import itself, inside the caller's transaction."""
     framework, created = Framework.objects.get_or_create(
         slug=parsed.slug,
         version=parsed.version,
@@ -176,157 +241,3 @@ def _protected_problems(removed: list[Item], protected_objects) -> list[str]:
             f"{obj._meta.verbose_name} “{obj}” refers to it."
         )
     return sorted(problems)
-
-
-def import_framework_file(
-    *,
-    filename: str,
-    data: bytes,
-    slug: str | None = None,
-    name: str | None = None,
-    version: str | None = None,
-) -> ImportResult:
-    """Parse a framework file and import it: what the command line, the admin and the
-    shipped-framework loader all call."""
-    parsed = parse(filename, data, slug=slug, name=name, version=version)
-    return import_framework(parsed=parsed, content_hash=hash_content(data))
-
-
-def load_shipped_frameworks() -> list[ImportResult]:
-    """Bring the frameworks in curriculum/data up to date. Cheap when they already are:
-    each is recognised by its file's hash."""
-    return [
-        import_framework_file(
-            filename=filename, data=(DATA_DIR / filename).read_bytes(), slug=slug, version=version
-        )
-        for filename, slug, version in SHIPPED_FRAMEWORKS
-    ]
-
-
-# --- Programmes, enrolments and requirements ---------------------------------------------------
-
-
-def _lock(programme: Programme) -> None:
-    """Changes to one programme take turns. Each checks something another could be changing
-    at the same moment: the frameworks (before requiring an item, or dropping a framework)
-    or a trainee's enrolments (before enrolling them again)."""
-    Programme.objects.select_for_update().get(pk=programme.pk)
-
-
-@transaction.atomic
-def create_programme(
-    *,
-    organisation: Organisation,
-    name: str,
-    frameworks,
-    start_date: date,
-    end_date: date | None = None,
-) -> Programme:
-    dated.check_dates(start_date, end_date)
-    programme = Programme.objects.create(
-        organisation=organisation, name=name, start_date=start_date, end_date=end_date
-    )
-    programme.frameworks.set(frameworks)
-    return programme
-
-
-@transaction.atomic
-def update_programme(
-    *, programme: Programme, name: str, frameworks, start_date: date, end_date: date | None = None
-) -> Programme:
-    dated.check_dates(start_date, end_date)
-    _lock(programme)
-    dropped = set(programme.frameworks.values_list("pk", flat=True)) - {f.pk for f in frameworks}
-    if dropped and programme.requirements.filter(item__framework__in=dropped).exists():
-        raise ValidationError(
-            {
-                "frameworks": "Remove the requirements on a framework's items "
-                "before removing the framework."
-            }
-        )
-    programme.name, programme.start_date, programme.end_date = name, start_date, end_date
-    programme.save(update_fields=["name", "start_date", "end_date"])
-    programme.frameworks.set(frameworks)
-    return programme
-
-
-@transaction.atomic
-def enrol_trainee(
-    *, programme: Programme, trainee, start_date: date, end_date: date | None = None
-) -> Enrolment:
-    dated.check_dates(start_date, end_date)
-    if not Membership.objects.filter(
-        organisation=programme.organisation, user=trainee, role=Role.TRAINEE
-    ).exists():
-        raise ValidationError(
-            {"trainee": f"{trainee} is not a trainee in {programme.organisation}."}
-        )
-    _lock(programme)
-    # Any enrolment sharing a day with the new one, including one planned to start later:
-    # checking only the new start day would let an open-ended enrolment run over it.
-    overlapping = Enrolment.objects.filter(
-        dated.sharing_a_day_with(start_date, end_date), programme=programme, trainee=trainee
-    )
-    if overlapping.exists():
-        raise ValidationError({"trainee": f"{trainee} is already enrolled in this programme."})
-    return Enrolment.objects.create(
-        programme=programme, trainee=trainee, start_date=start_date, end_date=end_date
-    )
-
-
-@transaction.atomic
-def end_enrolment(*, enrolment: Enrolment, end_date: date) -> Enrolment:
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
-    return dated.end_on(enrolment, end_date, noun="enrolment")
-
-
-@transaction.atomic
-def set_requirement(
-    *, programme: Programme, item: Item, min_entries: int, signed_off_required: bool
-) -> Requirement:
-    """Require `item`, or change what is required of it if it already is."""
-    _lock(programme)
-    if not programme.frameworks.filter(pk=item.framework_id).exists():
-        raise ValidationError({"item": "That item is not in one of this programme's frameworks."})
-    requirement, _ = Requirement.objects.update_or_create(
-        programme=programme,
-        item=item,
-        defaults={"min_entries": min_entries, "signed_off_required": signed_off_required},
-    )
-    return requirement
-
-
-REQUIREMENT_LEVELS = ("leaves", "roots")
-
-
-@transaction.atomic
-def require_level(
-    *, programme: Programme, level: str, min_entries: int, signed_off_required: bool
-) -> int:
-    """Require every top-level item ("roots"), or every item without sub-items ("leaves"), of
-    the programme's frameworks. Items already required keep their settings. Returns how many
-    were added."""
-    if level not in REQUIREMENT_LEVELS:
-        raise ValidationError({"level": f"Choose one of {', '.join(REQUIREMENT_LEVELS)}."})
-    _lock(programme)
-    items = Item.objects.filter(framework__programmes=programme)
-    if level == "roots":
-        items = items.filter(parent__isnull=True)
-    else:
-        items = items.filter(children__isnull=True)
-    existing = set(programme.requirements.values_list("item_id", flat=True))
-    new = [
-        Requirement(
-            programme=programme,
-            item=item,
-            min_entries=min_entries,
-            signed_off_required=signed_off_required,
-        )
-        for item in items.exclude(pk__in=existing)
-    ]
-    Requirement.objects.bulk_create(new)
-    return len(new)
-
-
-def remove_requirement(*, requirement: Requirement) -> None:
-    requirement.delete()
