@@ -30,6 +30,7 @@ from core.api import ErrorSerializer
 from core.site import absolute_url
 from curriculum.models import Item
 from portfolio import selectors, services
+from portfolio.content import sign_off_matches
 from portfolio.evidence import file_response
 from portfolio.filters import EventFilter
 from portfolio.models import (
@@ -166,12 +167,6 @@ class SignOffRequestSerializer(serializers.ModelSerializer):
         extra_kwargs = {"comment": {"help_text": "The supervisor's comment on their decision."}}
 
 
-def _current_sign_off(event) -> SignOff | None:
-    # From the prefetched sign-offs (with their withdrawal joined), so a list costs no
-    # query per entry; services.current_sign_off would ask the database each time.
-    return next((s for s in event.sign_offs.all() if not hasattr(s, "withdrawal")), None)
-
-
 class EventSerializer(serializers.ModelSerializer):
     """An entry as lists show it: everything but the reflection."""
 
@@ -220,7 +215,7 @@ class EventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SignOffSerializer(allow_null=True))
     def get_sign_off(self, event):
-        sign_off = _current_sign_off(event)
+        sign_off = selectors.current_sign_off(event)
         return SignOffSerializer(sign_off).data if sign_off else None
 
     @extend_schema_field(SignOffRequestSerializer(allow_null=True))
@@ -252,12 +247,12 @@ class EventDetailSerializer(EventSerializer):
 
     @extend_schema_field(SignOffDetailSerializer(allow_null=True))
     def get_sign_off(self, event):
-        sign_off = _current_sign_off(event)
+        sign_off = selectors.current_sign_off(event)
         if sign_off is None:
             return None
         # Recomputing the hash reads the entry's mappings again: one query, so only here,
         # never per row of a list.
-        sign_off.content_matches = services.content_hash(event) == sign_off.content_hash
+        sign_off.content_matches = sign_off_matches(sign_off)
         return SignOffDetailSerializer(sign_off).data
 
     def to_representation(self, event):

@@ -2,7 +2,7 @@
 function here, which checks it is allowed, writes the audit entry, and schedules follow-up
 work after commit."""
 
-from datetime import date, time
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -15,13 +15,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
-from accounts.models import Membership, Role, Supervision
 from audit import services as audit
 from core.errors import StateConflict
-from core.hashing import canonical_json, sha256
+from core.hashing import sha256
 from core.tasks import enqueue_after_commit
 from curriculum.models import Item
 from portfolio import selectors
+from portfolio.content import CONTENT_FIELDS, content_hash
 from portfolio.evidence import CheckedFile, inspect_upload, make_thumbnail
 from portfolio.models import (
     EventItem,
@@ -97,15 +97,12 @@ def validate_credits(credits: Decimal) -> None:
         )
 
 
-def allowed_items(trainee):
-    """Items an entry may be mapped to: those of the frameworks of the trainee's programmes."""
-    return Item.objects.filter(framework__programmes__enrolments__trainee=trainee).distinct()
-
-
 def _check_items(trainee, items) -> list[Item]:
     items = list(items)
     allowed = set(
-        allowed_items(trainee).filter(pk__in=[i.pk for i in items]).values_list("pk", flat=True)
+        selectors.allowed_items(trainee)
+        .filter(pk__in=[i.pk for i in items])
+        .values_list("pk", flat=True)
     )
     outside = [i.code for i in items if i.pk not in allowed]
     if outside:
@@ -122,46 +119,6 @@ def _tags(names) -> list[Tag]:
         if name not in existing:
             existing[name], _ = Tag.objects.get_or_create(name=name)
     return [existing[n] for n in cleaned]
-
-
-# --- Canonical content ----------------------------------------------------------------------
-
-CONTENT_FIELDS = (
-    "kind", "title", "date", "time", "duration_minutes", "cpd_credits",
-    "provider", "location", "description",
-)  # fmt: skip
-
-
-def canonical_content(event: LearningEvent) -> dict:
-    """What a sign-off vouches for, as plain data. Reflection text appears only as a hash,
-    so the audit log can carry this without the reflection."""
-    reflection = canonical_json(
-        [event.reflection_what_happened, event.reflection_learned, event.reflection_next_time]
-    )
-    return {
-        "id": event.pk,
-        "trainee": event.trainee_id,
-        **{name: _plain(getattr(event, name)) for name in CONTENT_FIELDS},
-        "tags": sorted(t.name for t in event.tags.all()),
-        "items": sorted(
-            f"{m.item.framework.slug}/{m.item.framework.version}/{m.item.code}"
-            for m in event.mappings.select_related("item__framework")
-        ),
-        "evidence": sorted(e.sha256 or e.url for e in event.evidence.all()),
-        "reflection_sha256": sha256(reflection),
-    }
-
-
-def _plain(value):
-    if isinstance(value, date | time):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value.normalize()) if value else "0"
-    return value
-
-
-def content_hash(event: LearningEvent) -> str:
-    return sha256(canonical_json(canonical_content(event)))
 
 
 # --- Logging and editing entries ---------------------------------------------------------------
@@ -429,32 +386,15 @@ def _notify_decision(request: SignOffRequest) -> None:
     enqueue_after_commit(notify_sign_off_decided, request.pk)
 
 
-def current_sign_off(event: LearningEvent) -> SignOff | None:
-    return event.sign_offs.filter(withdrawal__isnull=True).select_related("supervisor").first()
-
-
-def can_withdraw(actor, sign_off: SignOff) -> bool:
-    """The supervisor who signed it, while they still supervise the trainee (on the
-    trainee's request), or an admin of an organisation in which that supervision exists."""
-    if actor.pk == sign_off.supervisor_id:
-        return account_selectors.is_active_supervisor(actor, sign_off.trainee)
-    organisations = Supervision.objects.filter(
-        supervisor_id=sign_off.supervisor_id, trainee_id=sign_off.trainee_id
-    ).values("organisation")
-    return Membership.objects.filter(
-        user=actor, role=Role.ADMIN, organisation__in=organisations
-    ).exists()
-
-
 @transaction.atomic
 def withdraw_sign_off(*, event: LearningEvent, actor, reason: str) -> SignOffWithdrawal:
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for withdrawing the sign-off."})
     event = lock_event(event)
-    sign_off = current_sign_off(event)
+    sign_off = selectors.current_sign_off(event)
     if sign_off is None:
         raise TransitionNotAllowed("This entry has no sign-off to withdraw.")
-    if not can_withdraw(actor, sign_off):
+    if not selectors.can_withdraw(actor, sign_off):
         raise PermissionDenied(
             "Only the supervisor who signed it off, or an organisation admin, can withdraw it."
         )

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -11,6 +10,7 @@ from accounts import selectors as account_selectors
 from core.forms import apply_errors, form_data
 from curriculum import selectors as curriculum_selectors
 from portfolio import selectors, services
+from portfolio.content import sign_off_matches
 from portfolio.evidence import file_response
 from portfolio.filters import EventFilter
 from portfolio.forms import (
@@ -136,7 +136,9 @@ def event_create(request):
 
 
 def _event_form(request, event):
-    return EventForm(form_data(request), instance=event, items=services.allowed_items(request.user))
+    return EventForm(
+        form_data(request), instance=event, items=selectors.allowed_items(request.user)
+    )
 
 
 @login_required
@@ -207,18 +209,17 @@ def event_detail(request, event_id):
     show_reflection = selectors.can_see_reflection(user, event) and event.has_reflection
     if show_reflection and not is_trainee:
         services.record_reflection_view(event=event, viewer=user)
-    sign_off = next((s for s in event.sign_offs.all() if not hasattr(s, "withdrawal")), None)
+    sign_off = selectors.current_sign_off(event)
     open_request = next((r for r in event.sign_off_requests.all() if r.outcome == "open"), None)
     context = {
         "event": event,
         "is_trainee": is_trainee,
         "show_reflection": show_reflection,
         "sign_off": sign_off,
-        "content_matches": sign_off is not None
-        and services.content_hash(event) == sign_off.content_hash,
+        "content_matches": sign_off is not None and sign_off_matches(sign_off),
         "open_request": open_request,
         "can_decide": open_request is not None and open_request.supervisor_id == user.pk,
-        "can_withdraw": sign_off is not None and services.can_withdraw(user, sign_off),
+        "can_withdraw": sign_off is not None and selectors.can_withdraw(user, sign_off),
         "reflection_views": selectors.reflection_views_of(event) if is_trainee else None,
     }
     if is_trainee and event.status in (Status.DRAFT, Status.RETURNED):
@@ -395,9 +396,7 @@ def evidence_add(request, event_id):
 
 @login_required
 def evidence_delete(request, evidence_id):
-    evidence = selectors.access_evidence(request.user, evidence_id)
-    if evidence.event.trainee_id != request.user.pk:
-        raise Http404("No such file.")
+    evidence = selectors.access_own_evidence(request.user, evidence_id)
     if request.method == "POST":
         if _attempt(request, services.remove_evidence, evidence=evidence, actor=request.user):
             messages.success(request, "Evidence removed.")

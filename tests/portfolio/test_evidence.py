@@ -19,6 +19,7 @@ from pypdf import PdfWriter
 
 from audit.models import AuditEntry
 from portfolio import services
+from portfolio.content import content_hash
 from portfolio.models import Evidence
 from portfolio.tasks import make_evidence_thumbnail
 
@@ -639,7 +640,7 @@ def test_adding_evidence_is_audited_without_its_content(event, trainee):
         "kind": "link",
         "url_sha256": hashlib.sha256(b"https://example.org/private-doc").hexdigest(),
         # The entry as it now stands, evidence included, which is what a sign-off vouches for.
-        "content_sha256": services.content_hash(event),
+        "content_sha256": content_hash(event),
     }
     assert content_sha256 != link_entry.payload["content_sha256"]
 

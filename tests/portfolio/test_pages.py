@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
-from portfolio import services
+from portfolio import selectors, services
 from portfolio.models import LearningEvent, ReflectionView, Status
 from tests.conftest import member
 from tests.factories import SupervisionFactory
@@ -377,4 +377,4 @@ def test_a_supervisor_whose_supervision_ended_cannot_withdraw(log, enrolled_trai
     supervisor.supervisions_given.update(
         end_date=datetime.date.today() - datetime.timedelta(days=1)
     )
-    assert not services.can_withdraw(supervisor, sign_off)
+    assert not selectors.can_withdraw(supervisor, sign_off)

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Role
 from audit import chain
-from portfolio import services
+from portfolio import selectors, services
+from portfolio.content import content_hash
 from portfolio.models import SignOff, SignOffRequest, Status
 from tests.conftest import member
 from tests.factories import SupervisionFactory
@@ -46,7 +47,7 @@ def test_full_flow_submit_return_resubmit_approve(
     sign_off = services.approve(event=event, supervisor=supervisor, comment="Well done")
     event.refresh_from_db()
     assert event.status == Status.SIGNED_OFF
-    assert sign_off.content_hash == services.content_hash(event)
+    assert sign_off.content_hash == content_hash(event)
     assert [r.outcome for r in event.sign_off_requests.order_by("pk")] == ["returned", "approved"]
 
 
@@ -64,7 +65,25 @@ def test_a_signed_off_entry_is_locked_until_withdrawn(log, trainee, supervisor):
     )
     event = services.update_event(event=event, actor=trainee, title="Changed")
     assert event.title == "Changed" and event.status == Status.DRAFT
-    assert services.current_sign_off(event) is None
+    assert selectors.current_sign_off(event) is None
+
+
+def test_the_current_sign_off_comes_from_prefetched_rows_or_the_database_alike(
+    log, trainee, supervisor, django_assert_num_queries
+):
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    first = services.approve(event=event, supervisor=supervisor)
+    services.withdraw_sign_off(event=event, actor=supervisor, reason="Asked to")
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    second = services.approve(event=event, supervisor=supervisor)
+
+    assert selectors.current_sign_off(event) == second
+    detailed = selectors.event_detail(event)
+    with django_assert_num_queries(0):
+        assert selectors.current_sign_off(detailed) == second
+    assert SignOff.objects.standing().get() == second
+    assert first.withdrawal.reason == "Asked to"
 
 
 def test_an_organisation_admin_can_withdraw_but_another_trainee_cannot(
