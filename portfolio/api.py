@@ -509,7 +509,7 @@ class EventViewSet(viewsets.GenericViewSet):
         event = selectors.event_detail(event)
         user = self.request.user
         if user.pk != event.trainee_id and selectors.can_see_reflection(user, event):
-            services.record_reflection_view(event=event, viewer=user)
+            services.record_reflection_view(event=event, actor=user)
         data = EventDetailSerializer(event, context=self.get_serializer_context()).data
         return Response(data, status_code)
 
@@ -584,7 +584,7 @@ class EventViewSet(viewsets.GenericViewSet):
         event = self.get_object()
         serializer = ApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.approve(event=event, supervisor=request.user, **serializer.validated_data)
+        services.approve(event=event, actor=request.user, **serializer.validated_data)
         return self._summary(event)
 
     @extend_schema(
@@ -597,7 +597,7 @@ class EventViewSet(viewsets.GenericViewSet):
         event = self.get_object()
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.return_entry(event=event, supervisor=request.user, **serializer.validated_data)
+        services.return_entry(event=event, actor=request.user, **serializer.validated_data)
         return self._summary(event)
 
     @extend_schema(

@@ -682,7 +682,7 @@ def _never_submitted(event: LearningEvent) -> bool:
 def _decide(trainee, event: LearningEvent, entry: Entry, supervisor) -> None:
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
     if entry.outcome == SIGNED_OFF:
-        services.approve(event=event, supervisor=supervisor, comment=entry.comment)
+        services.approve(event=event, actor=supervisor, comment=entry.comment)
     elif entry.outcome == RETURNED:
-        services.return_entry(event=event, supervisor=supervisor, comment=entry.comment)
+        services.return_entry(event=event, actor=supervisor, comment=entry.comment)
     event.refresh_from_db(fields=["status"])

@@ -208,7 +208,7 @@ def event_detail(request, event_id):
     is_trainee = user.pk == event.trainee_id
     show_reflection = selectors.can_see_reflection(user, event) and event.has_reflection
     if show_reflection and not is_trainee:
-        services.record_reflection_view(event=event, viewer=user)
+        services.record_reflection_view(event=event, actor=user)
     sign_off = selectors.current_sign_off(event)
     open_request = next((r for r in event.sign_off_requests.all() if r.outcome == "open"), None)
     context = {
@@ -297,13 +297,9 @@ def event_decide(request, event_id):
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
     if "approve" in request.POST:
-        if _attempt(
-            request, services.approve, event=event, supervisor=request.user, comment=comment
-        ):
+        if _attempt(request, services.approve, event=event, actor=request.user, comment=comment):
             messages.success(request, f"You signed off “{event.title}”.")
-    elif _attempt(
-        request, services.return_entry, event=event, supervisor=request.user, comment=comment
-    ):
+    elif _attempt(request, services.return_entry, event=event, actor=request.user, comment=comment):
         messages.success(
             request, f"“{event.title}” is returned to {event.trainee} with your comment."
         )

@@ -82,9 +82,9 @@ def entry(log, trainee, supervisor):
         if state != Status.DRAFT:
             services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
         if state == Status.RETURNED:
-            services.return_entry(event=event, supervisor=supervisor, comment="Add more detail.")
+            services.return_entry(event=event, actor=supervisor, comment="Add more detail.")
         elif state == Status.SIGNED_OFF:
-            services.approve(event=event, supervisor=supervisor, comment="Good")
+            services.approve(event=event, actor=supervisor, comment="Good")
         event.refresh_from_db()
         return event
 
@@ -341,7 +341,7 @@ def test_the_list_costs_the_same_queries_for_5_and_50_entries(
                 services.submit_for_sign_off(
                     event=event, supervisor=supervisor, actor=enrolled_trainee
                 )
-                services.approve(event=event, supervisor=supervisor)
+                services.approve(event=event, actor=supervisor)
 
     def queries():
         with CaptureQueriesContext(connection) as captured:

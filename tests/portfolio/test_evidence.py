@@ -14,9 +14,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from PIL import ExifTags, Image, ImageCms, ImageFile
 from pypdf import PdfWriter
 
+from audit import services as audit
 from audit.models import AuditEntry
 from portfolio import services
 from portfolio.content import content_hash
@@ -241,7 +243,7 @@ def read_stored(evidence: Evidence, field: str = "file") -> bytes:
 
 def signed_off(event, trainee, supervisor):
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, supervisor=supervisor)
+    services.approve(event=event, actor=supervisor)
     event.refresh_from_db()
     return event
 
@@ -494,7 +496,7 @@ def test_a_stored_file_is_removed_again_if_the_database_write_fails(event, store
     def fail(**kwargs):
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(services.audit, "append", fail)
+    monkeypatch.setattr(audit, "append", fail)
     with pytest.raises(RuntimeError):
         add(event, "notes.pdf", pdf_bytes())
     assert not Evidence.objects.exists() and stored() == []
@@ -528,9 +530,31 @@ def test_only_the_trainee_can_add_or_remove_evidence(event, other_trainee, super
     with pytest.raises(PermissionDenied):
         services.add_link_evidence(event=event, actor=supervisor, url="https://example.org/")
     evidence = add(event, "notes.pdf", pdf_bytes())
-    with pytest.raises(PermissionDenied):
-        services.remove_evidence(evidence=evidence, actor=other_trainee)
+    for actor in (other_trainee, supervisor):
+        with pytest.raises(PermissionDenied):
+            services.remove_evidence(evidence=evidence, actor=actor)
     assert stored() == [evidence.file.name]
+
+
+def test_the_evidence_removal_page_is_the_trainees_alone(client, event, trainee, supervisor):
+    evidence = services.add_link_evidence(event=event, actor=trainee, url="https://example.org/")
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    url = reverse("portfolio:evidence_delete", args=[evidence.pk])
+    client.force_login(supervisor)
+    # The supervisor can see the entry and its evidence, but there is nothing for them here.
+    assert client.get(url).status_code == 404
+    assert client.post(url).status_code == 404
+    services.recall_request(event=event, actor=trainee)
+    client.force_login(trainee)
+    assert client.get(url).status_code == 200
+    assert client.post(url).url == event.get_absolute_url()
+    assert not Evidence.objects.exists()
+
+
+def test_thumbnails_are_made_by_waymark_not_by_a_person(event, trainee):
+    evidence = add(event, "lesion.png", image_bytes("PNG", size=(80, 60)))
+    with pytest.raises(PermissionDenied):
+        services.store_evidence_thumbnail(evidence_id=evidence.pk, actor=trainee)
 
 
 # --- Thumbnails ----------------------------------------------------------------------------
