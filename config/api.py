@@ -19,6 +19,8 @@ router.register("programmes", curriculum.ProgrammeViewSet, basename="programme")
 router.register("events", portfolio.EventViewSet, basename="event")
 router.register("evidence", portfolio.EvidenceViewSet, basename="evidence")
 router.register("sign-off-requests", portfolio.SignOffRequestViewSet, basename="sign-off-request")
+# A trainee's coverage of a programme, beside the programme: /programmes/{id}/coverage/
+router.register("programmes", portfolio.ProgrammeCoverageViewSet, basename="programme-coverage")
 # Badges
 router.register("awards", badges.AwardViewSet, basename="award")
 router.register("badge-classes", badges.BadgeClassViewSet, basename="badge-class")

@@ -15,6 +15,7 @@ from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiParameter,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -28,8 +29,9 @@ from accounts import selectors as account_selectors
 from accounts.models import User
 from core.api import ErrorSerializer
 from core.site import absolute_url
-from curriculum.models import Item
-from portfolio import selectors, services
+from curriculum import selectors as curriculum_selectors
+from curriculum.models import Item, Programme
+from portfolio import coverage, selectors, services
 from portfolio.content import sign_off_matches
 from portfolio.evidence import file_response
 from portfolio.filters import EventFilter
@@ -759,3 +761,62 @@ class SignOffRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         if getattr(self, "swagger_fake_view", False):
             return SignOffRequest.objects.none()
         return selectors.sign_off_queue(self.request.user)
+
+
+# --- Coverage -----------------------------------------------------------------------------------
+
+
+class RequirementSerializer(serializers.Serializer):
+    min_entries = serializers.IntegerField()
+    signed_off_required = serializers.BooleanField()
+
+
+class CoverageRowSerializer(serializers.Serializer):
+    item = serializers.IntegerField(source="item.pk")
+    code = serializers.CharField(source="item.code")
+    title = serializers.CharField(source="item.title")
+    parent = serializers.IntegerField(source="item.parent_id", allow_null=True)
+    depth = serializers.IntegerField()
+    mapped = serializers.IntegerField(help_text="Entries mapped to this item.")
+    signed_off = serializers.IntegerField(help_text="Of those, entries signed off.")
+    requirement = RequirementSerializer(allow_null=True)
+    status = serializers.ChoiceField(
+        choices=[coverage.MET, coverage.PARTLY, coverage.NOT_STARTED],
+        allow_null=True,
+        help_text="met, partly or not_started; for a parent, the roll-up of those under it.",
+    )
+
+
+@extend_schema(tags=["curriculum"])
+class ProgrammeCoverageViewSet(viewsets.GenericViewSet):
+    """A trainee's coverage of a programme, at /programmes/{id}/coverage/ beside the
+    programme itself (curriculum's ProgrammeViewSet), which knows nothing of entries."""
+
+    # Only for the schema, which reads the id's type from it; requests go through
+    # curriculum_selectors.access_trainee_programme.
+    queryset = Programme.objects.none()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "trainee", int, description="Whose coverage; the caller's own by default."
+            ),
+        ],
+        responses=CoverageRowSerializer(many=True),
+    )
+    @action(detail=True, pagination_class=None)
+    def coverage(self, request, pk=None):
+        """Every item of the programme with the trainee's entry counts and requirement status,
+        flattened in tree order."""
+        trainee_id = request.query_params.get("trainee", request.user.pk)
+        try:
+            trainee_id = int(trainee_id)
+        except ValueError:
+            raise serializers.ValidationError({"trainee": "A user id is a whole number."}) from None
+        trainee, programme = curriculum_selectors.access_trainee_programme(
+            request.user, trainee_id, int(pk)
+        )
+        rows = coverage.coverage(trainee=trainee, programme=programme)
+        return Response(
+            CoverageRowSerializer(list(curriculum_selectors.walk(rows)), many=True).data
+        )

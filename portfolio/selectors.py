@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -228,23 +228,6 @@ def credits_by_month(trainee, start: date, end: date) -> list[tuple[date, Decima
 
 def cpd_target() -> int:
     return settings.CPD_ANNUAL_TARGET
-
-
-# --- Evidence counts for curriculum coverage ---------------------------------------------------
-
-
-def evidence_counts(trainee, item_ids) -> dict[int, tuple[int, int]]:
-    """For each item, how many of the trainee's entries map to it and how many of those are
-    signed off. One aggregate query; registered with curriculum's coverage selector."""
-    rows = (
-        EventItem.objects.filter(event__trainee=trainee, item_id__in=item_ids)
-        .values("item_id")
-        .annotate(
-            mapped=Count("event", distinct=True),
-            signed=Count("event", filter=Q(event__status=Status.SIGNED_OFF), distinct=True),
-        )
-    )
-    return {row["item_id"]: (row["mapped"], row["signed"]) for row in rows}
 
 
 def images_without_thumbnails(grace: timedelta = timedelta(minutes=2)) -> QuerySet[Evidence]:
