@@ -24,11 +24,7 @@ from portfolio.services.sign_off import (
     submit_for_sign_off,
     withdraw_sign_off,
 )
-from portfolio.services.status import (
-    EntryLocked,
-    TransitionNotAllowed,
-    ensure_editable,
-)
+from portfolio.services.status import EntryLocked, TransitionNotAllowed, ensure_editable
 
 __all__ = [
     "EntryLocked",

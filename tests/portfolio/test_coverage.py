@@ -190,3 +190,10 @@ def test_coverage_api_refuses_another_trainees_coverage(client, trainee, other_t
     response = client.get(f"/api/v1/programmes/{enrolled.pk}/coverage/?trainee={trainee.pk}")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_api_root_still_links_the_programme_list(client, trainee):
+    # Coverage and the programmes share the "programmes" prefix; the list is curriculum's.
+    client.force_login(trainee)
+    links = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert links["programmes"] == "http://testserver/api/v1/programmes/"
