@@ -82,13 +82,7 @@ def approve(*, event: LearningEvent, actor, comment: str = "") -> SignOff:
         content_hash=digest,
         comment=comment,
     )
-    request.outcome, request.decided_at, request.comment = (
-        SignOffRequest.Outcome.APPROVED,
-        timezone.now(),
-        comment,
-    )
-    request.save(update_fields=["outcome", "decided_at", "comment"])
-    _notify_decision(request)
+    _record_decision(request, SignOffRequest.Outcome.APPROVED, comment)
     send_portfolio_changed(trainee_id=event.trainee_id)
     return sign_off
 
@@ -102,17 +96,14 @@ def return_entry(*, event: LearningEvent, actor, comment: str) -> SignOffRequest
         )
     request = _open_request_for(event, actor)
     transition(request.event, "return", actor=actor, payload={"request": request.pk})
-    request.outcome, request.decided_at, request.comment = (
-        SignOffRequest.Outcome.RETURNED,
-        timezone.now(),
-        comment,
-    )
-    request.save(update_fields=["outcome", "decided_at", "comment"])
-    _notify_decision(request)
+    _record_decision(request, SignOffRequest.Outcome.RETURNED, comment)
     return request
 
 
-def _notify_decision(request: SignOffRequest) -> None:
+def _record_decision(request: SignOffRequest, outcome: str, comment: str) -> None:
+    """Close the request with the supervisor's decision; the trainee hears of it on commit."""
+    request.outcome, request.decided_at, request.comment = outcome, timezone.now(), comment
+    request.save(update_fields=["outcome", "decided_at", "comment"])
     from portfolio.tasks import notify_sign_off_decided
 
     enqueue_after_commit(notify_sign_off_decided, request.pk)
