@@ -207,16 +207,16 @@ def worker_throughput(trainee, count: int = 200) -> float | None:
 def ensure_data():
     """Seed until the database holds TRAINEES × EVENTS entries, then return a trainee who
     has exactly EVENTS of them."""
-    from django.core.management import call_command
     from django.db.models import Count
 
     from accounts.models import User
+    from bench.seed_scale import seed_scale
 
     target, have = TRAINEES * EVENTS, total_events()
     if have < target:
         missing = math.ceil((target - have) / EVENTS)
         print(f"The database has {have:,} of {target:,} entries: seeding {missing:,} × {EVENTS:,}.")
-        call_command("seed_scale", trainees=missing, events_per_trainee=EVENTS)
+        seed_scale(trainees=missing, events_per_trainee=EVENTS)
     candidates = (
         User.objects.filter(email__startswith="scale-trainee-")
         .annotate(entries=Count("learning_events"))
@@ -226,7 +226,7 @@ def ensure_data():
     trainee = candidates.first()
     if trainee is None:
         print(f"No trainee has exactly {EVENTS:,} entries yet: seeding one.")
-        call_command("seed_scale", trainees=1, events_per_trainee=EVENTS)
+        seed_scale(trainees=1, events_per_trainee=EVENTS)
         trainee = candidates.first()
     return trainee
 

@@ -14,6 +14,10 @@ router.register("tokens", accounts.TokenViewSet, basename="token")
 # Curriculum
 router.register("frameworks", curriculum.FrameworkViewSet, basename="framework")
 router.register("items", curriculum.ItemViewSet, basename="item")
+# A trainee's coverage of a programme (portfolio's), beside the programme itself:
+# /programmes/{id}/coverage/. Registered first, so that the API root's "programmes" link
+# names the programme list, which the registration after it sets.
+router.register("programmes", portfolio.ProgrammeCoverageViewSet, basename="programme-coverage")
 router.register("programmes", curriculum.ProgrammeViewSet, basename="programme")
 # Portfolio (the path keeps the API's first name for learning entries)
 router.register("events", portfolio.EventViewSet, basename="event")

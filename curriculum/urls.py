@@ -13,13 +13,6 @@ urlpatterns = [
         views.item_detail,
         name="item_detail",
     ),
-    path("coverage/", views.my_coverage, name="my_coverage"),
-    path(
-        "coverage/<int:trainee_id>/<int:programme_id>/",
-        views.coverage,
-        name="coverage",
-    ),
-    path("trainees/", views.supervised_trainees, name="supervised_trainees"),
     path("organisations/<slug:slug>/programmes/", views.programme_list, name="programme_list"),
     path(
         "organisations/<slug:slug>/programmes/new/", views.programme_create, name="programme_create"

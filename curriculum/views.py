@@ -89,54 +89,6 @@ def item_detail(request, slug, version, code):
     )
 
 
-# --- Coverage -----------------------------------------------------------------------------------
-
-
-@login_required
-def my_coverage(request):
-    """The trainee's programmes; with just one, straight to its coverage."""
-    programmes = list(selectors.programmes_of_trainee(request.user))
-    if len(programmes) == 1:
-        return redirect(
-            "curriculum:coverage", trainee_id=request.user.pk, programme_id=programmes[0].pk
-        )
-    return render(request, "curriculum/coverage_list.html", {"programmes": programmes})
-
-
-@login_required
-def coverage(request, trainee_id, programme_id):
-    trainee, programme = selectors.access_trainee_programme(request.user, trainee_id, programme_id)
-    rows = selectors.coverage(trainee=trainee, programme=programme)
-    return render(
-        request,
-        "curriculum/coverage.html",
-        {
-            "trainee": trainee,
-            "programme": programme,
-            "rows": rows,
-            "summary": selectors.coverage_summary(rows),
-            "is_self": trainee.pk == request.user.pk,
-        },
-    )
-
-
-@login_required
-def supervised_trainees(request):
-    """A supervisor's trainees, each with their programmes' coverage one click away."""
-    supervisions = list(account_selectors.active_trainees_of(request.user))
-    programmes_by_trainee: dict[int, list] = {}
-    for enrolment in selectors.active_enrolments_of({s.trainee_id for s in supervisions}):
-        programmes_by_trainee.setdefault(enrolment.trainee_id, []).append(enrolment.programme)
-    for supervision in supervisions:
-        supervision.programmes = programmes_by_trainee.get(supervision.trainee_id, [])
-    page = Paginator(supervisions, 25).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "curriculum/supervised_trainees.html",
-        {"page": page},
-    )
-
-
 # --- Programme management (organisation admins) ---------------------------------------------
 
 

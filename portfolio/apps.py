@@ -5,13 +5,6 @@ class PortfolioConfig(AppConfig):
     name = "portfolio"
     verbose_name = "Portfolio"
 
-    def ready(self):
-        from curriculum.selectors import register_evidence_counter
-        from portfolio.selectors import evidence_counts
-
-        # Curriculum coverage counts this app's entries without importing it.
-        register_evidence_counter(evidence_counts)
-
     def integrity_checks(self):
         """Run by verify_audit after the audit chain itself verifies."""
         from audit.integrity import IntegrityCheck

@@ -3,8 +3,8 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from portfolio.content import sign_off_matches
 from portfolio.models import SignOff
-from portfolio.services import content_hash
 
 
 @dataclass
@@ -14,14 +14,10 @@ class Mismatch:
     title: str
 
 
-def sign_off_matches(sign_off: SignOff) -> bool:
-    return content_hash(sign_off.event) == sign_off.content_hash
-
-
 def altered_sign_offs(batch_size: int = 500) -> Iterator[Mismatch]:
     """Every standing sign-off whose entry no longer hashes to what was signed."""
     standing = (
-        SignOff.objects.filter(withdrawal__isnull=True)
+        SignOff.objects.standing()
         .select_related("event")
         .prefetch_related("event__tags", "event__mappings__item__framework", "event__evidence")
         .order_by("pk")

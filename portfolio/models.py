@@ -240,6 +240,12 @@ class SignOffRequest(models.Model):
         return f"Sign-off request for {self.event_id} to {self.supervisor_id} ({self.outcome})"
 
 
+class SignOffQuerySet(models.QuerySet):
+    def standing(self):
+        """Sign-offs not withdrawn: an entry has at most one at a time."""
+        return self.filter(withdrawal__isnull=True)
+
+
 class SignOff(models.Model):
     """A supervisor's approval of an entry exactly as it then stood. Append-only: on
     PostgreSQL a trigger refuses UPDATE and DELETE (see migration 0002)."""
@@ -258,6 +264,8 @@ class SignOff(models.Model):
     content_hash = models.CharField(max_length=64)
     comment = models.TextField(blank=True)
     signed_at = models.DateTimeField(default=timezone.now)
+
+    objects = SignOffQuerySet.as_manager()
 
     class Meta:
         ordering = ["-signed_at", "-pk"]

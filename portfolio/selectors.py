@@ -5,13 +5,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
-from accounts.models import Supervision
+from accounts.models import Membership, Role, Supervision
+from curriculum.models import Item
 from portfolio.models import (
     EventItem,
     Evidence,
@@ -57,6 +58,11 @@ def can_see_reflection(user, event: LearningEvent) -> bool:
     return user.pk == event.trainee_id or event.reflection_shared
 
 
+def allowed_items(trainee) -> QuerySet[Item]:
+    """Items an entry may be mapped to: those of the frameworks of the trainee's programmes."""
+    return Item.objects.filter(framework__programmes__enrolments__trainee=trainee).distinct()
+
+
 def event_detail(event: LearningEvent) -> LearningEvent:
     """The event with everything its page shows, in a fixed number of queries."""
     return (
@@ -86,10 +92,18 @@ def evidence_of(event: LearningEvent) -> QuerySet[Evidence]:
 
 
 def access_evidence(user, evidence_id) -> Evidence:
+    return _access_evidence(evidence_id, event__in=events_visible_to(user))
+
+
+def access_own_evidence(user, evidence_id) -> Evidence:
+    """Evidence of an entry the user owns: for changes only the trainee may make. A
+    supervisor who can see the evidence finds no such thing to remove."""
+    return _access_evidence(evidence_id, event__trainee=user)
+
+
+def _access_evidence(evidence_id, **scope) -> Evidence:
     try:
-        return Evidence.objects.select_related("event").get(
-            pk=evidence_id, event__in=events_visible_to(user)
-        )
+        return Evidence.objects.select_related("event").get(pk=evidence_id, **scope)
     except (Evidence.DoesNotExist, ValueError):
         raise Http404("No such file.") from None
 
@@ -98,6 +112,32 @@ def evidence_bytes_of(trainee) -> int:
     return (
         Evidence.objects.filter(event__trainee=trainee).aggregate(total=Sum("size"))["total"] or 0
     )
+
+
+# --- Sign-off ---------------------------------------------------------------------------------
+
+
+def current_sign_off(event: LearningEvent) -> SignOff | None:
+    """The entry's standing sign-off, if it has one. From the sign-offs the caller
+    prefetched (with their withdrawal joined), so a list costs no query per entry;
+    otherwise from the database."""
+    prefetched = getattr(event, "_prefetched_objects_cache", {})
+    if "sign_offs" in prefetched:
+        return next((s for s in prefetched["sign_offs"] if not hasattr(s, "withdrawal")), None)
+    return event.sign_offs.standing().select_related("supervisor").first()
+
+
+def can_withdraw(actor, sign_off: SignOff) -> bool:
+    """The supervisor who signed it, while they still supervise the trainee (on the
+    trainee's request), or an admin of an organisation in which that supervision exists."""
+    if actor.pk == sign_off.supervisor_id:
+        return account_selectors.is_active_supervisor(actor, sign_off.trainee)
+    organisations = Supervision.objects.filter(
+        supervisor_id=sign_off.supervisor_id, trainee_id=sign_off.trainee_id
+    ).values("organisation")
+    return Membership.objects.filter(
+        user=actor, role=Role.ADMIN, organisation__in=organisations
+    ).exists()
 
 
 # --- Lists ------------------------------------------------------------------------------------
@@ -147,7 +187,8 @@ def sign_offs_in(organisation) -> QuerySet[SignOff]:
         organisation=organisation, supervisor=OuterRef("supervisor"), trainee=OuterRef("trainee")
     )
     return (
-        SignOff.objects.filter(Exists(supervised_here), withdrawal__isnull=True)
+        SignOff.objects.standing()
+        .filter(Exists(supervised_here))
         .select_related("event", "trainee", "supervisor")
         .order_by("-signed_at", "-pk")
     )
@@ -187,23 +228,6 @@ def credits_by_month(trainee, start: date, end: date) -> list[tuple[date, Decima
 
 def cpd_target() -> int:
     return settings.CPD_ANNUAL_TARGET
-
-
-# --- Evidence counts for curriculum coverage ---------------------------------------------------
-
-
-def evidence_counts(trainee, item_ids) -> dict[int, tuple[int, int]]:
-    """For each item, how many of the trainee's entries map to it and how many of those are
-    signed off. One aggregate query; registered with curriculum's coverage selector."""
-    rows = (
-        EventItem.objects.filter(event__trainee=trainee, item_id__in=item_ids)
-        .values("item_id")
-        .annotate(
-            mapped=Count("event", distinct=True),
-            signed=Count("event", filter=Q(event__status=Status.SIGNED_OFF), distinct=True),
-        )
-    )
-    return {row["item_id"]: (row["mapped"], row["signed"]) for row in rows}
 
 
 def images_without_thumbnails(grace: timedelta = timedelta(minutes=2)) -> QuerySet[Evidence]:

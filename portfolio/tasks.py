@@ -21,13 +21,13 @@ def send_pending_notifications() -> int:
 
 @shared_task
 def make_evidence_thumbnail(evidence_id: int) -> bool:
-    return services.store_evidence_thumbnail(evidence_id=evidence_id)
+    return services.store_evidence_thumbnail(evidence_id=evidence_id, actor=None)
 
 
 @shared_task
 def make_missing_thumbnails() -> int:
     """Thumbnails a broker outage held back."""
     return sum(
-        services.store_evidence_thumbnail(evidence_id=pk)
+        services.store_evidence_thumbnail(evidence_id=pk, actor=None)
         for pk in selectors.images_without_thumbnails().values_list("pk", flat=True)
     )

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def signed_off(log, enrolled_trainee, supervisor):
     event = log(title="Lumbar puncture teaching")
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
-    services.approve(event=event, supervisor=supervisor)
+    services.approve(event=event, actor=supervisor)
     return event
 
 

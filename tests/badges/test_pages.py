@@ -855,7 +855,7 @@ def test_a_manual_award_can_link_the_trainees_signed_off_entries(
     portfolio_services.submit_for_sign_off(
         event=event, supervisor=supervisor, actor=enrolled_trainee
     )
-    portfolio_services.approve(event=event, supervisor=supervisor)
+    portfolio_services.approve(event=event, actor=supervisor)
     log(title="A draft nobody signed off")
     impact = BadgeClass.objects.get(slug="teaching-impact")
     url = reverse("badges:org_award_create", args=[org_a.slug, impact.pk])

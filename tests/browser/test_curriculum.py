@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from accounts.models import User
 from curriculum import selectors
+from portfolio import coverage
 from tests.browser.conftest import (
     ADMIN_EMAIL,
     DESKTOP,
@@ -69,8 +70,8 @@ def assert_f1_coverage(page, email=TRAINEE_EMAIL):
     status the coverage selector gives for the trainee's demo entries."""
     trainee = User.objects.get(email=email)
     programme = selectors.programmes_of_trainee(trainee).get()
-    rows = selectors.coverage(trainee=trainee, programme=programme)
-    summary = selectors.coverage_summary(rows)
+    rows = coverage.coverage(trainee=trainee, programme=programme)
+    summary = coverage.coverage_summary(rows)
     assert [len(row.children) for row in rows] == FPCS_PER_HLO
 
     groups = page.locator("section.coverage-group")

@@ -14,6 +14,7 @@ from PIL import Image
 
 from accounts.models import User
 from curriculum import selectors as curriculum_selectors
+from portfolio import coverage
 from portfolio.models import Evidence, LearningEvent
 from tests.browser.conftest import (
     PHONE,
@@ -108,7 +109,7 @@ def coverage_rows(email=TRAINEE_EMAIL):
     """The trainee's coverage of each FPC, by code, as the coverage selector gives it."""
     trainee = User.objects.get(email=email)
     programme = curriculum_selectors.programmes_of_trainee(trainee).get()
-    rows = curriculum_selectors.coverage(trainee=trainee, programme=programme)
+    rows = coverage.coverage(trainee=trainee, programme=programme)
     return {child.item.code: child for row in rows for child in row.children}
 
 

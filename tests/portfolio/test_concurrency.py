@@ -46,7 +46,7 @@ def test_two_approvals_at_the_same_moment_make_one_sign_off(log, enrolled_traine
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
 
     results = run_at_once(
-        2, lambda i: services.approve(event=event, supervisor=supervisor, comment=f"click {i}")
+        2, lambda i: services.approve(event=event, actor=supervisor, comment=f"click {i}")
     )
 
     assert sum(isinstance(r, SignOff) for r in results) == 1
@@ -76,7 +76,7 @@ def test_the_database_refuses_to_change_or_delete_a_sign_off(log, enrolled_train
 
     event = log()
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
-    sign_off = services.approve(event=event, supervisor=supervisor)
+    sign_off = services.approve(event=event, actor=supervisor)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         SignOff.objects.filter(pk=sign_off.pk).update(content_hash="0" * 64)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

@@ -1,11 +1,12 @@
 """seed_scale: bulk benchmark data, fast, additive, unaudited, development only."""
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.urls import reverse
 
 from accounts.models import Membership, Supervision, User
 from audit.models import AuditEntry
+from bench.seed_scale import Refused, seed_scale
 from curriculum.models import Enrolment
 from portfolio.models import EventItem, LearningEvent, SignOff, SignOffRequest, Status
 
@@ -17,7 +18,7 @@ def scale_trainees():
 
 
 def test_seed_scale_gives_each_trainee_mapped_entries_and_a_supervisor():
-    call_command("seed_scale", trainees=3, events_per_trainee=40, batch_size=25)
+    seed_scale(trainees=3, events_per_trainee=40, batch_size=25)
     trainees = scale_trainees()
     assert trainees.count() == 3
     assert all(t.learning_events.count() == 40 for t in trainees)
@@ -38,7 +39,7 @@ def test_seed_scale_gives_each_trainee_mapped_entries_and_a_supervisor():
 
 
 def test_seed_scale_writes_no_audit_and_verify_audit_still_passes(capsys):
-    call_command("seed_scale", trainees=2, events_per_trainee=30)
+    seed_scale(trainees=2, events_per_trainee=30)
     # Only the programme it sets up goes through the services (as the system), and so is
     # logged; the people and entries are not.
     assert set(AuditEntry.objects.values_list("action", flat=True)) == {
@@ -51,14 +52,14 @@ def test_seed_scale_writes_no_audit_and_verify_audit_still_passes(capsys):
 
 
 def test_running_seed_scale_again_adds_trainees():
-    call_command("seed_scale", trainees=2, events_per_trainee=10)
-    call_command("seed_scale", trainees=3, events_per_trainee=10)
+    assert seed_scale(trainees=2, events_per_trainee=10) == 20
+    seed_scale(trainees=3, events_per_trainee=10)
     assert scale_trainees().count() == 5
     assert LearningEvent.objects.count() == 50
 
 
 def test_scale_trainee_can_read_their_pages(client):
-    call_command("seed_scale", trainees=1, events_per_trainee=45)
+    seed_scale(trainees=1, events_per_trainee=45)
     client.force_login(scale_trainees().get())
     assert "45 entries" in client.get(reverse("portfolio:event_list")).content.decode()
     assert (
@@ -69,6 +70,20 @@ def test_scale_trainee_can_read_their_pages(client):
 
 def test_seed_scale_refuses_outside_development(settings):
     settings.DEVELOPMENT = False
-    with pytest.raises(CommandError, match="only runs in development mode"):
-        call_command("seed_scale", trainees=1, events_per_trainee=1)
+    with pytest.raises(Refused, match="only runs in development mode"):
+        seed_scale(trainees=1, events_per_trainee=1)
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "sizes",
+    [
+        {"trainees": 0, "events_per_trainee": 1},
+        {"trainees": 1, "events_per_trainee": -1},
+        {"trainees": 1, "events_per_trainee": 1, "batch_size": 0},
+    ],
+)
+def test_seed_scale_refuses_sizes_that_make_no_sense(sizes):
+    with pytest.raises(ValueError, match="at least 1"):
+        seed_scale(**sizes)
     assert not User.objects.exists()

@@ -9,7 +9,8 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Role
 from audit import chain
-from portfolio import services
+from portfolio import selectors, services
+from portfolio.content import content_hash
 from portfolio.models import SignOff, SignOffRequest, Status
 from tests.conftest import member
 from tests.factories import SupervisionFactory
@@ -32,28 +33,28 @@ def test_full_flow_submit_return_resubmit_approve(
     assert event.status == Status.SUBMITTED
 
     with pytest.raises(ValidationError) as error:
-        services.return_entry(event=event, supervisor=supervisor, comment="  ")
+        services.return_entry(event=event, actor=supervisor, comment="  ")
     assert "comment" in error.value.message_dict
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.return_entry(event=event, supervisor=supervisor, comment="Add what you learned.")
+        services.return_entry(event=event, actor=supervisor, comment="Add what you learned.")
     event.refresh_from_db()
     assert event.status == Status.RETURNED
     assert mail.outbox[-1].to == [trainee.email] and "returned" in mail.outbox[-1].subject
 
     services.update_event(event=event, actor=trainee, reflection_learned="Safe triangle first.")
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    sign_off = services.approve(event=event, supervisor=supervisor, comment="Well done")
+    sign_off = services.approve(event=event, actor=supervisor, comment="Well done")
     event.refresh_from_db()
     assert event.status == Status.SIGNED_OFF
-    assert sign_off.content_hash == services.content_hash(event)
+    assert sign_off.content_hash == content_hash(event)
     assert [r.outcome for r in event.sign_off_requests.order_by("pk")] == ["returned", "approved"]
 
 
 def test_a_signed_off_entry_is_locked_until_withdrawn(log, trainee, supervisor):
     event = log()
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, supervisor=supervisor)
+    services.approve(event=event, actor=supervisor)
     with pytest.raises(services.EntryLocked, match="signed off"):
         services.update_event(event=event, actor=trainee, title="Changed")
 
@@ -64,7 +65,25 @@ def test_a_signed_off_entry_is_locked_until_withdrawn(log, trainee, supervisor):
     )
     event = services.update_event(event=event, actor=trainee, title="Changed")
     assert event.title == "Changed" and event.status == Status.DRAFT
-    assert services.current_sign_off(event) is None
+    assert selectors.current_sign_off(event) is None
+
+
+def test_the_current_sign_off_comes_from_prefetched_rows_or_the_database_alike(
+    log, trainee, supervisor, django_assert_num_queries
+):
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    first = services.approve(event=event, actor=supervisor)
+    services.withdraw_sign_off(event=event, actor=supervisor, reason="Asked to")
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    second = services.approve(event=event, actor=supervisor)
+
+    assert selectors.current_sign_off(event) == second
+    detailed = selectors.event_detail(event)
+    with django_assert_num_queries(0):
+        assert selectors.current_sign_off(detailed) == second
+    assert SignOff.objects.standing().get() == second
+    assert first.withdrawal.reason == "Asked to"
 
 
 def test_an_organisation_admin_can_withdraw_but_another_trainee_cannot(
@@ -72,7 +91,7 @@ def test_an_organisation_admin_can_withdraw_but_another_trainee_cannot(
 ):
     event = log()
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, supervisor=supervisor)
+    services.approve(event=event, actor=supervisor)
     with pytest.raises(PermissionDenied):
         services.withdraw_sign_off(event=event, actor=other_trainee, reason="no")
     services.withdraw_sign_off(event=event, actor=org_admin, reason="Signed by mistake")
@@ -90,7 +109,21 @@ def test_only_an_active_supervisor_can_be_asked_or_decide(log, trainee, supervis
     supervision.end_date = datetime.date.today() - datetime.timedelta(days=1)
     supervision.save()
     with pytest.raises(PermissionDenied, match="ended"):
-        services.approve(event=event, supervisor=supervisor)
+        services.approve(event=event, actor=supervisor)
+
+
+def test_only_the_supervisor_asked_decides(log, trainee, supervisor, org_a, org_admin):
+    colleague = member(org_a, Role.SUPERVISOR)
+    SupervisionFactory(supervisor=colleague, trainee=trainee, organisation=org_a)
+    event = log()
+    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    for actor in (colleague, org_admin, trainee):
+        with pytest.raises(services.TransitionNotAllowed, match="not waiting for your sign-off"):
+            services.approve(event=event, actor=actor)
+        with pytest.raises(services.TransitionNotAllowed, match="not waiting for your sign-off"):
+            services.return_entry(event=event, actor=actor, comment="Add more.")
+    event.refresh_from_db()
+    assert event.status == Status.SUBMITTED and not SignOff.objects.exists()
 
 
 def test_the_database_refuses_a_self_sign_off(log, trainee, supervisor):
@@ -107,11 +140,11 @@ def test_approving_twice_makes_one_sign_off(log, trainee, supervisor, org_a):
     SupervisionFactory(supervisor=second, trainee=trainee, organisation=org_a)
     event = log()
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, supervisor=supervisor)
+    services.approve(event=event, actor=supervisor)
     with pytest.raises(services.TransitionNotAllowed):
-        services.approve(event=event, supervisor=supervisor)
+        services.approve(event=event, actor=supervisor)
     with pytest.raises(services.TransitionNotAllowed):
-        services.approve(event=event, supervisor=second)
+        services.approve(event=event, actor=second)
     assert SignOff.objects.filter(event=event).count() == 1
 
 
@@ -134,9 +167,9 @@ def test_every_change_is_in_an_intact_audit_chain_without_reflection_text(log, t
     event = log(reflection_learned="SECRET-REFLECTION-TEXT")
     services.update_event(event=event, actor=trainee, title="Renamed")
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.return_entry(event=event, supervisor=supervisor, comment="More detail")
+    services.return_entry(event=event, actor=supervisor, comment="More detail")
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, supervisor=supervisor)
+    services.approve(event=event, actor=supervisor)
     services.withdraw_sign_off(event=event, actor=supervisor, reason="Asked to")
     from audit.models import AuditEntry
 

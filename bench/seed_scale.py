@@ -1,27 +1,36 @@
 """Bulk benchmark data: many trainees with many entries each, written fast.
 
+`seed_scale(trainees=…, events_per_trainee=…)` creates that many trainees (with a supervisor
+for every ten) in one organisation, enrolled in an F1 programme on the UK Foundation 2021
+curriculum, each with that many entries mapped to its capabilities, some signed off. Running
+it again adds more trainees. bench/run.py calls it to top its database up; on its own:
+
+    python manage.py shell -c "from bench.seed_scale import seed_scale; \
+        seed_scale(trainees=1000, events_per_trainee=1000)"
+
 This deliberately bypasses portfolio.services. A million log_event calls would take hours
 and write a million audit entries; benchmarks need realistic rows and indexes, not a
-history. The rows are the same shape the services write, so pages read them as usual.
+history. The rows are the same shape the services write, so pages read them as usual: no
+audit-log entries, sign-off records or notifications are made for them. Development only;
+use a scratch database.
 """
 
 import random
+import sys
 import time
 import uuid
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, Supervision, User
 from curriculum import services as curriculum_services
 from curriculum.models import Enrolment, Framework, Programme
-from portfolio import demo
+from portfolio import demo, services
 from portfolio.models import EventItem, Kind, LearningEvent, SignOffRequest, Source, Status, Tag
-from portfolio.services import default_credits
 
 DOMAIN = "scale.waymark.example"
 ORGANISATION = ("scale-test-trust", "Scale Test NHS Trust")
@@ -55,40 +64,40 @@ REFLECTION = (
 )
 
 
-class Command(BaseCommand):
-    help = (
-        "Bulk-create benchmark data: TRAINEES trainees (with a supervisor for every "
-        f"{TRAINEES_PER_SUPERVISOR}) in one organisation, enrolled in an F1 programme on the UK "
-        "Foundation 2021 curriculum, each with EVENTS entries mapped to its capabilities, some "
-        "signed off. Runs again add more trainees. This is benchmark data, not real portfolios: "
-        "it is written with bulk inserts, bypassing the services, so no audit-log entries, "
-        "sign-off records or notifications are made for it. Development only; use a scratch "
-        "database."
+class Refused(Exception):
+    """seed_scale will not run here."""
+
+
+def seed_scale(
+    *, trainees: int, events_per_trainee: int, batch_size: int = 5000, seed: int = 1, out=None
+) -> int:
+    """Create `trainees` trainees with `events_per_trainee` entries each, printing progress
+    to `out` (standard output by default). Returns the number of entries created."""
+    if not settings.DEVELOPMENT:
+        raise Refused(
+            "seed_scale fills the database with made-up people and unaudited entries that "
+            "share a published password, so it only runs in development mode (DJANGO_ENV "
+            "unset or 'development'), against a scratch database."
+        )
+    if trainees < 1 or events_per_trainee < 0 or batch_size < 1:
+        raise ValueError(
+            "trainees and batch_size must be at least 1, events_per_trainee 0 or more."
+        )
+    return ScaleSeeder(batch_size=batch_size, seed=seed, out=out or sys.stdout).run(
+        trainees, events_per_trainee
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--trainees", type=int, required=True)
-        parser.add_argument("--events-per-trainee", type=int, required=True)
-        parser.add_argument(
-            "--batch-size", type=int, default=5000, help="Rows per INSERT (default 5000)."
-        )
-        parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
 
-    def handle(self, *args, trainees, events_per_trainee, batch_size, seed, **options):
-        if not settings.DEVELOPMENT:
-            raise CommandError(
-                "seed_scale fills the database with made-up people and unaudited entries that "
-                "share a published password, so it only runs in development mode (DJANGO_ENV "
-                "unset or 'development'), against a scratch database."
-            )
-        if trainees < 1 or events_per_trainee < 0 or batch_size < 1:
-            raise CommandError(
-                "--trainees and --batch-size must be at least 1, --events-per-trainee 0 or more."
-            )
+class ScaleSeeder:
+    """One run of seed_scale: its random generator, batch size and where it reports."""
+
+    def __init__(self, *, batch_size: int, seed: int, out):
         self.rng = random.Random(seed)
         self.batch_size = batch_size
-        started = time.perf_counter()
+        self.out = out
 
+    def run(self, trainees: int, events_per_trainee: int) -> int:
+        started = time.perf_counter()
         with transaction.atomic():
             programme = self._programme()
             trainee_ids, supervisor_of = self._people(trainees, programme)
@@ -99,19 +108,19 @@ class Command(BaseCommand):
             # Fresh statistics, so the planner sees the data as a long-running site would.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Created {len(trainee_ids):,} trainees and {total:,} entries in "
-                f"{time.perf_counter() - started:.1f} s. Every scale login's password is "
-                f"{settings.DEMO_PASSWORD}."
-            )
+        self.out.write(
+            f"Created {len(trainee_ids):,} trainees and {total:,} entries in "
+            f"{time.perf_counter() - started:.1f} s. Every scale login's password is "
+            f"{settings.DEMO_PASSWORD}.\n"
         )
+        return total
 
     # --- Organisation, programme and people ----------------------------------------------------
 
     def _programme(self) -> Programme:
         curriculum_services.load_shipped_frameworks(actor=None)
-        framework = Framework.objects.get(slug=demo.FRAMEWORK[0], version=demo.FRAMEWORK[1])
+        framework_slug, framework_version = demo.framework()
+        framework = Framework.objects.get(slug=framework_slug, version=framework_version)
         slug, name = ORGANISATION
         self.organisation, _ = Organisation.objects.get_or_create(
             slug=slug, defaults={"name": name, "kind": Organisation.Kind.NHS_TRUST}
@@ -206,7 +215,7 @@ class Command(BaseCommand):
     # --- Entries ---------------------------------------------------------------------------------
 
     def _events(self, trainee_ids, supervisor_of, per_trainee: int, started: float) -> int:
-        templates = demo.TRAINEE1 + demo.TRAINEE2 + demo.TRAINEE3
+        templates = [entry for entries in demo.portfolios() for entry in entries]
         tags = {
             name: Tag.objects.get_or_create(name=name)[0].pk for t in templates for name in t.tags
         }
@@ -247,7 +256,7 @@ class Command(BaseCommand):
             date=today - timedelta(days=rng.randrange(SPAN_DAYS)),
             time=template.starts,
             duration_minutes=template.minutes,
-            cpd_credits=default_credits(template.minutes),
+            cpd_credits=services.default_credits(template.minutes),
             provider=template.provider,
             location=template.location,
             description=template.description,
@@ -322,5 +331,5 @@ class Command(BaseCommand):
         now = time.perf_counter()
         elapsed = now - started
         rate = f", {rows / (now - rows_started):,.0f} entries/s" if rows else ""
-        self.stdout.write(f"[{elapsed:7.1f} s] {what}{rate}")
-        self.stdout.flush()
+        self.out.write(f"[{elapsed:7.1f} s] {what}{rate}\n")
+        self.out.flush()

@@ -1,4 +1,4 @@
-"""The coverage selector and pages: every item of a programme with the trainee's evidence,
+"""Curriculum coverage and its pages: every item of a programme with the trainee's entries,
 in a fixed number of queries, seen only by the trainee and their supervisors."""
 
 import pytest
@@ -6,20 +6,33 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from curriculum import selectors
 from curriculum.models import Requirement
-from tests.factories import EnrolmentFactory, ProgrammeFactory, framework_with_tree
+from curriculum.selectors import walk
+from portfolio import coverage
+from portfolio.models import EventItem, Status
+from tests.factories import (
+    EnrolmentFactory,
+    LearningEventFactory,
+    ProgrammeFactory,
+    framework_with_tree,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def evidence(monkeypatch):
-    """Stand-in evidence counts ({item id: (mapped, signed off)}) until portfolio entries
-    exist; the selector treats whatever counter is registered the same way."""
-    counts = {}
-    monkeypatch.setattr(selectors, "_evidence_counter", lambda trainee, item_ids: counts)
-    return counts
+def evidence(trainee):
+    """Give the trainee entries mapped to an item: `evidence(item_id, mapped, signed_off)`
+    makes `mapped` entries, the first `signed_off` of them signed off. Bare rows, as the
+    services would leave them: coverage only reads them."""
+
+    def give(item_id, mapped, signed_off=0):
+        for n in range(mapped):
+            status = Status.SIGNED_OFF if n < signed_off else Status.DRAFT
+            event = LearningEventFactory(trainee=trainee, status=status)
+            EventItem.objects.create(event=event, item_id=item_id)
+
+    return give
 
 
 def programme_on(framework, organisation, **requirement_fields):
@@ -32,16 +45,17 @@ def programme_on(framework, organisation, **requirement_fields):
 
 
 def flatten(rows):
-    return {row.item.code: row for row in selectors.walk(rows)}
+    return {row.item.code: row for row in walk(rows)}
 
 
 def test_requirement_status_needs_signed_off_entries_when_asked(org_a, trainee, evidence):
     framework = framework_with_tree(1, 3)
     programme = programme_on(framework, org_a, min_entries=2, signed_off_required=True)
     items = {i.code: i.pk for i in framework.items.all()}
-    evidence.update({items["R1.1"]: (2, 2), items["R1.2"]: (3, 1)})
+    evidence(items["R1.1"], mapped=2, signed_off=2)
+    evidence(items["R1.2"], mapped=3, signed_off=1)
 
-    rows = flatten(selectors.coverage(trainee=trainee, programme=programme))
+    rows = flatten(coverage.coverage(trainee=trainee, programme=programme))
 
     assert rows["R1.1"].status == "met"
     assert rows["R1.2"].status == "partly"  # three mapped, only one signed off
@@ -54,21 +68,34 @@ def test_mapped_entries_count_when_sign_off_is_not_required(org_a, trainee, evid
     framework = framework_with_tree(1, 2)
     programme = programme_on(framework, org_a, min_entries=1, signed_off_required=False)
     items = {i.code: i.pk for i in framework.items.all()}
-    evidence.update({items["R1.1"]: (1, 0), items["R1.2"]: (1, 0)})
+    evidence(items["R1.1"], mapped=1)
+    evidence(items["R1.2"], mapped=1)
 
-    rows = flatten(selectors.coverage(trainee=trainee, programme=programme))
+    rows = flatten(coverage.coverage(trainee=trainee, programme=programme))
 
     assert rows["R1.1"].status == rows["R1.2"].status == "met"
     assert rows["R1"].status == "met"
 
 
+def test_only_the_trainees_own_entries_count(org_a, trainee, other_trainee, evidence):
+    framework = framework_with_tree(1, 1)
+    programme = programme_on(framework, org_a, min_entries=1, signed_off_required=False)
+    item = framework.items.get(code="R1.1")
+    theirs = LearningEventFactory(trainee=other_trainee, status=Status.SIGNED_OFF)
+    EventItem.objects.create(event=theirs, item=item)
+
+    assert flatten(coverage.coverage(trainee=trainee, programme=programme))["R1.1"].mapped == 0
+    evidence(item.pk, mapped=1)
+    assert flatten(coverage.coverage(trainee=trainee, programme=programme))["R1.1"].mapped == 1
+
+
 def test_no_evidence_yet_means_zero_counts_and_not_started(org_a, trainee):
     framework = framework_with_tree(2, 2)
     programme = programme_on(framework, org_a, min_entries=1, signed_off_required=True)
-    rows = selectors.coverage(trainee=trainee, programme=programme)
+    rows = coverage.coverage(trainee=trainee, programme=programme)
     assert [r.item.code for r in rows] == ["R1", "R2"]
-    assert all(r.mapped == 0 and r.signed_off == 0 for r in selectors.walk(rows))
-    assert selectors.coverage_summary(rows) == {
+    assert all(r.mapped == 0 and r.signed_off == 0 for r in walk(rows))
+    assert coverage.coverage_summary(rows) == {
         "met": 0,
         "partly": 0,
         "not_started": 4,
@@ -80,8 +107,8 @@ def coverage_queries(organisation, trainee, roots, children):
     framework = framework_with_tree(roots, children)
     programme = programme_on(framework, organisation, min_entries=1, signed_off_required=True)
     with CaptureQueriesContext(connection) as queries:
-        rows = selectors.coverage(trainee=trainee, programme=programme)
-    assert sum(1 for _ in selectors.walk(rows)) == roots * (children + 1)
+        rows = coverage.coverage(trainee=trainee, programme=programme)
+    assert sum(1 for _ in walk(rows)) == roots * (children + 1)
     return len(queries)
 
 
@@ -105,7 +132,7 @@ def enrolled(org_a, trainee):
 
 def test_trainee_sees_their_coverage_grid(client, trainee, enrolled):
     client.force_login(trainee)
-    response = client.get(reverse("curriculum:my_coverage"))  # one programme: straight to it
+    response = client.get(reverse("portfolio:my_coverage"))  # one programme: straight to it
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "Your coverage" in page
@@ -115,8 +142,8 @@ def test_trainee_sees_their_coverage_grid(client, trainee, enrolled):
 
 def test_supervisor_sees_a_supervised_trainees_coverage(client, trainee, supervisor, enrolled):
     client.force_login(supervisor)
-    url = reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])
-    assert url in client.get(reverse("curriculum:supervised_trainees")).content.decode()
+    url = reverse("portfolio:coverage", args=[trainee.pk, enrolled.pk])
+    assert url in client.get(reverse("portfolio:supervised_trainees")).content.decode()
     page = client.get(url).content.decode()
     assert f"Coverage for {trainee}" in page
 
@@ -125,8 +152,7 @@ def test_supervisor_sees_a_supervised_trainees_coverage(client, trainee, supervi
 def test_nobody_else_sees_a_trainees_coverage(client, trainee, enrolled, who, request):
     client.force_login(request.getfixturevalue(who))
     assert (
-        client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])).status_code
-        == 404
+        client.get(reverse("portfolio:coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
     )
 
 
@@ -138,19 +164,18 @@ def test_a_supervisor_whose_supervision_ended_loses_access(client, trainee, supe
     supervision.save()
     client.force_login(supervisor)
     assert (
-        client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk])).status_code
-        == 404
+        client.get(reverse("portfolio:coverage", args=[trainee.pk, enrolled.pk])).status_code == 404
     )
 
 
 def test_coverage_needs_sign_in(client, trainee, enrolled):
-    response = client.get(reverse("curriculum:coverage", args=[trainee.pk, enrolled.pk]))
+    response = client.get(reverse("portfolio:coverage", args=[trainee.pk, enrolled.pk]))
     assert response.status_code == 302 and reverse("account_login") in response.url
 
 
 def test_coverage_api_matches_the_page(client, trainee, enrolled, evidence):
     item = enrolled.frameworks.get().items.get(code="R2.1")
-    evidence[item.pk] = (1, 1)
+    evidence(item.pk, mapped=1, signed_off=1)
     client.force_login(trainee)
     data = client.get(f"/api/v1/programmes/{enrolled.pk}/coverage/").json()
     by_code = {row["code"]: row for row in data}
@@ -165,3 +190,10 @@ def test_coverage_api_refuses_another_trainees_coverage(client, trainee, other_t
     response = client.get(f"/api/v1/programmes/{enrolled.pk}/coverage/?trainee={trainee.pk}")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_api_root_still_links_the_programme_list(client, trainee):
+    # Coverage and the programmes share the "programmes" prefix; the list is curriculum's.
+    client.force_login(trainee)
+    links = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert links["programmes"] == "http://testserver/api/v1/programmes/"

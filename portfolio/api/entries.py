@@ -1,0 +1,242 @@
+"""How a learning entry reads and is written in the API: with its sign-off, latest request
+and evidence, its reflection only for those who may read it."""
+
+import django_filters
+from django import forms
+from django.db.models import Prefetch
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from curriculum.models import Item
+from portfolio import selectors
+from portfolio.api.evidence import EvidenceSerializer
+from portfolio.api.schema import EnumField
+from portfolio.content import sign_off_matches
+from portfolio.filters import EventFilter
+from portfolio.models import Kind, LearningEvent, SignOff, SignOffRequest, Status
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(source="get_full_name", read_only=True)
+
+
+class SignOffSerializer(serializers.ModelSerializer):
+    supervisor = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = SignOff
+        fields = ["id", "supervisor", "signed_at", "comment"]
+        read_only_fields = fields
+
+
+class SignOffDetailSerializer(SignOffSerializer):
+    content_matches = serializers.BooleanField(
+        read_only=True,
+        help_text=(
+            "Whether the entry is still exactly what was signed off: its content hash now "
+            "equals the one recorded at sign-off."
+        ),
+    )
+
+    class Meta(SignOffSerializer.Meta):
+        fields = [*SignOffSerializer.Meta.fields, "content_matches"]
+        read_only_fields = fields
+
+
+class SignOffRequestSerializer(serializers.ModelSerializer):
+    supervisor = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = SignOffRequest
+        fields = ["id", "supervisor", "requested_at", "outcome", "decided_at", "comment"]
+        read_only_fields = fields
+        extra_kwargs = {"comment": {"help_text": "The supervisor's comment on their decision."}}
+
+
+class EventSerializer(serializers.ModelSerializer):
+    """An entry as lists show it: everything but the reflection."""
+
+    trainee = PersonSerializer(read_only=True)
+    status = EnumField(choices=Status.choices, enum_name="EventStatusEnum", read_only=True)
+    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    items = serializers.SerializerMethodField(help_text="Ids of the curriculum items mapped.")
+    evidence = EvidenceSerializer(many=True, read_only=True)
+    sign_off = serializers.SerializerMethodField(
+        help_text="The sign-off in force; null if there is none."
+    )
+    latest_request = serializers.SerializerMethodField(
+        help_text="The most recent request for sign-off, with its outcome and comment."
+    )
+
+    class Meta:
+        model = LearningEvent
+        fields = [
+            "id",
+            "trainee",
+            "kind",
+            "title",
+            "date",
+            "time",
+            "duration_minutes",
+            "cpd_credits",
+            "provider",
+            "location",
+            "description",
+            "tags",
+            "items",
+            "reflection_shared",
+            "status",
+            "source",
+            "external_id",
+            "created_at",
+            "updated_at",
+            "sign_off",
+            "latest_request",
+            "evidence",
+        ]
+        read_only_fields = fields
+
+    def get_items(self, event) -> list[int]:
+        return [mapping.item_id for mapping in event.mappings.all()]
+
+    @extend_schema_field(SignOffSerializer(allow_null=True))
+    def get_sign_off(self, event):
+        sign_off = selectors.current_sign_off(event)
+        return SignOffSerializer(sign_off).data if sign_off else None
+
+    @extend_schema_field(SignOffRequestSerializer(allow_null=True))
+    def get_latest_request(self, event):
+        request = next(iter(event.sign_off_requests.all()), None)
+        return SignOffRequestSerializer(request).data if request else None
+
+
+REFLECTION_FIELDS = ["reflection_what_happened", "reflection_learned", "reflection_next_time"]
+
+
+class EventDetailSerializer(EventSerializer):
+    """One entry in full. The reflection is present only for the trainee, and for their
+    supervisors when the trainee has shared it."""
+
+    reflection_what_happened = serializers.CharField(
+        required=False, help_text="Absent unless you may see the reflection."
+    )
+    reflection_learned = serializers.CharField(
+        required=False, help_text="Absent unless you may see the reflection."
+    )
+    reflection_next_time = serializers.CharField(
+        required=False, help_text="Absent unless you may see the reflection."
+    )
+
+    class Meta(EventSerializer.Meta):
+        fields = [*EventSerializer.Meta.fields, *REFLECTION_FIELDS]
+        read_only_fields = [f for f in fields if f not in REFLECTION_FIELDS]
+
+    @extend_schema_field(SignOffDetailSerializer(allow_null=True))
+    def get_sign_off(self, event):
+        sign_off = selectors.current_sign_off(event)
+        if sign_off is None:
+            return None
+        # Recomputing the hash reads the entry's mappings again: one query, so only here,
+        # never per row of a list.
+        sign_off.content_matches = sign_off_matches(sign_off)
+        return SignOffDetailSerializer(sign_off).data
+
+    def to_representation(self, event):
+        data = super().to_representation(event)
+        if not selectors.can_see_reflection(self.context["request"].user, event):
+            for name in REFLECTION_FIELDS:
+                del data[name]
+        return data
+
+
+class EventInputSerializer(serializers.Serializer):
+    """An entry's fields as written. PUT replaces the entry: fields left out take their
+    defaults. PATCH changes only the fields sent."""
+
+    kind = serializers.ChoiceField(choices=Kind.choices)
+    title = serializers.CharField(max_length=200)
+    date = serializers.DateField()
+    time = serializers.TimeField(allow_null=True, default=None)
+    duration_minutes = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    cpd_credits = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+        help_text="In quarter steps. Left out, one credit per hour of the duration.",
+    )
+    provider = serializers.CharField(max_length=200, allow_blank=True, default="")
+    location = serializers.CharField(max_length=200, allow_blank=True, default="")
+    description = serializers.CharField(allow_blank=True, default="")
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=50), default=list, help_text="Tag names."
+    )
+    items = serializers.ListField(
+        child=serializers.IntegerField(),
+        default=list,
+        help_text="Ids of curriculum items of your programmes' frameworks.",
+    )
+    reflection_what_happened = serializers.CharField(allow_blank=True, default="")
+    reflection_learned = serializers.CharField(allow_blank=True, default="")
+    reflection_next_time = serializers.CharField(allow_blank=True, default="")
+    reflection_shared = serializers.BooleanField(
+        default=False, help_text="Share the reflection with your supervisors."
+    )
+
+    def validate_items(self, ids) -> list[Item]:
+        items = list(Item.objects.filter(pk__in=ids))
+        unknown = set(ids) - {item.pk for item in items}
+        if unknown:
+            raise serializers.ValidationError(
+                f"No such curriculum item: {', '.join(map(str, sorted(unknown)))}."
+            )
+        return items
+
+
+class EventCreateSerializer(EventInputSerializer):
+    external_id = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        default="",
+        help_text=(
+            "Your system's id for this entry. Sending the same one again returns the entry "
+            "already made (200) instead of making another."
+        ),
+    )
+
+
+class MappingsSerializer(serializers.Serializer):
+    items = serializers.ListField(
+        child=serializers.IntegerField(),
+        help_text="Ids of curriculum items of your programmes' frameworks; replaces the mappings.",
+    )
+
+    validate_items = EventInputSerializer.validate_items
+
+
+class IdFilter(django_filters.Filter):
+    """An object's id. Unknown ids match nothing rather than being refused, so that the
+    answer does not tell whether someone else's object exists."""
+
+    field_class = forms.IntegerField
+
+
+class EventApiFilter(EventFilter):
+    """The entries page's filters, and `trainee` for supervisors. `item` takes any item's id
+    here: a supervisor filters by items of their trainees' curricula, not their own."""
+
+    trainee = IdFilter(field_name="trainee", label="Whose entries: yours, or a supervisee's")
+    item = IdFilter(field_name="mappings__item", label="Mapped to this curriculum item")
+
+    class Meta(EventFilter.Meta):
+        fields = [*EventFilter.Meta.fields, "trainee"]
+
+
+def with_summary(events):
+    """Everything EventSerializer shows, in a fixed number of queries whatever the count."""
+    return selectors.event_list(events).prefetch_related(
+        "evidence",
+        Prefetch("sign_offs", queryset=SignOff.objects.select_related("supervisor", "withdrawal")),
+        Prefetch("sign_off_requests", queryset=SignOffRequest.objects.select_related("supervisor")),
+    )

@@ -1,0 +1,178 @@
+"""Evidence: an entry's files and links (listed and added at /events/{id}/evidence/), one
+piece of evidence, its removal and its download."""
+
+from django.http import Http404
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, parsers, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from core.api import ErrorSerializer
+from core.site import absolute_url
+from portfolio import selectors, services
+from portfolio.api.schema import (
+    CONFLICT,
+    EVIDENCE_NOT_FOUND,
+    FORBIDDEN,
+    UNAUTHENTICATED,
+    EnumField,
+    event_errors,
+)
+from portfolio.evidence import file_response
+from portfolio.models import Evidence
+
+
+class EvidenceSerializer(serializers.ModelSerializer):
+    kind = EnumField(choices=Evidence.Kind.choices, enum_name="EvidenceKindEnum", read_only=True)
+    download_url = serializers.SerializerMethodField(
+        help_text="Where to fetch the file, as an attachment; null for a link."
+    )
+
+    class Meta:
+        model = Evidence
+        fields = [
+            "id",
+            "event",
+            "kind",
+            "title",
+            "url",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "created_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {
+            "url": {"help_text": "The web address, for a link; empty for a file."},
+            "size": {"help_text": "Bytes, for a file."},
+        }
+
+    def get_download_url(self, evidence) -> str | None:
+        if evidence.kind != Evidence.Kind.FILE:
+            return None
+        return absolute_url(reverse("api:evidence-download", args=[evidence.pk]))
+
+
+class EvidenceFileSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="Checked, and an image re-encoded, before storing.")
+    title = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+
+class EvidenceLinkSerializer(serializers.Serializer):
+    url = serializers.URLField(max_length=1000, help_text="An http or https address.")
+    title = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+
+class EvidenceActions:
+    """The evidence of one entry, as actions of the events viewset (which supplies
+    get_object)."""
+
+    @extend_schema(
+        methods=["GET"],
+        summary="The entry's evidence",
+        responses={200: EvidenceSerializer(many=True), **event_errors(401, 404)},
+    )
+    @extend_schema(
+        methods=["POST"],
+        summary="Add a file (multipart) or a link (JSON) as evidence",
+        request={
+            "multipart/form-data": EvidenceFileSerializer,
+            "application/json": EvidenceLinkSerializer,
+        },
+        responses={201: EvidenceSerializer, **event_errors(400, 401, 403, 404, 409)},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        parser_classes=[parsers.MultiPartParser, parsers.JSONParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def evidence(self, request, pk=None):
+        event = self.get_object()
+        if request.method == "GET":
+            return Response(EvidenceSerializer(selectors.evidence_of(event), many=True).data)
+        if "file" in request.data and "url" in request.data:
+            raise serializers.ValidationError("Send a file or a link, not both.")
+        is_link = "url" in request.data
+        serializer = (EvidenceLinkSerializer if is_link else EvidenceFileSerializer)(
+            data=request.data
+        )
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if is_link:
+            evidence = services.add_link_evidence(
+                event=event, actor=request.user, url=data["url"], title=data["title"]
+            )
+        else:
+            evidence = services.add_file_evidence(
+                event=event, actor=request.user, uploaded_file=data["file"], title=data["title"]
+            )
+        return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(tags=["evidence"])
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="One piece of evidence",
+        responses={200: EvidenceSerializer, 401: UNAUTHENTICATED, 404: EVIDENCE_NOT_FOUND},
+    ),
+    destroy=extend_schema(
+        summary="Remove evidence from an entry you can still change",
+        responses={
+            204: OpenApiResponse(description="Removed; the file goes with it."),
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: EVIDENCE_NOT_FOUND,
+            409: CONFLICT,
+        },
+    ),
+)
+class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Evidence of entries the caller can see."""
+
+    serializer_class = EvidenceSerializer
+    # Only for the schema; requests go through selectors.access_evidence.
+    queryset = Evidence.objects.none()
+
+    def get_object(self):
+        return selectors.access_evidence(self.request.user, self.kwargs["pk"])
+
+    def destroy(self, request, pk=None):
+        evidence = self.get_object()
+        services.remove_evidence(evidence=evidence, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_content_negotiation(self, request, force=False):
+        # A download answers with the file's own type whatever the client says it accepts;
+        # only its errors are rendered, and those as JSON.
+        return super().perform_content_negotiation(
+            request, force=force or self.action == "download"
+        )
+
+    @extend_schema(
+        summary="Download the file",
+        description=(
+            "Always an attachment, with the type recorded when it was checked on upload, "
+            "never sniffed, and never cached by shared caches."
+        ),
+        responses={
+            (200, "application/octet-stream"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file."
+            ),
+            401: UNAUTHENTICATED,
+            404: OpenApiResponse(
+                ErrorSerializer, description="No such file, or not one you can see; or a link."
+            ),
+        },
+    )
+    @action(detail=True)
+    def download(self, request, pk=None):
+        evidence = self.get_object()
+        if not evidence.file:
+            raise Http404("This evidence is a link, not a file.")
+        return file_response(evidence)

@@ -1,0 +1,169 @@
+"""Sign-off: an entry's submission, recall, approval, return and withdrawal (actions at
+/events/{id}/…), and the supervisor's queue of open requests."""
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts import selectors as account_selectors
+from accounts.models import User
+from portfolio import selectors, services
+from portfolio.api.entries import EventSerializer, PersonSerializer
+from portfolio.api.schema import UNAUTHENTICATED, event_errors
+from portfolio.models import LearningEvent, SignOffRequest, SignOffWithdrawal
+
+
+class WithdrawalSerializer(serializers.ModelSerializer):
+    event = serializers.IntegerField(source="sign_off.event_id", read_only=True)
+    status = serializers.CharField(
+        source="sign_off.event.status",
+        read_only=True,
+        help_text="The entry's status now: back to draft, for the trainee to change.",
+    )
+    withdrawn_by = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = SignOffWithdrawal
+        fields = ["event", "status", "withdrawn_by", "reason", "withdrawn_at"]
+        read_only_fields = fields
+
+
+class QueuedEventSerializer(serializers.ModelSerializer):
+    trainee = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = LearningEvent
+        fields = ["id", "trainee", "kind", "title", "date"]
+        read_only_fields = fields
+
+
+class QueuedRequestSerializer(serializers.ModelSerializer):
+    event = QueuedEventSerializer(read_only=True)
+
+    class Meta:
+        model = SignOffRequest
+        fields = ["id", "event", "requested_at"]
+        read_only_fields = fields
+
+
+class SubmitSerializer(serializers.Serializer):
+    supervisor = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.none(),
+        help_text="The id of one of the trainee's current supervisors.",
+        error_messages={"does_not_exist": "Not one of the trainee's current supervisors."},
+    )
+
+    def __init__(self, *args, trainee=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if trainee is not None:
+            # Only the trainee's own supervisors can be chosen, so an id cannot be used to
+            # learn who else has an account.
+            self.fields["supervisor"].queryset = account_selectors.current_supervisors(trainee)
+
+
+class ApproveSerializer(serializers.Serializer):
+    comment = serializers.CharField(allow_blank=True, default="")
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(
+        allow_blank=True, help_text="What the trainee should change. Required."
+    )
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, help_text="Why. Required.")
+
+
+class SignOffActions:
+    """Sign-off actions of the events viewset, which supplies get_object and _summary."""
+
+    @extend_schema(
+        summary="Ask a supervisor to sign the entry off",
+        request=SubmitSerializer,
+        responses={200: EventSerializer, **event_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        event = self.get_object()
+        serializer = SubmitSerializer(data=request.data, trainee=event.trainee)
+        serializer.is_valid(raise_exception=True)
+        services.submit_for_sign_off(
+            event=event, supervisor=serializer.validated_data["supervisor"], actor=request.user
+        )
+        return self._summary(event)
+
+    @extend_schema(
+        summary="Recall the request for sign-off, to change the entry again",
+        request=None,
+        responses={200: EventSerializer, **event_errors(401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def recall(self, request, pk=None):
+        event = self.get_object()
+        services.recall_request(event=event, actor=request.user)
+        return self._summary(event)
+
+    @extend_schema(
+        summary="Sign the entry off (the supervisor asked)",
+        request=ApproveSerializer,
+        responses={200: EventSerializer, **event_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        event = self.get_object()
+        serializer = ApproveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.approve(event=event, actor=request.user, **serializer.validated_data)
+        return self._summary(event)
+
+    @extend_schema(
+        summary="Return the entry to the trainee with a comment (the supervisor asked)",
+        request=ReturnSerializer,
+        responses={200: EventSerializer, **event_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        event = self.get_object()
+        serializer = ReturnSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.return_entry(event=event, actor=request.user, **serializer.validated_data)
+        return self._summary(event)
+
+    @extend_schema(
+        summary="Withdraw the entry's sign-off",
+        description=(
+            "For the supervisor who signed it off. The entry goes back to draft, which only "
+            "the trainee can see, so the answer is the withdrawal rather than the entry."
+        ),
+        request=WithdrawSerializer,
+        responses={200: WithdrawalSerializer, **event_errors(400, 401, 403, 404, 409)},
+    )
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        event = self.get_object()
+        serializer = WithdrawSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        withdrawal = services.withdraw_sign_off(
+            event=event, actor=request.user, **serializer.validated_data
+        )
+        return Response(WithdrawalSerializer(withdrawal).data)
+
+
+@extend_schema(tags=["sign-off"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Requests for sign-off waiting for you",
+        description="Open requests addressed to you by trainees you still supervise; oldest first.",
+        responses={200: QueuedRequestSerializer(many=True), 401: UNAUTHENTICATED},
+    ),
+)
+class SignOffRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = QueuedRequestSerializer
+    queryset = SignOffRequest.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SignOffRequest.objects.none()
+        return selectors.sign_off_queue(self.request.user)

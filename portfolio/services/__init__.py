@@ -1,0 +1,48 @@
+"""Every change to learning events, their mappings, evidence and sign-off goes through a
+function here, which refuses what the acting user may not do, writes the audit entry, and
+schedules follow-up work after commit. Written by subject: entries, sign_off and evidence,
+over the status rules in status; callers use them all from here."""
+
+from portfolio.services.entries import (
+    default_credits,
+    delete_event,
+    log_event,
+    record_reflection_view,
+    set_mappings,
+    update_event,
+)
+from portfolio.services.evidence import (
+    add_file_evidence,
+    add_link_evidence,
+    remove_evidence,
+    store_evidence_thumbnail,
+)
+from portfolio.services.sign_off import (
+    approve,
+    recall_request,
+    return_entry,
+    submit_for_sign_off,
+    withdraw_sign_off,
+)
+from portfolio.services.status import EntryLocked, TransitionNotAllowed, ensure_editable
+
+__all__ = [
+    "EntryLocked",
+    "TransitionNotAllowed",
+    "add_file_evidence",
+    "add_link_evidence",
+    "approve",
+    "default_credits",
+    "delete_event",
+    "ensure_editable",
+    "log_event",
+    "recall_request",
+    "record_reflection_view",
+    "remove_evidence",
+    "return_entry",
+    "set_mappings",
+    "store_evidence_thumbnail",
+    "submit_for_sign_off",
+    "update_event",
+    "withdraw_sign_off",
+]

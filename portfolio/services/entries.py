@@ -1,0 +1,204 @@
+"""Logging, editing and deleting entries, their tags and curriculum mappings, and the
+record of who has read a shared reflection."""
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from audit import services as audit
+from curriculum.models import Item
+from portfolio import selectors
+from portfolio.content import CONTENT_FIELDS, content_hash
+from portfolio.models import EventItem, LearningEvent, ReflectionView, Source, Status, Tag
+from portfolio.services.evidence import delete_files_after_commit
+from portfolio.services.status import EntryLocked, ensure_editable, lock_event
+from portfolio.signals import send_portfolio_changed
+
+
+def default_credits(duration_minutes: int | None) -> Decimal:
+    """One CPD credit per hour, to the nearest quarter."""
+    if not duration_minutes:
+        return Decimal("0")
+    quarters = (Decimal(duration_minutes) / Decimal(15)).quantize(
+        Decimal(1), rounding=ROUND_HALF_UP
+    )
+    return quarters / 4
+
+
+def validate_credits(credits: Decimal) -> None:
+    if credits < 0 or (credits * 4) % 1 != 0:
+        raise ValidationError(
+            {"cpd_credits": "CPD credits go in quarter steps: 0.25, 0.5, 0.75, 1 …"}
+        )
+
+
+def _check_items(trainee, items) -> list[Item]:
+    items = list(items)
+    allowed = set(
+        selectors.allowed_items(trainee)
+        .filter(pk__in=[i.pk for i in items])
+        .values_list("pk", flat=True)
+    )
+    outside = [i.code for i in items if i.pk not in allowed]
+    if outside:
+        raise ValidationError(
+            {"items": f"Not in the curricula of your programmes: {', '.join(sorted(outside))}."}
+        )
+    return items
+
+
+def _tags(names) -> list[Tag]:
+    cleaned = sorted({n.strip().lower()[:50] for n in names if n and n.strip()})
+    existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
+    for name in cleaned:
+        if name not in existing:
+            existing[name], _ = Tag.objects.get_or_create(name=name)
+    return [existing[n] for n in cleaned]
+
+
+# --- Logging and editing entries ---------------------------------------------------------------
+
+EDITABLE_FIELDS = CONTENT_FIELDS + (
+    "reflection_what_happened", "reflection_learned", "reflection_next_time", "reflection_shared",
+)  # fmt: skip
+
+
+def _audit_payload(event: LearningEvent, changed: list[str] | None = None) -> dict:
+    # Never reflection text: only which fields changed and the content hash.
+    payload = {"content_sha256": content_hash(event)}
+    if changed is not None:
+        payload["changed"] = sorted(changed)
+    return payload
+
+
+@transaction.atomic
+def log_event(
+    *,
+    trainee,
+    kind: str,
+    title: str,
+    date: date,
+    duration_minutes: int | None = None,
+    cpd_credits: Decimal | None = None,
+    items=(),
+    tags=(),
+    source: str = Source.WEB,
+    external_id: str = "",
+    **fields,
+) -> tuple[LearningEvent, bool]:
+    """Save a new learning event with its mappings and tags. With an external id, the same
+    completion sent twice is one event: the second call returns the first, unchanged.
+    Returns the event and whether it was created."""
+    if external_id:
+        existing = LearningEvent.objects.filter(
+            trainee=trainee, source=source, external_id=external_id
+        ).first()
+        if existing:
+            return existing, False
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"log_event() got unexpected fields: {', '.join(sorted(unknown))}")
+    credits = default_credits(duration_minutes) if cpd_credits is None else cpd_credits
+    validate_credits(credits)
+    items = _check_items(trainee, items)
+    event = LearningEvent(
+        trainee=trainee,
+        kind=kind,
+        title=title,
+        date=date,
+        duration_minutes=duration_minutes,
+        cpd_credits=credits,
+        source=source,
+        external_id=external_id,
+        **fields,
+    )
+    event.full_clean(exclude=["trainee", "tags", "items"])
+    try:
+        with transaction.atomic():
+            event.save()
+    except IntegrityError:
+        # Another request with the same external id won the race; theirs is the event.
+        return LearningEvent.objects.get(
+            trainee=trainee, source=source, external_id=external_id
+        ), False
+    event.tags.set(_tags(tags))
+    EventItem.objects.bulk_create(EventItem(event=event, item=item) for item in items)
+    audit.append(actor=trainee, action="create", obj=event, payload=_audit_payload(event))
+    send_portfolio_changed(trainee_id=trainee.pk)
+    return event, True
+
+
+@transaction.atomic
+def update_event(*, event: LearningEvent, actor, items=None, tags=None, **fields) -> LearningEvent:
+    """Change an entry the trainee owns. Fields not given stay as they are."""
+    if actor.pk != event.trainee_id:
+        raise PermissionDenied("Only the trainee can change their entry.")
+    event = lock_event(event)
+    ensure_editable(event)
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"update_event() got unexpected fields: {', '.join(sorted(unknown))}")
+    credits_follow_duration = event.cpd_credits == default_credits(event.duration_minutes)
+    if "duration_minutes" in fields and "cpd_credits" not in fields and credits_follow_duration:
+        # The credits were never set by hand: keep them following the duration.
+        fields["cpd_credits"] = default_credits(fields["duration_minutes"])
+    if "cpd_credits" in fields:
+        validate_credits(fields["cpd_credits"])
+    changed = [name for name, value in fields.items() if getattr(event, name) != value]
+    for name, value in fields.items():
+        setattr(event, name, value)
+    event.full_clean(exclude=["trainee", "tags", "items"])
+    event.save()
+    if tags is not None:
+        new_tags = _tags(tags)
+        if {t.pk for t in new_tags} != set(event.tags.values_list("pk", flat=True)):
+            event.tags.set(new_tags)
+            changed.append("tags")
+    if items is not None and _replace_items(event, items):
+        changed.append("items")
+    if changed:
+        audit.append(actor=actor, action="edit", obj=event, payload=_audit_payload(event, changed))
+        send_portfolio_changed(trainee_id=event.trainee_id)
+    return event
+
+
+def _replace_items(event: LearningEvent, items) -> bool:
+    items = _check_items(event.trainee, items)
+    wanted = {i.pk for i in items}
+    current = set(event.mappings.values_list("item_id", flat=True))
+    if wanted == current:
+        return False
+    event.mappings.exclude(item_id__in=wanted).delete()
+    EventItem.objects.bulk_create(EventItem(event=event, item_id=pk) for pk in wanted - current)
+    return True
+
+
+@transaction.atomic
+def set_mappings(*, event: LearningEvent, actor, items) -> LearningEvent:
+    return update_event(event=event, actor=actor, items=items)
+
+
+@transaction.atomic
+def delete_event(*, event: LearningEvent, actor) -> None:
+    if actor.pk != event.trainee_id:
+        raise PermissionDenied("Only the trainee can delete their entry.")
+    event = lock_event(event)
+    if event.status != Status.DRAFT or event.sign_off_requests.exists():
+        raise EntryLocked("Only a draft that has never been submitted for sign-off can be deleted.")
+    audit.append(actor=actor, action="delete", obj=event, payload=_audit_payload(event))
+    for evidence in event.evidence.all():
+        delete_files_after_commit(evidence)
+    event.delete()
+    send_portfolio_changed(trainee_id=actor.pk)
+
+
+# --- Reflections -------------------------------------------------------------------------------
+
+
+def record_reflection_view(*, event: LearningEvent, actor) -> None:
+    """Someone other than the trainee has read the shared reflection; the trainee sees the
+    list. The trainee reading their own, or a reflection not shared, records nothing."""
+    if actor.pk != event.trainee_id and event.reflection_shared and event.has_reflection:
+        ReflectionView.objects.create(event=event, viewer=actor)

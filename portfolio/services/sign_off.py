@@ -1,0 +1,129 @@
+"""Sign-off as a guarded transition: the trainee submits or recalls, the supervisor asked
+approves or returns, and the supervisor or an organisation admin withdraws."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts import selectors as account_selectors
+from core.tasks import enqueue_after_commit
+from portfolio import selectors
+from portfolio.content import content_hash
+from portfolio.models import LearningEvent, SignOff, SignOffRequest, SignOffWithdrawal, Status
+from portfolio.services.status import TransitionNotAllowed, lock_event, transition
+from portfolio.signals import send_portfolio_changed
+
+
+@transaction.atomic
+def submit_for_sign_off(*, event: LearningEvent, supervisor, actor) -> SignOffRequest:
+    if actor.pk != event.trainee_id:
+        raise PermissionDenied("Only the trainee can ask for their entry to be signed off.")
+    if not account_selectors.is_active_supervisor(supervisor, event.trainee):
+        raise ValidationError(
+            {"supervisor": f"{supervisor} is not currently one of your supervisors."}
+        )
+    event = lock_event(event)
+    transition(event, "submit", actor=actor, payload={"supervisor": supervisor.pk})
+    request = SignOffRequest.objects.create(event=event, supervisor=supervisor)
+    from portfolio.tasks import notify_sign_off_requested
+
+    enqueue_after_commit(notify_sign_off_requested, request.pk)
+    return request
+
+
+@transaction.atomic
+def recall_request(*, event: LearningEvent, actor) -> None:
+    if actor.pk != event.trainee_id:
+        raise PermissionDenied("Only the trainee can recall their request.")
+    event = lock_event(event)
+    transition(event, "recall", actor=actor)
+    SignOffRequest.objects.filter(event=event, outcome=SignOffRequest.Outcome.OPEN).update(
+        outcome=SignOffRequest.Outcome.CANCELLED, decided_at=timezone.now()
+    )
+
+
+def _open_request_for(event: LearningEvent, actor) -> SignOffRequest:
+    """Lock the entry, then find the open request addressed to the acting supervisor. The
+    entry's row lock makes two supervisors (or two clicks) deciding at once take turns; the
+    second finds the request already decided. Only the supervisor asked decides, and only
+    while they still supervise the trainee."""
+    event = lock_event(event)
+    request = SignOffRequest.objects.filter(
+        event=event, supervisor=actor, outcome=SignOffRequest.Outcome.OPEN
+    ).first()
+    if request is None or event.status != Status.SUBMITTED:
+        raise TransitionNotAllowed(
+            "This entry is not waiting for your sign-off (it may have just been decided)."
+        )
+    if not account_selectors.is_active_supervisor(actor, event.trainee):
+        raise PermissionDenied("Your supervision of this trainee has ended.")
+    return request
+
+
+@transaction.atomic
+def approve(*, event: LearningEvent, actor, comment: str = "") -> SignOff:
+    """The supervisor asked signs the entry off as it stands: its content hash is recorded."""
+    request = _open_request_for(event, actor)
+    event = request.event
+    if actor.pk == event.trainee_id:
+        raise PermissionDenied("Nobody can sign off their own entry.")
+    digest = content_hash(event)
+    transition(
+        event,
+        "approve",
+        actor=actor,
+        payload={"content_sha256": digest, "request": request.pk},
+    )
+    sign_off = SignOff.objects.create(
+        event=event,
+        request=request,
+        trainee_id=event.trainee_id,
+        supervisor=actor,
+        content_hash=digest,
+        comment=comment,
+    )
+    _record_decision(request, SignOffRequest.Outcome.APPROVED, comment)
+    send_portfolio_changed(trainee_id=event.trainee_id)
+    return sign_off
+
+
+@transaction.atomic
+def return_entry(*, event: LearningEvent, actor, comment: str) -> SignOffRequest:
+    """The supervisor asked sends the entry back to the trainee, saying what to change."""
+    if not comment.strip():
+        raise ValidationError(
+            {"comment": "Say what the trainee should change before you return the entry."}
+        )
+    request = _open_request_for(event, actor)
+    transition(request.event, "return", actor=actor, payload={"request": request.pk})
+    _record_decision(request, SignOffRequest.Outcome.RETURNED, comment)
+    return request
+
+
+def _record_decision(request: SignOffRequest, outcome: str, comment: str) -> None:
+    """Close the request with the supervisor's decision; the trainee hears of it on commit."""
+    request.outcome, request.decided_at, request.comment = outcome, timezone.now(), comment
+    request.save(update_fields=["outcome", "decided_at", "comment"])
+    from portfolio.tasks import notify_sign_off_decided
+
+    enqueue_after_commit(notify_sign_off_decided, request.pk)
+
+
+@transaction.atomic
+def withdraw_sign_off(*, event: LearningEvent, actor, reason: str) -> SignOffWithdrawal:
+    if not reason.strip():
+        raise ValidationError({"reason": "Give a reason for withdrawing the sign-off."})
+    event = lock_event(event)
+    sign_off = selectors.current_sign_off(event)
+    if sign_off is None:
+        raise TransitionNotAllowed("This entry has no sign-off to withdraw.")
+    if not selectors.can_withdraw(actor, sign_off):
+        raise PermissionDenied(
+            "Only the supervisor who signed it off, or an organisation admin, can withdraw it."
+        )
+    transition(event, "withdraw", actor=actor, payload={"sign_off": sign_off.pk})
+    withdrawal = SignOffWithdrawal.objects.create(
+        sign_off=sign_off, withdrawn_by=actor, reason=reason
+    )
+    send_portfolio_changed(trainee_id=event.trainee_id)
+    return withdrawal

@@ -1,0 +1,61 @@
+"""What an entry's status allows: the only status changes there are, and the lock that keeps
+a submitted or signed-off entry as it was."""
+
+from audit import services as audit
+from core.errors import StateConflict
+from portfolio.models import LearningEvent, Status
+
+
+class EntryLocked(StateConflict):
+    """The entry cannot be changed in its current status (the API answers 409)."""
+
+
+class TransitionNotAllowed(StateConflict):
+    """The status change asked for is not allowed from the entry's status (409)."""
+
+
+# The only status changes there are: (action, from) -> to. Everything that moves an entry
+# between statuses goes through `transition`, which consults this table.
+TRANSITIONS = {
+    ("submit", Status.DRAFT): Status.SUBMITTED,
+    ("submit", Status.RETURNED): Status.SUBMITTED,
+    ("recall", Status.SUBMITTED): Status.DRAFT,
+    ("approve", Status.SUBMITTED): Status.SIGNED_OFF,
+    ("return", Status.SUBMITTED): Status.RETURNED,
+    ("withdraw", Status.SIGNED_OFF): Status.DRAFT,
+}
+
+ACTION_WORDS = {
+    "submit": "submitted for sign-off",
+    "recall": "recalled",
+    "approve": "signed off",
+    "return": "returned",
+    "withdraw": "have its sign-off withdrawn",
+}
+
+
+def transition(event: LearningEvent, action: str, *, actor, payload: dict | None = None) -> None:
+    target = TRANSITIONS.get((action, event.status))
+    if target is None:
+        status = event.get_status_display().lower()
+        raise TransitionNotAllowed(f"An entry that is “{status}” cannot be {ACTION_WORDS[action]}.")
+    event.status = target
+    event.save(update_fields=["status", "updated_at"])
+    audit.append(
+        actor=actor, action=action, obj=event, payload={"status": target, **(payload or {})}
+    )
+
+
+def ensure_editable(event: LearningEvent) -> None:
+    if event.status == Status.SIGNED_OFF:
+        raise EntryLocked(
+            "This entry is signed off, so it is locked. "
+            "Ask your supervisor to withdraw the sign-off to change it."
+        )
+    if event.status == Status.SUBMITTED:
+        raise EntryLocked("This entry is waiting for sign-off. Recall the request to change it.")
+
+
+def lock_event(event: LearningEvent) -> LearningEvent:
+    """The event's row, locked for the rest of the transaction and freshly read."""
+    return LearningEvent.objects.select_for_update().get(pk=event.pk)

@@ -1,0 +1,1 @@
+"""The portfolio's pages, by subject."""

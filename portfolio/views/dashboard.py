@@ -1,0 +1,78 @@
+"""The dashboard: what the signed-in user should see and do next."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from accounts import selectors as account_selectors
+from curriculum import selectors as curriculum_selectors
+from portfolio import coverage as curriculum_coverage
+from portfolio import selectors
+from portfolio.models import Status
+
+
+@login_required
+def dashboard(request):
+    """What the signed-in user should see and do next, by role."""
+    user = request.user
+    start, end = selectors.appraisal_year(timezone.localdate())
+    months = selectors.credits_by_month(user, start, end)
+    programmes = list(curriculum_selectors.programmes_of_trainee(user))
+    coverage = [
+        (
+            p,
+            curriculum_coverage.coverage_summary(
+                curriculum_coverage.coverage(trainee=user, programme=p)
+            ),
+        )
+        for p in programmes
+    ]
+    # Titles and dates only: the dashboard shows no tags or curriculum items.
+    own = (
+        selectors.events_visible_to(user)
+        .filter(trainee=user)
+        .only("pk", "title", "kind", "date", "status")
+    )
+    return render(
+        request,
+        "portfolio/dashboard.html",
+        {
+            "supervisors": account_selectors.active_supervisors_of(user),
+            "trainees": account_selectors.active_trainees_of(user),
+            "administered": account_selectors.organisations_administered_by(user),
+            "coverage": coverage,
+            "credits": {
+                "start": start,
+                "end": end,
+                "months": months,
+                "total": sum(credits for _, credits in months),
+                "target": selectors.cpd_target(),
+                "chart": credit_chart(months, selectors.cpd_target()),
+            },
+            "awaiting": own.filter(status=Status.SUBMITTED)[:5],
+            "returned": own.filter(status=Status.RETURNED)[:5],
+            "recent": own[:5],
+            "queue": selectors.sign_off_queue(user)[:5],
+        },
+    )
+
+
+def credit_chart(months, target) -> dict:
+    """Bars for a small server-rendered SVG: credits per month, scaled to the tallest month
+    or to the monthly share of the annual target, whichever is higher."""
+    monthly_share = target / 12
+    top = max([float(c) for _, c in months] + [monthly_share]) or 1
+    width, height, gap = 24, 80, 6
+    bars = []
+    for i, (month, credits) in enumerate(months):
+        h = round(float(credits) / top * height, 1)
+        bars.append(
+            {"x": i * (width + gap), "y": height - h, "h": h, "month": month, "credits": credits}
+        )
+    return {
+        "bars": bars,
+        "width": len(months) * (width + gap) - gap,
+        "height": height,
+        "bar_width": width,
+        "share_y": round(height - monthly_share / top * height, 1),
+    }

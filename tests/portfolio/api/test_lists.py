@@ -1,0 +1,142 @@
+"""Lists of entries in the API: filters, search, what each caller sees, and a fixed query
+budget."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from portfolio import services
+from portfolio.models import Status
+from tests.api.conftest import assert_error
+from tests.factories import SupervisionFactory
+from tests.portfolio.api.conftest import EVENTS
+
+pytestmark = pytest.mark.django_db
+
+
+# --- Lists: filters, search, visibility, query budget ---------------------------------------------
+
+
+@pytest.fixture
+def filterable(log, entry, fpcs, trainee, supervisor, other_trainee):
+    """A few of the trainee's entries that each filter tells apart."""
+    return {
+        "sepsis": log(
+            title="Sepsis teaching", date="2026-10-01", tags=["sepsis"], items=[fpcs["FPC1"]]
+        ),
+        "clinic": log(kind="clinic", title="Fracture clinic", date="2026-10-15", tags=["ortho"]),
+        "reading": entry(
+            Status.SUBMITTED,
+            kind="reading",
+            title="NICE guideline on head injury",
+            date="2026-11-20",
+            items=[fpcs["FPC2"]],
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", {"sepsis", "clinic", "reading"}),
+        ("kind=clinic", {"clinic"}),
+        ("status=submitted", {"reading"}),
+        ("status=draft", {"sepsis", "clinic"}),
+        ("date_from=2026-10-10", {"clinic", "reading"}),
+        ("date_to=2026-10-15", {"sepsis", "clinic"}),
+        ("date_from=2026-10-10&date_to=2026-10-31", {"clinic"}),
+        ("tag=Sepsis", {"sepsis"}),
+        ("item=FPC2", {"reading"}),
+        ("q=fracture", {"clinic"}),
+        ("q=guideline&kind=reading", {"reading"}),
+        ("q=nothing-like-this", set()),
+    ],
+)
+def test_filters_and_search(api_as, trainee, filterable, fpcs, query, expected):
+    query = query.replace("FPC2", str(fpcs["FPC2"].pk))
+    response = api_as(trainee).get(f"{EVENTS}?{query}")
+
+    assert response.status_code == 200, response.content
+    titles = {event["title"] for event in response.json()["results"]}
+    assert titles == {filterable[name].title for name in expected}
+
+
+def test_filter_by_trainee_for_a_supervisor_of_two(
+    api_as, people, entry, log, other_trainee, org_a
+):
+    supervisor = people["supervisor"]
+    SupervisionFactory(supervisor=supervisor, trainee=other_trainee, organisation=org_a)
+    mine = entry(Status.SUBMITTED, title="Trainee's entry")
+    theirs, _ = services.log_event(
+        trainee=other_trainee, kind="clinic", title="Other trainee's entry", date="2026-11-01"
+    )
+    services.submit_for_sign_off(event=theirs, supervisor=supervisor, actor=other_trainee)
+    client = api_as(supervisor)
+
+    def ids(query):
+        return {e["id"] for e in client.get(f"{EVENTS}?{query}").json()["results"]}
+
+    assert ids("") == {mine.pk, theirs.pk}
+    assert ids(f"trainee={other_trainee.pk}") == {theirs.pk}
+    assert ids(f"trainee={people['trainee'].pk}") == {mine.pk}
+    assert ids(f"trainee={people['other_supervisor'].pk}") == set()
+
+
+@pytest.mark.parametrize("query", ["kind=juggling", "date_from=yesterday", "trainee=me"])
+def test_an_invalid_filter_is_a_400(api_as, trainee, query):
+    error = assert_error(api_as(trainee).get(f"{EVENTS}?{query}"), 400, "invalid")
+    assert set(error["fields"]) == {query.split("=")[0]}
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees"),
+    [
+        ("trainee", {"draft", "submitted", "signed_off"}),
+        ("supervisor", {"submitted", "signed_off"}),
+        ("ended_supervisor", set()),
+        ("other_supervisor", set()),
+        ("other_trainee", set()),
+        ("org_admin", set()),
+    ],
+)
+def test_a_list_holds_only_what_the_caller_may_see(api_as, people, entry, persona, sees):
+    events = {state: entry(state, title=state) for state in ("draft", "submitted", "signed_off")}
+
+    response = api_as(people[persona]).get(EVENTS)
+
+    assert response.status_code == 200
+    assert {e["id"] for e in response.json()["results"]} == {events[s].pk for s in sees}
+
+
+def test_the_list_costs_the_same_queries_for_5_and_50_entries(
+    api_as, enrolled_trainee, supervisor, fpcs, log
+):
+    client = api_as(enrolled_trainee)
+
+    def add(count):
+        for i in range(count):
+            event = log(title=f"Entry {i}", tags=["sepsis", f"t{i % 3}"], items=[fpcs["FPC1"]])
+            services.add_link_evidence(event=event, actor=enrolled_trainee, url="https://e.org/a")
+            if i % 2:
+                services.submit_for_sign_off(
+                    event=event, supervisor=supervisor, actor=enrolled_trainee
+                )
+                services.approve(event=event, actor=supervisor)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(EVENTS)
+        assert response.status_code == 200
+        return len(captured), response.json()
+
+    add(5)
+    client.get(EVENTS)  # the token's first use of the minute records it: not a list's cost
+    few, body = queries()
+    assert body["count"] == 5
+    add(45)
+    many, body = queries()
+    assert body["count"] == 50 and len(body["results"]) == 50
+    assert any(e["sign_off"] for e in body["results"]) and all(
+        e["evidence"] for e in body["results"]
+    )
+    assert many == few, f"{few} queries for 5 entries, {many} for 50"
