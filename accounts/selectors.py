@@ -38,6 +38,14 @@ def organisations_administered_by(user) -> QuerySet[Organisation]:
     ).distinct()
 
 
+def administers(user, organisation) -> bool:
+    """Whether `user` is an admin of the organisation (given as itself or its id): the one
+    test services apply before changing what an organisation runs."""
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(user=user, organisation=organisation, role=Role.ADMIN).exists()
+
+
 def access_organisation_for_admin(user, slug: str) -> Organisation:
     """The organisation, if `user` administers it. Anyone else gets a 404, so that the
     existence of another organisation's admin pages is not revealed."""
