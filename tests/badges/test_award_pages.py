@@ -60,9 +60,15 @@ def test_an_inactive_badge_class_cannot_be_awarded(
 ):
     BadgeClass.objects.filter(slug="teaching-impact").update(is_active=False)
     client.force_login(org_admin)
-    url = reverse("badges:org_award_create", args=[org_a.slug, badge("teaching-impact").pk])
-    response = client.post(url, {"trainee": trainee.pk, "narrative": "x"})
-    assert response.status_code == 302
+    impact = badge("teaching-impact")
+    url = reverse("badges:org_award_create", args=[org_a.slug, impact.pk])
+    awards_page = reverse("badges:org_badge_class_awards", args=[org_a.slug, impact.pk])
+    refusal = "“Teaching with demonstrable impact” is not active. Make it active to award it."
+    shown = client.get(url)
+    posted = client.post(url, {"trainee": trainee.pk, "narrative": "x"})
+    for response in (shown, posted):
+        assert (response.status_code, response.url) == (302, awards_page)
+        assert messages_of(response)[-1] == refusal
     assert not Award.objects.exists()
 
 
