@@ -1,8 +1,9 @@
 """API for teaching: an organisation's admins read its programmes and sessions and mark
 registers; a trainee checks in with the code shown during the session.
 
-Writes go through teaching.services, as for the pages; the service's refusals answer in the
-one error format (400 with `error.fields`, 403, 404)."""
+Writes go through teaching.services, as for the pages, after the same access helpers: a
+session of an organisation the caller does not administer is not found (404), and what the
+service refuses is answered in the one error format (400 with `error.fields`)."""
 
 import django_filters
 from drf_spectacular.utils import (
