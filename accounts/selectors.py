@@ -58,9 +58,10 @@ def organisations_administered_by(user) -> QuerySet[Organisation]:
     ).distinct()
 
 
-def is_admin_of(user, organisation: Organisation) -> bool:
-    """Whether `user` administers the organisation: the test every change to its members,
-    invitations and supervisions must pass."""
+def is_admin_of(user, organisation) -> bool:
+    """Whether `user` administers the organisation (given as itself or its id): the test every
+    change to what an organisation runs must pass — its members, invitations, supervisions,
+    programmes, teaching and badges."""
     if user is None or not user.is_authenticated:
         return False
     return Membership.objects.admins().filter(organisation=organisation, user=user).exists()

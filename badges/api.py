@@ -4,14 +4,14 @@ read and the admins of the issuing organisation create and change.
 Writes go through badges.services, as for the pages; a rule that does not fit is refused
 with each problem, in words, under `error.fields.rule`."""
 
-from django.core.exceptions import PermissionDenied
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from badges import selectors, services
+from badges import selectors
 from badges.models import Award, BadgeClass, Issuer, Progress
+from badges.services import badge_classes
 from core.api import ErrorSerializer
 from core.site import absolute_url
 from curriculum.models import Item
@@ -293,12 +293,12 @@ class BadgeClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return selectors.badge_classes_visible_to(self.request.user)
 
     def create(self, request):
-        issuers = selectors.administered_issuers(request.user)
-        if not issuers.exists():
-            raise PermissionDenied("Only the admins of an organisation with an issuer can do this.")
+        issuers = selectors.access_issuers_for_admin(request.user)
         serializer = BadgeClassCreateSerializer(data=request.data, issuers=issuers)
         serializer.is_valid(raise_exception=True)
-        badge_class = services.create_badge_class(actor=request.user, **serializer.validated_data)
+        badge_class = badge_classes.create_badge_class(
+            actor=request.user, **serializer.validated_data
+        )
         return self._answer(badge_class, status.HTTP_201_CREATED)
 
     def update(self, request, pk=None):
@@ -308,16 +308,10 @@ class BadgeClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._change(request, partial=True)
 
     def _change(self, request, *, partial):
-        badge_class = self.get_object()
-        if (
-            not selectors.administered_issuers(request.user)
-            .filter(pk=badge_class.issuer_id)
-            .exists()
-        ):
-            raise PermissionDenied("Only the admins of the issuing organisation can change it.")
+        badge_class = selectors.access_badge_class_to_change(request.user, self.kwargs["pk"])
         serializer = BadgeClassUpdateSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        badge_class = services.update_badge_class(
+        badge_class = badge_classes.update_badge_class(
             badge_class=badge_class, actor=request.user, **serializer.validated_data
         )
         return self._answer(badge_class)

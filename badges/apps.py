@@ -2,9 +2,9 @@ from django.apps import AppConfig
 
 
 def evaluate_after_portfolio_change(sender, trainee_id, **kwargs):
-    from badges import services
+    from badges.services import awarding
 
-    services.request_evaluation(trainee_id=trainee_id)
+    awarding.request_evaluation(trainee_id=trainee_id)
 
 
 class BadgesConfig(AppConfig):

@@ -1,19 +1,14 @@
-"""Demo issuer, badge classes and teaching programme (used by the seed_demo command).
+"""Demo issuer and badge classes (used by the seed_demo command, after teaching's demo).
 
-The badge classes are the seed examples of what Waymark can badge: attendance, a
-social-media journal club, e-learning, and teaching — small badges that stack into bigger
-ones, and one that only issuer staff can award.
+The badge classes are the seed examples of what Waymark can badge: attendance at the demo
+teaching programme, a social-media journal club, e-learning, and teaching — small badges
+that stack into bigger ones, and one that only issuer staff can award.
 """
 
-from datetime import timedelta
-
-from django.utils import timezone
-
-from badges import services
-from badges.models import Award, BadgeClass, Issuer, TeachingProgramme, TeachingSession
+from badges.models import Award, BadgeClass, Issuer
+from badges.services import awarding
 from curriculum.models import Item
-
-TEACHING_PROGRAMME = "st-elsewhere-fy-teaching"
+from teaching.demo import TEACHING_PROGRAMME
 
 BADGE_CLASSES = [
     # slug, name, description, criteria, rule, alignment item codes (UK Foundation 2021)
@@ -159,50 +154,16 @@ def create_badge_classes(trust) -> Issuer:
     return issuer
 
 
-def create_teaching_programme(trust, *, sessions=5) -> list[TeachingSession]:
-    """Mandatory sessions every other week, the last one two weeks ago."""
-    programme, _ = TeachingProgramme.objects.update_or_create(
-        organisation=trust, slug=TEACHING_PROGRAMME, defaults={"name": "St Elsewhere FY teaching"}
-    )
-    one_pm = timezone.now().replace(hour=13, minute=0, second=0, microsecond=0)
-    topics = [
-        "Sepsis",
-        "Acute kidney injury",
-        "Consent and capacity",
-        "Prescribing safely",
-        "Breaking bad news",
-    ]
-    created = []
-    for n, topic in enumerate(topics[:sessions]):
-        session, _ = TeachingSession.objects.get_or_create(
-            programme=programme,
-            title=f"FY teaching: {topic}",
-            defaults={
-                "starts_at": one_pm - timedelta(weeks=2 * (sessions - n)),
-                "mandatory": True,
-                "location": "Education centre",
-            },
-        )
-        created.append(session)
-    return created
-
-
 def seed(*, trust, trainees, admin) -> None:
     create_badge_classes(trust)
-    sessions = create_teaching_programme(trust)
-    # The first demo trainee attended four of the five mandatory sessions (80%).
-    for session in sessions[:4]:
-        services.record_attendance(
-            session=session, trainee=trainees[0], recorded_by=admin, method="register"
-        )
     impact = BadgeClass.objects.get(slug="teaching-impact")
     if not Award.objects.standing().filter(badge_class=impact, recipient=trainees[0]).exists():
-        services.award_badge(
+        awarding.award_badge(
             badge_class=impact,
             recipient=trainees[0],
+            actor=admin,
             narrative="Her sepsis teaching for the nursing team cut time-to-antibiotics on ward 7, "
             "audited over three months.",
-            awarded_by=admin,
         )
     for trainee in trainees:
-        services.evaluate_awards(trainee=trainee)
+        awarding.evaluate_awards(trainee=trainee)

@@ -6,10 +6,10 @@ from datetime import date
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from badges.models import TeachingSession
 from curriculum.models import Item
 from curriculum.selectors import descendant_ids
 from portfolio.models import EventItem, LearningEvent, Status
+from teaching.models import TeachingSession
 
 
 def resolve_items(refs: set[str]) -> dict[str, set[int]]:

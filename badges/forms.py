@@ -6,27 +6,6 @@ from accounts.forms import PersonChoiceField
 from badges import selectors
 from portfolio.models import LearningEvent
 
-# --- Trainees ------------------------------------------------------------------------------------
-
-
-class CheckInForm(forms.Form):
-    code = forms.CharField(
-        label="Session code",
-        max_length=12,
-        help_text="The 6-digit code shown on the screen during the session.",
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "autocomplete": "off", "autofocus": True}
-        ),
-    )
-
-    def clean_code(self):
-        # People copy codes with a space ("042 917"); the digits are what count.
-        code = "".join(self.cleaned_data["code"].split())
-        if not (len(code) == 6 and code.isascii() and code.isdigit()):
-            raise forms.ValidationError("Enter the 6 digits of the code, for example 042917.")
-        return code
-
-
 # --- Issuer administration -----------------------------------------------------------------------
 
 
@@ -186,7 +165,7 @@ class AwardForm(forms.Form):
         chosen = self.data.get("trainee") or self.initial.get("trainee")
         trainee = trainees.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
         if trainee is not None:
-            self.fields["events"].queryset = LearningEvent.objects.for_trainee(trainee).signed_off()
+            self.fields["events"].queryset = selectors.linkable_entries(trainee)
             self.fields["events"].label_from_instance = lambda e: f"{e.title} ({e.date:%d %b %Y})"
 
     def clean_trainee(self):
@@ -201,45 +180,3 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Published with the revoked badge, so that anyone checking it sees why.",
     )
-
-
-# --- Teaching ------------------------------------------------------------------------------------
-
-
-class TeachingProgrammeForm(forms.Form):
-    name = forms.CharField(max_length=200, help_text="For example “FY1 teaching 2026–27”.")
-    slug = forms.SlugField(
-        max_length=80,
-        help_text="Lower-case letters, digits and hyphens. Attendance badge rules use it.",
-    )
-
-
-class TeachingSessionForm(forms.Form):
-    title = forms.CharField(max_length=200)
-    starts_at = forms.DateTimeField(
-        label="Starts at",
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )
-    duration_minutes = forms.IntegerField(
-        label="Duration (minutes)", min_value=5, max_value=12 * 60, initial=60
-    )
-    mandatory = forms.BooleanField(required=False, label="Mandatory for trainees")
-    location = forms.CharField(max_length=200, required=False)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    label_from_instance = PersonChoiceField.label_from_instance
-
-
-class RegisterForm(forms.Form):
-    trainees = PeopleChoiceField(
-        queryset=None,
-        widget=forms.CheckboxSelectMultiple,
-        label="Present",
-        error_messages={"required": "Tick at least one trainee who was there."},
-    )
-
-    def __init__(self, *args, trainees, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["trainees"].queryset = trainees

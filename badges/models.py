@@ -1,5 +1,5 @@
 """Issuers, badge classes and their rules, awards (Open Badges assertions), progress,
-pending evaluations, and the teaching programmes whose attendance badges can count."""
+pending evaluations and public profiles."""
 
 import secrets
 import uuid
@@ -151,72 +151,6 @@ class PendingEvaluation(models.Model):
 
     def __str__(self):
         return f"Evaluate {self.trainee_id} (since {self.requested_at:%H:%M:%S})"
-
-
-class TeachingProgramme(models.Model):
-    """A series of teaching sessions an organisation runs, with attendance registers."""
-
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="teaching_programmes"
-    )
-    # Unique across Waymark: attendance rules refer to a programme by its slug alone.
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=200)
-
-    def __str__(self):
-        return self.name
-
-
-def new_check_in_code() -> str:
-    # Short enough to read off a slide; the session's time window limits guessing.
-    return f"{secrets.randbelow(10**6):06d}"
-
-
-class TeachingSession(models.Model):
-    programme = models.ForeignKey(
-        TeachingProgramme, on_delete=models.CASCADE, related_name="sessions"
-    )
-    title = models.CharField(max_length=200)
-    starts_at = models.DateTimeField()
-    duration_minutes = models.PositiveIntegerField(default=60)
-    mandatory = models.BooleanField(default=False)
-    location = models.CharField(max_length=200, blank=True)
-    check_in_code = models.CharField(max_length=6, default=new_check_in_code)
-
-    class Meta:
-        ordering = ["starts_at"]
-
-    def __str__(self):
-        return f"{self.title} ({self.starts_at:%d %b %Y})"
-
-
-class Attendance(models.Model):
-    class Method(models.TextChoices):
-        REGISTER = "register", "Marked on the register"
-        CHECK_IN = "check_in", "Checked in with the session code"
-
-    session = models.ForeignKey(
-        TeachingSession, on_delete=models.CASCADE, related_name="attendances"
-    )
-    trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="attendances"
-    )
-    method = models.CharField(max_length=20, choices=Method.choices)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-    event = models.OneToOneField(
-        LearningEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendance"
-    )
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["session", "trainee"], name="attend_once"),
-        ]
-
-    def __str__(self):
-        return f"{self.trainee} at {self.session}"
 
 
 def new_profile_slug() -> str:

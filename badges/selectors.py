@@ -1,30 +1,22 @@
-"""Reads of badges, awards, progress and teaching, scoped to what the asking user may see.
+"""Reads of badges, awards and progress, scoped to what the asking user may see, and the
+read side of evaluation: what a trainee's rules decide.
 
 Each page or endpoint has its selector here, doing the joins it needs, so that a page costs
-the same number of queries however many awards or sessions there are."""
+the same number of queries however many awards there are."""
 
-from datetime import timedelta
-
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, FloatField, Q, QuerySet
 from django.db.models.functions import Cast, NullIf
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from accounts.models import Organisation, Role
-from accounts.selectors import organisations_administered_by, users_with_role
-from badges.models import (
-    Attendance,
-    Award,
-    BadgeClass,
-    Issuer,
-    Progress,
-    PublicProfile,
-    TeachingProgramme,
-    TeachingSession,
-)
-from badges.services import check_in_window
+from accounts.models import Membership, Organisation
+from accounts.selectors import is_admin_of, organisations_administered_by
+from badges import facts, rules
+from badges.models import Award, BadgeClass, Issuer, Progress, PublicProfile
 from curriculum.models import Framework, Item
+from portfolio.models import LearningEvent
 
 # --- A trainee's badges --------------------------------------------------------------------------
 
@@ -140,8 +132,35 @@ def holds_badge(trainee, badge_class: BadgeClass) -> bool:
     return Award.objects.standing().filter(recipient=trainee, badge_class=badge_class).exists()
 
 
+def linkable_entries(trainee) -> QuerySet[LearningEvent]:
+    """The entries a badge awarded by hand may link as evidence: the trainee's own,
+    signed off."""
+    return LearningEvent.objects.for_trainee(trainee).signed_off()
+
+
 def administered_issuers(user) -> QuerySet[Issuer]:
     return Issuer.objects.filter(organisation__in=organisations_administered_by(user))
+
+
+def access_issuers_for_admin(user) -> QuerySet[Issuer]:
+    """The issuers of the organisations the user administers; someone who administers none
+    may not create badge classes at all."""
+    issuers = administered_issuers(user)
+    if not issuers.exists():
+        raise PermissionDenied("Only the admins of an organisation with an issuer can do this.")
+    return issuers
+
+
+def access_badge_class_to_change(user, badge_class_id) -> BadgeClass:
+    """A badge class the user may see (404 otherwise) and change: only the admins of its
+    issuing organisation may (403 for anyone else who sees it)."""
+    try:
+        badge_class = badge_classes_visible_to(user).get(pk=badge_class_id)
+    except (BadgeClass.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such badge class.") from None
+    if not is_admin_of(user, badge_class.issuer.organisation_id):
+        raise PermissionDenied("Only the admins of the issuing organisation can change it.")
+    return badge_class
 
 
 def badge_classes_visible_to(user) -> QuerySet[BadgeClass]:
@@ -153,74 +172,7 @@ def badge_classes_visible_to(user) -> QuerySet[BadgeClass]:
     return visible.select_related("issuer").prefetch_related("alignments").order_by("pk")
 
 
-# --- Teaching programmes and attendance ----------------------------------------------------------
-
-
-def teaching_programmes_of(organisation: Organisation) -> QuerySet[TeachingProgramme]:
-    return TeachingProgramme.objects.filter(organisation=organisation).order_by("name")
-
-
-def teaching_programme_list(organisation: Organisation) -> QuerySet[TeachingProgramme]:
-    return teaching_programmes_of(organisation).annotate(session_count=Count("sessions"))
-
-
-def trainees_not_yet_at(organisation: Organisation, session: TeachingSession):
-    """The organisation's trainees who are not on the session's register yet."""
-    return users_with_role(organisation, Role.TRAINEE).exclude(
-        pk__in=session.attendances.values("trainee")
-    )
-
-
-def access_teaching_programme(organisation: Organisation, programme_id: int) -> TeachingProgramme:
-    try:
-        return teaching_programmes_of(organisation).get(pk=programme_id)
-    except TeachingProgramme.DoesNotExist:
-        raise Http404("No such teaching programme.") from None
-
-
-def sessions_of(programme: TeachingProgramme) -> QuerySet[TeachingSession]:
-    """The programme's sessions, latest first, each with how many attended."""
-    return programme.sessions.annotate(attended=Count("attendances")).order_by("-starts_at")
-
-
-def access_teaching_session(organisation: Organisation, session_id: int) -> TeachingSession:
-    try:
-        return TeachingSession.objects.select_related("programme__organisation").get(
-            pk=session_id, programme__organisation=organisation
-        )
-    except TeachingSession.DoesNotExist:
-        raise Http404("No such session.") from None
-
-
-def attendances_at(session: TeachingSession) -> QuerySet[Attendance]:
-    return session.attendances.select_related("trainee").order_by(
-        "trainee__full_name", "trainee__email"
-    )
-
-
-def check_in_session(trainee, code: str) -> TeachingSession | None:
-    """The session a trainee means by a check-in code: one of the organisations where they
-    are a trainee, with that code, starting within a day of now; an open one first, else
-    the nearest in time, so that a late trainee hears that check-in has closed rather than
-    that the code is wrong."""
-    now = timezone.now()
-    candidates = list(
-        TeachingSession.objects.filter(
-            check_in_code=code,
-            programme__organisation__memberships__user=trainee,
-            programme__organisation__memberships__role=Role.TRAINEE,
-            starts_at__range=(now - timedelta(days=1), now + timedelta(days=1)),
-        )
-        .select_related("programme__organisation")
-        .distinct()
-    )
-
-    def is_open(session):
-        opens, closes = check_in_window(session)
-        return opens <= now <= closes
-
-    candidates.sort(key=lambda s: (not is_open(s), abs(s.starts_at - now)))
-    return candidates[0] if candidates else None
+# --- Public profiles ------------------------------------------------------------------------------
 
 
 def access_public_profile(slug: str) -> PublicProfile:
@@ -238,3 +190,40 @@ def public_awards_of(trainee):
         .select_related("badge_class__issuer")
         .order_by("-issued_on")
     )
+
+
+# --- Evaluation: what a trainee's rules decide ---------------------------------------------------
+
+
+def assess(*, trainee) -> list[tuple[BadgeClass, rules.Result]]:
+    """Decide every rule-based badge the trainee does not hold, in evaluation order, as if
+    each badge met were awarded on the spot (so badges stack within one run). Reads only:
+    a fixed number of queries set by the badge classes, never by the trainee's history."""
+    today = timezone.localdate()
+    # Badges of the organisations the trainee belongs to; an issuer badges its own people.
+    classes = {
+        c.slug: c
+        for c in BadgeClass.objects.filter(
+            is_active=True,
+            rule__isnull=False,
+            issuer__organisation__in=Membership.objects.filter(user=trainee).values("organisation"),
+        )
+    }
+    awards = list(
+        Award.objects.filter(recipient=trainee).values_list("badge_class__slug", "revoked_at")
+    )
+    held = {slug for slug, revoked_at in awards if revoked_at is None}
+    # A revocation sticks: a revoked badge is not awarded again by its rule, only by staff.
+    revoked = {slug for slug, revoked_at in awards if revoked_at is not None}
+    pending = {slug: c for slug, c in classes.items() if slug not in held | revoked}
+    requests = set().union(*(rules.fact_requests(c.rule, today) for c in pending.values()))
+    gathered = facts.gather(trainee, requests, today)
+
+    decided = []
+    for slug in rules.evaluation_order({s: c.rule for s, c in classes.items()}):
+        if slug in pending:
+            result = rules.evaluate(pending[slug].rule, gathered, held, today)
+            decided.append((pending[slug], result))
+            if result.met:
+                held.add(slug)
+    return decided

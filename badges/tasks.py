@@ -3,8 +3,8 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from badges import services
 from badges.models import PendingEvaluation
+from badges.services import awarding
 
 # An evaluation younger than this may still be on its way through the broker.
 PENDING_GRACE = timedelta(minutes=1)
@@ -12,7 +12,7 @@ PENDING_GRACE = timedelta(minutes=1)
 
 @shared_task
 def evaluate_trainee(trainee_id: int) -> int:
-    return len(services.run_evaluation(trainee_id=trainee_id))
+    return len(awarding.run_evaluation(trainee_id=trainee_id))
 
 
 @shared_task
@@ -23,5 +23,5 @@ def run_pending_evaluations(grace_seconds: int | None = None) -> int:
     stale = PendingEvaluation.objects.filter(requested_at__lte=timezone.now() - grace)
     ids = list(stale.values_list("trainee_id", flat=True))
     for trainee_id in ids:
-        services.run_evaluation(trainee_id=trainee_id)
+        awarding.run_evaluation(trainee_id=trainee_id)
     return len(ids)

@@ -13,7 +13,6 @@ urlpatterns = [
     path("badges/", views.my_badges, name="my_badges"),
     path("badges/<int:award_id>/visibility/", views.award_visibility, name="award_visibility"),
     path("badges/profile/", views.profile_visibility, name="profile_visibility"),
-    path("check-in/", views.check_in, name="check_in"),
     # Organisation admins: the issuer, badge classes and awards
     path(f"{org}badges/", views.badge_class_list, name="org_badge_classes"),
     path(f"{org}badges/issuer/", views.issuer_edit, name="org_issuer_edit"),
@@ -34,27 +33,4 @@ urlpatterns = [
         name="org_award_create",
     ),
     path(f"{org}badges/awards/<int:award_id>/revoke/", views.award_revoke, name="org_award_revoke"),
-    # Organisation admins: teaching programmes, sessions and registers
-    path(f"{org}teaching/", views.teaching_programme_list, name="teaching_programmes"),
-    path(f"{org}teaching/new/", views.teaching_programme_create, name="teaching_programme_create"),
-    path(
-        f"{org}teaching/<int:programme_id>/",
-        views.teaching_programme_detail,
-        name="teaching_programme_detail",
-    ),
-    path(
-        f"{org}teaching/<int:programme_id>/sessions/new/",
-        views.teaching_session_create,
-        name="teaching_session_create",
-    ),
-    path(
-        f"{org}teaching/sessions/<int:session_id>/",
-        views.teaching_session_detail,
-        name="teaching_session_detail",
-    ),
-    path(
-        f"{org}teaching/sessions/<int:session_id>/register/",
-        views.teaching_register,
-        name="teaching_register",
-    ),
 ]

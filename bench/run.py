@@ -136,7 +136,7 @@ def colleague(trainee, email: str, *, entries: int):
 
 
 def measure_awards(trainees):
-    """badges.services.assess for each trainee: the read side of evaluation, which decides
+    """badges.selectors.assess for each trainee: the read side of evaluation, which decides
     every badge class the trainee does not hold. (Awarding then costs a few writes per badge
     newly earned, whatever the history.) The two trainees hold no badges here, so both
     decide the same classes."""
@@ -144,7 +144,7 @@ def measure_awards(trainees):
     from django.test.utils import CaptureQueriesContext
 
     from badges.models import Award
-    from badges.services import assess
+    from badges.selectors import assess
 
     Award.objects.filter(recipient__in=[t for _, t in trainees]).delete()
 

@@ -7,6 +7,7 @@ from badges import api as badges
 from core.api import Router
 from curriculum import api as curriculum
 from portfolio import api as portfolio
+from teaching import api as teaching
 
 router = Router()
 # Accounts
@@ -23,6 +24,11 @@ router.register("programmes", curriculum.ProgrammeViewSet, basename="programme")
 router.register("events", portfolio.EventViewSet, basename="event")
 router.register("evidence", portfolio.EvidenceViewSet, basename="evidence")
 router.register("sign-off-requests", portfolio.SignOffRequestViewSet, basename="sign-off-request")
+# Teaching
+router.register(
+    "teaching-programmes", teaching.TeachingProgrammeViewSet, basename="teaching-programme"
+)
+router.register("teaching-sessions", teaching.TeachingSessionViewSet, basename="teaching-session")
 # Badges
 router.register("awards", badges.AwardViewSet, basename="award")
 router.register("badge-classes", badges.BadgeClassViewSet, basename="badge-class")

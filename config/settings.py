@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "accounts",
     "curriculum",
     "portfolio",
+    "teaching",
     "badges",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("curriculum.urls")),
     path("", include("portfolio.urls")),
+    path("", include("teaching.urls")),
     path("", include("badges.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("config.api", "api"))),

@@ -146,11 +146,6 @@ def access_programme_for_admin(
         raise Http404("No such programme.") from None
 
 
-def administers(user, organisation_id: int) -> bool:
-    """Whether `user` is an admin of the organisation: who may manage its programmes."""
-    return account_selectors.organisations_administered_by(user).filter(pk=organisation_id).exists()
-
-
 def is_trainee_in(user, organisation_id: int) -> bool:
     return (
         account_selectors.users_with_role(organisation_id, Role.TRAINEE).filter(pk=user.pk).exists()

@@ -3,6 +3,7 @@
 import re
 
 from django.contrib.messages import get_messages
+from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Membership
@@ -34,3 +35,30 @@ def sign_in_as(client, request, persona):
     """Sign the test client in as a persona fixture, or stay anonymous."""
     if persona != "anonymous":
         client.force_login(request.getfixturevalue(persona))
+
+
+# Who may open an organisation's admin pages, and the answer each gets: anyone signed in who
+# is not one of its admins is told the page does not exist.
+ORGANISATION_ADMIN_PAGE_ANSWERS = [
+    ("anonymous", "login"),
+    ("trainee", 404),
+    ("supervisor", 404),
+    ("org_b_admin", 404),
+    ("org_admin", 200),
+]
+NOT_THE_ORGANISATIONS_ADMINS = [p for p, answer in ORGANISATION_ADMIN_PAGE_ANSWERS if answer != 200]
+
+
+def assert_answered(response, expected):
+    """The response is `expected`: a status code, or "login" for a redirect to sign in."""
+    if expected == "login":
+        assert response.status_code == 302
+        assert reverse("account_login") in response.url
+    else:
+        assert response.status_code == expected
+
+
+def assert_post_refused(response, persona):
+    """A POST by someone who may not make it: anonymous callers are sent to sign in, anyone
+    else is told the page does not exist."""
+    assert_answered(response, "login" if persona == "anonymous" else 404)

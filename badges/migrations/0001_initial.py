@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 import badges.models
+import teaching.models
 
 
 class Migration(migrations.Migration):
@@ -167,7 +168,7 @@ class Migration(migrations.Migration):
                 ("location", models.CharField(blank=True, max_length=200)),
                 (
                     "check_in_code",
-                    models.CharField(default=badges.models.new_check_in_code, max_length=6),
+                    models.CharField(default=teaching.models.new_check_in_code, max_length=6),
                 ),
                 (
                     "programme",

@@ -10,6 +10,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts import selectors as account_selectors
 from accounts.models import Organisation
 from audit import services as audit
 from core import dated
@@ -23,7 +24,7 @@ REQUIREMENT_LEVELS = ("leaves", "roots")
 def _refuse_unless_admin(actor, organisation_id: int) -> None:
     """Refused first, so that someone who may not manage the programme learns nothing from
     the answer, not even that their input was invalid."""
-    if actor is not None and not selectors.administers(actor, organisation_id):
+    if actor is not None and not account_selectors.is_admin_of(actor, organisation_id):
         raise PermissionDenied("Only the organisation's admins manage its programmes.")
 
 

@@ -5,8 +5,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from audit.models import AuditEntry
-from badges import services
 from badges.models import Award, BadgeClass, Issuer
+from badges.services import awarding
 from tests.api import conftest as api_fixtures
 from tests.api.conftest import assert_error
 
@@ -53,10 +53,10 @@ def test_awards_and_progress_need_a_signed_in_caller(url):
 def test_the_caller_sees_their_own_awards_with_public_urls(
     badge_classes, trainee, other_trainee, org_admin, settings
 ):
-    mine = services.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
-    revoked = services.award_badge(badge_class=badge("teaching-impact"), recipient=trainee)
-    services.revoke_award(award=revoked, by=org_admin, reason="In error.")
-    services.award_badge(badge_class=badge("peer-teacher"), recipient=other_trainee)
+    mine = awarding.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
+    revoked = awarding.award_badge(badge_class=badge("teaching-impact"), recipient=trainee)
+    awarding.revoke_award(award=revoked, actor=org_admin, reason="In error.")
+    awarding.award_badge(badge_class=badge("peer-teacher"), recipient=other_trainee)
 
     response = client_for(trainee).get(AWARDS)
     assert response.status_code == 200
@@ -73,13 +73,13 @@ def test_the_caller_sees_their_own_awards_with_public_urls(
 
 
 def test_another_trainees_award_is_not_found(badge_classes, trainee, other_trainee):
-    theirs = services.award_badge(badge_class=badge("peer-teacher"), recipient=other_trainee)
+    theirs = awarding.award_badge(badge_class=badge("peer-teacher"), recipient=other_trainee)
     assert_error(client_for(trainee).get(f"{AWARDS}{theirs.pk}/"), 404, "not_found")
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
 def test_awards_are_read_only(badge_classes, trainee, method):
-    award = services.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
+    award = awarding.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
     url = AWARDS if method == "post" else f"{AWARDS}{award.pk}/"
     assert_error(getattr(client_for(trainee), method)(url, {}, format="json"), 405)
 
@@ -89,7 +89,7 @@ def test_progress_is_the_callers_own_closest_first(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         add(3)
-    services.evaluate_awards(trainee=other_trainee)
+    awarding.evaluate_awards(trainee=other_trainee)
 
     rows = client_for(enrolled_trainee).get(PROGRESS).json()["results"]
     slugs = [row["badge_class"]["slug"] for row in rows]

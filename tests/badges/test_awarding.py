@@ -5,10 +5,12 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from badges import services
-from badges.demo import create_teaching_programme
 from badges.models import Award, BadgeClass, PendingEvaluation, Progress
+from badges.services import awarding
+from badges.services import badge_classes as badge_class_services
 from portfolio.models import LearningEvent
+from teaching import services as teaching
+from teaching.demo import create_teaching_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -65,19 +67,15 @@ def test_fifteen_curriculum_e_learning_modules(
 def test_attendance_at_80_percent_of_mandatory_sessions(
     badge_classes, org_a, org_admin, enrolled_trainee
 ):
-    sessions = create_teaching_programme(org_a)
+    sessions = create_teaching_programme(org_a, admin=org_admin)
     for session in sessions[:3]:
-        services.record_attendance(
-            session=session, trainee=enrolled_trainee, recorded_by=org_admin, method="register"
-        )
-    services.evaluate_awards(trainee=enrolled_trainee)
+        teaching.mark_register(session=session, trainees=[enrolled_trainee], actor=org_admin)
+    awarding.evaluate_awards(trainee=enrolled_trainee)
     assert "teaching-attendee" in held(enrolled_trainee)
     assert "st-elsewhere-fy-teaching" not in held(enrolled_trainee)
     assert progress(enrolled_trainee, "st-elsewhere-fy-teaching") == (3, 4, "sessions attended")
-    services.record_attendance(
-        session=sessions[3], trainee=enrolled_trainee, recorded_by=org_admin, method="register"
-    )
-    services.evaluate_awards(trainee=enrolled_trainee)
+    teaching.mark_register(session=sessions[3], trainees=[enrolled_trainee], actor=org_admin)
+    awarding.evaluate_awards(trainee=enrolled_trainee)
     assert "st-elsewhere-fy-teaching" in held(enrolled_trainee)
     # Attending logged the learning events, once each.
     assert (
@@ -91,26 +89,26 @@ def test_educator_super_badge_needs_the_staff_award_for_impact(
 ):
     add(1, kind="teaching_delivered", title="Peer teaching: ECGs")
     add(1, kind="teaching_delivered", title="Ran the FY1 bleep teaching", tags=["organiser"])
-    services.evaluate_awards(trainee=enrolled_trainee)
+    awarding.evaluate_awards(trainee=enrolled_trainee)
     assert {"peer-teacher", "teaching-programme-lead"} <= held(enrolled_trainee)
     assert "educator" not in held(enrolled_trainee)
-    services.award_badge(
+    awarding.award_badge(
         badge_class=BadgeClass.objects.get(slug="teaching-impact"),
         recipient=enrolled_trainee,
         narrative="Audit showed faster antibiotics.",
-        awarded_by=org_admin,
+        actor=org_admin,
     )
-    services.evaluate_awards(trainee=enrolled_trainee)
+    awarding.evaluate_awards(trainee=enrolled_trainee)
     assert "educator" in held(enrolled_trainee)
 
 
 def test_awarding_twice_makes_one_award(badge_classes, add, enrolled_trainee):
     add(1)
-    first = services.evaluate_awards(trainee=enrolled_trainee)
-    again = services.evaluate_awards(trainee=enrolled_trainee)
+    first = awarding.evaluate_awards(trainee=enrolled_trainee)
+    again = awarding.evaluate_awards(trainee=enrolled_trainee)
     assert [a.badge_class.slug for a in first] == ["journal-club-contributor"] and again == []
     badge_class = BadgeClass.objects.get(slug="journal-club-contributor")
-    assert services.award_badge(badge_class=badge_class, recipient=enrolled_trainee) == first[0]
+    assert awarding.award_badge(badge_class=badge_class, recipient=enrolled_trainee) == first[0]
     with pytest.raises(IntegrityError), transaction.atomic():
         Award.objects.create(
             badge_class=badge_class, recipient=enrolled_trainee, recipient_email="x@example.org"
@@ -121,13 +119,13 @@ def test_a_revocation_sticks_until_staff_award_the_badge_again(
     badge_classes, add, enrolled_trainee, org_admin
 ):
     add(1)
-    award = services.evaluate_awards(trainee=enrolled_trainee)[0]
-    services.revoke_award(award=award, by=org_admin, reason="Entry was not genuine")
+    award = awarding.evaluate_awards(trainee=enrolled_trainee)[0]
+    awarding.revoke_award(award=award, actor=org_admin, reason="Entry was not genuine")
     add(1)
-    assert services.evaluate_awards(trainee=enrolled_trainee) == []
+    assert awarding.evaluate_awards(trainee=enrolled_trainee) == []
     assert "journal-club-contributor" not in held(enrolled_trainee)
-    again = services.award_badge(
-        badge_class=award.badge_class, recipient=enrolled_trainee, awarded_by=org_admin
+    again = awarding.award_badge(
+        badge_class=award.badge_class, recipient=enrolled_trainee, actor=org_admin
     )
     assert again.pk != award.pk and "journal-club-contributor" in held(enrolled_trainee)
 
@@ -141,12 +139,12 @@ def test_an_issuer_badges_only_its_own_members(badge_classes, org_b):
     portfolio_services.log_event(
         trainee=outsider, kind="social_media", title="Journal club", date="2026-11-01"
     )
-    assert services.evaluate_awards(trainee=outsider) == []
+    assert awarding.evaluate_awards(trainee=outsider) == []
 
 
 def evaluation_queries(trainee):
     with CaptureQueriesContext(connection) as queries:
-        services.evaluate_awards(trainee=trainee)
+        awarding.evaluate_awards(trainee=trainee)
     return len(queries)
 
 
@@ -187,9 +185,9 @@ def test_a_new_rule_reaches_trainees_who_already_qualify(
     badge_classes, add, enrolled_trainee, org_a, org_admin, django_capture_on_commit_callbacks
 ):
     add(2, kind="reading", title="NICE sepsis guideline")
-    services.evaluate_awards(trainee=enrolled_trainee)
+    awarding.evaluate_awards(trainee=enrolled_trainee)
     with django_capture_on_commit_callbacks(execute=True):
-        services.create_badge_class(
+        badge_class_services.create_badge_class(
             issuer=org_a.issuer,
             actor=org_admin,
             slug="reader",

@@ -7,15 +7,16 @@ from urllib.parse import urlsplit
 import pytest
 from django.utils import timezone
 
-from badges import images, openbadges, services
+from badges import images, openbadges
 from badges.models import BadgeClass
+from badges.services import awarding
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def award(badge_classes, enrolled_trainee):
-    return services.award_badge(
+    return awarding.award_badge(
         badge_class=BadgeClass.objects.get(slug="journal-club-host"),
         recipient=enrolled_trainee,
         narrative="Hosted #FOAMed journal club on sepsis guidelines.",
@@ -67,7 +68,7 @@ def test_badge_class_and_issuer_documents_chain_together(client, award):
 
 
 def test_a_revoked_assertion_answers_410_with_the_reason(client, award, org_admin):
-    services.revoke_award(award=award, by=org_admin, reason="Awarded to the wrong trainee")
+    awarding.revoke_award(award=award, actor=org_admin, reason="Awarded to the wrong trainee")
     response = client.get(f"/ob/v2/assertions/{award.uid}")
     assert response.status_code == 410
     assert response.json()["revoked"] is True

@@ -6,8 +6,8 @@ import io
 import pytest
 import requests
 
-from badges import services
 from badges.models import BadgeClass
+from badges.services import awarding
 
 validator = pytest.importorskip("tests.badges.ob_validator")
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def award(live_server, settings, badge_classes, enrolled_trainee):
     # Documents name themselves by SITE_URL; here that is the live server the validator fetches.
     settings.SITE_URL = live_server.url
-    return services.award_badge(
+    return awarding.award_badge(
         badge_class=BadgeClass.objects.get(slug="journal-club-host"),
         recipient=enrolled_trainee,
         narrative="Hosted the #FOAMed sepsis journal club.",
@@ -59,7 +59,7 @@ def test_a_wrong_recipient_email_fails(live_server, award):
 
 
 def test_a_revoked_assertion_is_reported_revoked(live_server, award, enrolled_trainee, org_admin):
-    services.revoke_award(award=award, by=org_admin, reason="Issued in error")
+    awarding.revoke_award(award=award, actor=org_admin, reason="Issued in error")
     report = validator.validate(assertion_url(live_server, award), email=enrolled_trainee.email)
     assert report["revoked"] is True and not report["valid"]
     assert any("has been revoked: Issued in error" in e for e in validator.errors(report))

@@ -1,8 +1,8 @@
 """Demo data for every app, so a new install has something to show.
 
 It lives in the highest app of the dependency chain (accounts ← curriculum ← portfolio ←
-badges) because it seeds all of them, in that order; each app's own part is in its
-demo.py.
+teaching ← badges) because it seeds all of them, in that order; each app's own part is in
+its demo.py.
 """
 
 from django.conf import settings
@@ -14,6 +14,7 @@ from accounts import demo as accounts_demo
 from badges import demo as badges_demo
 from curriculum import demo as curriculum_demo
 from portfolio import demo as portfolio_demo
+from teaching import demo as teaching_demo
 
 
 class Command(BaseCommand):
@@ -41,9 +42,9 @@ class Command(BaseCommand):
             for supervisor, trainee, kind in accounts_demo.SUPERVISIONS:
                 supervisors_by_trainee[users[trainee]][kind] = users[supervisor]
             portfolio_demo.seed(trainees=trainees, supervisors_by_trainee=supervisors_by_trainee)
-            badges_demo.seed(
-                trust=organisations[accounts_demo.TRUST], trainees=trainees, admin=users["admin"]
-            )
+            trust, admin = organisations[accounts_demo.TRUST], users["admin"]
+            teaching_demo.seed(trust=trust, trainees=trainees, admin=admin)
+            badges_demo.seed(trust=trust, trainees=trainees, admin=admin)
         self.stdout.write(
             self.style.SUCCESS("Demo data is ready. Sign in at /accounts/login/ with:")
         )

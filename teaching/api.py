@@ -1,0 +1,233 @@
+"""API for teaching: an organisation's admins read its programmes and sessions and mark
+registers; a trainee checks in with the code shown during the session.
+
+Writes go through teaching.services, as for the pages, after the same access helpers: a
+session of an organisation the caller does not administer is not found (404), and what the
+service refuses is answered in the one error format (400 with `error.fields`)."""
+
+import django_filters
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import User
+from core.api import ErrorSerializer
+from teaching import selectors, services
+from teaching.models import Attendance, TeachingProgramme, TeachingSession
+
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid session or token.")
+INVALID = OpenApiResponse(ErrorSerializer, description="Invalid fields; see `error.fields`.")
+PROGRAMME_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description="No such programme of an organisation you administer."
+)
+SESSION_NOT_FOUND = OpenApiResponse(
+    ErrorSerializer, description="No such session of an organisation you administer."
+)
+CHECK_IN_REFUSED = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "The code was refused, under `error.fields.code`: not six digits, no session of "
+        "yours running now has it, check-in is closed, or too many wrong codes were tried "
+        "(then every code is refused for 15 minutes)."
+    ),
+)
+
+
+# --- Output --------------------------------------------------------------------------------------
+
+
+class TeachingProgrammeSerializer(serializers.ModelSerializer):
+    session_count = serializers.IntegerField(read_only=True, help_text="How many sessions.")
+
+    class Meta:
+        model = TeachingProgramme
+        fields = ["id", "organisation", "slug", "name", "session_count"]
+        read_only_fields = fields
+        extra_kwargs = {"slug": {"help_text": "Attendance badge rules name the programme by it."}}
+
+
+class TeachingSessionSerializer(serializers.ModelSerializer):
+    attended = serializers.IntegerField(read_only=True, help_text="How many attended.")
+    check_in_opens = serializers.SerializerMethodField(help_text="When the code starts working.")
+    check_in_closes = serializers.SerializerMethodField(help_text="When the code stops working.")
+
+    class Meta:
+        model = TeachingSession
+        fields = [
+            "id",
+            "programme",
+            "title",
+            "starts_at",
+            "duration_minutes",
+            "mandatory",
+            "location",
+            "check_in_code",
+            "check_in_opens",
+            "check_in_closes",
+            "attended",
+        ]
+        read_only_fields = fields
+        extra_kwargs = {"check_in_code": {"help_text": "The code trainees check in with."}}
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_check_in_opens(self, session):
+        return serializers.DateTimeField().to_representation(session.check_in_window[0])
+
+    @extend_schema_field(serializers.DateTimeField())
+    def get_check_in_closes(self, session):
+        return serializers.DateTimeField().to_representation(session.check_in_window[1])
+
+
+class SessionSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TeachingSession
+        fields = ["id", "programme", "title", "starts_at", "duration_minutes", "location"]
+        read_only_fields = fields
+
+
+class AttendanceSerializer(serializers.ModelSerializer):
+    session = SessionSummarySerializer(read_only=True)
+
+    class Meta:
+        model = Attendance
+        fields = ["id", "session", "trainee", "method", "recorded_at", "event"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "event": {"help_text": "The learning event attending logged in the portfolio."}
+        }
+
+
+# --- Input ---------------------------------------------------------------------------------------
+
+
+class RegisterSerializer(serializers.Serializer):
+    trainees = serializers.PrimaryKeyRelatedField(
+        many=True,
+        allow_empty=False,
+        queryset=User.objects.all(),
+        help_text="Ids of the trainees who were there; each must be a trainee of the organisation.",
+    )
+
+
+class CheckInSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        max_length=12, help_text="The 6-digit code shown during the session; spaces are ignored."
+    )
+
+
+# --- Views ---------------------------------------------------------------------------------------
+
+
+@extend_schema(tags=["teaching"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Teaching programmes of the organisations you administer",
+        responses={200: TeachingProgrammeSerializer(many=True), 401: UNAUTHENTICATED},
+    ),
+    retrieve=extend_schema(
+        summary="One teaching programme",
+        responses={
+            200: TeachingProgrammeSerializer,
+            401: UNAUTHENTICATED,
+            404: PROGRAMME_NOT_FOUND,
+        },
+    ),
+)
+class TeachingProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = TeachingProgrammeSerializer
+    queryset = TeachingProgramme.objects.none()  # for the schema; requests use get_queryset
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TeachingProgramme.objects.none()
+        return selectors.teaching_programmes_visible_to(self.request.user)
+
+
+class SessionFilter(django_filters.FilterSet):
+    # A number, not a choice of programmes: whether another organisation's programme exists
+    # is not the caller's to learn.
+    programme = django_filters.NumberFilter(field_name="programme", label="Only this programme's")
+
+    class Meta:
+        model = TeachingSession
+        fields = ["programme"]
+
+
+@extend_schema(tags=["teaching"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Teaching sessions of the organisations you administer, latest first",
+        responses={200: TeachingSessionSerializer(many=True), 401: UNAUTHENTICATED},
+    ),
+    retrieve=extend_schema(
+        summary="One teaching session, with its check-in code and window",
+        responses={
+            200: TeachingSessionSerializer,
+            401: UNAUTHENTICATED,
+            404: SESSION_NOT_FOUND,
+        },
+    ),
+)
+class TeachingSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    serializer_class = TeachingSessionSerializer
+    filterset_class = SessionFilter
+    queryset = TeachingSession.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return TeachingSession.objects.none()
+        return selectors.teaching_sessions_visible_to(self.request.user)
+
+    def retrieve(self, request, pk=None):
+        session = selectors.access_teaching_session_for_admin(request.user, pk)
+        return Response(self.get_serializer(session).data)
+
+    @extend_schema(
+        summary="Mark trainees present on the session's register",
+        description="All or none: each must be a trainee of the organisation running the "
+        "session. Anyone already recorded stays recorded once. Answers with the attendance "
+        "of each trainee sent.",
+        request=RegisterSerializer,
+        responses={
+            200: AttendanceSerializer(many=True),
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            404: SESSION_NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def register(self, request, pk=None):
+        session = selectors.access_teaching_session_for_admin(request.user, pk)
+        serializer = RegisterSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        marked = services.mark_register(
+            session=session, trainees=serializer.validated_data["trainees"], actor=request.user
+        )
+        return Response(AttendanceSerializer(marked, many=True).data)
+
+    @extend_schema(
+        summary="Check yourself in to the session running now, with its code",
+        description="For trainees: the session is the one of your organisations running now "
+        "with that code. Attending logs the session in your entries; checking in twice "
+        "records it once.",
+        request=CheckInSerializer,
+        responses={
+            201: AttendanceSerializer,
+            400: CHECK_IN_REFUSED,
+            401: UNAUTHENTICATED,
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="check-in", url_name="check-in")
+    def check_in(self, request):
+        serializer = CheckInSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        attendance = services.check_in(
+            trainee=request.user, actor=request.user, code=serializer.validated_data["code"]
+        )
+        return Response(AttendanceSerializer(attendance).data, status=status.HTTP_201_CREATED)

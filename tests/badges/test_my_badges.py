@@ -1,0 +1,155 @@
+"""A trainee's badges: what is earned and under way, what they show publicly, and the
+dashboard card."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from audit.models import AuditEntry
+from badges.models import Award, BadgeClass, PublicProfile
+from badges.services import awarding
+from tests.helpers import messages_of
+
+pytestmark = pytest.mark.django_db
+
+
+def badge(slug):
+    return BadgeClass.objects.get(slug=slug)
+
+
+# --- A trainee's badges --------------------------------------------------------------------------
+
+
+def test_trainees_find_their_badges_in_the_navigation(client, trainee, supervisor):
+    client.force_login(trainee)
+    assert (
+        f'href="{reverse("badges:my_badges")}"'
+        in client.get(reverse("portfolio:dashboard")).content.decode()
+    )
+    client.force_login(supervisor)
+    assert (
+        f'href="{reverse("badges:my_badges")}"'
+        not in client.get(reverse("portfolio:dashboard")).content.decode()
+    )
+
+
+def test_my_badges_shows_what_is_earned_and_what_is_under_way(
+    client, badge_classes, add, enrolled_trainee, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add(1)
+    client.force_login(enrolled_trainee)
+    html = client.get(reverse("badges:my_badges")).content.decode()
+    earned, in_progress = html.split('id="progress-heading"')
+    assert "Journal club contributor" in earned
+    award = Award.objects.get(recipient=enrolled_trainee)
+    assert reverse("badges:award_verify", args=[award.uid]) in earned
+    assert "Journal club regular" in in_progress
+    assert "<strong>1 of 5</strong> social media entries" in in_progress
+    assert '<progress max="5" value="1"' in in_progress
+
+
+def test_my_badges_shows_revoked_and_expired_awards_for_what_they_are(
+    client, badge_classes, trainee, org_admin
+):
+    revoked = awarding.award_badge(badge_class=badge("teaching-impact"), recipient=trainee)
+    awarding.revoke_award(award=revoked, actor=org_admin, reason="Awarded in error.")
+    expired = awarding.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
+    Award.objects.filter(pk=expired.pk).update(expires=timezone.now() - timedelta(days=1))
+    client.force_login(trainee)
+    html = client.get(reverse("badges:my_badges")).content.decode()
+    assert "Revoked</span> on" in html and "Awarded in error." in html
+    assert "Expired</span>" in html
+
+
+def test_the_public_profile_is_off_until_the_trainee_turns_it_on(client, trainee):
+    client.force_login(trainee)
+    html = client.get(reverse("badges:my_badges")).content.decode()
+    assert "Your public profile is <strong>off</strong>" in html
+    assert not PublicProfile.objects.filter(user=trainee, enabled=True).exists()
+
+    client.post(reverse("badges:profile_visibility"), {"enabled": "1"})
+    profile = PublicProfile.objects.get(user=trainee)
+    assert profile.enabled
+    assert trainee.email.split("@")[0] not in profile.slug and len(profile.slug) >= 16
+    assert "Your public profile is <strong>on</strong>" in (
+        client.get(reverse("badges:my_badges")).content.decode()
+    )
+
+    client.post(reverse("badges:profile_visibility"), {"enabled": "0"})
+    profile.refresh_from_db()
+    assert not profile.enabled
+    assert client.get(reverse("badges:profile_visibility")).status_code == 405
+
+
+def test_a_trainee_chooses_which_badges_to_show(client, badge_classes, trainee, other_trainee):
+    award = awarding.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
+    assert not award.public
+    url = reverse("badges:award_visibility", args=[award.pk])
+
+    client.force_login(other_trainee)
+    assert client.post(url, {"public": "1"}).status_code == 404
+
+    client.force_login(trainee)
+    client.post(url, {"public": "1"})
+    award.refresh_from_db()
+    assert award.public
+    client.post(url, {"public": "0"})
+    award.refresh_from_db()
+    assert not award.public
+    assert list(
+        AuditEntry.objects.filter(object_type="award", object_id=award.pk)
+        .exclude(action="award")
+        .values_list("action", flat=True)
+    ) == ["award_public", "award_hidden"]
+
+
+def test_a_revoked_badge_cannot_be_shown(client, badge_classes, trainee, org_admin):
+    award = awarding.award_badge(badge_class=badge("peer-teacher"), recipient=trainee)
+    awarding.revoke_award(award=award, actor=org_admin, reason="Error.")
+    client.force_login(trainee)
+    response = client.post(reverse("badges:award_visibility", args=[award.pk]), {"public": "1"})
+    assert messages_of(response) == ["A revoked badge cannot be shown on your public profile."]
+    award.refresh_from_db()
+    assert not award.public
+
+
+# --- The dashboard card --------------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_the_latest_badges_and_the_closest_one(
+    client, badge_classes, add, enrolled_trainee, django_capture_on_commit_callbacks
+):
+    client.force_login(enrolled_trainee)
+    assert "Badges you earn from your learning will appear here." in (
+        client.get(reverse("portfolio:dashboard")).content.decode()
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        add(3)
+    card = (
+        client.get(reverse("portfolio:dashboard")).content.decode().split('id="badges-heading"')[1]
+    )
+    assert "Journal club contributor" in card
+    assert "Closest next: Journal club regular" in card
+    assert "<strong>3 of 5</strong> social media entries" in card
+
+
+def test_the_badge_card_costs_the_same_queries_however_many_badges(
+    client, badge_classes, enrolled_trainee
+):
+    client.force_login(enrolled_trainee)
+    classes = list(BadgeClass.objects.order_by("pk"))
+    counts = []
+    for held in (1, len(classes)):
+        for badge_class in classes[:held]:
+            awarding.award_badge(badge_class=badge_class, recipient=enrolled_trainee)
+        awarding.evaluate_awards(trainee=enrolled_trainee)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("portfolio:dashboard")).status_code == 200
+            assert client.get(reverse("badges:my_badges")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
