@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from accounts.models import Invitation, Membership, Organisation, Supervision, User
 from core.admin import ReadOnlyAdmin
@@ -46,6 +47,8 @@ class OrganisationAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
+    # A website typed without a scheme is taken as https, as Django 6 will do by default.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_delete_permission(self, request, obj=None):
         # Deleting an organisation would take its memberships and invitations with it,

@@ -215,7 +215,7 @@ class ScaleSeeder:
     # --- Entries ---------------------------------------------------------------------------------
 
     def _events(self, trainee_ids, supervisor_of, per_trainee: int, started: float) -> int:
-        templates = [entry for entries in demo.portfolios() for entry in entries]
+        templates = [sample for samples in demo.portfolios() for sample in samples]
         tags = {
             name: Tag.objects.get_or_create(name=name)[0].pk for t in templates for name in t.tags
         }

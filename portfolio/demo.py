@@ -26,7 +26,7 @@ DRAFT, SUBMITTED, SIGNED_OFF, RETURNED = "draft", "submitted", "signed_off", "re
 
 
 @dataclass(frozen=True)
-class Entry:
+class Sample:
     """One demo entry, as the data file spells it; fields it leaves out take these defaults."""
 
     days_ago: int
@@ -57,9 +57,9 @@ def framework() -> tuple[str, str]:
     return _data()["framework"]["slug"], _data()["framework"]["version"]
 
 
-def portfolios() -> list[list[Entry]]:
+def portfolios() -> list[list[Sample]]:
     """Each demo trainee's entries: the first trainee's full portfolio, then the others'."""
-    return [demo_data.records(entries, Entry) for entries in _data()["portfolios"]]
+    return [demo_data.records(samples, Sample) for samples in _data()["portfolios"]]
 
 
 def seed(*, trainees, supervisors_by_trainee) -> list[LearningEvent]:
@@ -75,35 +75,35 @@ def seed(*, trainees, supervisors_by_trainee) -> list[LearningEvent]:
     }
     today = timezone.localdate()
     events = []
-    for trainee, entries in zip(trainees, portfolios(), strict=True):
+    for trainee, samples in zip(trainees, portfolios(), strict=True):
         supervisors = supervisors_by_trainee[trainee]
-        for number, entry in enumerate(entries, start=1):
-            event = _log(trainee, entry, number, items, today)
-            if entry.outcome != DRAFT and _never_submitted(event):
-                supervisor = supervisors.get(entry.supervisor) or next(iter(supervisors.values()))
-                _decide(trainee, event, entry, supervisor)
+        for number, sample in enumerate(samples, start=1):
+            event = _log(trainee, sample, number, items, today)
+            if sample.outcome != DRAFT and _never_submitted(event):
+                supervisor = supervisors.get(sample.supervisor) or next(iter(supervisors.values()))
+                _decide(trainee, event, sample, supervisor)
             events.append(event)
     return events
 
 
-def _log(trainee, entry: Entry, number: int, items, today) -> LearningEvent:
-    what_happened, learned, next_time = entry.reflection or ("", "", "")
+def _log(trainee, sample: Sample, number: int, items, today) -> LearningEvent:
+    what_happened, learned, next_time = sample.reflection or ("", "", "")
     event, _ = services.log_event(
         trainee=trainee,
-        kind=entry.kind,
-        title=entry.title,
-        date=today - timedelta(days=entry.days_ago),
-        time=entry.starts,
-        duration_minutes=entry.minutes,
-        provider=entry.provider,
-        location=entry.location,
-        description=entry.description,
-        items=[items[code] for code in entry.items],
-        tags=entry.tags,
+        kind=sample.kind,
+        title=sample.title,
+        date=today - timedelta(days=sample.days_ago),
+        time=sample.starts,
+        duration_minutes=sample.minutes,
+        provider=sample.provider,
+        location=sample.location,
+        description=sample.description,
+        items=[items[code] for code in sample.items],
+        tags=sample.tags,
         reflection_what_happened=what_happened,
         reflection_learned=learned,
         reflection_next_time=next_time,
-        reflection_shared=entry.reflection_shared,
+        reflection_shared=sample.reflection_shared,
         source=Source.IMPORT,
         external_id=f"demo-{number}",
     )
@@ -116,10 +116,10 @@ def _never_submitted(event: LearningEvent) -> bool:
     return event.status == Status.DRAFT and not event.sign_off_requests.exists()
 
 
-def _decide(trainee, event: LearningEvent, entry: Entry, supervisor) -> None:
+def _decide(trainee, event: LearningEvent, sample: Sample, supervisor) -> None:
     services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    if entry.outcome == SIGNED_OFF:
-        services.approve(event=event, actor=supervisor, comment=entry.comment)
-    elif entry.outcome == RETURNED:
-        services.return_entry(event=event, actor=supervisor, comment=entry.comment)
+    if sample.outcome == SIGNED_OFF:
+        services.approve(event=event, actor=supervisor, comment=sample.comment)
+    elif sample.outcome == RETURNED:
+        services.return_entry(event=event, actor=supervisor, comment=sample.comment)
     event.refresh_from_db(fields=["status"])

@@ -62,7 +62,7 @@ def test_only_the_issuers_trainees_are_awarded_by_hand(demo_badges, org_admin, s
 
 
 @pytest.fixture
-def entries(demo_badges, log, enrolled_trainee, other_trainee, supervisor):
+def candidate_entries(demo_badges, log, enrolled_trainee, other_trainee, supervisor):
     """The trainee's signed-off entry, their draft, and another trainee's entry."""
     signed_off = log(title="Taught sepsis recognition")
     portfolio_services.submit_for_sign_off(
@@ -78,14 +78,14 @@ def entries(demo_badges, log, enrolled_trainee, other_trainee, supervisor):
 
 @pytest.mark.parametrize("linked", ["draft", "theirs"])
 def test_a_manual_award_links_only_the_recipients_signed_off_entries(
-    entries, enrolled_trainee, org_admin, linked
+    candidate_entries, enrolled_trainee, org_admin, linked
 ):
     with pytest.raises(ValidationError) as refused:
         awarding.award_badge(
             badge_class=badge("teaching-impact"),
             recipient=enrolled_trainee,
             actor=org_admin,
-            events=[entries["signed_off"], entries[linked]],
+            events=[candidate_entries["signed_off"], candidate_entries[linked]],
         )
     assert refused.value.message_dict == {
         "events": ["Only the trainee's own signed-off entries can be linked to their badge."]
@@ -96,9 +96,9 @@ def test_a_manual_award_links_only_the_recipients_signed_off_entries(
         badge_class=badge("teaching-impact"),
         recipient=enrolled_trainee,
         actor=org_admin,
-        events=[entries["signed_off"]],
+        events=[candidate_entries["signed_off"]],
     )
-    assert list(award.events.all()) == [entries["signed_off"]]
+    assert list(award.events.all()) == [candidate_entries["signed_off"]]
 
 
 # --- Revoking ------------------------------------------------------------------------------------

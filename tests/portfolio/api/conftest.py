@@ -56,7 +56,7 @@ def api_as(make_token):
 
 
 @pytest.fixture
-def entry(log, trainee, supervisor):
+def make_entry(log, trainee, supervisor):
     """An entry taken through the services to the status asked for, with a PNG attached
     first if asked (which needs `evidence_storage`)."""
 

@@ -124,8 +124,8 @@ def test_items_outside_the_trainees_curricula_are_refused(api_as, enrolled_train
     assert "Not in the curricula of your programmes: X1" in error["fields"]["items"][0]
 
 
-def test_mappings_are_replaced_with_item_ids(api_as, trainee, entry, fpcs):
-    event = entry(items=[fpcs["FPC1"]])
+def test_mappings_are_replaced_with_item_ids(api_as, trainee, make_entry, fpcs):
+    event = make_entry(items=[fpcs["FPC1"]])
 
     response = api_as(trainee).put(
         f"{EVENTS}{event.pk}/mappings/",
@@ -147,8 +147,10 @@ def test_mappings_are_replaced_with_item_ids(api_as, trainee, entry, fpcs):
         (Status.SIGNED_OFF, "This entry is signed off, so it is locked."),
     ],
 )
-def test_changing_a_locked_entry_is_409_with_the_reason(api_as, trainee, entry, state, message):
-    event = entry(state, title="Original")
+def test_changing_a_locked_entry_is_409_with_the_reason(
+    api_as, trainee, make_entry, state, message
+):
+    event = make_entry(state, title="Original")
     client = api_as(trainee)
 
     for response in (
@@ -163,8 +165,8 @@ def test_changing_a_locked_entry_is_409_with_the_reason(api_as, trainee, entry, 
 
 
 @pytest.mark.parametrize("state", [Status.SUBMITTED, Status.RETURNED, Status.SIGNED_OFF])
-def test_deleting_an_entry_once_submitted_is_409(api_as, trainee, entry, state):
-    event = entry(state)
+def test_deleting_an_entry_once_submitted_is_409(api_as, trainee, make_entry, state):
+    event = make_entry(state)
 
     error = assert_error(api_as(trainee).delete(f"{EVENTS}{event.pk}/"), 409, "conflict")
 
@@ -177,8 +179,10 @@ def test_deleting_an_entry_once_submitted_is_409(api_as, trainee, entry, state):
 REFLECTION = ["reflection_what_happened", "reflection_learned", "reflection_next_time"]
 
 
-def test_a_private_reflection_is_left_out_for_the_supervisor(api_as, trainee, supervisor, entry):
-    event = entry(Status.SUBMITTED, reflection_learned="Private thoughts")
+def test_a_private_reflection_is_left_out_for_the_supervisor(
+    api_as, trainee, supervisor, make_entry
+):
+    event = make_entry(Status.SUBMITTED, reflection_learned="Private thoughts")
 
     for_supervisor = api_as(supervisor).get(f"{EVENTS}{event.pk}/").json()
     for_trainee = api_as(trainee).get(f"{EVENTS}{event.pk}/").json()
@@ -190,9 +194,11 @@ def test_a_private_reflection_is_left_out_for_the_supervisor(api_as, trainee, su
 
 
 def test_a_shared_reflection_is_shown_to_the_supervisor_and_the_view_recorded(
-    api_as, trainee, supervisor, entry
+    api_as, trainee, supervisor, make_entry
 ):
-    event = entry(Status.SUBMITTED, reflection_learned="Shared thoughts", reflection_shared=True)
+    event = make_entry(
+        Status.SUBMITTED, reflection_learned="Shared thoughts", reflection_shared=True
+    )
 
     response = api_as(supervisor).get(f"{EVENTS}{event.pk}/")
 
@@ -205,8 +211,8 @@ def test_a_shared_reflection_is_shown_to_the_supervisor_and_the_view_recorded(
     assert ReflectionView.objects.count() == 1
 
 
-def test_lists_never_carry_reflections(api_as, trainee, supervisor, entry):
-    entry(Status.SUBMITTED, reflection_learned="Shared thoughts", reflection_shared=True)
+def test_lists_never_carry_reflections(api_as, trainee, supervisor, make_entry):
+    make_entry(Status.SUBMITTED, reflection_learned="Shared thoughts", reflection_shared=True)
 
     for user in (trainee, supervisor):
         (listed,) = api_as(user).get(EVENTS).json()["results"]

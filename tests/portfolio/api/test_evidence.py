@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_upload_a_png_and_download_it_as_an_attachment(
-    api_as, trainee, supervisor, entry, evidence_storage
+    api_as, trainee, supervisor, make_entry, evidence_storage
 ):
-    event = entry()
+    event = make_entry()
     client = api_as(trainee)
     upload = SimpleUploadedFile("Chest X-ray.png", png(), content_type="image/png")
 
@@ -58,9 +58,9 @@ def test_upload_a_png_and_download_it_as_an_attachment(
 
 
 def test_a_download_refused_is_a_json_404_whatever_the_client_accepts(
-    api_as, trainee, other_trainee, entry, evidence_storage
+    api_as, trainee, other_trainee, make_entry, evidence_storage
 ):
-    event = entry()
+    event = make_entry()
     evidence = services.add_file_evidence(
         event=event, actor=trainee, uploaded_file=SimpleUploadedFile("a.png", png())
     )
@@ -72,8 +72,8 @@ def test_a_download_refused_is_a_json_404_whatever_the_client_accepts(
     assert_error(response, 404, "not_found")
 
 
-def test_a_file_that_is_not_what_it_says_is_refused(api_as, trainee, entry, evidence_storage):
-    event = entry()
+def test_a_file_that_is_not_what_it_says_is_refused(api_as, trainee, make_entry, evidence_storage):
+    event = make_entry()
     fake = SimpleUploadedFile("photo.png", b"%PDF-1.4 not really", content_type="image/png")
 
     response = api_as(trainee).post(
@@ -85,8 +85,8 @@ def test_a_file_that_is_not_what_it_says_is_refused(api_as, trainee, entry, evid
     assert not Evidence.objects.exists()
 
 
-def test_link_evidence_added_listed_and_removed(api_as, trainee, entry):
-    event = entry()
+def test_link_evidence_added_listed_and_removed(api_as, trainee, make_entry):
+    event = make_entry()
     client = api_as(trainee)
 
     response = client.post(
@@ -113,8 +113,8 @@ def test_link_evidence_added_listed_and_removed(api_as, trainee, entry):
     assert client.get(f"{EVENTS}{event.pk}/evidence/").json() == []
 
 
-def test_evidence_cannot_be_added_to_a_locked_entry(api_as, trainee, entry):
-    event = entry(Status.SUBMITTED)
+def test_evidence_cannot_be_added_to_a_locked_entry(api_as, trainee, make_entry):
+    event = make_entry(Status.SUBMITTED)
 
     response = api_as(trainee).post(
         f"{EVENTS}{event.pk}/evidence/", {"url": "https://example.org"}, format="json"

@@ -18,14 +18,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def filterable(log, entry, fpcs, trainee, supervisor, other_trainee):
+def filterable(log, make_entry, fpcs, trainee, supervisor, other_trainee):
     """A few of the trainee's entries that each filter tells apart."""
     return {
         "sepsis": log(
             title="Sepsis teaching", date="2026-10-01", tags=["sepsis"], items=[fpcs["FPC1"]]
         ),
         "clinic": log(kind="clinic", title="Fracture clinic", date="2026-10-15", tags=["ortho"]),
-        "reading": entry(
+        "reading": make_entry(
             Status.SUBMITTED,
             kind="reading",
             title="NICE guideline on head injury",
@@ -62,11 +62,11 @@ def test_filters_and_search(api_as, trainee, filterable, fpcs, query, expected):
 
 
 def test_filter_by_trainee_for_a_supervisor_of_two(
-    api_as, people, entry, log, other_trainee, org_a
+    api_as, people, make_entry, log, other_trainee, org_a
 ):
     supervisor = people["supervisor"]
     SupervisionFactory(supervisor=supervisor, trainee=other_trainee, organisation=org_a)
-    mine = entry(Status.SUBMITTED, title="Trainee's entry")
+    mine = make_entry(Status.SUBMITTED, title="Trainee's entry")
     theirs, _ = services.log_event(
         trainee=other_trainee, kind="clinic", title="Other trainee's entry", date="2026-11-01"
     )
@@ -99,8 +99,10 @@ def test_an_invalid_filter_is_a_400(api_as, trainee, query):
         ("org_admin", set()),
     ],
 )
-def test_a_list_holds_only_what_the_caller_may_see(api_as, people, entry, persona, sees):
-    events = {state: entry(state, title=state) for state in ("draft", "submitted", "signed_off")}
+def test_a_list_holds_only_what_the_caller_may_see(api_as, people, make_entry, persona, sees):
+    events = {
+        state: make_entry(state, title=state) for state in ("draft", "submitted", "signed_off")
+    }
 
     response = api_as(people[persona]).get(EVENTS)
 

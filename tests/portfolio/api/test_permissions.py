@@ -131,9 +131,9 @@ def _matrix():
 
 
 @pytest.mark.parametrize(("route", "persona"), list(_matrix()))
-def test_permission_matrix(api_as, people, entry, fpcs, evidence_storage, route, persona):
+def test_permission_matrix(api_as, people, make_entry, fpcs, evidence_storage, route, persona):
     method, path, state, body, allowed = ROUTES[route]
-    event = entry(state, items=[fpcs["FPC1"]], with_file=route in EVIDENCE_ROUTES)
+    event = make_entry(state, items=[fpcs["FPC1"]], with_file=route in EVIDENCE_ROUTES)
     evidence = event.evidence.first()
     url = path.format(
         event=f"{EVENTS}{event.pk}/",
@@ -163,8 +163,8 @@ def test_permission_matrix(api_as, people, entry, fpcs, evidence_storage, route,
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_the_queue_holds_only_requests_addressed_to_the_caller(api_as, people, entry, persona):
-    event = entry(Status.SUBMITTED)
+def test_the_queue_holds_only_requests_addressed_to_the_caller(api_as, people, make_entry, persona):
+    event = make_entry(Status.SUBMITTED)
 
     response = api_as(people[persona]).get(QUEUE)
 

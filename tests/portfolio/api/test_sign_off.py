@@ -60,8 +60,8 @@ def test_the_full_sign_off_flow(api_as, enrolled_trainee, supervisor, fpcs):
     assert_error(as_supervisor.get(url), 404, "not_found")
 
 
-def test_recall_then_change_then_resubmit(api_as, trainee, supervisor, entry):
-    event = entry(Status.SUBMITTED)
+def test_recall_then_change_then_resubmit(api_as, trainee, supervisor, make_entry):
+    event = make_entry(Status.SUBMITTED)
     client = api_as(trainee)
 
     response = client.post(f"{EVENTS}{event.pk}/recall/")
@@ -72,9 +72,9 @@ def test_recall_then_change_then_resubmit(api_as, trainee, supervisor, entry):
 
 
 def test_content_matches_is_false_when_the_signed_entry_was_changed_behind_its_back(
-    api_as, trainee, entry
+    api_as, trainee, make_entry
 ):
-    event = entry(Status.SIGNED_OFF, title="As signed")
+    event = make_entry(Status.SIGNED_OFF, title="As signed")
     LearningEvent.objects.filter(pk=event.pk).update(title="Changed in the database")
 
     assert (
@@ -83,9 +83,9 @@ def test_content_matches_is_false_when_the_signed_entry_was_changed_behind_its_b
 
 
 def test_submitting_to_someone_not_your_supervisor_does_not_name_them(
-    api_as, trainee, people, entry
+    api_as, trainee, people, make_entry
 ):
-    event = entry()
+    event = make_entry()
     stranger = people["other_supervisor"]
 
     response = api_as(trainee).post(

@@ -89,8 +89,9 @@ def test_removing_evidence_deletes_its_files_after_commit(
         assert len(stored()) == 2  # not before commit
     assert stored() == []
     assert not Evidence.objects.exists()
-    entry = AuditEntry.objects.get(action="remove_evidence")
-    assert entry.payload["evidence"] == evidence.pk and entry.payload["sha256"] == evidence.sha256
+    audit_entry = AuditEntry.objects.get(action="remove_evidence")
+    assert audit_entry.payload["evidence"] == evidence.pk
+    assert audit_entry.payload["sha256"] == evidence.sha256
 
     # A second click finds nothing to remove and changes nothing.
     services.remove_evidence(evidence=evidence, actor=trainee)
