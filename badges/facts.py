@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from curriculum.models import Item
 from curriculum.selectors import descendant_ids
-from portfolio.models import EventItem, LearningEvent, Status
+from portfolio.models import EntryItem, LearningEntry, Status
 from teaching.models import TeachingSession
 
 
@@ -47,27 +47,27 @@ def gather(trainee, requests: set[tuple], today: date) -> dict[tuple, object]:
 
 def _fact(trainee, request: tuple, items: dict[str, set[int]]):
     kind = request[0]
-    events = LearningEvent.objects.filter(trainee=trainee)
+    entries = LearningEntry.objects.filter(trainee=trainee)
     if kind == "event_count":
         _, kinds, tags, refs, signed_off_only, provider, since = request
         if kinds:
-            events = events.filter(kind__in=kinds)
+            entries = entries.filter(kind__in=kinds)
         if tags:
-            events = events.filter(tags__name__in=tags)
+            entries = entries.filter(tags__name__in=tags)
         if refs:
-            events = events.filter(mappings__item__in=set().union(*(items[r] for r in refs)))
+            entries = entries.filter(mappings__item__in=set().union(*(items[r] for r in refs)))
         if signed_off_only:
-            events = events.filter(status=Status.SIGNED_OFF)
+            entries = entries.filter(status=Status.SIGNED_OFF)
         if provider:
-            events = events.filter(provider__iexact=provider)
+            entries = entries.filter(provider__iexact=provider)
         if since:
-            events = events.filter(date__gte=since)
-        return events.aggregate(n=Count("pk", distinct=True))["n"]
+            entries = entries.filter(date__gte=since)
+        return entries.aggregate(n=Count("pk", distinct=True))["n"]
     if kind == "cpd_credits":
         since = request[1]
         if since:
-            events = events.filter(date__gte=since)
-        return events.aggregate(total=Sum("cpd_credits"))["total"] or 0
+            entries = entries.filter(date__gte=since)
+        return entries.aggregate(total=Sum("cpd_credits"))["total"] or 0
     if kind == "coverage":
         _, ref, minimum = request
         under = items[ref]
@@ -77,11 +77,11 @@ def _fact(trainee, request: tuple, items: dict[str, set[int]]):
         )
         targets = (under - parents) or under
         covered = (
-            EventItem.objects.filter(
-                item__in=targets, event__trainee=trainee, event__status=Status.SIGNED_OFF
+            EntryItem.objects.filter(
+                item__in=targets, entry__trainee=trainee, entry__status=Status.SIGNED_OFF
             )
             .values("item")
-            .annotate(n=Count("event", distinct=True))
+            .annotate(n=Count("entry", distinct=True))
             .filter(n__gte=minimum)
             .count()
         )

@@ -4,7 +4,7 @@ from django import forms
 
 from accounts.forms import PersonChoiceField
 from badges import selectors
-from portfolio.models import LearningEvent
+from portfolio.models import LearningEntry
 
 # --- Issuer administration -----------------------------------------------------------------------
 
@@ -149,8 +149,8 @@ class AwardForm(forms.Form):
         help_text="What the trainee did to earn the badge. It is published with the badge, "
         "so leave out anything that could identify a patient.",
     )
-    events = forms.ModelMultipleChoiceField(
-        queryset=LearningEvent.objects.none(),
+    entries = forms.ModelMultipleChoiceField(
+        queryset=LearningEntry.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Linked entries",
@@ -165,8 +165,8 @@ class AwardForm(forms.Form):
         chosen = self.data.get("trainee") or self.initial.get("trainee")
         trainee = trainees.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
         if trainee is not None:
-            self.fields["events"].queryset = selectors.linkable_entries(trainee)
-            self.fields["events"].label_from_instance = lambda e: f"{e.title} ({e.date:%d %b %Y})"
+            self.fields["entries"].queryset = selectors.linkable_entries(trainee)
+            self.fields["entries"].label_from_instance = lambda e: f"{e.title} ({e.date:%d %b %Y})"
 
     def clean_trainee(self):
         trainee = self.cleaned_data["trainee"]

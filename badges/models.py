@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation
 from curriculum.models import Item
-from portfolio.models import LearningEvent
+from portfolio.models import LearningEntry
 
 
 def new_salt() -> str:
@@ -86,7 +86,7 @@ class Award(models.Model):
     issued_on = models.DateTimeField(default=timezone.now)
     expires = models.DateTimeField(null=True, blank=True)
     narrative = models.TextField(blank=True, help_text="Evidence narrative.")
-    events = models.ManyToManyField(LearningEvent, blank=True, related_name="awards")
+    entries = models.ManyToManyField(LearningEntry, blank=True, related_name="awards")
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

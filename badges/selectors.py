@@ -16,7 +16,7 @@ from accounts.selectors import is_admin_of, organisations_administered_by
 from badges import facts, rules
 from badges.models import Award, BadgeClass, Issuer, Progress, PublicProfile
 from curriculum.models import Framework, Item
-from portfolio.models import LearningEvent
+from portfolio.models import LearningEntry
 
 # --- A trainee's badges --------------------------------------------------------------------------
 
@@ -132,10 +132,10 @@ def holds_badge(trainee, badge_class: BadgeClass) -> bool:
     return Award.objects.standing().filter(recipient=trainee, badge_class=badge_class).exists()
 
 
-def linkable_entries(trainee) -> QuerySet[LearningEvent]:
+def linkable_entries(trainee) -> QuerySet[LearningEntry]:
     """The entries a badge awarded by hand may link as evidence: the trainee's own,
     signed off."""
-    return LearningEvent.objects.for_trainee(trainee).signed_off()
+    return LearningEntry.objects.for_trainee(trainee).signed_off()
 
 
 def administered_issuers(user) -> QuerySet[Issuer]:

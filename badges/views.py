@@ -206,7 +206,7 @@ def award_create(request, slug, badge_class_id):
                 recipient=trainee,
                 actor=request.user,
                 narrative=form.cleaned_data["narrative"],
-                events=form.cleaned_data["events"],
+                entries=form.cleaned_data["entries"],
             )
             messages.success(request, f"{trainee} is awarded “{badge_class}”.")
             return awards_page

@@ -1,6 +1,6 @@
 """How the dashboard and the entries list hold up at scale.
 
-For a trainee with BENCH_EVENTS entries, in a database of BENCH_TRAINEES × BENCH_EVENTS
+For a trainee with BENCH_ENTRIES entries, in a database of BENCH_TRAINEES × BENCH_ENTRIES
 entries (seeded with seed_scale when it has fewer), prints each page's median server time
 and query count as ratios against a floor: the account page, which does a fixed, small
 amount of work whatever the data (session, user, roles, the user's API tokens). Ratios
@@ -8,7 +8,7 @@ travel between machines and survive a busy CPU far better than milliseconds; the
 medians are printed too, for context.
 
 Run it with `make bench`, or `DATABASE_URL=postgres://… python bench/run.py`.
-Environment: BENCH_TRAINEES (500), BENCH_EVENTS (2000), BENCH_ITERATIONS (30),
+Environment: BENCH_TRAINEES (500), BENCH_ENTRIES (2000), BENCH_ITERATIONS (30),
 BENCH_WARMUP (5). Times are measured in process with Django's test client: no network and
 no web server, so they are the server's own time for each request.
 """
@@ -36,7 +36,7 @@ def env_int(name: str, default: int) -> int:
 
 
 TRAINEES = env_int("BENCH_TRAINEES", 500)
-EVENTS = env_int("BENCH_EVENTS", 2000)
+ENTRIES = env_int("BENCH_ENTRIES", 2000)
 ITERATIONS = env_int("BENCH_ITERATIONS", 30)
 WARMUP = env_int("BENCH_WARMUP", 5)
 
@@ -56,14 +56,14 @@ def main() -> None:
     from django.urls import reverse
 
     trainee = ensure_data()
-    last_page = math.ceil(EVENTS / 20)
+    last_page = math.ceil(ENTRIES / 20)
     pages = [
         ("account page (floor)", reverse("accounts:account")),
         ("dashboard", reverse("portfolio:dashboard")),
-        ("entries list", reverse("portfolio:event_list")),
+        ("entries list", reverse("portfolio:entry_list")),
         # Where an index or OFFSET problem would show first.
-        ("entries list, last page", f"{reverse('portfolio:event_list')}?page={last_page}"),
-        ("entries list, search", f"{reverse('portfolio:event_list')}?q=sepsis"),
+        ("entries list, last page", f"{reverse('portfolio:entry_list')}?page={last_page}"),
+        ("entries list, search", f"{reverse('portfolio:entry_list')}?q=sepsis"),
     ]
     results = measure(trainee, pages)
 
@@ -71,7 +71,7 @@ def main() -> None:
     print()
     database = connection.settings_dict["NAME"]
     print(f"{connection.vendor} {server_version(connection)}, database {database}")
-    print(f"Trainee {trainee.email}: {EVENTS:,} entries, of {total_events():,} in the database.")
+    print(f"Trainee {trainee.email}: {ENTRIES:,} entries, of {total_entries():,} in the database.")
     print(f"Floor: GET {pages[0][1]} (account page: session, user, roles, API tokens).")
     print(
         f"Median of {ITERATIONS} requests after {WARMUP} warm-up, Django test client, in process."
@@ -92,21 +92,21 @@ def main() -> None:
     print()
     print("Award evaluation: deciding every rule-based badge class of the organisation")
     few, many = award_trainees(trainee)
-    for name, median, queries in measure_awards([("1 entry", few), (f"{EVENTS:,} entries", many)]):
+    for name, median, queries in measure_awards([("1 entry", few), (f"{ENTRIES:,} entries", many)]):
         ratios = f"{median / floor_ms:>17.1f}{queries / floor_queries:>17.1f}"
         print(f"{name:28}{ratios}{median:>17.1f}{'':>17}{queries:>17}")
     print()
     rate = worker_throughput(colleague(trainee, "bench-worker@scale.waymark.example", entries=0))
     if rate is None:
-        print("Events per second through a real worker: skipped (REDIS_URL is not set).")
+        print("Entries per second through a real worker: skipped (REDIS_URL is not set).")
     else:
         print(
-            f"Events per second through a real Celery worker (save, publish, evaluate): {rate:.1f}"
+            f"Entries per second through a real Celery worker (save, publish, evaluate): {rate:.1f}"
         )
 
 
 def award_trainees(trainee):
-    """The demo badge classes for the scale organisation, the trainee with EVENTS entries,
+    """The demo badge classes for the scale organisation, the trainee with ENTRIES entries,
     and a colleague with exactly one entry."""
     from accounts.models import Membership
     from badges.demo import create_badge_classes
@@ -118,7 +118,7 @@ def award_trainees(trainee):
 def colleague(trainee, email: str, *, entries: int):
     """A trainee of the same organisation with exactly `entries` journal-club entries."""
     from accounts.models import Membership, Role, User
-    from portfolio.models import LearningEvent
+    from portfolio.models import LearningEntry
 
     organisation = Membership.objects.filter(user=trainee).first().organisation
     user, created = User.objects.get_or_create(
@@ -126,8 +126,8 @@ def colleague(trainee, email: str, *, entries: int):
     )
     if created:
         Membership.objects.create(user=user, organisation=organisation, role=Role.TRAINEE)
-        LearningEvent.objects.bulk_create(
-            LearningEvent(
+        LearningEntry.objects.bulk_create(
+            LearningEntry(
                 trainee=user, kind="social_media", title="Journal club", date="2026-10-01"
             )
             for _ in range(entries)
@@ -177,7 +177,7 @@ def worker_throughput(trainee, count: int = 200) -> float | None:
     from badges.models import PendingEvaluation
     from config.celery import app
     from portfolio import services
-    from portfolio.models import LearningEvent
+    from portfolio.models import LearningEntry
 
     if not settings.REDIS_URL:
         return None
@@ -191,7 +191,7 @@ def worker_throughput(trainee, count: int = 200) -> float | None:
         time.sleep(3)  # let the worker connect before the clock starts
         started = time.perf_counter()
         for n in range(count):
-            services.log_event(
+            services.log_entry(
                 trainee=trainee, kind="elearning", title=f"Bench module {n}", date="2026-10-02"
             )
         while PendingEvaluation.objects.filter(trainee=trainee).exists():
@@ -200,41 +200,43 @@ def worker_throughput(trainee, count: int = 200) -> float | None:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
-        LearningEvent.objects.filter(trainee=trainee, title__startswith="Bench module").delete()
+        LearningEntry.objects.filter(trainee=trainee, title__startswith="Bench module").delete()
     return count / elapsed
 
 
 def ensure_data():
-    """Seed until the database holds TRAINEES × EVENTS entries, then return a trainee who
-    has exactly EVENTS of them."""
+    """Seed until the database holds TRAINEES × ENTRIES entries, then return a trainee who
+    has exactly ENTRIES of them."""
     from django.db.models import Count
 
     from accounts.models import User
     from bench.seed_scale import seed_scale
 
-    target, have = TRAINEES * EVENTS, total_events()
+    target, have = TRAINEES * ENTRIES, total_entries()
     if have < target:
-        missing = math.ceil((target - have) / EVENTS)
-        print(f"The database has {have:,} of {target:,} entries: seeding {missing:,} × {EVENTS:,}.")
-        seed_scale(trainees=missing, events_per_trainee=EVENTS)
+        missing = math.ceil((target - have) / ENTRIES)
+        print(
+            f"The database has {have:,} of {target:,} entries: seeding {missing:,} × {ENTRIES:,}."
+        )
+        seed_scale(trainees=missing, entries_per_trainee=ENTRIES)
     candidates = (
         User.objects.filter(email__startswith="scale-trainee-")
-        .annotate(entries=Count("learning_events"))
-        .filter(entries=EVENTS)
+        .annotate(entries=Count("learning_entries"))
+        .filter(entries=ENTRIES)
         .order_by("pk")
     )
     trainee = candidates.first()
     if trainee is None:
-        print(f"No trainee has exactly {EVENTS:,} entries yet: seeding one.")
-        seed_scale(trainees=1, events_per_trainee=EVENTS)
+        print(f"No trainee has exactly {ENTRIES:,} entries yet: seeding one.")
+        seed_scale(trainees=1, entries_per_trainee=ENTRIES)
         trainee = candidates.first()
     return trainee
 
 
-def total_events() -> int:
-    from portfolio.models import LearningEvent
+def total_entries() -> int:
+    from portfolio.models import LearningEntry
 
-    return LearningEvent.objects.count()
+    return LearningEntry.objects.count()
 
 
 def measure(trainee, pages):

@@ -1,14 +1,14 @@
 """Bulk benchmark data: many trainees with many entries each, written fast.
 
-`seed_scale(trainees=…, events_per_trainee=…)` creates that many trainees (with a supervisor
+`seed_scale(trainees=…, entries_per_trainee=…)` creates that many trainees (with a supervisor
 for every ten) in one organisation, enrolled in an F1 programme on the UK Foundation 2021
 curriculum, each with that many entries mapped to its capabilities, some signed off. Running
 it again adds more trainees. bench/run.py calls it to top its database up; on its own:
 
     python manage.py shell -c "from bench.seed_scale import seed_scale; \
-        seed_scale(trainees=1000, events_per_trainee=1000)"
+        seed_scale(trainees=1000, entries_per_trainee=1000)"
 
-This deliberately bypasses portfolio.services. A million log_event calls would take hours
+This deliberately bypasses portfolio.services. A million log_entry calls would take hours
 and write a million audit entries; benchmarks need realistic rows and indexes, not a
 history. The rows are the same shape the services write, so pages read them as usual: no
 audit-log entries, sign-off records or notifications are made for them. Development only;
@@ -30,7 +30,7 @@ from accounts.models import Membership, Organisation, Role, Supervision, User
 from curriculum import services as curriculum_services
 from curriculum.models import Enrolment, Framework, Programme
 from portfolio import demo, services
-from portfolio.models import EventItem, Kind, LearningEvent, SignOffRequest, Source, Status, Tag
+from portfolio.models import EntryItem, Kind, LearningEntry, SignOffRequest, Source, Status, Tag
 
 DOMAIN = "scale.waymark.example"
 ORGANISATION = ("scale-test-trust", "Scale Test NHS Trust")
@@ -69,9 +69,9 @@ class Refused(Exception):
 
 
 def seed_scale(
-    *, trainees: int, events_per_trainee: int, batch_size: int = 5000, seed: int = 1, out=None
+    *, trainees: int, entries_per_trainee: int, batch_size: int = 5000, seed: int = 1, out=None
 ) -> int:
-    """Create `trainees` trainees with `events_per_trainee` entries each, printing progress
+    """Create `trainees` trainees with `entries_per_trainee` entries each, printing progress
     to `out` (standard output by default). Returns the number of entries created."""
     if not settings.DEVELOPMENT:
         raise Refused(
@@ -79,12 +79,12 @@ def seed_scale(
             "share a published password, so it only runs in development mode (DJANGO_ENV "
             "unset or 'development'), against a scratch database."
         )
-    if trainees < 1 or events_per_trainee < 0 or batch_size < 1:
+    if trainees < 1 or entries_per_trainee < 0 or batch_size < 1:
         raise ValueError(
-            "trainees and batch_size must be at least 1, events_per_trainee 0 or more."
+            "trainees and batch_size must be at least 1, entries_per_trainee 0 or more."
         )
     return ScaleSeeder(batch_size=batch_size, seed=seed, out=out or sys.stdout).run(
-        trainees, events_per_trainee
+        trainees, entries_per_trainee
     )
 
 
@@ -96,14 +96,14 @@ class ScaleSeeder:
         self.batch_size = batch_size
         self.out = out
 
-    def run(self, trainees: int, events_per_trainee: int) -> int:
+    def run(self, trainees: int, entries_per_trainee: int) -> int:
         started = time.perf_counter()
         with transaction.atomic():
             programme = self._programme()
             trainee_ids, supervisor_of = self._people(trainees, programme)
         self._say(f"{len(trainee_ids):,} trainees and their supervisors", started)
 
-        total = self._events(trainee_ids, supervisor_of, events_per_trainee, started)
+        total = self._entries(trainee_ids, supervisor_of, entries_per_trainee, started)
         if connection.vendor == "postgresql":
             # Fresh statistics, so the planner sees the data as a long-running site would.
             with connection.cursor() as cursor:
@@ -214,7 +214,7 @@ class ScaleSeeder:
 
     # --- Entries ---------------------------------------------------------------------------------
 
-    def _events(self, trainee_ids, supervisor_of, per_trainee: int, started: float) -> int:
+    def _entries(self, trainee_ids, supervisor_of, per_trainee: int, started: float) -> int:
         templates = [sample for samples in demo.portfolios() for sample in samples]
         tags = {
             name: Tag.objects.get_or_create(name=name)[0].pk for t in templates for name in t.tags
@@ -223,33 +223,33 @@ class ScaleSeeder:
         weights = [share for _, share in STATUS_MIX]
         today = timezone.localdate()
         total = len(trainee_ids) * per_trainee
-        done, events_started = 0, time.perf_counter()
-        pending: list[tuple[LearningEvent, object]] = []
+        done, entries_started = 0, time.perf_counter()
+        pending: list[tuple[LearningEntry, object]] = []
         for trainee_id in trainee_ids:
             for _ in range(per_trainee):
                 template = self.rng.choice(templates)
                 pending.append(
-                    (self._event(trainee_id, template, statuses, weights, today), template)
+                    (self._entry(trainee_id, template, statuses, weights, today), template)
                 )
                 if len(pending) >= self.batch_size:
                     self._insert(pending, tags, supervisor_of)
                     done += len(pending)
                     pending = []
-                    self._say(f"entries {done:,} of {total:,}", started, done, events_started)
+                    self._say(f"entries {done:,} of {total:,}", started, done, entries_started)
         if pending:
             self._insert(pending, tags, supervisor_of)
             done += len(pending)
-            self._say(f"entries {done:,} of {total:,}", started, done, events_started)
+            self._say(f"entries {done:,} of {total:,}", started, done, entries_started)
         return done
 
-    def _event(self, trainee_id, template, statuses, weights, today) -> LearningEvent:
+    def _entry(self, trainee_id, template, statuses, weights, today) -> LearningEntry:
         rng = self.rng
         reflective = bool(template.reflection) or rng.random() < 0.15
         what_happened, learned, next_time = (
             (template.reflection or REFLECTION) if reflective else ("", "", "")
         )
         from_xapi = template.kind == Kind.ELEARNING and rng.random() < 0.5
-        return LearningEvent(
+        return LearningEntry(
             trainee_id=trainee_id,
             kind=template.kind,
             title=template.title,
@@ -274,20 +274,20 @@ class ScaleSeeder:
     def _insert(self, pending, tags, supervisor_of) -> None:
         # One batch and its mappings commit together, so an interrupted run leaves no entry
         # without its curriculum items.
-        events = LearningEvent.objects.bulk_create(
-            [event for event, _ in pending], batch_size=self.batch_size
+        entries = LearningEntry.objects.bulk_create(
+            [entry for entry, _ in pending], batch_size=self.batch_size
         )
         mappings, tag_links, requests = [], [], []
         now = timezone.now()
-        for event, (_, template) in zip(events, pending, strict=True):
-            mappings.extend((event.pk, self.item_ids[code]) for code in template.items)
-            tag_links.extend((event.pk, tags[name]) for name in template.tags)
-            if event.status in (Status.SUBMITTED, Status.RETURNED):
-                returned = event.status == Status.RETURNED
+        for entry, (_, template) in zip(entries, pending, strict=True):
+            mappings.extend((entry.pk, self.item_ids[code]) for code in template.items)
+            tag_links.extend((entry.pk, tags[name]) for name in template.tags)
+            if entry.status in (Status.SUBMITTED, Status.RETURNED):
+                returned = entry.status == Status.RETURNED
                 requests.append(
                     SignOffRequest(
-                        event_id=event.pk,
-                        supervisor_id=supervisor_of[event.trainee_id],
+                        entry_id=entry.pk,
+                        supervisor_id=supervisor_of[entry.trainee_id],
                         outcome=SignOffRequest.Outcome.RETURNED
                         if returned
                         else SignOffRequest.Outcome.OPEN,
@@ -298,8 +298,8 @@ class ScaleSeeder:
                         decision_notified_at=now if returned else None,
                     )
                 )
-        self._link(EventItem, ("event", "item"), mappings)
-        self._link(LearningEvent.tags.through, ("learningevent", "tag"), tag_links)
+        self._link(EntryItem, ("entry", "item"), mappings)
+        self._link(LearningEntry.tags.through, ("learningentry", "tag"), tag_links)
         SignOffRequest.objects.bulk_create(requests, batch_size=self.batch_size)
 
     def _link(self, model, fields: tuple[str, str], pairs: list[tuple[int, int]]) -> None:

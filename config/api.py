@@ -21,7 +21,7 @@ router.register("items", curriculum.ItemViewSet, basename="item")
 router.register("programmes", portfolio.ProgrammeCoverageViewSet, basename="programme-coverage")
 router.register("programmes", curriculum.ProgrammeViewSet, basename="programme")
 # Portfolio (the path keeps the API's first name for learning entries)
-router.register("events", portfolio.EventViewSet, basename="event")
+router.register("events", portfolio.EntryViewSet, basename="entry")
 router.register("evidence", portfolio.EvidenceViewSet, basename="evidence")
 router.register("sign-off-requests", portfolio.SignOffRequestViewSet, basename="sign-off-request")
 # Teaching

@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from core.admin import ReadOnlyAdmin
-from portfolio.models import LearningEvent, SignOff
+from portfolio.models import LearningEntry, SignOff
 
 
-@admin.register(LearningEvent)
-class LearningEventAdmin(ReadOnlyAdmin):
+@admin.register(LearningEntry)
+class LearningEntryAdmin(ReadOnlyAdmin):
     """Support staff can see that entries exist; content and changes belong to trainees."""
 
     list_display = ["pk", "trainee", "kind", "date", "status", "source"]
@@ -24,4 +24,4 @@ class LearningEventAdmin(ReadOnlyAdmin):
 
 @admin.register(SignOff)
 class SignOffAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "event", "supervisor", "trainee", "signed_at", "content_hash"]
+    list_display = ["pk", "entry", "supervisor", "trainee", "signed_at", "content_hash"]

@@ -9,7 +9,7 @@ from datetime import date, time
 from decimal import Decimal
 
 from core.hashing import canonical_json, sha256
-from portfolio.models import LearningEvent, SignOff
+from portfolio.models import LearningEntry, SignOff
 
 CONTENT_FIELDS = (
     "kind", "title", "date", "time", "duration_minutes", "cpd_credits",
@@ -17,22 +17,22 @@ CONTENT_FIELDS = (
 )  # fmt: skip
 
 
-def canonical_content(event: LearningEvent) -> dict:
+def canonical_content(entry: LearningEntry) -> dict:
     """What a sign-off vouches for, as plain data. Reflection text appears only as a hash,
     so the audit log can carry this without the reflection."""
     reflection = canonical_json(
-        [event.reflection_what_happened, event.reflection_learned, event.reflection_next_time]
+        [entry.reflection_what_happened, entry.reflection_learned, entry.reflection_next_time]
     )
     return {
-        "id": event.pk,
-        "trainee": event.trainee_id,
-        **{name: _plain(getattr(event, name)) for name in CONTENT_FIELDS},
-        "tags": sorted(t.name for t in event.tags.all()),
+        "id": entry.pk,
+        "trainee": entry.trainee_id,
+        **{name: _plain(getattr(entry, name)) for name in CONTENT_FIELDS},
+        "tags": sorted(t.name for t in entry.tags.all()),
         "items": sorted(
             f"{m.item.framework.slug}/{m.item.framework.version}/{m.item.code}"
-            for m in event.mappings.select_related("item__framework")
+            for m in entry.mappings.select_related("item__framework")
         ),
-        "evidence": sorted(e.sha256 or e.url for e in event.evidence.all()),
+        "evidence": sorted(e.sha256 or e.url for e in entry.evidence.all()),
         "reflection_sha256": sha256(reflection),
     }
 
@@ -45,10 +45,10 @@ def _plain(value):
     return value
 
 
-def content_hash(event: LearningEvent) -> str:
-    return sha256(canonical_json(canonical_content(event)))
+def content_hash(entry: LearningEntry) -> str:
+    return sha256(canonical_json(canonical_content(entry)))
 
 
 def sign_off_matches(sign_off: SignOff) -> bool:
     """Whether the entry is still exactly what was signed off."""
-    return content_hash(sign_off.event) == sign_off.content_hash
+    return content_hash(sign_off.entry) == sign_off.content_hash

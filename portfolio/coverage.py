@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from curriculum import selectors as curriculum_selectors
 from curriculum.models import Item, Programme, Requirement
-from portfolio.models import EventItem, Status
+from portfolio.models import EntryItem, Status
 
 MET, PARTLY, NOT_STARTED = "met", "partly", "not_started"
 STATUS_LABELS = {MET: "Met", PARTLY: "Partly met", NOT_STARTED: "Not started"}
@@ -95,11 +95,11 @@ def evidence_counts(trainee, item_ids) -> dict[int, tuple[int, int]]:
     """For each item, how many of the trainee's entries map to it and how many of those are
     signed off. One aggregate query."""
     rows = (
-        EventItem.objects.filter(event__trainee=trainee, item_id__in=item_ids)
+        EntryItem.objects.filter(entry__trainee=trainee, item_id__in=item_ids)
         .values("item_id")
         .annotate(
-            mapped=Count("event", distinct=True),
-            signed=Count("event", filter=Q(event__status=Status.SIGNED_OFF), distinct=True),
+            mapped=Count("entry", distinct=True),
+            signed=Count("entry", filter=Q(entry__status=Status.SIGNED_OFF), distinct=True),
         )
     )
     return {row["item_id"]: (row["mapped"], row["signed"]) for row in rows}

@@ -5,7 +5,7 @@ handful each. Everything goes through portfolio.services, so the demo has the sa
 trail, sign-offs and content hashes as real use, and `verify_audit` passes on it.
 
 Re-running is harmless: each entry carries an external id ("demo-1" …) from the "import"
-source, which log_event treats as the same entry, and only entries that have never been
+source, which log_entry treats as the same entry, and only entries that have never been
 sent for sign-off are sent. The reflections describe no real person and contain nothing
 that identifies a patient.
 """
@@ -19,7 +19,7 @@ from django.utils import timezone
 from core import demo_data
 from curriculum.models import Item
 from portfolio import services
-from portfolio.models import LearningEvent, Source, Status
+from portfolio.models import LearningEntry, Source, Status
 
 # What happens to an entry after it is logged.
 DRAFT, SUBMITTED, SIGNED_OFF, RETURNED = "draft", "submitted", "signed_off", "returned"
@@ -62,7 +62,7 @@ def portfolios() -> list[list[Sample]]:
     return [demo_data.records(samples, Sample) for samples in _data()["portfolios"]]
 
 
-def seed(*, trainees, supervisors_by_trainee) -> list[LearningEvent]:
+def seed(*, trainees, supervisors_by_trainee) -> list[LearningEntry]:
     """Log each trainee's demo entries and take them through sign-off as planned.
 
     `trainees` are in the order of portfolios(); `supervisors_by_trainee` maps each trainee to
@@ -74,21 +74,21 @@ def seed(*, trainees, supervisors_by_trainee) -> list[LearningEvent]:
         for item in Item.objects.filter(framework__slug=slug, framework__version=version)
     }
     today = timezone.localdate()
-    events = []
+    entries = []
     for trainee, samples in zip(trainees, portfolios(), strict=True):
         supervisors = supervisors_by_trainee[trainee]
         for number, sample in enumerate(samples, start=1):
-            event = _log(trainee, sample, number, items, today)
-            if sample.outcome != DRAFT and _never_submitted(event):
+            entry = _log(trainee, sample, number, items, today)
+            if sample.outcome != DRAFT and _never_submitted(entry):
                 supervisor = supervisors.get(sample.supervisor) or next(iter(supervisors.values()))
-                _decide(trainee, event, sample, supervisor)
-            events.append(event)
-    return events
+                _decide(trainee, entry, sample, supervisor)
+            entries.append(entry)
+    return entries
 
 
-def _log(trainee, sample: Sample, number: int, items, today) -> LearningEvent:
+def _log(trainee, sample: Sample, number: int, items, today) -> LearningEntry:
     what_happened, learned, next_time = sample.reflection or ("", "", "")
-    event, _ = services.log_event(
+    entry, _ = services.log_entry(
         trainee=trainee,
         kind=sample.kind,
         title=sample.title,
@@ -107,19 +107,19 @@ def _log(trainee, sample: Sample, number: int, items, today) -> LearningEvent:
         source=Source.IMPORT,
         external_id=f"demo-{number}",
     )
-    return event
+    return entry
 
 
-def _never_submitted(event: LearningEvent) -> bool:
+def _never_submitted(entry: LearningEntry) -> bool:
     # Only a fresh draft is sent: an entry someone has since recalled, edited or had
     # withdrawn in the demo stays as they left it.
-    return event.status == Status.DRAFT and not event.sign_off_requests.exists()
+    return entry.status == Status.DRAFT and not entry.sign_off_requests.exists()
 
 
-def _decide(trainee, event: LearningEvent, sample: Sample, supervisor) -> None:
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+def _decide(trainee, entry: LearningEntry, sample: Sample, supervisor) -> None:
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
     if sample.outcome == SIGNED_OFF:
-        services.approve(event=event, actor=supervisor, comment=sample.comment)
+        services.approve(entry=entry, actor=supervisor, comment=sample.comment)
     elif sample.outcome == RETURNED:
-        services.return_entry(event=event, actor=supervisor, comment=sample.comment)
-    event.refresh_from_db(fields=["status"])
+        services.return_entry(entry=entry, actor=supervisor, comment=sample.comment)
+    entry.refresh_from_db(fields=["status"])

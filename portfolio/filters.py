@@ -1,14 +1,14 @@
-"""Filters for lists of learning events, shared by the entries page and the API."""
+"""Filters for lists of learning entries, shared by the entries page and the API."""
 
 import django_filters
 
 from core.forms import DateInput
 from curriculum.models import Item
 from portfolio import selectors
-from portfolio.models import Kind, LearningEvent, Status
+from portfolio.models import Kind, LearningEntry, Status
 
 
-class EventFilter(django_filters.FilterSet):
+class EntryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
@@ -36,7 +36,7 @@ class EventFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = LearningEvent
+        model = LearningEntry
         fields = ["q", "kind", "status", "date_from", "date_to", "item", "tag"]
 
     def __init__(self, *args, **kwargs):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.forms import DateInput, TimeInput
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.models import Kind, LearningEvent
+from portfolio.models import Kind, LearningEntry
 
 LEARNING_FIELDS = (
     "kind", "title", "date", "time", "duration_minutes", "cpd_credits",
@@ -35,7 +35,7 @@ class ItemChoiceField(forms.ModelMultipleChoiceField):
         return f"{item.code} {item.title}"
 
 
-class EventForm(forms.ModelForm):
+class EntryForm(forms.ModelForm):
     """Everything about an entry. Shown after the quick log, and for later edits."""
 
     tags = forms.CharField(
@@ -57,7 +57,7 @@ class EventForm(forms.ModelForm):
     )
 
     class Meta:
-        model = LearningEvent
+        model = LearningEntry
         fields = [*LEARNING_FIELDS, "items", *REFLECTION_FIELDS, "reflection_shared"]
         widgets = {
             "date": DateInput(),

@@ -10,7 +10,7 @@ from portfolio.models import SignOff
 @dataclass
 class Mismatch:
     sign_off_id: int
-    event_id: int
+    entry_id: int
     title: str
 
 
@@ -18,8 +18,8 @@ def altered_sign_offs(batch_size: int = 500) -> Iterator[Mismatch]:
     """Every standing sign-off whose entry no longer hashes to what was signed."""
     standing = (
         SignOff.objects.standing()
-        .select_related("event")
-        .prefetch_related("event__tags", "event__mappings__item__framework", "event__evidence")
+        .select_related("entry")
+        .prefetch_related("entry__tags", "entry__mappings__item__framework", "entry__evidence")
         .order_by("pk")
     )
     last = 0
@@ -29,7 +29,7 @@ def altered_sign_offs(batch_size: int = 500) -> Iterator[Mismatch]:
             return
         for sign_off in batch:
             if not sign_off_matches(sign_off):
-                yield Mismatch(sign_off.pk, sign_off.event_id, sign_off.event.title)
+                yield Mismatch(sign_off.pk, sign_off.entry_id, sign_off.entry.title)
         last = batch[-1].pk
 
 
@@ -38,6 +38,6 @@ def first_altered_sign_off() -> str | None:
     if mismatch is None:
         return None
     return (
-        f"Entry #{mismatch.event_id} “{mismatch.title}” no longer matches what was signed "
+        f"Entry #{mismatch.entry_id} “{mismatch.title}” no longer matches what was signed "
         f"off (sign-off #{mismatch.sign_off_id}): it was changed outside Waymark."
     )

@@ -1,4 +1,4 @@
-"""Learning events, their evidence and reflections, and sign-off."""
+"""Learning entries, their evidence and reflections, and sign-off."""
 
 import uuid
 from decimal import Decimal
@@ -31,7 +31,7 @@ class Kind(models.TextChoices):
     REFLECTION = "reflection", "Reflection only"
     OTHER = "other", "Other"
     # Supervised learning event forms (mini-CEX, CBD, DOPS, DCT, LEADER, LEARN) will be
-    # further kinds, each with its structured form stored beside the event.
+    # further kinds, each with its structured form stored beside the entry.
 
 
 class Source(models.TextChoices):
@@ -58,7 +58,7 @@ class Tag(models.Model):
         return self.name
 
 
-class LearningEventQuerySet(models.QuerySet):
+class LearningEntryQuerySet(models.QuerySet):
     def for_trainee(self, trainee):
         return self.filter(trainee=trainee)
 
@@ -69,11 +69,11 @@ class LearningEventQuerySet(models.QuerySet):
         return self.filter(status=Status.SUBMITTED)
 
 
-class LearningEvent(models.Model):
+class LearningEntry(models.Model):
     """Something a trainee learned from, logged in their portfolio."""
 
     trainee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learning_events"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learning_entries"
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=200)
@@ -88,8 +88,8 @@ class LearningEvent(models.Model):
     provider = models.CharField("provider or organiser", max_length=200, blank=True)
     location = models.CharField(max_length=200, blank=True)
     description = models.TextField(blank=True)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="events")
-    items = models.ManyToManyField(Item, through="EventItem", blank=True, related_name="events")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
+    items = models.ManyToManyField(Item, through="EntryItem", blank=True, related_name="entries")
 
     # Reflection: private to the trainee unless they share it with their supervisors.
     reflection_what_happened = models.TextField("what happened", blank=True)
@@ -101,12 +101,12 @@ class LearningEvent(models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
-    # The sending system's id, so the same completion pushed twice is one event.
+    # The sending system's id, so the same completion pushed twice is one entry.
     external_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = LearningEventQuerySet.as_manager()
+    objects = LearningEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-pk"]
@@ -129,7 +129,7 @@ class LearningEvent(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("portfolio:event_detail", args=[self.pk])
+        return reverse("portfolio:entry_detail", args=[self.pk])
 
     @property
     def is_locked(self) -> bool:
@@ -142,20 +142,20 @@ class LearningEvent(models.Model):
         )
 
 
-class EventItem(models.Model):
-    """A curriculum item a learning event is evidence for."""
+class EntryItem(models.Model):
+    """A curriculum item a learning entry is evidence for."""
 
-    event = models.ForeignKey(LearningEvent, on_delete=models.CASCADE, related_name="mappings")
+    entry = models.ForeignKey(LearningEntry, on_delete=models.CASCADE, related_name="mappings")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="mappings")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["event", "item"], name="event_item_unique"),
+            models.UniqueConstraint(fields=["entry", "item"], name="event_item_unique"),
         ]
-        indexes = [models.Index(fields=["item", "event"], name="event_item_by_item")]
+        indexes = [models.Index(fields=["item", "entry"], name="event_item_by_item")]
 
     def __str__(self):
-        return f"{self.event_id} → {self.item_id}"
+        return f"{self.entry_id} → {self.item_id}"
 
 
 def private_storage():
@@ -177,7 +177,7 @@ class Evidence(models.Model):
         FILE = "file", "File"
         LINK = "link", "Link"
 
-    event = models.ForeignKey(LearningEvent, on_delete=models.CASCADE, related_name="evidence")
+    entry = models.ForeignKey(LearningEntry, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     file = models.FileField(upload_to=evidence_path, blank=True, storage=private_storage)
     url = models.URLField(max_length=1000, blank=True)
@@ -211,8 +211,8 @@ class SignOffRequest(models.Model):
         RETURNED = "returned", "Returned"
         CANCELLED = "cancelled", "Cancelled"
 
-    event = models.ForeignKey(
-        LearningEvent, on_delete=models.CASCADE, related_name="sign_off_requests"
+    entry = models.ForeignKey(
+        LearningEntry, on_delete=models.CASCADE, related_name="sign_off_requests"
     )
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_off_requests"
@@ -231,13 +231,13 @@ class SignOffRequest(models.Model):
         constraints = [
             # One open request per entry: a double-submitted form cannot make two.
             models.UniqueConstraint(
-                fields=["event"], condition=Q(outcome="open"), name="one_open_request_per_event"
+                fields=["entry"], condition=Q(outcome="open"), name="one_open_request_per_event"
             ),
         ]
         indexes = [models.Index(fields=["supervisor", "outcome"], name="request_queue")]
 
     def __str__(self):
-        return f"Sign-off request for {self.event_id} to {self.supervisor_id} ({self.outcome})"
+        return f"Sign-off request for {self.entry_id} to {self.supervisor_id} ({self.outcome})"
 
 
 class SignOffQuerySet(models.QuerySet):
@@ -250,7 +250,7 @@ class SignOff(models.Model):
     """A supervisor's approval of an entry exactly as it then stood. Append-only: on
     PostgreSQL a trigger refuses UPDATE and DELETE (see migration 0002)."""
 
-    event = models.ForeignKey(LearningEvent, on_delete=models.PROTECT, related_name="sign_offs")
+    entry = models.ForeignKey(LearningEntry, on_delete=models.PROTECT, related_name="sign_offs")
     request = models.OneToOneField(
         SignOffRequest, on_delete=models.PROTECT, related_name="sign_off"
     )
@@ -276,7 +276,7 @@ class SignOff(models.Model):
         ]
 
     def __str__(self):
-        return f"Sign-off of {self.event_id} by {self.supervisor_id} at {self.signed_at:%Y-%m-%d}"
+        return f"Sign-off of {self.entry_id} by {self.supervisor_id} at {self.signed_at:%Y-%m-%d}"
 
 
 class SignOffWithdrawal(models.Model):
@@ -296,8 +296,8 @@ class SignOffWithdrawal(models.Model):
 class ReflectionView(models.Model):
     """Someone other than the trainee read a shared reflection."""
 
-    event = models.ForeignKey(
-        LearningEvent, on_delete=models.CASCADE, related_name="reflection_views"
+    entry = models.ForeignKey(
+        LearningEntry, on_delete=models.CASCADE, related_name="reflection_views"
     )
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     viewed_at = models.DateTimeField(default=timezone.now)
@@ -306,4 +306,4 @@ class ReflectionView(models.Model):
         ordering = ["-viewed_at"]
 
     def __str__(self):
-        return f"{self.viewer_id} read the reflection of {self.event_id}"
+        return f"{self.viewer_id} read the reflection of {self.entry_id}"

@@ -20,7 +20,7 @@ DECIDED = (SignOffRequest.Outcome.APPROVED, SignOffRequest.Outcome.RETURNED)
 def _locked_request(request_id: int) -> SignOffRequest | None:
     return (
         SignOffRequest.objects.select_for_update(of=("self",))
-        .select_related("event__trainee", "supervisor")
+        .select_related("entry__trainee", "supervisor")
         .filter(pk=request_id)
         .first()
     )
@@ -29,7 +29,7 @@ def _locked_request(request_id: int) -> SignOffRequest | None:
 def _context(request: SignOffRequest) -> dict:
     return {
         "request": request,
-        "url": absolute_url(reverse("portfolio:event_detail", args=[request.event_id])),
+        "url": absolute_url(reverse("portfolio:entry_detail", args=[request.entry_id])),
     }
 
 
@@ -43,7 +43,7 @@ def send_sign_off_requested(*, request_id: int) -> bool:
     ):
         return False
     send_mail(
-        subject=f"{request.event.trainee} asks you to sign off an entry",
+        subject=f"{request.entry.trainee} asks you to sign off an entry",
         message=render_to_string("portfolio/email/sign_off_requested.txt", _context(request)),
         from_email=None,
         recipient_list=[request.supervisor.email],
@@ -60,10 +60,10 @@ def send_sign_off_decided(*, request_id: int) -> bool:
         return False
     verb = "signed off" if request.outcome == SignOffRequest.Outcome.APPROVED else "returned"
     send_mail(
-        subject=f"{request.supervisor} {verb} “{request.event.title}”",
+        subject=f"{request.supervisor} {verb} “{request.entry.title}”",
         message=render_to_string("portfolio/email/sign_off_decided.txt", _context(request)),
         from_email=None,
-        recipient_list=[request.event.trainee.email],
+        recipient_list=[request.entry.trainee.email],
     )
     request.decision_notified_at = timezone.now()
     request.save(update_fields=["decision_notified_at"])

@@ -1,4 +1,4 @@
-"""Reads of learning events, scoped to what the asking user may see."""
+"""Reads of learning entries, scoped to what the asking user may see."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,9 +14,9 @@ from accounts import selectors as account_selectors
 from accounts.models import Membership, Role, Supervision
 from curriculum.models import Item
 from portfolio.models import (
-    EventItem,
+    EntryItem,
     Evidence,
-    LearningEvent,
+    LearningEntry,
     ReflectionView,
     SignOff,
     SignOffRequest,
@@ -24,38 +24,38 @@ from portfolio.models import (
 )
 
 
-def events_visible_to(user) -> QuerySet[LearningEvent]:
+def entries_visible_to(user) -> QuerySet[LearningEntry]:
     """A trainee's own entries, and the entries active supervisees have sent for sign-off
     (drafts stay private). Nobody else's."""
     if not user.is_authenticated:
-        return LearningEvent.objects.none()
+        return LearningEntry.objects.none()
     supervised = account_selectors.supervised_trainee_ids(user)
-    return LearningEvent.objects.filter(
+    return LearningEntry.objects.filter(
         Q(trainee=user) | (Q(trainee__in=supervised) & ~Q(status=Status.DRAFT))
     )
 
 
-def access_event(user, event_id, *, for_update: bool = False) -> LearningEvent:
-    """The event if `user` may see it, else 404 (never 403: others' entries do not exist)."""
-    events = events_visible_to(user).select_related("trainee")
+def access_entry(user, entry_id, *, for_update: bool = False) -> LearningEntry:
+    """The entry if `user` may see it, else 404 (never 403: others' entries do not exist)."""
+    entries = entries_visible_to(user).select_related("trainee")
     if for_update:
-        events = events.select_for_update(of=("self",))
+        entries = entries.select_for_update(of=("self",))
     try:
-        return events.get(pk=event_id)
-    except (LearningEvent.DoesNotExist, ValueError):
+        return entries.get(pk=entry_id)
+    except (LearningEntry.DoesNotExist, ValueError):
         raise Http404("No such entry.") from None
 
 
-def access_own_event(user, event_id) -> LearningEvent:
-    """An event the user owns: for changes only the trainee may make."""
+def access_own_entry(user, entry_id) -> LearningEntry:
+    """An entry the user owns: for changes only the trainee may make."""
     try:
-        return LearningEvent.objects.select_related("trainee").get(pk=event_id, trainee=user)
-    except (LearningEvent.DoesNotExist, ValueError):
+        return LearningEntry.objects.select_related("trainee").get(pk=entry_id, trainee=user)
+    except (LearningEntry.DoesNotExist, ValueError):
         raise Http404("No such entry.") from None
 
 
-def can_see_reflection(user, event: LearningEvent) -> bool:
-    return user.pk == event.trainee_id or event.reflection_shared
+def can_see_reflection(user, entry: LearningEntry) -> bool:
+    return user.pk == entry.trainee_id or entry.reflection_shared
 
 
 def allowed_items(trainee) -> QuerySet[Item]:
@@ -63,13 +63,13 @@ def allowed_items(trainee) -> QuerySet[Item]:
     return Item.objects.filter(framework__programmes__enrolments__trainee=trainee).distinct()
 
 
-def event_detail(event: LearningEvent) -> LearningEvent:
-    """The event with everything its page shows, in a fixed number of queries."""
+def entry_detail(entry: LearningEntry) -> LearningEntry:
+    """The entry with everything its page shows, in a fixed number of queries."""
     return (
-        LearningEvent.objects.select_related("trainee")
+        LearningEntry.objects.select_related("trainee")
         .prefetch_related(
             "tags",
-            Prefetch("mappings", queryset=EventItem.objects.select_related("item__framework")),
+            Prefetch("mappings", queryset=EntryItem.objects.select_related("item__framework")),
             "evidence",
             Prefetch(
                 "sign_off_requests", queryset=SignOffRequest.objects.select_related("supervisor")
@@ -79,52 +79,52 @@ def event_detail(event: LearningEvent) -> LearningEvent:
                 queryset=SignOff.objects.select_related("supervisor", "withdrawal__withdrawn_by"),
             ),
         )
-        .get(pk=event.pk)
+        .get(pk=entry.pk)
     )
 
 
-def reflection_views_of(event: LearningEvent) -> QuerySet[ReflectionView]:
-    return ReflectionView.objects.filter(event=event).select_related("viewer")
+def reflection_views_of(entry: LearningEntry) -> QuerySet[ReflectionView]:
+    return ReflectionView.objects.filter(entry=entry).select_related("viewer")
 
 
-def evidence_of(event: LearningEvent) -> QuerySet[Evidence]:
-    return Evidence.objects.filter(event=event)
+def evidence_of(entry: LearningEntry) -> QuerySet[Evidence]:
+    return Evidence.objects.filter(entry=entry)
 
 
 def access_evidence(user, evidence_id) -> Evidence:
-    return _access_evidence(evidence_id, event__in=events_visible_to(user))
+    return _access_evidence(evidence_id, entry__in=entries_visible_to(user))
 
 
 def access_own_evidence(user, evidence_id) -> Evidence:
     """Evidence of an entry the user owns: for changes only the trainee may make. A
     supervisor who can see the evidence finds no such thing to remove."""
-    return _access_evidence(evidence_id, event__trainee=user)
+    return _access_evidence(evidence_id, entry__trainee=user)
 
 
 def _access_evidence(evidence_id, **scope) -> Evidence:
     try:
-        return Evidence.objects.select_related("event").get(pk=evidence_id, **scope)
+        return Evidence.objects.select_related("entry").get(pk=evidence_id, **scope)
     except (Evidence.DoesNotExist, ValueError):
         raise Http404("No such file.") from None
 
 
 def evidence_bytes_of(trainee) -> int:
     return (
-        Evidence.objects.filter(event__trainee=trainee).aggregate(total=Sum("size"))["total"] or 0
+        Evidence.objects.filter(entry__trainee=trainee).aggregate(total=Sum("size"))["total"] or 0
     )
 
 
 # --- Sign-off ---------------------------------------------------------------------------------
 
 
-def current_sign_off(event: LearningEvent) -> SignOff | None:
+def current_sign_off(entry: LearningEntry) -> SignOff | None:
     """The entry's standing sign-off, if it has one. From the sign-offs the caller
     prefetched (with their withdrawal joined), so a list costs no query per entry;
     otherwise from the database."""
-    prefetched = getattr(event, "_prefetched_objects_cache", {})
+    prefetched = getattr(entry, "_prefetched_objects_cache", {})
     if "sign_offs" in prefetched:
         return next((s for s in prefetched["sign_offs"] if not hasattr(s, "withdrawal")), None)
-    return event.sign_offs.standing().select_related("supervisor").first()
+    return entry.sign_offs.standing().select_related("supervisor").first()
 
 
 def can_withdraw(actor, sign_off: SignOff) -> bool:
@@ -143,14 +143,14 @@ def can_withdraw(actor, sign_off: SignOff) -> bool:
 # --- Lists ------------------------------------------------------------------------------------
 
 
-def event_list(queryset: QuerySet[LearningEvent]) -> QuerySet[LearningEvent]:
+def entry_list(queryset: QuerySet[LearningEntry]) -> QuerySet[LearningEntry]:
     """What a list of entries shows for each, fetched in a fixed number of queries."""
     return queryset.select_related("trainee").prefetch_related(
-        "tags", Prefetch("mappings", queryset=EventItem.objects.select_related("item"))
+        "tags", Prefetch("mappings", queryset=EntryItem.objects.select_related("item"))
     )
 
 
-def search(queryset: QuerySet[LearningEvent], text: str) -> QuerySet[LearningEvent]:
+def search(queryset: QuerySet[LearningEntry], text: str) -> QuerySet[LearningEntry]:
     """Full-text search on PostgreSQL (stemmed, web-search syntax); a plain substring match
     elsewhere. Reflections are not searched: they may hold what others must not find."""
     if connection.vendor == "postgresql":
@@ -173,9 +173,9 @@ def sign_off_queue(supervisor) -> QuerySet[SignOffRequest]:
         SignOffRequest.objects.filter(
             supervisor=supervisor,
             outcome=SignOffRequest.Outcome.OPEN,
-            event__trainee__in=account_selectors.supervised_trainee_ids(supervisor),
+            entry__trainee__in=account_selectors.supervised_trainee_ids(supervisor),
         )
-        .select_related("event__trainee")
+        .select_related("entry__trainee")
         .order_by("requested_at", "pk")
     )
 
@@ -189,7 +189,7 @@ def sign_offs_in(organisation) -> QuerySet[SignOff]:
     return (
         SignOff.objects.standing()
         .filter(Exists(supervised_here))
-        .select_related("event", "trainee", "supervisor")
+        .select_related("entry", "trainee", "supervisor")
         .order_by("-signed_at", "-pk")
     )
 
@@ -214,7 +214,7 @@ def credits_by_month(trainee, start: date, end: date) -> list[tuple[date, Decima
     """CPD credits per month of [start, end], every month present (one query)."""
     totals = {
         row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["credits"]
-        for row in LearningEvent.objects.filter(trainee=trainee, date__range=(start, end))
+        for row in LearningEntry.objects.filter(trainee=trainee, date__range=(start, end))
         .annotate(month=TruncMonth("date"))
         .values("month")
         .annotate(credits=Sum("cpd_credits"))

@@ -93,14 +93,17 @@ class SessionSummarySerializer(serializers.ModelSerializer):
 
 class AttendanceSerializer(serializers.ModelSerializer):
     session = SessionSummarySerializer(read_only=True)
+    # The API's word for a learning entry is "event", as in its paths (/events/).
+    event = serializers.PrimaryKeyRelatedField(
+        source="entry",
+        read_only=True,
+        help_text="The learning entry attending logged in the portfolio.",
+    )
 
     class Meta:
         model = Attendance
         fields = ["id", "session", "trainee", "method", "recorded_at", "event"]
         read_only_fields = fields
-        extra_kwargs = {
-            "event": {"help_text": "The learning event attending logged in the portfolio."}
-        }
 
 
 # --- Input ---------------------------------------------------------------------------------------

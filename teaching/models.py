@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 
 from accounts.models import Organisation
-from portfolio.models import LearningEvent
+from portfolio.models import LearningEntry
 
 # A check-in code works from shortly before a session starts until a while after it ends.
 CHECK_IN_OPENS = timedelta(minutes=15)
@@ -79,9 +79,9 @@ class Attendance(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
-    # The learning event attending logged in the trainee's portfolio.
-    event = models.OneToOneField(
-        LearningEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendance"
+    # The learning entry attending logged in the trainee's portfolio.
+    entry = models.OneToOneField(
+        LearningEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendance"
     )
 
     class Meta:

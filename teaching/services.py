@@ -131,13 +131,13 @@ def check_in(*, trainee, actor, code: str) -> Attendance:
 
 
 def _record_attendance(*, session, trainee, recorded_by, method: str) -> Attendance:
-    """Mark a trainee present. Attending logs the matching learning event in their
+    """Mark a trainee present. Attending logs the matching learning entry in their
     portfolio (once, however often attendance is recorded)."""
     attendance, created = Attendance.objects.get_or_create(
         session=session, trainee=trainee, defaults={"recorded_by": recorded_by, "method": method}
     )
     if created:
-        event, _ = portfolio_services.log_event(
+        entry, _ = portfolio_services.log_entry(
             trainee=trainee,
             kind="teaching_attended",
             title=session.title,
@@ -149,7 +149,7 @@ def _record_attendance(*, session, trainee, recorded_by, method: str) -> Attenda
             source="import",
             external_id=f"attendance-{session.pk}",
         )
-        attendance.event = event
-        attendance.save(update_fields=["event"])
+        attendance.entry = entry
+        attendance.save(update_fields=["entry"])
         audit.append(actor=recorded_by, action="attend", obj=attendance, payload={"method": method})
     return attendance

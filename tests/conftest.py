@@ -102,12 +102,12 @@ def enrolled_trainee(trainee, org_a, foundation):
 
 @pytest.fixture
 def log(enrolled_trainee):
-    """Log an event for the trainee through the service, as every page and the API do."""
+    """Log an entry for the trainee through the service, as every page and the API do."""
 
     def log(**fields):
         defaults = {"kind": "teaching_attended", "title": "Sepsis teaching", "date": "2026-11-02"}
-        event, _ = portfolio_services.log_event(trainee=enrolled_trainee, **{**defaults, **fields})
-        return event
+        entry, _ = portfolio_services.log_entry(trainee=enrolled_trainee, **{**defaults, **fields})
+        return entry
 
     return log
 

@@ -126,11 +126,11 @@ def framework_with_tree(roots: int, children_per_root: int, **framework_fields):
 # --- Portfolio ----------------------------------------------------------------------------------
 
 
-class LearningEventFactory(factory.django.DjangoModelFactory):
-    """A bare event row. Tests of behaviour create events through portfolio.services."""
+class LearningEntryFactory(factory.django.DjangoModelFactory):
+    """A bare entry row. Tests of behaviour create entries through portfolio.services."""
 
     class Meta:
-        model = "portfolio.LearningEvent"
+        model = "portfolio.LearningEntry"
 
     trainee = factory.SubFactory(UserFactory)
     kind = "teaching_attended"

@@ -11,7 +11,7 @@ from curriculum import selectors
 from curriculum.models import Enrolment, Programme, Requirement
 from portfolio import coverage
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.models import EventItem, LearningEvent, SignOff, SignOffRequest, Source, Status
+from portfolio.models import EntryItem, LearningEntry, SignOff, SignOffRequest, Source, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -27,8 +27,8 @@ def row_counts():
             Programme,
             Enrolment,
             Requirement,
-            LearningEvent,
-            EventItem,
+            LearningEntry,
+            EntryItem,
             SignOffRequest,
             SignOff,
             AuditEntry,
@@ -38,7 +38,7 @@ def row_counts():
 
 def statuses(trainee) -> dict[str, int]:
     return {
-        status: LearningEvent.objects.for_trainee(trainee).filter(status=status).count()
+        status: LearningEntry.objects.for_trainee(trainee).filter(status=status).count()
         for status in Status.values
     }
 
@@ -88,17 +88,17 @@ def test_demo_trainee_has_ten_months_of_entries_a_third_signed_off():
     trainee = User.objects.get(email="trainee1@waymark.example")
     # Four more drafts come from the teaching register (badges' demo attendance).
     assert statuses(trainee) == {"draft": 21, "submitted": 5, "returned": 2, "signed_off": 12}
-    events = LearningEvent.objects.for_trainee(trainee).exclude(
+    entries = LearningEntry.objects.for_trainee(trainee).exclude(
         external_id__startswith="attendance-"
     )
-    assert events.count() == 36
-    assert len({e.kind for e in events}) >= 12
-    assert all(e.source == Source.IMPORT and e.external_id.startswith("demo-") for e in events)
-    dates = [e.date for e in events]
+    assert entries.count() == 36
+    assert len({e.kind for e in entries}) >= 12
+    assert all(e.source == Source.IMPORT and e.external_id.startswith("demo-") for e in entries)
+    dates = [e.date for e in entries]
     assert 250 <= (max(dates) - min(dates)).days <= 320
-    assert events.filter(title="e-LfH Safeguarding adults level 2").exists()
-    assert all(1 <= e.mappings.count() <= 3 for e in events)
-    assert all(m.item.framework.slug == "uk-foundation" for m in EventItem.objects.all())
+    assert entries.filter(title="e-LfH Safeguarding adults level 2").exists()
+    assert all(1 <= e.mappings.count() <= 3 for e in entries)
+    assert all(m.item.framework.slug == "uk-foundation" for m in EntryItem.objects.all())
 
 
 def test_demo_sign_offs_are_by_the_trainees_supervisors():
@@ -111,7 +111,7 @@ def test_demo_sign_offs_are_by_the_trainees_supervisors():
     assert returned.count() == 2
     assert all(r.comment.strip() for r in returned)
     open_requests = SignOffRequest.objects.filter(outcome=SignOffRequest.Outcome.OPEN)
-    assert open_requests.count() == LearningEvent.objects.awaiting_sign_off().count() == 5 + 1 + 1
+    assert open_requests.count() == LearningEntry.objects.awaiting_sign_off().count() == 5 + 1 + 1
 
 
 def test_demo_coverage_is_partly_met():
@@ -124,15 +124,15 @@ def test_demo_coverage_is_partly_met():
 
 def test_demo_reflections_identify_no_patient():
     call_command("seed_demo")
-    reflections = LearningEvent.objects.exclude(reflection_what_happened="")
+    reflections = LearningEntry.objects.exclude(reflection_what_happened="")
     assert reflections.count() >= 4
-    for event in reflections:
+    for entry in reflections:
         for text in (
-            event.reflection_what_happened,
-            event.reflection_learned,
-            event.reflection_next_time,
+            entry.reflection_what_happened,
+            entry.reflection_learned,
+            entry.reflection_next_time,
         ):
-            assert patient_identifier_warnings(text) == [], event.title
+            assert patient_identifier_warnings(text) == [], entry.title
 
 
 def test_demo_audit_log_verifies(capsys):
@@ -143,7 +143,7 @@ def test_demo_audit_log_verifies(capsys):
     out = capsys.readouterr().out
     assert "the chain is intact" in out
     assert "Every standing sign-off matches its entry" in out
-    assert AuditEntry.objects.filter(action="create").count() == LearningEvent.objects.count()
+    assert AuditEntry.objects.filter(action="create").count() == LearningEntry.objects.count()
 
 
 def test_seed_demo_refuses_outside_development(settings):

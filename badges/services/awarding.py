@@ -42,7 +42,7 @@ def check_revocable(award: Award) -> None:
         raise StateConflict("That badge is already revoked.")
 
 
-def _check_manual_award(*, badge_class: BadgeClass, recipient, events) -> None:
+def _check_manual_award(*, badge_class: BadgeClass, recipient, entries) -> None:
     """A badge awarded by hand goes to a trainee of the issuing organisation, and the entries
     it links are that trainee's own signed-off entries: they are published with the badge."""
     organisation_id = badge_class.issuer.organisation_id
@@ -50,28 +50,28 @@ def _check_manual_award(*, badge_class: BadgeClass, recipient, events) -> None:
         user=recipient, organisation_id=organisation_id, role=Role.TRAINEE
     ).exists():
         raise ValidationError(f"{recipient} is not a trainee of {badge_class.issuer}.")
-    wanted = {event.pk for event in events}
+    wanted = {entry.pk for entry in entries}
     linkable = set(
         selectors.linkable_entries(recipient).filter(pk__in=wanted).values_list("pk", flat=True)
     )
     if wanted - linkable:
         raise ValidationError(
-            {"events": "Only the trainee's own signed-off entries can be linked to their badge."}
+            {"entries": "Only the trainee's own signed-off entries can be linked to their badge."}
         )
 
 
 def award_badge(
-    *, badge_class: BadgeClass, recipient, actor=None, narrative: str = "", events=()
+    *, badge_class: BadgeClass, recipient, actor=None, narrative: str = "", entries=()
 ) -> Award:
     """Award a badge, or return the standing award if the trainee already holds it. By hand
     when `actor` is an admin of the issuing organisation; by the rules when it is None (the
     system). Safe under retries and concurrent workers: the database allows one standing
     award."""
-    events = list(events)
+    entries = list(entries)
     with transaction.atomic():
         if actor is not None:
             refuse_unless_issuer_admin(actor, badge_class.issuer)
-            _check_manual_award(badge_class=badge_class, recipient=recipient, events=events)
+            _check_manual_award(badge_class=badge_class, recipient=recipient, entries=entries)
         check_awardable(badge_class)
         existing = (
             Award.objects.standing().filter(badge_class=badge_class, recipient=recipient).first()
@@ -95,8 +95,8 @@ def award_badge(
         except IntegrityError:
             # Another worker awarded it a moment ago; theirs is the award.
             return Award.objects.standing().get(badge_class=badge_class, recipient=recipient)
-        if events:
-            award.events.set(events)
+        if entries:
+            award.entries.set(entries)
         audit.append(
             actor=actor,
             action="award",

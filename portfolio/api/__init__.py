@@ -1,4 +1,4 @@
-"""API for learning events, their evidence and sign-off, the supervisor's queue, and coverage.
+"""API for learning entries, their evidence and sign-off, the supervisor's queue, and coverage.
 
 Every change goes through portfolio.services and every read through portfolio.selectors, as
 for the pages. The refusals of the services become the API's errors in the shared exception
@@ -7,12 +7,12 @@ who may not make it 403. Entries the caller may not see do not exist for them: 4
 """
 
 from portfolio.api.coverage import ProgrammeCoverageViewSet
-from portfolio.api.events import EventViewSet
+from portfolio.api.entry_viewset import EntryViewSet
 from portfolio.api.evidence import EvidenceViewSet
 from portfolio.api.sign_off import SignOffRequestViewSet
 
 __all__ = [
-    "EventViewSet",
+    "EntryViewSet",
     "EvidenceViewSet",
     "ProgrammeCoverageViewSet",
     "SignOffRequestViewSet",

@@ -12,8 +12,8 @@ from portfolio import selectors
 from portfolio.api.evidence import EvidenceSerializer
 from portfolio.api.schema import EnumField
 from portfolio.content import sign_off_matches
-from portfolio.filters import EventFilter
-from portfolio.models import Kind, LearningEvent, SignOff, SignOffRequest, Status
+from portfolio.filters import EntryFilter
+from portfolio.models import Kind, LearningEntry, SignOff, SignOffRequest, Status
 
 
 class PersonSerializer(serializers.Serializer):
@@ -54,7 +54,7 @@ class SignOffRequestSerializer(serializers.ModelSerializer):
         extra_kwargs = {"comment": {"help_text": "The supervisor's comment on their decision."}}
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EntrySerializer(serializers.ModelSerializer):
     """An entry as lists show it: everything but the reflection."""
 
     trainee = PersonSerializer(read_only=True)
@@ -70,7 +70,7 @@ class EventSerializer(serializers.ModelSerializer):
     )
 
     class Meta:
-        model = LearningEvent
+        model = LearningEntry
         fields = [
             "id",
             "trainee",
@@ -97,24 +97,24 @@ class EventSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def get_items(self, event) -> list[int]:
-        return [mapping.item_id for mapping in event.mappings.all()]
+    def get_items(self, entry) -> list[int]:
+        return [mapping.item_id for mapping in entry.mappings.all()]
 
     @extend_schema_field(SignOffSerializer(allow_null=True))
-    def get_sign_off(self, event):
-        sign_off = selectors.current_sign_off(event)
+    def get_sign_off(self, entry):
+        sign_off = selectors.current_sign_off(entry)
         return SignOffSerializer(sign_off).data if sign_off else None
 
     @extend_schema_field(SignOffRequestSerializer(allow_null=True))
-    def get_latest_request(self, event):
-        request = next(iter(event.sign_off_requests.all()), None)
+    def get_latest_request(self, entry):
+        request = next(iter(entry.sign_off_requests.all()), None)
         return SignOffRequestSerializer(request).data if request else None
 
 
 REFLECTION_FIELDS = ["reflection_what_happened", "reflection_learned", "reflection_next_time"]
 
 
-class EventDetailSerializer(EventSerializer):
+class EntryDetailSerializer(EntrySerializer):
     """One entry in full. The reflection is present only for the trainee, and for their
     supervisors when the trainee has shared it."""
 
@@ -128,13 +128,13 @@ class EventDetailSerializer(EventSerializer):
         required=False, help_text="Absent unless you may see the reflection."
     )
 
-    class Meta(EventSerializer.Meta):
-        fields = [*EventSerializer.Meta.fields, *REFLECTION_FIELDS]
+    class Meta(EntrySerializer.Meta):
+        fields = [*EntrySerializer.Meta.fields, *REFLECTION_FIELDS]
         read_only_fields = [f for f in fields if f not in REFLECTION_FIELDS]
 
     @extend_schema_field(SignOffDetailSerializer(allow_null=True))
-    def get_sign_off(self, event):
-        sign_off = selectors.current_sign_off(event)
+    def get_sign_off(self, entry):
+        sign_off = selectors.current_sign_off(entry)
         if sign_off is None:
             return None
         # Recomputing the hash reads the entry's mappings again: one query, so only here,
@@ -142,15 +142,15 @@ class EventDetailSerializer(EventSerializer):
         sign_off.content_matches = sign_off_matches(sign_off)
         return SignOffDetailSerializer(sign_off).data
 
-    def to_representation(self, event):
-        data = super().to_representation(event)
-        if not selectors.can_see_reflection(self.context["request"].user, event):
+    def to_representation(self, entry):
+        data = super().to_representation(entry)
+        if not selectors.can_see_reflection(self.context["request"].user, entry):
             for name in REFLECTION_FIELDS:
                 del data[name]
         return data
 
 
-class EventInputSerializer(serializers.Serializer):
+class EntryInputSerializer(serializers.Serializer):
     """An entry's fields as written. PUT replaces the entry: fields left out take their
     defaults. PATCH changes only the fields sent."""
 
@@ -194,7 +194,7 @@ class EventInputSerializer(serializers.Serializer):
         return items
 
 
-class EventCreateSerializer(EventInputSerializer):
+class EntryCreateSerializer(EntryInputSerializer):
     external_id = serializers.CharField(
         max_length=200,
         allow_blank=True,
@@ -212,7 +212,7 @@ class MappingsSerializer(serializers.Serializer):
         help_text="Ids of curriculum items of your programmes' frameworks; replaces the mappings.",
     )
 
-    validate_items = EventInputSerializer.validate_items
+    validate_items = EntryInputSerializer.validate_items
 
 
 class IdFilter(django_filters.Filter):
@@ -222,20 +222,20 @@ class IdFilter(django_filters.Filter):
     field_class = forms.IntegerField
 
 
-class EventApiFilter(EventFilter):
+class EntryApiFilter(EntryFilter):
     """The entries page's filters, and `trainee` for supervisors. `item` takes any item's id
     here: a supervisor filters by items of their trainees' curricula, not their own."""
 
     trainee = IdFilter(field_name="trainee", label="Whose entries: yours, or a supervisee's")
     item = IdFilter(field_name="mappings__item", label="Mapped to this curriculum item")
 
-    class Meta(EventFilter.Meta):
-        fields = [*EventFilter.Meta.fields, "trainee"]
+    class Meta(EntryFilter.Meta):
+        fields = [*EntryFilter.Meta.fields, "trainee"]
 
 
-def with_summary(events):
-    """Everything EventSerializer shows, in a fixed number of queries whatever the count."""
-    return selectors.event_list(events).prefetch_related(
+def with_summary(entries):
+    """Everything EntrySerializer shows, in a fixed number of queries whatever the count."""
+    return selectors.entry_list(entries).prefetch_related(
         "evidence",
         Prefetch("sign_offs", queryset=SignOff.objects.select_related("supervisor", "withdrawal")),
         Prefetch("sign_off_requests", queryset=SignOffRequest.objects.select_related("supervisor")),

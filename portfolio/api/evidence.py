@@ -18,13 +18,15 @@ from portfolio.api.schema import (
     FORBIDDEN,
     UNAUTHENTICATED,
     EnumField,
-    event_errors,
+    entry_errors,
 )
 from portfolio.evidence import file_response
 from portfolio.models import Evidence
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
+    # The API keeps its first word for an entry ("event"), as its paths do (/events/).
+    event = serializers.PrimaryKeyRelatedField(source="entry", read_only=True)
     kind = EnumField(choices=Evidence.Kind.choices, enum_name="EvidenceKindEnum", read_only=True)
     download_url = serializers.SerializerMethodField(
         help_text="Where to fetch the file, as an attachment; null for a link."
@@ -68,13 +70,13 @@ class EvidenceLinkSerializer(serializers.Serializer):
 
 
 class EvidenceActions:
-    """The evidence of one entry, as actions of the events viewset (which supplies
+    """The evidence of one entry, as actions of the entries viewset (which supplies
     get_object)."""
 
     @extend_schema(
         methods=["GET"],
         summary="The entry's evidence",
-        responses={200: EvidenceSerializer(many=True), **event_errors(401, 404)},
+        responses={200: EvidenceSerializer(many=True), **entry_errors(401, 404)},
     )
     @extend_schema(
         methods=["POST"],
@@ -83,7 +85,7 @@ class EvidenceActions:
             "multipart/form-data": EvidenceFileSerializer,
             "application/json": EvidenceLinkSerializer,
         },
-        responses={201: EvidenceSerializer, **event_errors(400, 401, 403, 404, 409)},
+        responses={201: EvidenceSerializer, **entry_errors(400, 401, 403, 404, 409)},
     )
     @action(
         detail=True,
@@ -93,9 +95,9 @@ class EvidenceActions:
         pagination_class=None,
     )
     def evidence(self, request, pk=None):
-        event = self.get_object()
+        entry = self.get_object()
         if request.method == "GET":
-            return Response(EvidenceSerializer(selectors.evidence_of(event), many=True).data)
+            return Response(EvidenceSerializer(selectors.evidence_of(entry), many=True).data)
         if "file" in request.data and "url" in request.data:
             raise serializers.ValidationError("Send a file or a link, not both.")
         is_link = "url" in request.data
@@ -106,11 +108,11 @@ class EvidenceActions:
         data = serializer.validated_data
         if is_link:
             evidence = services.add_link_evidence(
-                event=event, actor=request.user, url=data["url"], title=data["title"]
+                entry=entry, actor=request.user, url=data["url"], title=data["title"]
             )
         else:
             evidence = services.add_file_evidence(
-                event=event, actor=request.user, uploaded_file=data["file"], title=data["title"]
+                entry=entry, actor=request.user, uploaded_file=data["file"], title=data["title"]
             )
         return Response(EvidenceSerializer(evidence).data, status=status.HTTP_201_CREATED)
 

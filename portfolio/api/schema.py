@@ -28,7 +28,7 @@ CONFLICT = OpenApiResponse(
 )
 
 
-def event_errors(*codes: int) -> dict:
+def entry_errors(*codes: int) -> dict:
     known = {400: INVALID, 401: UNAUTHENTICATED, 403: FORBIDDEN, 404: NOT_FOUND, 409: CONFLICT}
     return {code: known[code] for code in codes}
 

@@ -9,15 +9,16 @@ from rest_framework.response import Response
 from accounts import selectors as account_selectors
 from accounts.models import User
 from portfolio import selectors, services
-from portfolio.api.entries import EventSerializer, PersonSerializer
-from portfolio.api.schema import UNAUTHENTICATED, event_errors
-from portfolio.models import LearningEvent, SignOffRequest, SignOffWithdrawal
+from portfolio.api.entries import EntrySerializer, PersonSerializer
+from portfolio.api.schema import UNAUTHENTICATED, entry_errors
+from portfolio.models import LearningEntry, SignOffRequest, SignOffWithdrawal
 
 
 class WithdrawalSerializer(serializers.ModelSerializer):
-    event = serializers.IntegerField(source="sign_off.event_id", read_only=True)
+    # The API keeps its first word for an entry ("event"), as its paths do (/events/).
+    event = serializers.IntegerField(source="sign_off.entry_id", read_only=True)
     status = serializers.CharField(
-        source="sign_off.event.status",
+        source="sign_off.entry.status",
         read_only=True,
         help_text="The entry's status now: back to draft, for the trainee to change.",
     )
@@ -29,17 +30,17 @@ class WithdrawalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class QueuedEventSerializer(serializers.ModelSerializer):
+class QueuedEntrySerializer(serializers.ModelSerializer):
     trainee = PersonSerializer(read_only=True)
 
     class Meta:
-        model = LearningEvent
+        model = LearningEntry
         fields = ["id", "trainee", "kind", "title", "date"]
         read_only_fields = fields
 
 
 class QueuedRequestSerializer(serializers.ModelSerializer):
-    event = QueuedEventSerializer(read_only=True)
+    event = QueuedEntrySerializer(source="entry", read_only=True)
 
     class Meta:
         model = SignOffRequest
@@ -77,59 +78,59 @@ class WithdrawSerializer(serializers.Serializer):
 
 
 class SignOffActions:
-    """Sign-off actions of the events viewset, which supplies get_object and _summary."""
+    """Sign-off actions of the entries viewset, which supplies get_object and _summary."""
 
     @extend_schema(
         summary="Ask a supervisor to sign the entry off",
         request=SubmitSerializer,
-        responses={200: EventSerializer, **event_errors(400, 401, 403, 404, 409)},
+        responses={200: EntrySerializer, **entry_errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        event = self.get_object()
-        serializer = SubmitSerializer(data=request.data, trainee=event.trainee)
+        entry = self.get_object()
+        serializer = SubmitSerializer(data=request.data, trainee=entry.trainee)
         serializer.is_valid(raise_exception=True)
         services.submit_for_sign_off(
-            event=event, supervisor=serializer.validated_data["supervisor"], actor=request.user
+            entry=entry, supervisor=serializer.validated_data["supervisor"], actor=request.user
         )
-        return self._summary(event)
+        return self._summary(entry)
 
     @extend_schema(
         summary="Recall the request for sign-off, to change the entry again",
         request=None,
-        responses={200: EventSerializer, **event_errors(401, 403, 404, 409)},
+        responses={200: EntrySerializer, **entry_errors(401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def recall(self, request, pk=None):
-        event = self.get_object()
-        services.recall_request(event=event, actor=request.user)
-        return self._summary(event)
+        entry = self.get_object()
+        services.recall_request(entry=entry, actor=request.user)
+        return self._summary(entry)
 
     @extend_schema(
         summary="Sign the entry off (the supervisor asked)",
         request=ApproveSerializer,
-        responses={200: EventSerializer, **event_errors(400, 401, 403, 404, 409)},
+        responses={200: EntrySerializer, **entry_errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        event = self.get_object()
+        entry = self.get_object()
         serializer = ApproveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.approve(event=event, actor=request.user, **serializer.validated_data)
-        return self._summary(event)
+        services.approve(entry=entry, actor=request.user, **serializer.validated_data)
+        return self._summary(entry)
 
     @extend_schema(
         summary="Return the entry to the trainee with a comment (the supervisor asked)",
         request=ReturnSerializer,
-        responses={200: EventSerializer, **event_errors(400, 401, 403, 404, 409)},
+        responses={200: EntrySerializer, **entry_errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
-        event = self.get_object()
+        entry = self.get_object()
         serializer = ReturnSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.return_entry(event=event, actor=request.user, **serializer.validated_data)
-        return self._summary(event)
+        services.return_entry(entry=entry, actor=request.user, **serializer.validated_data)
+        return self._summary(entry)
 
     @extend_schema(
         summary="Withdraw the entry's sign-off",
@@ -138,15 +139,15 @@ class SignOffActions:
             "the trainee can see, so the answer is the withdrawal rather than the entry."
         ),
         request=WithdrawSerializer,
-        responses={200: WithdrawalSerializer, **event_errors(400, 401, 403, 404, 409)},
+        responses={200: WithdrawalSerializer, **entry_errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        event = self.get_object()
+        entry = self.get_object()
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         withdrawal = services.withdraw_sign_off(
-            event=event, actor=request.user, **serializer.validated_data
+            entry=entry, actor=request.user, **serializer.validated_data
         )
         return Response(WithdrawalSerializer(withdrawal).data)
 

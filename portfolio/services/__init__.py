@@ -1,15 +1,15 @@
-"""Every change to learning events, their mappings, evidence and sign-off goes through a
+"""Every change to learning entries, their mappings, evidence and sign-off goes through a
 function here, which refuses what the acting user may not do, writes the audit entry, and
 schedules follow-up work after commit. Written by subject: entries, sign_off and evidence,
 over the status rules in status; callers use them all from here."""
 
 from portfolio.services.entries import (
     default_credits,
-    delete_event,
-    log_event,
+    delete_entry,
+    log_entry,
     record_reflection_view,
     set_mappings,
-    update_event,
+    update_entry,
 )
 from portfolio.services.evidence import (
     add_file_evidence,
@@ -33,9 +33,9 @@ __all__ = [
     "add_link_evidence",
     "approve",
     "default_credits",
-    "delete_event",
+    "delete_entry",
     "ensure_editable",
-    "log_event",
+    "log_entry",
     "recall_request",
     "record_reflection_view",
     "remove_evidence",
@@ -43,6 +43,6 @@ __all__ = [
     "set_mappings",
     "store_evidence_thumbnail",
     "submit_for_sign_off",
-    "update_event",
+    "update_entry",
     "withdraw_sign_off",
 ]

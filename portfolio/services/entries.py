@@ -11,9 +11,9 @@ from audit import services as audit
 from curriculum.models import Item
 from portfolio import selectors
 from portfolio.content import CONTENT_FIELDS, content_hash
-from portfolio.models import EventItem, LearningEvent, ReflectionView, Source, Status, Tag
+from portfolio.models import EntryItem, LearningEntry, ReflectionView, Source, Status, Tag
 from portfolio.services.evidence import delete_files_after_commit
-from portfolio.services.status import EntryLocked, ensure_editable, lock_event
+from portfolio.services.status import EntryLocked, ensure_editable, lock_entry
 from portfolio.signals import send_portfolio_changed
 
 
@@ -65,16 +65,16 @@ EDITABLE_FIELDS = CONTENT_FIELDS + (
 )  # fmt: skip
 
 
-def _audit_payload(event: LearningEvent, changed: list[str] | None = None) -> dict:
+def _audit_payload(entry: LearningEntry, changed: list[str] | None = None) -> dict:
     # Never reflection text: only which fields changed and the content hash.
-    payload = {"content_sha256": content_hash(event)}
+    payload = {"content_sha256": content_hash(entry)}
     if changed is not None:
         payload["changed"] = sorted(changed)
     return payload
 
 
 @transaction.atomic
-def log_event(
+def log_entry(
     *,
     trainee,
     kind: str,
@@ -87,23 +87,23 @@ def log_event(
     source: str = Source.WEB,
     external_id: str = "",
     **fields,
-) -> tuple[LearningEvent, bool]:
-    """Save a new learning event with its mappings and tags. With an external id, the same
-    completion sent twice is one event: the second call returns the first, unchanged.
-    Returns the event and whether it was created."""
+) -> tuple[LearningEntry, bool]:
+    """Save a new learning entry with its mappings and tags. With an external id, the same
+    completion sent twice is one entry: the second call returns the first, unchanged.
+    Returns the entry and whether it was created."""
     if external_id:
-        existing = LearningEvent.objects.filter(
+        existing = LearningEntry.objects.filter(
             trainee=trainee, source=source, external_id=external_id
         ).first()
         if existing:
             return existing, False
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise TypeError(f"log_event() got unexpected fields: {', '.join(sorted(unknown))}")
+        raise TypeError(f"log_entry() got unexpected fields: {', '.join(sorted(unknown))}")
     credits = default_credits(duration_minutes) if cpd_credits is None else cpd_credits
     validate_credits(credits)
     items = _check_items(trainee, items)
-    event = LearningEvent(
+    entry = LearningEntry(
         trainee=trainee,
         kind=kind,
         title=title,
@@ -114,91 +114,91 @@ def log_event(
         external_id=external_id,
         **fields,
     )
-    event.full_clean(exclude=["trainee", "tags", "items"])
+    entry.full_clean(exclude=["trainee", "tags", "items"])
     try:
         with transaction.atomic():
-            event.save()
+            entry.save()
     except IntegrityError:
-        # Another request with the same external id won the race; theirs is the event.
-        return LearningEvent.objects.get(
+        # Another request with the same external id won the race; theirs is the entry.
+        return LearningEntry.objects.get(
             trainee=trainee, source=source, external_id=external_id
         ), False
-    event.tags.set(_tags(tags))
-    EventItem.objects.bulk_create(EventItem(event=event, item=item) for item in items)
-    audit.append(actor=trainee, action="create", obj=event, payload=_audit_payload(event))
+    entry.tags.set(_tags(tags))
+    EntryItem.objects.bulk_create(EntryItem(entry=entry, item=item) for item in items)
+    audit.append(actor=trainee, action="create", obj=entry, payload=_audit_payload(entry))
     send_portfolio_changed(trainee_id=trainee.pk)
-    return event, True
+    return entry, True
 
 
 @transaction.atomic
-def update_event(*, event: LearningEvent, actor, items=None, tags=None, **fields) -> LearningEvent:
+def update_entry(*, entry: LearningEntry, actor, items=None, tags=None, **fields) -> LearningEntry:
     """Change an entry the trainee owns. Fields not given stay as they are."""
-    if actor.pk != event.trainee_id:
+    if actor.pk != entry.trainee_id:
         raise PermissionDenied("Only the trainee can change their entry.")
-    event = lock_event(event)
-    ensure_editable(event)
+    entry = lock_entry(entry)
+    ensure_editable(entry)
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise TypeError(f"update_event() got unexpected fields: {', '.join(sorted(unknown))}")
-    credits_follow_duration = event.cpd_credits == default_credits(event.duration_minutes)
+        raise TypeError(f"update_entry() got unexpected fields: {', '.join(sorted(unknown))}")
+    credits_follow_duration = entry.cpd_credits == default_credits(entry.duration_minutes)
     if "duration_minutes" in fields and "cpd_credits" not in fields and credits_follow_duration:
         # The credits were never set by hand: keep them following the duration.
         fields["cpd_credits"] = default_credits(fields["duration_minutes"])
     if "cpd_credits" in fields:
         validate_credits(fields["cpd_credits"])
-    changed = [name for name, value in fields.items() if getattr(event, name) != value]
+    changed = [name for name, value in fields.items() if getattr(entry, name) != value]
     for name, value in fields.items():
-        setattr(event, name, value)
-    event.full_clean(exclude=["trainee", "tags", "items"])
-    event.save()
+        setattr(entry, name, value)
+    entry.full_clean(exclude=["trainee", "tags", "items"])
+    entry.save()
     if tags is not None:
         new_tags = _tags(tags)
-        if {t.pk for t in new_tags} != set(event.tags.values_list("pk", flat=True)):
-            event.tags.set(new_tags)
+        if {t.pk for t in new_tags} != set(entry.tags.values_list("pk", flat=True)):
+            entry.tags.set(new_tags)
             changed.append("tags")
-    if items is not None and _replace_items(event, items):
+    if items is not None and _replace_items(entry, items):
         changed.append("items")
     if changed:
-        audit.append(actor=actor, action="edit", obj=event, payload=_audit_payload(event, changed))
-        send_portfolio_changed(trainee_id=event.trainee_id)
-    return event
+        audit.append(actor=actor, action="edit", obj=entry, payload=_audit_payload(entry, changed))
+        send_portfolio_changed(trainee_id=entry.trainee_id)
+    return entry
 
 
-def _replace_items(event: LearningEvent, items) -> bool:
-    items = _check_items(event.trainee, items)
+def _replace_items(entry: LearningEntry, items) -> bool:
+    items = _check_items(entry.trainee, items)
     wanted = {i.pk for i in items}
-    current = set(event.mappings.values_list("item_id", flat=True))
+    current = set(entry.mappings.values_list("item_id", flat=True))
     if wanted == current:
         return False
-    event.mappings.exclude(item_id__in=wanted).delete()
-    EventItem.objects.bulk_create(EventItem(event=event, item_id=pk) for pk in wanted - current)
+    entry.mappings.exclude(item_id__in=wanted).delete()
+    EntryItem.objects.bulk_create(EntryItem(entry=entry, item_id=pk) for pk in wanted - current)
     return True
 
 
 @transaction.atomic
-def set_mappings(*, event: LearningEvent, actor, items) -> LearningEvent:
-    return update_event(event=event, actor=actor, items=items)
+def set_mappings(*, entry: LearningEntry, actor, items) -> LearningEntry:
+    return update_entry(entry=entry, actor=actor, items=items)
 
 
 @transaction.atomic
-def delete_event(*, event: LearningEvent, actor) -> None:
-    if actor.pk != event.trainee_id:
+def delete_entry(*, entry: LearningEntry, actor) -> None:
+    if actor.pk != entry.trainee_id:
         raise PermissionDenied("Only the trainee can delete their entry.")
-    event = lock_event(event)
-    if event.status != Status.DRAFT or event.sign_off_requests.exists():
+    entry = lock_entry(entry)
+    if entry.status != Status.DRAFT or entry.sign_off_requests.exists():
         raise EntryLocked("Only a draft that has never been submitted for sign-off can be deleted.")
-    audit.append(actor=actor, action="delete", obj=event, payload=_audit_payload(event))
-    for evidence in event.evidence.all():
+    audit.append(actor=actor, action="delete", obj=entry, payload=_audit_payload(entry))
+    for evidence in entry.evidence.all():
         delete_files_after_commit(evidence)
-    event.delete()
+    entry.delete()
     send_portfolio_changed(trainee_id=actor.pk)
 
 
 # --- Reflections -------------------------------------------------------------------------------
 
 
-def record_reflection_view(*, event: LearningEvent, actor) -> None:
+def record_reflection_view(*, entry: LearningEntry, actor) -> None:
     """Someone other than the trainee has read the shared reflection; the trainee sees the
     list. The trainee reading their own, or a reflection not shared, records nothing."""
-    if actor.pk != event.trainee_id and event.reflection_shared and event.has_reflection:
-        ReflectionView.objects.create(event=event, viewer=actor)
+    if actor.pk != entry.trainee_id and entry.reflection_shared and entry.has_reflection:
+        ReflectionView.objects.create(entry=entry, viewer=actor)

@@ -15,25 +15,25 @@ from core.tasks import enqueue_after_commit
 from portfolio import selectors
 from portfolio.content import content_hash
 from portfolio.evidence import CheckedFile, inspect_upload, make_thumbnail
-from portfolio.models import Evidence, LearningEvent
-from portfolio.services.status import ensure_editable, lock_event
+from portfolio.models import Evidence, LearningEntry
+from portfolio.services.status import ensure_editable, lock_entry
 from portfolio.signals import send_portfolio_changed
 
 
-def add_file_evidence(*, event: LearningEvent, actor, uploaded_file, title: str = "") -> Evidence:
+def add_file_evidence(*, entry: LearningEntry, actor, uploaded_file, title: str = "") -> Evidence:
     """Attach an uploaded file to an entry the trainee can still change. The file is
     inspected, and an image re-encoded, before any row is locked; a refusal stores nothing.
     If the row is not written after all, the stored file is removed again."""
-    if actor.pk != event.trainee_id:
+    if actor.pk != entry.trainee_id:
         raise PermissionDenied("Only the trainee can add evidence to their entry.")
     # Checked again under the lock below; refusing here saves reading a large file first.
-    ensure_editable(event)
+    ensure_editable(entry)
     title = _evidence_title(title)
     checked = inspect_upload(uploaded_file)
     stored: list = []
     try:
         return _store_file_evidence(
-            event=event,
+            entry=entry,
             actor=actor,
             checked=checked,
             original_name=_download_name(uploaded_file.name, checked.extension),
@@ -52,18 +52,18 @@ def add_file_evidence(*, event: LearningEvent, actor, uploaded_file, title: str 
 @transaction.atomic
 def _store_file_evidence(
     *,
-    event: LearningEvent,
+    entry: LearningEntry,
     actor,
     checked: CheckedFile,
     original_name: str,
     title: str,
     stored: list,
 ) -> Evidence:
-    event = lock_event(event)
-    ensure_editable(event)
-    _check_quota(trainee_id=event.trainee_id, size=checked.size, name=original_name)
+    entry = lock_entry(entry)
+    ensure_editable(entry)
+    _check_quota(trainee_id=entry.trainee_id, size=checked.size, name=original_name)
     evidence = Evidence(
-        event=event,
+        entry=entry,
         kind=Evidence.Kind.FILE,
         title=title,
         original_name=original_name,
@@ -79,21 +79,21 @@ def _store_file_evidence(
     audit.append(
         actor=actor,
         action="add_evidence",
-        obj=event,
+        obj=entry,
         payload={
             "evidence": evidence.pk,
             "kind": evidence.kind,
             "sha256": evidence.sha256,
             "size": evidence.size,
             "content_type": evidence.content_type,
-            "content_sha256": content_hash(event),
+            "content_sha256": content_hash(entry),
         },
     )
     if checked.is_image:
         from portfolio.tasks import make_evidence_thumbnail
 
         enqueue_after_commit(make_evidence_thumbnail, evidence.pk)
-    send_portfolio_changed(trainee_id=event.trainee_id)
+    send_portfolio_changed(trainee_id=entry.trainee_id)
     return evidence
 
 
@@ -130,11 +130,11 @@ def _download_name(name: str | None, extension: str) -> str:
 
 
 @transaction.atomic
-def add_link_evidence(*, event: LearningEvent, actor, url: str, title: str = "") -> Evidence:
-    if actor.pk != event.trainee_id:
+def add_link_evidence(*, entry: LearningEntry, actor, url: str, title: str = "") -> Evidence:
+    if actor.pk != entry.trainee_id:
         raise PermissionDenied("Only the trainee can add evidence to their entry.")
-    event = lock_event(event)
-    ensure_editable(event)
+    entry = lock_entry(entry)
+    ensure_editable(entry)
     url = (url or "").strip()
     try:
         # Only web addresses: a javascript: or data: link would run in the viewer's page.
@@ -143,22 +143,22 @@ def add_link_evidence(*, event: LearningEvent, actor, url: str, title: str = "")
         raise ValidationError(
             {"url": "Give a web address starting with https:// or http://."}
         ) from None
-    evidence = Evidence(event=event, kind=Evidence.Kind.LINK, url=url, title=_evidence_title(title))
+    evidence = Evidence(entry=entry, kind=Evidence.Kind.LINK, url=url, title=_evidence_title(title))
     evidence.full_clean()
     evidence.save()
     audit.append(
         actor=actor,
         action="add_evidence",
-        obj=event,
+        obj=entry,
         # The link itself only as a hash: the log is permanent, the link may not be.
         payload={
             "evidence": evidence.pk,
             "kind": evidence.kind,
             "url_sha256": sha256(url),
-            "content_sha256": content_hash(event),
+            "content_sha256": content_hash(entry),
         },
     )
-    send_portfolio_changed(trainee_id=event.trainee_id)
+    send_portfolio_changed(trainee_id=entry.trainee_id)
     return evidence
 
 
@@ -166,14 +166,14 @@ def add_link_evidence(*, event: LearningEvent, actor, url: str, title: str = "")
 def remove_evidence(*, evidence: Evidence, actor) -> None:
     """Remove evidence from an entry the trainee can still change; its files go once the
     removal has committed. Removing it twice (a double click) is not an error."""
-    event = evidence.event
-    if actor.pk != event.trainee_id:
+    entry = evidence.entry
+    if actor.pk != entry.trainee_id:
         raise PermissionDenied("Only the trainee can remove evidence from their entry.")
-    event = lock_event(event)
-    ensure_editable(event)
+    entry = lock_entry(entry)
+    ensure_editable(entry)
     # Read again under a lock: a thumbnail task finishing at the same moment must either
     # commit first (and its thumbnail is deleted here) or find the row gone.
-    evidence = Evidence.objects.select_for_update().filter(pk=evidence.pk, event=event).first()
+    evidence = Evidence.objects.select_for_update().filter(pk=evidence.pk, entry=entry).first()
     if evidence is None:
         return
     payload = {"evidence": evidence.pk, "kind": evidence.kind}
@@ -182,10 +182,10 @@ def remove_evidence(*, evidence: Evidence, actor) -> None:
     else:
         payload["url_sha256"] = sha256(evidence.url)
     evidence.delete()
-    payload["content_sha256"] = content_hash(event)
-    audit.append(actor=actor, action="remove_evidence", obj=event, payload=payload)
+    payload["content_sha256"] = content_hash(entry)
+    audit.append(actor=actor, action="remove_evidence", obj=entry, payload=payload)
     delete_files_after_commit(evidence)
-    send_portfolio_changed(trainee_id=event.trainee_id)
+    send_portfolio_changed(trainee_id=entry.trainee_id)
 
 
 def store_evidence_thumbnail(*, evidence_id: int, actor) -> bool:

@@ -9,22 +9,22 @@ from accounts import selectors as account_selectors
 from core.tasks import enqueue_after_commit
 from portfolio import selectors
 from portfolio.content import content_hash
-from portfolio.models import LearningEvent, SignOff, SignOffRequest, SignOffWithdrawal, Status
-from portfolio.services.status import TransitionNotAllowed, lock_event, transition
+from portfolio.models import LearningEntry, SignOff, SignOffRequest, SignOffWithdrawal, Status
+from portfolio.services.status import TransitionNotAllowed, lock_entry, transition
 from portfolio.signals import send_portfolio_changed
 
 
 @transaction.atomic
-def submit_for_sign_off(*, event: LearningEvent, supervisor, actor) -> SignOffRequest:
-    if actor.pk != event.trainee_id:
+def submit_for_sign_off(*, entry: LearningEntry, supervisor, actor) -> SignOffRequest:
+    if actor.pk != entry.trainee_id:
         raise PermissionDenied("Only the trainee can ask for their entry to be signed off.")
-    if not account_selectors.is_active_supervisor(supervisor, event.trainee):
+    if not account_selectors.is_active_supervisor(supervisor, entry.trainee):
         raise ValidationError(
             {"supervisor": f"{supervisor} is not currently one of your supervisors."}
         )
-    event = lock_event(event)
-    transition(event, "submit", actor=actor, payload={"supervisor": supervisor.pk})
-    request = SignOffRequest.objects.create(event=event, supervisor=supervisor)
+    entry = lock_entry(entry)
+    transition(entry, "submit", actor=actor, payload={"supervisor": supervisor.pk})
+    request = SignOffRequest.objects.create(entry=entry, supervisor=supervisor)
     from portfolio.tasks import notify_sign_off_requested
 
     enqueue_after_commit(notify_sign_off_requested, request.pk)
@@ -32,70 +32,70 @@ def submit_for_sign_off(*, event: LearningEvent, supervisor, actor) -> SignOffRe
 
 
 @transaction.atomic
-def recall_request(*, event: LearningEvent, actor) -> None:
-    if actor.pk != event.trainee_id:
+def recall_request(*, entry: LearningEntry, actor) -> None:
+    if actor.pk != entry.trainee_id:
         raise PermissionDenied("Only the trainee can recall their request.")
-    event = lock_event(event)
-    transition(event, "recall", actor=actor)
-    SignOffRequest.objects.filter(event=event, outcome=SignOffRequest.Outcome.OPEN).update(
+    entry = lock_entry(entry)
+    transition(entry, "recall", actor=actor)
+    SignOffRequest.objects.filter(entry=entry, outcome=SignOffRequest.Outcome.OPEN).update(
         outcome=SignOffRequest.Outcome.CANCELLED, decided_at=timezone.now()
     )
 
 
-def _open_request_for(event: LearningEvent, actor) -> SignOffRequest:
+def _open_request_for(entry: LearningEntry, actor) -> SignOffRequest:
     """Lock the entry, then find the open request addressed to the acting supervisor. The
     entry's row lock makes two supervisors (or two clicks) deciding at once take turns; the
     second finds the request already decided. Only the supervisor asked decides, and only
     while they still supervise the trainee."""
-    event = lock_event(event)
+    entry = lock_entry(entry)
     request = SignOffRequest.objects.filter(
-        event=event, supervisor=actor, outcome=SignOffRequest.Outcome.OPEN
+        entry=entry, supervisor=actor, outcome=SignOffRequest.Outcome.OPEN
     ).first()
-    if request is None or event.status != Status.SUBMITTED:
+    if request is None or entry.status != Status.SUBMITTED:
         raise TransitionNotAllowed(
             "This entry is not waiting for your sign-off (it may have just been decided)."
         )
-    if not account_selectors.is_active_supervisor(actor, event.trainee):
+    if not account_selectors.is_active_supervisor(actor, entry.trainee):
         raise PermissionDenied("Your supervision of this trainee has ended.")
     return request
 
 
 @transaction.atomic
-def approve(*, event: LearningEvent, actor, comment: str = "") -> SignOff:
+def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
     """The supervisor asked signs the entry off as it stands: its content hash is recorded."""
-    request = _open_request_for(event, actor)
-    event = request.event
-    if actor.pk == event.trainee_id:
+    request = _open_request_for(entry, actor)
+    entry = request.entry
+    if actor.pk == entry.trainee_id:
         raise PermissionDenied("Nobody can sign off their own entry.")
-    digest = content_hash(event)
+    digest = content_hash(entry)
     transition(
-        event,
+        entry,
         "approve",
         actor=actor,
         payload={"content_sha256": digest, "request": request.pk},
     )
     sign_off = SignOff.objects.create(
-        event=event,
+        entry=entry,
         request=request,
-        trainee_id=event.trainee_id,
+        trainee_id=entry.trainee_id,
         supervisor=actor,
         content_hash=digest,
         comment=comment,
     )
     _record_decision(request, SignOffRequest.Outcome.APPROVED, comment)
-    send_portfolio_changed(trainee_id=event.trainee_id)
+    send_portfolio_changed(trainee_id=entry.trainee_id)
     return sign_off
 
 
 @transaction.atomic
-def return_entry(*, event: LearningEvent, actor, comment: str) -> SignOffRequest:
+def return_entry(*, entry: LearningEntry, actor, comment: str) -> SignOffRequest:
     """The supervisor asked sends the entry back to the trainee, saying what to change."""
     if not comment.strip():
         raise ValidationError(
             {"comment": "Say what the trainee should change before you return the entry."}
         )
-    request = _open_request_for(event, actor)
-    transition(request.event, "return", actor=actor, payload={"request": request.pk})
+    request = _open_request_for(entry, actor)
+    transition(request.entry, "return", actor=actor, payload={"request": request.pk})
     _record_decision(request, SignOffRequest.Outcome.RETURNED, comment)
     return request
 
@@ -110,20 +110,20 @@ def _record_decision(request: SignOffRequest, outcome: str, comment: str) -> Non
 
 
 @transaction.atomic
-def withdraw_sign_off(*, event: LearningEvent, actor, reason: str) -> SignOffWithdrawal:
+def withdraw_sign_off(*, entry: LearningEntry, actor, reason: str) -> SignOffWithdrawal:
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for withdrawing the sign-off."})
-    event = lock_event(event)
-    sign_off = selectors.current_sign_off(event)
+    entry = lock_entry(entry)
+    sign_off = selectors.current_sign_off(entry)
     if sign_off is None:
         raise TransitionNotAllowed("This entry has no sign-off to withdraw.")
     if not selectors.can_withdraw(actor, sign_off):
         raise PermissionDenied(
             "Only the supervisor who signed it off, or an organisation admin, can withdraw it."
         )
-    transition(event, "withdraw", actor=actor, payload={"sign_off": sign_off.pk})
+    transition(entry, "withdraw", actor=actor, payload={"sign_off": sign_off.pk})
     withdrawal = SignOffWithdrawal.objects.create(
         sign_off=sign_off, withdrawn_by=actor, reason=reason
     )
-    send_portfolio_changed(trainee_id=event.trainee_id)
+    send_portfolio_changed(trainee_id=entry.trainee_id)
     return withdrawal

@@ -3,7 +3,7 @@ a submitted or signed-off entry as it was."""
 
 from audit import services as audit
 from core.errors import StateConflict
-from portfolio.models import LearningEvent, Status
+from portfolio.models import LearningEntry, Status
 
 
 class EntryLocked(StateConflict):
@@ -34,28 +34,28 @@ ACTION_WORDS = {
 }
 
 
-def transition(event: LearningEvent, action: str, *, actor, payload: dict | None = None) -> None:
-    target = TRANSITIONS.get((action, event.status))
+def transition(entry: LearningEntry, action: str, *, actor, payload: dict | None = None) -> None:
+    target = TRANSITIONS.get((action, entry.status))
     if target is None:
-        status = event.get_status_display().lower()
+        status = entry.get_status_display().lower()
         raise TransitionNotAllowed(f"An entry that is “{status}” cannot be {ACTION_WORDS[action]}.")
-    event.status = target
-    event.save(update_fields=["status", "updated_at"])
+    entry.status = target
+    entry.save(update_fields=["status", "updated_at"])
     audit.append(
-        actor=actor, action=action, obj=event, payload={"status": target, **(payload or {})}
+        actor=actor, action=action, obj=entry, payload={"status": target, **(payload or {})}
     )
 
 
-def ensure_editable(event: LearningEvent) -> None:
-    if event.status == Status.SIGNED_OFF:
+def ensure_editable(entry: LearningEntry) -> None:
+    if entry.status == Status.SIGNED_OFF:
         raise EntryLocked(
             "This entry is signed off, so it is locked. "
             "Ask your supervisor to withdraw the sign-off to change it."
         )
-    if event.status == Status.SUBMITTED:
+    if entry.status == Status.SUBMITTED:
         raise EntryLocked("This entry is waiting for sign-off. Recall the request to change it.")
 
 
-def lock_event(event: LearningEvent) -> LearningEvent:
-    """The event's row, locked for the rest of the transaction and freshly read."""
-    return LearningEvent.objects.select_for_update().get(pk=event.pk)
+def lock_entry(entry: LearningEntry) -> LearningEntry:
+    """The entry's row, locked for the rest of the transaction and freshly read."""
+    return LearningEntry.objects.select_for_update().get(pk=entry.pk)

@@ -29,7 +29,7 @@ def dashboard(request):
     ]
     # Titles and dates only: the dashboard shows no tags or curriculum items.
     own = (
-        selectors.events_visible_to(user)
+        selectors.entries_visible_to(user)
         .filter(trainee=user)
         .only("pk", "title", "kind", "date", "status")
     )

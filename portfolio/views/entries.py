@@ -13,11 +13,11 @@ from accounts import selectors as account_selectors
 from core.forms import apply_errors, form_data
 from portfolio import selectors, services
 from portfolio.content import sign_off_matches
-from portfolio.filters import EventFilter
+from portfolio.filters import EntryFilter
 from portfolio.forms import (
     REFLECTION_FIELDS,
     DecisionForm,
-    EventForm,
+    EntryForm,
     EvidenceForm,
     QuickLogForm,
     SubmitForm,
@@ -29,17 +29,17 @@ PAGE_SIZE = 20
 
 
 @login_required
-def event_list(request):
+def entry_list(request):
     """The trainee's own entries, filtered and searched."""
-    own = selectors.events_visible_to(request.user).filter(trainee=request.user)
-    filterset = EventFilter(request.GET or None, queryset=own, request=request)
-    events = filterset.qs if filterset.is_bound and filterset.is_valid() else own
-    page = Paginator(selectors.event_list(events), PAGE_SIZE).get_page(request.GET.get("page"))
+    own = selectors.entries_visible_to(request.user).filter(trainee=request.user)
+    filterset = EntryFilter(request.GET or None, queryset=own, request=request)
+    entries = filterset.qs if filterset.is_bound and filterset.is_valid() else own
+    page = Paginator(selectors.entry_list(entries), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
-        "portfolio/event_list.html",
+        "portfolio/entry_list.html",
         {
             "filter": filterset,
             "page": page,
@@ -50,56 +50,56 @@ def event_list(request):
 
 
 @login_required
-def event_create(request):
+def entry_create(request):
     form = QuickLogForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            event, _ = services.log_event(trainee=request.user, **form.cleaned_data)
+            entry, _ = services.log_entry(trainee=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, "Saved. Add more detail now, or come back to it later.")
-            return redirect("portfolio:event_edit", event_id=event.pk)
-    return render(request, "portfolio/event_create.html", {"form": form})
+            return redirect("portfolio:entry_edit", entry_id=entry.pk)
+    return render(request, "portfolio/entry_create.html", {"form": form})
 
 
-def _event_form(request, event):
-    return EventForm(
-        form_data(request), instance=event, items=selectors.allowed_items(request.user)
+def _entry_form(request, entry):
+    return EntryForm(
+        form_data(request), instance=entry, items=selectors.allowed_items(request.user)
     )
 
 
 @login_required
-def event_edit(request, event_id):
-    event = selectors.access_own_event(request.user, event_id)
-    if event.is_locked:
-        messages.error(request, _locked_message(event))
-        return redirect(event)
-    form = _event_form(request, event)
+def entry_edit(request, entry_id):
+    entry = selectors.access_own_entry(request.user, entry_id)
+    if entry.is_locked:
+        messages.error(request, _locked_message(entry))
+        return redirect(entry)
+    form = _entry_form(request, entry)
     if request.method == "POST" and form.is_valid() and not form.needs_identifier_check:
         try:
-            services.update_event(event=event, actor=request.user, **form.service_fields())
+            services.update_entry(entry=entry, actor=request.user, **form.service_fields())
         except services.EntryLocked as error:
             messages.error(request, str(error))
-            return redirect(event)
+            return redirect(entry)
         except ValidationError as error:
             apply_errors(form, error)
         else:
             messages.success(request, "Entry saved.")
-            return redirect(event)
-    return render(request, "portfolio/event_edit.html", {"form": form, "event": event})
+            return redirect(entry)
+    return render(request, "portfolio/entry_edit.html", {"form": form, "entry": entry})
 
 
 @login_required
 @require_POST
-def event_autosave(request, event_id):
+def entry_autosave(request, entry_id):
     """htmx: save the draft as the trainee types. A reflection that may identify a patient
     is not saved here; the form's own Save asks the trainee to check it first."""
-    event = selectors.access_own_event(request.user, event_id)
-    form = _event_form(request, event)
+    entry = selectors.access_own_entry(request.user, entry_id)
+    form = _entry_form(request, entry)
     status, saved_at = "", None
-    if event.is_locked:
-        status = _locked_message(event)
+    if entry.is_locked:
+        status = _locked_message(entry)
     elif not form.is_valid():
         status = "Not saved yet: some fields need attention."
     else:
@@ -112,7 +112,7 @@ def event_autosave(request, event_id):
                 "Check it, then press Save."
             )
         try:
-            services.update_event(event=event, actor=request.user, **fields)
+            services.update_entry(entry=entry, actor=request.user, **fields)
             saved_at = timezone.localtime()
         except (services.EntryLocked, ValidationError) as error:
             status = error.messages[0] if isinstance(error, ValidationError) else str(error)
@@ -121,26 +121,26 @@ def event_autosave(request, event_id):
     )
 
 
-def _locked_message(event) -> str:
+def _locked_message(entry) -> str:
     try:
-        services.ensure_editable(event)
+        services.ensure_editable(entry)
     except services.EntryLocked as error:
         return str(error)
     return ""
 
 
 @login_required
-def event_detail(request, event_id):
-    event = selectors.event_detail(selectors.access_event(request.user, event_id))
+def entry_detail(request, entry_id):
+    entry = selectors.entry_detail(selectors.access_entry(request.user, entry_id))
     user = request.user
-    is_trainee = user.pk == event.trainee_id
-    show_reflection = selectors.can_see_reflection(user, event) and event.has_reflection
+    is_trainee = user.pk == entry.trainee_id
+    show_reflection = selectors.can_see_reflection(user, entry) and entry.has_reflection
     if show_reflection and not is_trainee:
-        services.record_reflection_view(event=event, actor=user)
-    sign_off = selectors.current_sign_off(event)
-    open_request = next((r for r in event.sign_off_requests.all() if r.outcome == "open"), None)
+        services.record_reflection_view(entry=entry, actor=user)
+    sign_off = selectors.current_sign_off(entry)
+    open_request = next((r for r in entry.sign_off_requests.all() if r.outcome == "open"), None)
     context = {
-        "event": event,
+        "entry": entry,
         "is_trainee": is_trainee,
         "show_reflection": show_reflection,
         "sign_off": sign_off,
@@ -148,27 +148,27 @@ def event_detail(request, event_id):
         "open_request": open_request,
         "can_decide": open_request is not None and open_request.supervisor_id == user.pk,
         "can_withdraw": sign_off is not None and selectors.can_withdraw(user, sign_off),
-        "reflection_views": selectors.reflection_views_of(event) if is_trainee else None,
+        "reflection_views": selectors.reflection_views_of(entry) if is_trainee else None,
     }
-    if is_trainee and event.status in (Status.DRAFT, Status.RETURNED):
+    if is_trainee and entry.status in (Status.DRAFT, Status.RETURNED):
         context["submit_form"] = SubmitForm(supervisors=account_selectors.current_supervisors(user))
         context["evidence_form"] = EvidenceForm()
     if context["can_decide"]:
         context["decision_form"] = DecisionForm()
     if context["can_withdraw"]:
         context["withdraw_form"] = WithdrawForm()
-    return render(request, "portfolio/event_detail.html", context)
+    return render(request, "portfolio/entry_detail.html", context)
 
 
 @login_required
-def event_delete(request, event_id):
-    event = selectors.access_own_event(request.user, event_id)
+def entry_delete(request, entry_id):
+    entry = selectors.access_own_entry(request.user, entry_id)
     if request.method == "POST":
         try:
-            services.delete_event(event=event, actor=request.user)
+            services.delete_entry(entry=entry, actor=request.user)
         except services.EntryLocked as error:
             messages.error(request, str(error))
-            return redirect(event)
-        messages.success(request, f"“{event.title}” is deleted.")
-        return redirect("portfolio:event_list")
-    return render(request, "portfolio/event_delete.html", {"event": event})
+            return redirect(entry)
+        messages.success(request, f"“{entry.title}” is deleted.")
+        return redirect("portfolio:entry_list")
+    return render(request, "portfolio/entry_delete.html", {"entry": entry})

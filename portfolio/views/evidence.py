@@ -13,21 +13,21 @@ from portfolio.views.refusals import attempt
 
 @login_required
 @require_POST
-def evidence_add(request, event_id):
-    event = selectors.access_own_event(request.user, event_id)
+def evidence_add(request, entry_id):
+    entry = selectors.access_own_entry(request.user, entry_id)
     form = EvidenceForm(request.POST, request.FILES)
     if not form.is_valid():
         for error in form.errors.values():
             messages.error(request, " ".join(error))
-        return redirect(event)
+        return redirect(entry)
     data = form.cleaned_data
     if data["file"]:
         action, kwargs = services.add_file_evidence, {"uploaded_file": data["file"]}
     else:
         action, kwargs = services.add_link_evidence, {"url": data["url"]}
-    if attempt(request, action, event=event, actor=request.user, title=data["title"], **kwargs):
+    if attempt(request, action, entry=entry, actor=request.user, title=data["title"], **kwargs):
         messages.success(request, "Evidence added.")
-    return redirect(event)
+    return redirect(entry)
 
 
 @login_required
@@ -36,7 +36,7 @@ def evidence_delete(request, evidence_id):
     if request.method == "POST":
         if attempt(request, services.remove_evidence, evidence=evidence, actor=request.user):
             messages.success(request, "Evidence removed.")
-        return redirect(evidence.event)
+        return redirect(evidence.entry)
     return render(request, "portfolio/evidence_delete.html", {"evidence": evidence})
 
 

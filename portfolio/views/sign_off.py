@@ -17,59 +17,59 @@ from portfolio.views.refusals import attempt
 
 @login_required
 @require_POST
-def event_submit(request, event_id):
-    event = selectors.access_own_event(request.user, event_id)
+def entry_submit(request, entry_id):
+    entry = selectors.access_own_entry(request.user, entry_id)
     form = SubmitForm(request.POST, supervisors=account_selectors.current_supervisors(request.user))
     if not form.is_valid():
         messages.error(request, "Choose one of your current supervisors.")
     elif attempt(
         request,
         services.submit_for_sign_off,
-        event=event,
+        entry=entry,
         supervisor=form.cleaned_data["supervisor"],
         actor=request.user,
     ):
         messages.success(request, f"Sent to {form.cleaned_data['supervisor']} for sign-off.")
-    return redirect(event)
+    return redirect(entry)
 
 
 @login_required
 @require_POST
-def event_recall(request, event_id):
-    event = selectors.access_own_event(request.user, event_id)
-    if attempt(request, services.recall_request, event=event, actor=request.user):
+def entry_recall(request, entry_id):
+    entry = selectors.access_own_entry(request.user, entry_id)
+    if attempt(request, services.recall_request, entry=entry, actor=request.user):
         messages.success(request, "Request recalled. You can edit the entry again.")
-    return redirect(event)
+    return redirect(entry)
 
 
 @login_required
 @require_POST
-def event_decide(request, event_id):
-    event = selectors.access_event(request.user, event_id)
+def entry_decide(request, entry_id):
+    entry = selectors.access_entry(request.user, entry_id)
     form = DecisionForm(request.POST)
     form.is_valid()
     comment = form.cleaned_data.get("comment", "")
     if "approve" in request.POST:
-        if attempt(request, services.approve, event=event, actor=request.user, comment=comment):
-            messages.success(request, f"You signed off “{event.title}”.")
-    elif attempt(request, services.return_entry, event=event, actor=request.user, comment=comment):
+        if attempt(request, services.approve, entry=entry, actor=request.user, comment=comment):
+            messages.success(request, f"You signed off “{entry.title}”.")
+    elif attempt(request, services.return_entry, entry=entry, actor=request.user, comment=comment):
         messages.success(
-            request, f"“{event.title}” is returned to {event.trainee} with your comment."
+            request, f"“{entry.title}” is returned to {entry.trainee} with your comment."
         )
-    return redirect("portfolio:sign_off_queue") if "next_queue" in request.POST else redirect(event)
+    return redirect("portfolio:sign_off_queue") if "next_queue" in request.POST else redirect(entry)
 
 
 @login_required
 @require_POST
-def event_withdraw(request, event_id):
-    event = selectors.access_event(request.user, event_id)
+def entry_withdraw(request, entry_id):
+    entry = selectors.access_entry(request.user, entry_id)
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    if attempt(request, services.withdraw_sign_off, event=event, actor=request.user, reason=reason):
+    if attempt(request, services.withdraw_sign_off, entry=entry, actor=request.user, reason=reason):
         messages.success(
             request, "The sign-off is withdrawn; the trainee can edit the entry again."
         )
-    return redirect(event)
+    return redirect(entry)
 
 
 @login_required
@@ -97,12 +97,12 @@ def organisation_sign_off_withdraw(request, slug, sign_off_id):
         and attempt(
             request,
             services.withdraw_sign_off,
-            event=sign_off.event,
+            entry=sign_off.entry,
             actor=request.user,
             reason=form.cleaned_data["reason"],
         )
     ):
-        messages.success(request, f"The sign-off of “{sign_off.event.title}” is withdrawn.")
+        messages.success(request, f"The sign-off of “{sign_off.entry.title}” is withdrawn.")
         return redirect("portfolio:organisation_sign_offs", slug=slug)
     return render(
         request,

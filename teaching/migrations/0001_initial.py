@@ -36,6 +36,8 @@ def content_types_to_badges(apps, schema_editor):
 
 class Migration(migrations.Migration):
     initial = True
+    # Built on the entry model's first name, so it must run before that name changes.
+    run_before = [("portfolio", "0004_learning_entry")]
 
     dependencies = [
         ("accounts", "0001_initial"),

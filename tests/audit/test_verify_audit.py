@@ -6,17 +6,17 @@ from django.db import connection
 
 from audit.models import AuditEntry
 from portfolio import services
-from portfolio.models import LearningEvent
+from portfolio.models import LearningEntry
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def signed_off(log, enrolled_trainee, supervisor):
-    event = log(title="Lumbar puncture teaching")
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
-    services.approve(event=event, actor=supervisor)
-    return event
+    entry = log(title="Lumbar puncture teaching")
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=enrolled_trainee)
+    services.approve(entry=entry, actor=supervisor)
+    return entry
 
 
 def tamper(sql, params):
@@ -38,7 +38,7 @@ def test_verify_audit_passes_on_honest_data(signed_off, capsys):
 
 
 def test_editing_a_signed_off_entry_in_the_database_is_caught_and_named(signed_off):
-    LearningEvent.objects.filter(pk=signed_off.pk).update(title="Lumbar puncture (done alone)")
+    LearningEntry.objects.filter(pk=signed_off.pk).update(title="Lumbar puncture (done alone)")
     with pytest.raises(
         CommandError, match=rf"Entry #{signed_off.pk} .* no longer matches what was signed off"
     ):

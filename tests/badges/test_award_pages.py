@@ -106,11 +106,11 @@ def test_a_manual_award_can_link_the_trainees_signed_off_entries(
     from badges.models import Award, BadgeClass
     from portfolio import services as portfolio_services
 
-    event = log(title="Taught the nursing team sepsis recognition")
+    entry = log(title="Taught the nursing team sepsis recognition")
     portfolio_services.submit_for_sign_off(
-        event=event, supervisor=supervisor, actor=enrolled_trainee
+        entry=entry, supervisor=supervisor, actor=enrolled_trainee
     )
-    portfolio_services.approve(event=event, actor=supervisor)
+    portfolio_services.approve(entry=entry, actor=supervisor)
     log(title="A draft nobody signed off")
     impact = BadgeClass.objects.get(slug="teaching-impact")
     url = reverse("badges:org_award_create", args=[org_a.slug, impact.pk])
@@ -126,9 +126,9 @@ def test_a_manual_award_can_link_the_trainees_signed_off_entries(
         {
             "trainee": enrolled_trainee.pk,
             "narrative": "Audited impact on ward 7.",
-            "events": [event.pk],
+            "entries": [entry.pk],
         },
     )
     assert response.status_code == 302
     award = Award.objects.get(badge_class=impact, recipient=enrolled_trainee)
-    assert list(award.events.all()) == [event] and award.awarded_by == org_admin
+    assert list(award.entries.all()) == [entry] and award.awarded_by == org_admin

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from badges.models import Award, BadgeClass, PendingEvaluation, Progress
 from badges.services import awarding
 from badges.services import badge_classes as badge_class_services
-from portfolio.models import LearningEvent
+from portfolio.models import LearningEntry
 from teaching import services as teaching
 from teaching.demo import create_teaching_programme
 
@@ -77,9 +77,9 @@ def test_attendance_at_80_percent_of_mandatory_sessions(
     teaching.mark_register(session=sessions[3], trainees=[enrolled_trainee], actor=org_admin)
     awarding.evaluate_awards(trainee=enrolled_trainee)
     assert "st-elsewhere-fy-teaching" in held(enrolled_trainee)
-    # Attending logged the learning events, once each.
+    # Attending logged the learning entries, once each.
     assert (
-        LearningEvent.objects.filter(trainee=enrolled_trainee, kind="teaching_attended").count()
+        LearningEntry.objects.filter(trainee=enrolled_trainee, kind="teaching_attended").count()
         == 4
     )
 
@@ -136,7 +136,7 @@ def test_an_issuer_badges_only_its_own_members(badge_classes, org_b):
     outsider = member(org_b, "trainee", email="outsider@example.org")
     from portfolio import services as portfolio_services
 
-    portfolio_services.log_event(
+    portfolio_services.log_entry(
         trainee=outsider, kind="social_media", title="Journal club", date="2026-11-01"
     )
     assert awarding.evaluate_awards(trainee=outsider) == []
@@ -152,8 +152,8 @@ def test_evaluation_costs_the_same_queries_for_1_and_2000_entries(
     badge_classes, enrolled_trainee, fpcs
 ):
     def bulk(count):
-        LearningEvent.objects.bulk_create(
-            LearningEvent(
+        LearningEntry.objects.bulk_create(
+            LearningEntry(
                 trainee=enrolled_trainee, kind="reading", title=f"Paper {i}", date="2026-10-01"
             )
             for i in range(count)

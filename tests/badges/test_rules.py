@@ -60,7 +60,7 @@ def test_every_shipped_kind_of_rule_validates():
 
 
 @pytest.mark.parametrize(("count", "met"), [(4, False), (5, True), (9, True)])
-def test_event_count_threshold_at_the_edge(count, met):
+def test_entry_count_threshold_at_the_edge(count, met):
     rule = {"type": "event_count", "min": 5, "kinds": ["social_media"]}
     result = decide(rule, count_fact(rule, count))
     assert result.met is met

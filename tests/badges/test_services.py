@@ -66,11 +66,11 @@ def candidate_entries(demo_badges, log, enrolled_trainee, other_trainee, supervi
     """The trainee's signed-off entry, their draft, and another trainee's entry."""
     signed_off = log(title="Taught sepsis recognition")
     portfolio_services.submit_for_sign_off(
-        event=signed_off, supervisor=supervisor, actor=enrolled_trainee
+        entry=signed_off, supervisor=supervisor, actor=enrolled_trainee
     )
-    portfolio_services.approve(event=signed_off, actor=supervisor)
+    portfolio_services.approve(entry=signed_off, actor=supervisor)
     draft = log(title="A draft")
-    theirs, _ = portfolio_services.log_event(
+    theirs, _ = portfolio_services.log_entry(
         trainee=other_trainee, kind="reading", title="Not yours", date="2026-11-01"
     )
     return {"signed_off": signed_off, "draft": draft, "theirs": theirs}
@@ -85,10 +85,10 @@ def test_a_manual_award_links_only_the_recipients_signed_off_entries(
             badge_class=badge("teaching-impact"),
             recipient=enrolled_trainee,
             actor=org_admin,
-            events=[candidate_entries["signed_off"], candidate_entries[linked]],
+            entries=[candidate_entries["signed_off"], candidate_entries[linked]],
         )
     assert refused.value.message_dict == {
-        "events": ["Only the trainee's own signed-off entries can be linked to their badge."]
+        "entries": ["Only the trainee's own signed-off entries can be linked to their badge."]
     }
     assert not Award.objects.exists()
 
@@ -96,9 +96,9 @@ def test_a_manual_award_links_only_the_recipients_signed_off_entries(
         badge_class=badge("teaching-impact"),
         recipient=enrolled_trainee,
         actor=org_admin,
-        events=[candidate_entries["signed_off"]],
+        entries=[candidate_entries["signed_off"]],
     )
-    assert list(award.events.all()) == [candidate_entries["signed_off"]]
+    assert list(award.entries.all()) == [candidate_entries["signed_off"]]
 
 
 # --- Revoking ------------------------------------------------------------------------------------

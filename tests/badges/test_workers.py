@@ -14,10 +14,10 @@ from django.urls import reverse
 from badges.models import Award, PendingEvaluation
 from badges.tasks import run_pending_evaluations
 from config.celery import app as celery_app
-from portfolio.models import LearningEvent
+from portfolio.models import LearningEntry
 
 ROOT = Path(__file__).resolve().parents[2]
-EVENTS = int(os.environ.get("WAYMARK_WORKER_TEST_EVENTS", 1000))
+ENTRIES = int(os.environ.get("WAYMARK_WORKER_TEST_ENTRIES", 1000))
 
 
 @pytest.mark.real_worker
@@ -29,12 +29,12 @@ def test_saving_an_entry_while_redis_is_down_loses_no_evaluation(
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("portfolio:event_create"),
+            reverse("portfolio:entry_create"),
             {"kind": "social_media", "title": "#FOAMed journal club", "date": "2026-11-02"},
         )
     assert response.status_code == 302
     assert time.monotonic() - started < 5
-    assert LearningEvent.objects.filter(trainee=enrolled_trainee).count() == 1
+    assert LearningEntry.objects.filter(trainee=enrolled_trainee).count() == 1
     assert PendingEvaluation.objects.filter(trainee=enrolled_trainee).exists()
     assert not Award.objects.exists()
 
@@ -65,7 +65,7 @@ def start_worker(name: str, database_name: str, log: Path) -> subprocess.Popen:
 # Two worker processes share the database, so it must be a server.
 @pytest.mark.needs_postgresql
 @pytest.mark.needs_redis
-def test_two_workers_processing_1000_events_award_each_badge_once(
+def test_two_workers_processing_1000_entries_award_each_badge_once(
     badge_classes, add, enrolled_trainee, tmp_path
 ):
     celery_app.control.purge()
@@ -75,7 +75,7 @@ def test_two_workers_processing_1000_events_award_each_badge_once(
     try:
         # Each entry commits on its own and publishes an evaluation: 1,000 tasks for one
         # trainee, taken by two worker processes at once.
-        add(EVENTS, kind="social_media", tags=["host"])
+        add(ENTRIES, kind="social_media", tags=["host"])
         deadline = time.monotonic() + 240
         while PendingEvaluation.objects.exists() and time.monotonic() < deadline:
             time.sleep(1)

@@ -17,7 +17,7 @@ try:
 except ImportError:  # reported by the chromium_browser fixture, as a skip or a failure
     expect = sync_playwright = None
 
-# Playwright's sync API runs its own event loop in the test thread, which makes Django's
+# Playwright's sync API runs its own entry loop in the test thread, which makes Django's
 # async-safety check refuse ORM calls made from the test itself (seeding, lookups).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

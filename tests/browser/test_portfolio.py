@@ -15,7 +15,7 @@ from PIL import Image
 from accounts.models import User
 from curriculum import selectors as curriculum_selectors
 from portfolio import coverage
-from portfolio.models import Evidence, LearningEvent
+from portfolio.models import Evidence, LearningEntry
 from tests.browser.conftest import (
     PHONE,
     SUPERVISOR_EMAIL,
@@ -278,8 +278,8 @@ def test_trainee_logs_learning_and_supervisor_signs_it_off_on_a_phone(demo_data,
             f"{after[code].mapped} mapped · {after[code].signed_off} signed off"
         )
         assert shown.inner_text() != before_text[code]
-    event = LearningEvent.objects.get(title=title)
-    assert event.status == "signed_off"
+    entry = LearningEntry.objects.get(title=title)
+    assert entry.status == "signed_off"
     assert_fits_phone(trainee)
     assert_no_csp_violations(trainee)
 
@@ -347,8 +347,8 @@ def test_edit_page_saves_a_draft_as_the_trainee_types(demo_data, new_page):
     assert status.evaluate("element => element.waymarkOriginal === true"), (
         "the autosave replaced the status element instead of its text"
     )
-    event = LearningEvent.objects.get(title="Bedside teaching: chest X-rays")
-    assert event.location == "Ward 7, radiology"
+    entry = LearningEntry.objects.get(title="Bedside teaching: chest X-rays")
+    assert entry.location == "Ward 7, radiology"
     open_path(page, edit_url)
     expect(page.get_by_label("Location")).to_have_value("Ward 7, radiology")
     assert_no_csp_violations(page)

@@ -42,26 +42,26 @@ def run_at_once(count, work):
 
 def test_two_approvals_at_the_same_moment_make_one_sign_off(log, enrolled_trainee, supervisor):
     assert connection.vendor == "postgresql"
-    event = log()
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
+    entry = log()
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=enrolled_trainee)
 
     results = run_at_once(
-        2, lambda i: services.approve(event=event, actor=supervisor, comment=f"click {i}")
+        2, lambda i: services.approve(entry=entry, actor=supervisor, comment=f"click {i}")
     )
 
     assert sum(isinstance(r, SignOff) for r in results) == 1
     assert sum(isinstance(r, services.TransitionNotAllowed) for r in results) == 1
-    assert SignOff.objects.filter(event=event).count() == 1
+    assert SignOff.objects.filter(entry=entry).count() == 1
 
 
 def test_concurrent_writers_cannot_fork_the_audit_chain(log, enrolled_trainee):
-    events = [log(title=f"Entry {i}") for i in range(8)]
+    entries = [log(title=f"Entry {i}") for i in range(8)]
     before = AuditEntry.objects.count()
 
     results = run_at_once(
         8,
-        lambda i: services.update_event(
-            event=events[i], actor=enrolled_trainee, title=f"Renamed {i}"
+        lambda i: services.update_entry(
+            entry=entries[i], actor=enrolled_trainee, title=f"Renamed {i}"
         ),
     )
 
@@ -74,9 +74,9 @@ def test_concurrent_writers_cannot_fork_the_audit_chain(log, enrolled_trainee):
 def test_the_database_refuses_to_change_or_delete_a_sign_off(log, enrolled_trainee, supervisor):
     from django.db import DatabaseError, transaction
 
-    event = log()
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=enrolled_trainee)
-    sign_off = services.approve(event=event, actor=supervisor)
+    entry = log()
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=enrolled_trainee)
+    sign_off = services.approve(entry=entry, actor=supervisor)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         SignOff.objects.filter(pk=sign_off.pk).update(content_hash="0" * 64)
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_canonical_content_of_an_entry_is_spelled_exactly_so(log, fpcs):
-    event = log(
+    entry = log(
         kind="procedure",
         title="Ascitic tap — supervised",
         date=datetime.date(2026, 11, 2),
@@ -30,14 +30,14 @@ def test_the_canonical_content_of_an_entry_is_spelled_exactly_so(log, fpcs):
     reflection = sha256('["","Mark the site with the patient lying as they will be.",""]')
     spelled = (
         '{"cpd_credits":"0.75","date":"2026-11-02","description":"Ultrasound-marked site.",'
-        f'"duration_minutes":50,"evidence":[],"id":{event.pk},'
+        f'"duration_minutes":50,"evidence":[],"id":{entry.pk},'
         '"items":["uk-foundation/2021/FPC1","uk-foundation/2021/FPC2"],'
         '"kind":"procedure","location":"Ward 7","provider":"Gastroenterology",'
         f'"reflection_sha256":"{reflection}","tags":["gastro","procedures"],"time":"14:30:00",'
-        f'"title":"Ascitic tap — supervised","trainee":{event.trainee_id}}}'
+        f'"title":"Ascitic tap — supervised","trainee":{entry.trainee_id}}}'
     )
-    assert canonical_content(event)["cpd_credits"] == "0.75"
-    assert content_hash(event) == sha256(spelled)
+    assert canonical_content(entry)["cpd_credits"] == "0.75"
+    assert content_hash(entry) == sha256(spelled)
 
 
 def test_whole_credits_and_no_credits_are_spelled_without_decimals(log):

@@ -9,10 +9,10 @@ from django.urls import reverse
 from curriculum.models import Requirement
 from curriculum.selectors import walk
 from portfolio import coverage
-from portfolio.models import EventItem, Status
+from portfolio.models import EntryItem, Status
 from tests.factories import (
     EnrolmentFactory,
-    LearningEventFactory,
+    LearningEntryFactory,
     ProgrammeFactory,
     framework_with_tree,
 )
@@ -29,8 +29,8 @@ def evidence(trainee):
     def give(item_id, mapped, signed_off=0):
         for n in range(mapped):
             status = Status.SIGNED_OFF if n < signed_off else Status.DRAFT
-            event = LearningEventFactory(trainee=trainee, status=status)
-            EventItem.objects.create(event=event, item_id=item_id)
+            entry = LearningEntryFactory(trainee=trainee, status=status)
+            EntryItem.objects.create(entry=entry, item_id=item_id)
 
     return give
 
@@ -81,8 +81,8 @@ def test_only_the_trainees_own_entries_count(org_a, trainee, other_trainee, evid
     framework = framework_with_tree(1, 1)
     programme = programme_on(framework, org_a, min_entries=1, signed_off_required=False)
     item = framework.items.get(code="R1.1")
-    theirs = LearningEventFactory(trainee=other_trainee, status=Status.SIGNED_OFF)
-    EventItem.objects.create(event=theirs, item=item)
+    theirs = LearningEntryFactory(trainee=other_trainee, status=Status.SIGNED_OFF)
+    EntryItem.objects.create(entry=theirs, item=item)
 
     assert flatten(coverage.coverage(trainee=trainee, programme=programme))["R1.1"].mapped == 0
     evidence(item.pk, mapped=1)

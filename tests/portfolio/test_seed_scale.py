@@ -8,7 +8,7 @@ from accounts.models import Membership, Supervision, User
 from audit.models import AuditEntry
 from bench.seed_scale import Refused, seed_scale
 from curriculum.models import Enrolment
-from portfolio.models import EventItem, LearningEvent, SignOff, SignOffRequest, Status
+from portfolio.models import EntryItem, LearningEntry, SignOff, SignOffRequest, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -18,28 +18,28 @@ def scale_trainees():
 
 
 def test_seed_scale_gives_each_trainee_mapped_entries_and_a_supervisor():
-    seed_scale(trainees=3, events_per_trainee=40, batch_size=25)
+    seed_scale(trainees=3, entries_per_trainee=40, batch_size=25)
     trainees = scale_trainees()
     assert trainees.count() == 3
-    assert all(t.learning_events.count() == 40 for t in trainees)
+    assert all(t.learning_entries.count() == 40 for t in trainees)
     assert Supervision.objects.active().filter(trainee__in=trainees).count() == 3
     assert Enrolment.objects.filter(trainee__in=trainees).count() == 3
     assert Membership.objects.filter(user__in=trainees, role="trainee").count() == 3
-    events = LearningEvent.objects.all()
-    assert all(1 <= e.mappings.count() <= 3 for e in events)
-    assert {m.item.framework.slug for m in EventItem.objects.select_related("item__framework")} == {
+    entries = LearningEntry.objects.all()
+    assert all(1 <= e.mappings.count() <= 3 for e in entries)
+    assert {m.item.framework.slug for m in EntryItem.objects.select_related("item__framework")} == {
         "uk-foundation"
     }
-    assert events.filter(status=Status.SIGNED_OFF).exists()
+    assert entries.filter(status=Status.SIGNED_OFF).exists()
     # Every submitted entry has its open request, as the services would have made.
     assert (
         SignOffRequest.objects.filter(outcome="open").count()
-        == events.filter(status=Status.SUBMITTED).count()
+        == entries.filter(status=Status.SUBMITTED).count()
     )
 
 
 def test_seed_scale_writes_no_audit_and_verify_audit_still_passes(capsys):
-    seed_scale(trainees=2, events_per_trainee=30)
+    seed_scale(trainees=2, entries_per_trainee=30)
     # Only the programme it sets up goes through the services (as the system), and so is
     # logged; the people and entries are not.
     assert set(AuditEntry.objects.values_list("action", flat=True)) == {
@@ -52,16 +52,16 @@ def test_seed_scale_writes_no_audit_and_verify_audit_still_passes(capsys):
 
 
 def test_running_seed_scale_again_adds_trainees():
-    assert seed_scale(trainees=2, events_per_trainee=10) == 20
-    seed_scale(trainees=3, events_per_trainee=10)
+    assert seed_scale(trainees=2, entries_per_trainee=10) == 20
+    seed_scale(trainees=3, entries_per_trainee=10)
     assert scale_trainees().count() == 5
-    assert LearningEvent.objects.count() == 50
+    assert LearningEntry.objects.count() == 50
 
 
 def test_scale_trainee_can_read_their_pages(client):
-    seed_scale(trainees=1, events_per_trainee=45)
+    seed_scale(trainees=1, entries_per_trainee=45)
     client.force_login(scale_trainees().get())
-    assert "45 entries" in client.get(reverse("portfolio:event_list")).content.decode()
+    assert "45 entries" in client.get(reverse("portfolio:entry_list")).content.decode()
     assert (
         "Foundation Year 1 (scale test)"
         in client.get(reverse("portfolio:dashboard")).content.decode()
@@ -71,16 +71,16 @@ def test_scale_trainee_can_read_their_pages(client):
 def test_seed_scale_refuses_outside_development(settings):
     settings.DEVELOPMENT = False
     with pytest.raises(Refused, match="only runs in development mode"):
-        seed_scale(trainees=1, events_per_trainee=1)
+        seed_scale(trainees=1, entries_per_trainee=1)
     assert not User.objects.exists()
 
 
 @pytest.mark.parametrize(
     "sizes",
     [
-        {"trainees": 0, "events_per_trainee": 1},
-        {"trainees": 1, "events_per_trainee": -1},
-        {"trainees": 1, "events_per_trainee": 1, "batch_size": 0},
+        {"trainees": 0, "entries_per_trainee": 1},
+        {"trainees": 1, "entries_per_trainee": -1},
+        {"trainees": 1, "entries_per_trainee": 1, "batch_size": 0},
     ],
 )
 def test_seed_scale_refuses_sizes_that_make_no_sense(sizes):

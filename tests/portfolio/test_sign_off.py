@@ -21,65 +21,65 @@ pytestmark = pytest.mark.django_db
 def test_full_flow_submit_return_resubmit_approve(
     log, trainee, supervisor, fpcs, django_capture_on_commit_callbacks
 ):
-    event = log(
+    entry = log(
         title="Chest drain teaching", duration_minutes=90, items=[fpcs["FPC1"], fpcs["FPC2"]]
     )
-    assert event.cpd_credits == 1.5 and event.status == Status.DRAFT
+    assert entry.cpd_credits == 1.5 and entry.status == Status.DRAFT
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+        services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
     assert [m.to for m in mail.outbox] == [[supervisor.email]]
-    event.refresh_from_db()
-    assert event.status == Status.SUBMITTED
+    entry.refresh_from_db()
+    assert entry.status == Status.SUBMITTED
 
     with pytest.raises(ValidationError) as error:
-        services.return_entry(event=event, actor=supervisor, comment="  ")
+        services.return_entry(entry=entry, actor=supervisor, comment="  ")
     assert "comment" in error.value.message_dict
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.return_entry(event=event, actor=supervisor, comment="Add what you learned.")
-    event.refresh_from_db()
-    assert event.status == Status.RETURNED
+        services.return_entry(entry=entry, actor=supervisor, comment="Add what you learned.")
+    entry.refresh_from_db()
+    assert entry.status == Status.RETURNED
     assert mail.outbox[-1].to == [trainee.email] and "returned" in mail.outbox[-1].subject
 
-    services.update_event(event=event, actor=trainee, reflection_learned="Safe triangle first.")
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    sign_off = services.approve(event=event, actor=supervisor, comment="Well done")
-    event.refresh_from_db()
-    assert event.status == Status.SIGNED_OFF
-    assert sign_off.content_hash == content_hash(event)
-    assert [r.outcome for r in event.sign_off_requests.order_by("pk")] == ["returned", "approved"]
+    services.update_entry(entry=entry, actor=trainee, reflection_learned="Safe triangle first.")
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+    sign_off = services.approve(entry=entry, actor=supervisor, comment="Well done")
+    entry.refresh_from_db()
+    assert entry.status == Status.SIGNED_OFF
+    assert sign_off.content_hash == content_hash(entry)
+    assert [r.outcome for r in entry.sign_off_requests.order_by("pk")] == ["returned", "approved"]
 
 
 def test_a_signed_off_entry_is_locked_until_withdrawn(log, trainee, supervisor):
-    event = log()
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, actor=supervisor)
+    entry = log()
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+    services.approve(entry=entry, actor=supervisor)
     with pytest.raises(services.EntryLocked, match="signed off"):
-        services.update_event(event=event, actor=trainee, title="Changed")
+        services.update_entry(entry=entry, actor=trainee, title="Changed")
 
     with pytest.raises(ValidationError):
-        services.withdraw_sign_off(event=event, actor=supervisor, reason="")
+        services.withdraw_sign_off(entry=entry, actor=supervisor, reason="")
     services.withdraw_sign_off(
-        event=event, actor=supervisor, reason="Trainee asked to add evidence"
+        entry=entry, actor=supervisor, reason="Trainee asked to add evidence"
     )
-    event = services.update_event(event=event, actor=trainee, title="Changed")
-    assert event.title == "Changed" and event.status == Status.DRAFT
-    assert selectors.current_sign_off(event) is None
+    entry = services.update_entry(entry=entry, actor=trainee, title="Changed")
+    assert entry.title == "Changed" and entry.status == Status.DRAFT
+    assert selectors.current_sign_off(entry) is None
 
 
 def test_the_current_sign_off_comes_from_prefetched_rows_or_the_database_alike(
     log, trainee, supervisor, django_assert_num_queries
 ):
-    event = log()
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    first = services.approve(event=event, actor=supervisor)
-    services.withdraw_sign_off(event=event, actor=supervisor, reason="Asked to")
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    second = services.approve(event=event, actor=supervisor)
+    entry = log()
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+    first = services.approve(entry=entry, actor=supervisor)
+    services.withdraw_sign_off(entry=entry, actor=supervisor, reason="Asked to")
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+    second = services.approve(entry=entry, actor=supervisor)
 
-    assert selectors.current_sign_off(event) == second
-    detailed = selectors.event_detail(event)
+    assert selectors.current_sign_off(entry) == second
+    detailed = selectors.entry_detail(entry)
     with django_assert_num_queries(0):
         assert selectors.current_sign_off(detailed) == second
     assert SignOff.objects.standing().get() == second
@@ -89,92 +89,92 @@ def test_the_current_sign_off_comes_from_prefetched_rows_or_the_database_alike(
 def test_an_organisation_admin_can_withdraw_but_another_trainee_cannot(
     log, trainee, supervisor, org_admin, other_trainee
 ):
-    event = log()
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, actor=supervisor)
+    entry = log()
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+    services.approve(entry=entry, actor=supervisor)
     with pytest.raises(PermissionDenied):
-        services.withdraw_sign_off(event=event, actor=other_trainee, reason="no")
-    services.withdraw_sign_off(event=event, actor=org_admin, reason="Signed by mistake")
-    event.refresh_from_db()
-    assert event.status == Status.DRAFT
+        services.withdraw_sign_off(entry=entry, actor=other_trainee, reason="no")
+    services.withdraw_sign_off(entry=entry, actor=org_admin, reason="Signed by mistake")
+    entry.refresh_from_db()
+    assert entry.status == Status.DRAFT
 
 
 def test_only_an_active_supervisor_can_be_asked_or_decide(log, trainee, supervisor, org_a):
     stranger = member(org_a, Role.SUPERVISOR)
-    event = log()
+    entry = log()
     with pytest.raises(ValidationError, match="not currently one of your supervisors"):
-        services.submit_for_sign_off(event=event, supervisor=stranger, actor=trainee)
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+        services.submit_for_sign_off(entry=entry, supervisor=stranger, actor=trainee)
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
     supervision = supervisor.supervisions_given.get()
     supervision.end_date = datetime.date.today() - datetime.timedelta(days=1)
     supervision.save()
     with pytest.raises(PermissionDenied, match="ended"):
-        services.approve(event=event, actor=supervisor)
+        services.approve(entry=entry, actor=supervisor)
 
 
 def test_only_the_supervisor_asked_decides(log, trainee, supervisor, org_a, org_admin):
     colleague = member(org_a, Role.SUPERVISOR)
     SupervisionFactory(supervisor=colleague, trainee=trainee, organisation=org_a)
-    event = log()
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    entry = log()
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
     for actor in (colleague, org_admin, trainee):
         with pytest.raises(services.TransitionNotAllowed, match="not waiting for your sign-off"):
-            services.approve(event=event, actor=actor)
+            services.approve(entry=entry, actor=actor)
         with pytest.raises(services.TransitionNotAllowed, match="not waiting for your sign-off"):
-            services.return_entry(event=event, actor=actor, comment="Add more.")
-    event.refresh_from_db()
-    assert event.status == Status.SUBMITTED and not SignOff.objects.exists()
+            services.return_entry(entry=entry, actor=actor, comment="Add more.")
+    entry.refresh_from_db()
+    assert entry.status == Status.SUBMITTED and not SignOff.objects.exists()
 
 
 def test_the_database_refuses_a_self_sign_off(log, trainee, supervisor):
-    event = log()
-    request = SignOffRequest.objects.create(event=event, supervisor=supervisor)
+    entry = log()
+    request = SignOffRequest.objects.create(entry=entry, supervisor=supervisor)
     with pytest.raises(IntegrityError), transaction.atomic():
         SignOff.objects.create(
-            event=event, request=request, trainee=trainee, supervisor=trainee, content_hash="x"
+            entry=entry, request=request, trainee=trainee, supervisor=trainee, content_hash="x"
         )
 
 
 def test_approving_twice_makes_one_sign_off(log, trainee, supervisor, org_a):
     second = member(org_a, Role.SUPERVISOR)
     SupervisionFactory(supervisor=second, trainee=trainee, organisation=org_a)
-    event = log()
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, actor=supervisor)
+    entry = log()
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+    services.approve(entry=entry, actor=supervisor)
     with pytest.raises(services.TransitionNotAllowed):
-        services.approve(event=event, actor=supervisor)
+        services.approve(entry=entry, actor=supervisor)
     with pytest.raises(services.TransitionNotAllowed):
-        services.approve(event=event, actor=second)
-    assert SignOff.objects.filter(event=event).count() == 1
+        services.approve(entry=entry, actor=second)
+    assert SignOff.objects.filter(entry=entry).count() == 1
 
 
 def test_one_open_request_per_entry_even_bypassing_the_service(log, trainee, supervisor):
-    event = log()
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    entry = log()
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
     with pytest.raises(IntegrityError), transaction.atomic():
-        SignOffRequest.objects.create(event=event, supervisor=supervisor)
+        SignOffRequest.objects.create(entry=entry, supervisor=supervisor)
 
 
 def test_transitions_not_in_the_table_are_refused(log, trainee, supervisor):
-    event = log()
+    entry = log()
     with pytest.raises(services.TransitionNotAllowed):
-        services.withdraw_sign_off(event=event, actor=supervisor, reason="why")
+        services.withdraw_sign_off(entry=entry, actor=supervisor, reason="why")
     with pytest.raises(services.TransitionNotAllowed):
-        services.recall_request(event=event, actor=trainee)
+        services.recall_request(entry=entry, actor=trainee)
 
 
 def test_every_change_is_in_an_intact_audit_chain_without_reflection_text(log, trainee, supervisor):
-    event = log(reflection_learned="SECRET-REFLECTION-TEXT")
-    services.update_event(event=event, actor=trainee, title="Renamed")
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.return_entry(event=event, actor=supervisor, comment="More detail")
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, actor=supervisor)
-    services.withdraw_sign_off(event=event, actor=supervisor, reason="Asked to")
+    entry = log(reflection_learned="SECRET-REFLECTION-TEXT")
+    services.update_entry(entry=entry, actor=trainee, title="Renamed")
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+    services.return_entry(entry=entry, actor=supervisor, comment="More detail")
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+    services.approve(entry=entry, actor=supervisor)
+    services.withdraw_sign_off(entry=entry, actor=supervisor, reason="Asked to")
     from audit.models import AuditEntry
 
     actions = list(
-        AuditEntry.objects.filter(object_id=str(event.pk)).values_list("action", flat=True)
+        AuditEntry.objects.filter(object_id=str(entry.pk)).values_list("action", flat=True)
     )
     assert actions == ["create", "edit", "submit", "return", "submit", "approve", "withdraw"]
     assert "SECRET-REFLECTION-TEXT" not in str(
@@ -188,9 +188,9 @@ def test_notifications_held_back_by_an_outage_are_swept_up_once(log, trainee, su
 
     from portfolio.tasks import send_pending_notifications
 
-    event = log()
+    entry = log()
     # No on-commit callbacks run in this test's transaction: as if the broker had been down.
-    request = services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    request = services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
     SignOffRequest.objects.filter(pk=request.pk).update(
         requested_at=timezone.now() - timezone.timedelta(minutes=5)
     )

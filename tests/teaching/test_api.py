@@ -117,7 +117,7 @@ def test_an_admin_marks_the_register(session, org_admin, trainee, other_trainee)
     ]
     assert marked[0]["session"]["id"] == session.pk
     attendance = Attendance.objects.get(trainee=trainee)
-    assert (attendance.recorded_by, marked[0]["event"]) == (org_admin, attendance.event_id)
+    assert (attendance.recorded_by, marked[0]["event"]) == (org_admin, attendance.entry_id)
 
 
 @pytest.mark.parametrize("persona", ["trainee", "supervisor", "org_b_admin"])
@@ -152,7 +152,7 @@ def test_a_trainee_checks_in_with_the_code(session, trainee):
     attendance = Attendance.objects.get(trainee=trainee)
     assert (body["id"], body["method"], body["trainee"]) == (attendance.pk, "check_in", trainee.pk)
     assert body["session"]["title"] == "Sepsis"
-    assert body["event"] == attendance.event_id and attendance.event.trainee == trainee
+    assert body["event"] == attendance.entry_id and attendance.entry.trainee == trainee
 
 
 @pytest.mark.parametrize(

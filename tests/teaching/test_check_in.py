@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from portfolio.models import LearningEvent
+from portfolio.models import LearningEntry
 from teaching.models import Attendance
 from tests.helpers import assert_inline_error, messages_of
 
@@ -38,9 +38,9 @@ def test_the_right_code_during_the_session_checks_the_trainee_in(
     ]
     attendance = Attendance.objects.get(session=session, trainee=trainee)
     assert attendance.method == "check_in"
-    event = LearningEvent.objects.get(trainee=trainee)
-    assert (event.kind, event.title) == ("teaching_attended", "Sepsis")
-    assert attendance.event == event
+    entry = LearningEntry.objects.get(trainee=trainee)
+    assert (entry.kind, entry.title) == ("teaching_attended", "Sepsis")
+    assert attendance.entry == entry
 
 
 def test_a_wrong_code_is_refused(client, org_a, trainee, session_of):

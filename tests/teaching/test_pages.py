@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role
-from portfolio.models import LearningEvent
+from portfolio.models import LearningEntry
 from teaching.models import Attendance, TeachingProgramme, TeachingSession
 from tests.conftest import member
 from tests.helpers import (
@@ -187,9 +187,9 @@ def test_the_register_marks_the_ticked_trainees_and_logs_their_attendance(
         "register",
         org_admin,
     )
-    assert attendance.event.kind == "teaching_attended"
-    assert attendance.event.trainee == trainee
-    assert not LearningEvent.objects.filter(trainee=other_trainee).exists()
+    assert attendance.entry.kind == "teaching_attended"
+    assert attendance.entry.trainee == trainee
+    assert not LearningEntry.objects.filter(trainee=other_trainee).exists()
     # Once on the register, a trainee is no longer offered.
     offered = client.get(url).content.decode().split("Already recorded")[0]
     assert f"({trainee.email})" not in offered and f"({other_trainee.email})" in offered

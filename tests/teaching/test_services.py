@@ -113,7 +113,7 @@ def test_a_trainee_checks_in_and_the_session_is_logged(org_a, session_of, traine
         "check_in",
         trainee,
     )
-    assert attendance.event.kind == "teaching_attended"
+    assert attendance.entry.kind == "teaching_attended"
     assert services.check_in(trainee=trainee, actor=trainee, code="042917") == attendance
 
 

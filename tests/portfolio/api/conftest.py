@@ -1,4 +1,4 @@
-"""Fixtures shared by the learning events API tests: token clients, entries taken to any
+"""Fixtures shared by the learning entries API tests: token clients, entries taken to any
 status, everyone the permission matrix asks, and evidence kept in a temporary folder."""
 
 import datetime
@@ -23,7 +23,7 @@ from tests.factories import SupervisionFactory
 make_token = api_fixtures.make_token
 clean_cache = api_fixtures.clean_cache
 
-EVENTS = "/api/v1/events/"
+ENTRIES = "/api/v1/events/"
 QUEUE = "/api/v1/sign-off-requests/"
 
 
@@ -61,19 +61,19 @@ def make_entry(log, trainee, supervisor):
     first if asked (which needs `evidence_storage`)."""
 
     def make(state=Status.DRAFT, *, with_file=False, **fields):
-        event = log(**fields)
+        entry = log(**fields)
         if with_file:
             services.add_file_evidence(
-                event=event, actor=trainee, uploaded_file=SimpleUploadedFile("scan.png", png())
+                entry=entry, actor=trainee, uploaded_file=SimpleUploadedFile("scan.png", png())
             )
         if state != Status.DRAFT:
-            services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+            services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
         if state == Status.RETURNED:
-            services.return_entry(event=event, actor=supervisor, comment="Add more detail.")
+            services.return_entry(entry=entry, actor=supervisor, comment="Add more detail.")
         elif state == Status.SIGNED_OFF:
-            services.approve(event=event, actor=supervisor, comment="Good")
-        event.refresh_from_db()
-        return event
+            services.approve(entry=entry, actor=supervisor, comment="Good")
+        entry.refresh_from_db()
+        return entry
 
     return make
 

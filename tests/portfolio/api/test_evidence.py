@@ -9,7 +9,7 @@ from PIL import Image
 from portfolio import services
 from portfolio.models import Evidence, Status
 from tests.api.conftest import assert_error
-from tests.portfolio.api.conftest import EVENTS, png
+from tests.portfolio.api.conftest import ENTRIES, png
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,12 @@ pytestmark = pytest.mark.django_db
 def test_upload_a_png_and_download_it_as_an_attachment(
     api_as, trainee, supervisor, make_entry, evidence_storage
 ):
-    event = make_entry()
+    entry = make_entry()
     client = api_as(trainee)
     upload = SimpleUploadedFile("Chest X-ray.png", png(), content_type="image/png")
 
     response = client.post(
-        f"{EVENTS}{event.pk}/evidence/", {"file": upload, "title": "CXR"}, format="multipart"
+        f"{ENTRIES}{entry.pk}/evidence/", {"file": upload, "title": "CXR"}, format="multipart"
     )
 
     assert response.status_code == 201, response.content
@@ -33,7 +33,7 @@ def test_upload_a_png_and_download_it_as_an_attachment(
     assert evidence["kind"] == "file" and evidence["title"] == "CXR"
     assert evidence["content_type"] == "image/png" and evidence["size"] > 0
     assert evidence["download_url"].endswith(f"/api/v1/evidence/{evidence['id']}/download/")
-    assert client.get(f"{EVENTS}{event.pk}/evidence/").json() == [evidence]
+    assert client.get(f"{ENTRIES}{entry.pk}/evidence/").json() == [evidence]
     assert client.get(f"/api/v1/evidence/{evidence['id']}/").json() == evidence
 
     response = client.get(f"/api/v1/evidence/{evidence['id']}/download/")
@@ -49,7 +49,7 @@ def test_upload_a_png_and_download_it_as_an_attachment(
     assert Image.open(io.BytesIO(content)).size == (8, 8)
 
     # Once the entry is submitted, the supervisor can fetch it too, whatever they say they accept.
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
     response = api_as(supervisor).get(
         f"/api/v1/evidence/{evidence['id']}/download/", HTTP_ACCEPT="image/png"
     )
@@ -60,9 +60,9 @@ def test_upload_a_png_and_download_it_as_an_attachment(
 def test_a_download_refused_is_a_json_404_whatever_the_client_accepts(
     api_as, trainee, other_trainee, make_entry, evidence_storage
 ):
-    event = make_entry()
+    entry = make_entry()
     evidence = services.add_file_evidence(
-        event=event, actor=trainee, uploaded_file=SimpleUploadedFile("a.png", png())
+        entry=entry, actor=trainee, uploaded_file=SimpleUploadedFile("a.png", png())
     )
 
     response = api_as(other_trainee).get(
@@ -73,11 +73,11 @@ def test_a_download_refused_is_a_json_404_whatever_the_client_accepts(
 
 
 def test_a_file_that_is_not_what_it_says_is_refused(api_as, trainee, make_entry, evidence_storage):
-    event = make_entry()
+    entry = make_entry()
     fake = SimpleUploadedFile("photo.png", b"%PDF-1.4 not really", content_type="image/png")
 
     response = api_as(trainee).post(
-        f"{EVENTS}{event.pk}/evidence/", {"file": fake}, format="multipart"
+        f"{ENTRIES}{entry.pk}/evidence/", {"file": fake}, format="multipart"
     )
 
     error = assert_error(response, 400, "invalid")
@@ -86,11 +86,11 @@ def test_a_file_that_is_not_what_it_says_is_refused(api_as, trainee, make_entry,
 
 
 def test_link_evidence_added_listed_and_removed(api_as, trainee, make_entry):
-    event = make_entry()
+    entry = make_entry()
     client = api_as(trainee)
 
     response = client.post(
-        f"{EVENTS}{event.pk}/evidence/",
+        f"{ENTRIES}{entry.pk}/evidence/",
         {"url": "https://www.nice.org.uk/guidance/ng51", "title": "NG51"},
         format="json",
     )
@@ -100,24 +100,26 @@ def test_link_evidence_added_listed_and_removed(api_as, trainee, make_entry):
     assert_error(client.get(f"/api/v1/evidence/{link['id']}/download/"), 404, "not_found")
 
     error = assert_error(
-        client.post(f"{EVENTS}{event.pk}/evidence/", {"url": "javascript:alert(1)"}, format="json"),
+        client.post(
+            f"{ENTRIES}{entry.pk}/evidence/", {"url": "javascript:alert(1)"}, format="json"
+        ),
         400,
     )
     assert "url" in error["fields"]
     error = assert_error(
-        client.post(f"{EVENTS}{event.pk}/evidence/", {"file": "x", "url": "https://a.org"}), 400
+        client.post(f"{ENTRIES}{entry.pk}/evidence/", {"file": "x", "url": "https://a.org"}), 400
     )
     assert error["fields"] == {"non_field_errors": ["Send a file or a link, not both."]}
 
     assert client.delete(f"/api/v1/evidence/{link['id']}/").status_code == 204
-    assert client.get(f"{EVENTS}{event.pk}/evidence/").json() == []
+    assert client.get(f"{ENTRIES}{entry.pk}/evidence/").json() == []
 
 
 def test_evidence_cannot_be_added_to_a_locked_entry(api_as, trainee, make_entry):
-    event = make_entry(Status.SUBMITTED)
+    entry = make_entry(Status.SUBMITTED)
 
     response = api_as(trainee).post(
-        f"{EVENTS}{event.pk}/evidence/", {"url": "https://example.org"}, format="json"
+        f"{ENTRIES}{entry.pk}/evidence/", {"url": "https://example.org"}, format="json"
     )
 
     assert_error(response, 409, "conflict")

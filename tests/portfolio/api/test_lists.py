@@ -9,7 +9,7 @@ from portfolio import services
 from portfolio.models import Status
 from tests.api.conftest import assert_error
 from tests.factories import SupervisionFactory
-from tests.portfolio.api.conftest import EVENTS
+from tests.portfolio.api.conftest import ENTRIES
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +54,10 @@ def filterable(log, make_entry, fpcs, trainee, supervisor, other_trainee):
 )
 def test_filters_and_search(api_as, trainee, filterable, fpcs, query, expected):
     query = query.replace("FPC2", str(fpcs["FPC2"].pk))
-    response = api_as(trainee).get(f"{EVENTS}?{query}")
+    response = api_as(trainee).get(f"{ENTRIES}?{query}")
 
     assert response.status_code == 200, response.content
-    titles = {event["title"] for event in response.json()["results"]}
+    titles = {entry["title"] for entry in response.json()["results"]}
     assert titles == {filterable[name].title for name in expected}
 
 
@@ -67,14 +67,14 @@ def test_filter_by_trainee_for_a_supervisor_of_two(
     supervisor = people["supervisor"]
     SupervisionFactory(supervisor=supervisor, trainee=other_trainee, organisation=org_a)
     mine = make_entry(Status.SUBMITTED, title="Trainee's entry")
-    theirs, _ = services.log_event(
+    theirs, _ = services.log_entry(
         trainee=other_trainee, kind="clinic", title="Other trainee's entry", date="2026-11-01"
     )
-    services.submit_for_sign_off(event=theirs, supervisor=supervisor, actor=other_trainee)
+    services.submit_for_sign_off(entry=theirs, supervisor=supervisor, actor=other_trainee)
     client = api_as(supervisor)
 
     def ids(query):
-        return {e["id"] for e in client.get(f"{EVENTS}?{query}").json()["results"]}
+        return {e["id"] for e in client.get(f"{ENTRIES}?{query}").json()["results"]}
 
     assert ids("") == {mine.pk, theirs.pk}
     assert ids(f"trainee={other_trainee.pk}") == {theirs.pk}
@@ -84,7 +84,7 @@ def test_filter_by_trainee_for_a_supervisor_of_two(
 
 @pytest.mark.parametrize("query", ["kind=juggling", "date_from=yesterday", "trainee=me"])
 def test_an_invalid_filter_is_a_400(api_as, trainee, query):
-    error = assert_error(api_as(trainee).get(f"{EVENTS}?{query}"), 400, "invalid")
+    error = assert_error(api_as(trainee).get(f"{ENTRIES}?{query}"), 400, "invalid")
     assert set(error["fields"]) == {query.split("=")[0]}
 
 
@@ -100,14 +100,14 @@ def test_an_invalid_filter_is_a_400(api_as, trainee, query):
     ],
 )
 def test_a_list_holds_only_what_the_caller_may_see(api_as, people, make_entry, persona, sees):
-    events = {
+    entries = {
         state: make_entry(state, title=state) for state in ("draft", "submitted", "signed_off")
     }
 
-    response = api_as(people[persona]).get(EVENTS)
+    response = api_as(people[persona]).get(ENTRIES)
 
     assert response.status_code == 200
-    assert {e["id"] for e in response.json()["results"]} == {events[s].pk for s in sees}
+    assert {e["id"] for e in response.json()["results"]} == {entries[s].pk for s in sees}
 
 
 def test_the_list_costs_the_same_queries_for_5_and_50_entries(
@@ -117,22 +117,22 @@ def test_the_list_costs_the_same_queries_for_5_and_50_entries(
 
     def add(count):
         for i in range(count):
-            event = log(title=f"Entry {i}", tags=["sepsis", f"t{i % 3}"], items=[fpcs["FPC1"]])
-            services.add_link_evidence(event=event, actor=enrolled_trainee, url="https://e.org/a")
+            entry = log(title=f"Entry {i}", tags=["sepsis", f"t{i % 3}"], items=[fpcs["FPC1"]])
+            services.add_link_evidence(entry=entry, actor=enrolled_trainee, url="https://e.org/a")
             if i % 2:
                 services.submit_for_sign_off(
-                    event=event, supervisor=supervisor, actor=enrolled_trainee
+                    entry=entry, supervisor=supervisor, actor=enrolled_trainee
                 )
-                services.approve(event=event, actor=supervisor)
+                services.approve(entry=entry, actor=supervisor)
 
     def queries():
         with CaptureQueriesContext(connection) as captured:
-            response = client.get(EVENTS)
+            response = client.get(ENTRIES)
         assert response.status_code == 200
         return len(captured), response.json()
 
     add(5)
-    client.get(EVENTS)  # the token's first use of the minute records it: not a list's cost
+    client.get(ENTRIES)  # the token's first use of the minute records it: not a list's cost
     few, body = queries()
     assert body["count"] == 5
     add(45)

@@ -1,12 +1,12 @@
-"""Who may do what in the learning events API: every route for every persona, the
+"""Who may do what in the learning entries API: every route for every persona, the
 supervisor's queue, and anonymous callers."""
 
 import pytest
 from rest_framework.test import APIClient
 
-from portfolio.models import Evidence, LearningEvent, SignOff, Status
+from portfolio.models import Evidence, LearningEntry, SignOff, Status
 from tests.api.conftest import assert_error
-from tests.portfolio.api.conftest import EVENTS, QUEUE, new_entry
+from tests.portfolio.api.conftest import ENTRIES, QUEUE, new_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -17,74 +17,74 @@ pytestmark = pytest.mark.django_db
 # gets 404 (the entry does not exist for them) and anonymous callers 401. A 403 means the
 # caller can see the entry but the action is not theirs.
 ROUTES = {
-    "retrieve": ("get", "{event}", Status.SUBMITTED, None, {"trainee": 200, "supervisor": 200}),
+    "retrieve": ("get", "{entry}", Status.SUBMITTED, None, {"trainee": 200, "supervisor": 200}),
     "replace": (
         "put",
-        "{event}",
+        "{entry}",
         Status.RETURNED,
         lambda p, i: new_entry(title="Replaced"),
         {"trainee": 200, "supervisor": 403},
     ),
     "change": (
         "patch",
-        "{event}",
+        "{entry}",
         Status.RETURNED,
         lambda p, i: {"title": "Changed"},
         {"trainee": 200, "supervisor": 403},
     ),
-    "delete": ("delete", "{event}", Status.DRAFT, None, {"trainee": 204}),
+    "delete": ("delete", "{entry}", Status.DRAFT, None, {"trainee": 204}),
     "submit": (
         "post",
-        "{event}submit/",
+        "{entry}submit/",
         Status.DRAFT,
         lambda p, i: {"supervisor": p["supervisor"].pk},
         {"trainee": 200},
     ),
     "recall": (
         "post",
-        "{event}recall/",
+        "{entry}recall/",
         Status.SUBMITTED,
         None,
         {"trainee": 200, "supervisor": 403},
     ),
     "approve": (
         "post",
-        "{event}approve/",
+        "{entry}approve/",
         Status.SUBMITTED,
         lambda p, i: {},
         {"trainee": 409, "supervisor": 200},
     ),
     "return": (
         "post",
-        "{event}return/",
+        "{entry}return/",
         Status.SUBMITTED,
         lambda p, i: {"comment": "More, please."},
         {"trainee": 409, "supervisor": 200},
     ),
     "withdraw": (
         "post",
-        "{event}withdraw/",
+        "{entry}withdraw/",
         Status.SIGNED_OFF,
         lambda p, i: {"reason": "Too soon."},
         {"trainee": 403, "supervisor": 200},
     ),
     "mappings": (
         "put",
-        "{event}mappings/",
+        "{entry}mappings/",
         Status.RETURNED,
         lambda p, i: {"items": [i]},
         {"trainee": 200, "supervisor": 403},
     ),
     "list evidence": (
         "get",
-        "{event}evidence/",
+        "{entry}evidence/",
         Status.SUBMITTED,
         None,
         {"trainee": 200, "supervisor": 200},
     ),
     "add evidence": (
         "post",
-        "{event}evidence/",
+        "{entry}evidence/",
         Status.RETURNED,
         lambda p, i: {"url": "https://example.org/certificate"},
         {"trainee": 201, "supervisor": 403},
@@ -133,13 +133,13 @@ def _matrix():
 @pytest.mark.parametrize(("route", "persona"), list(_matrix()))
 def test_permission_matrix(api_as, people, make_entry, fpcs, evidence_storage, route, persona):
     method, path, state, body, allowed = ROUTES[route]
-    event = make_entry(state, items=[fpcs["FPC1"]], with_file=route in EVIDENCE_ROUTES)
-    evidence = event.evidence.first()
+    entry = make_entry(state, items=[fpcs["FPC1"]], with_file=route in EVIDENCE_ROUTES)
+    evidence = entry.evidence.first()
     url = path.format(
-        event=f"{EVENTS}{event.pk}/",
+        entry=f"{ENTRIES}{entry.pk}/",
         evidence=f"/api/v1/evidence/{evidence.pk}/" if evidence else "",
     )
-    before = LearningEvent.objects.filter(pk=event.pk).values().get()
+    before = LearningEntry.objects.filter(pk=entry.pk).values().get()
     evidence_before = Evidence.objects.count()
     client = api_as(people[persona])
 
@@ -153,9 +153,9 @@ def test_permission_matrix(api_as, people, make_entry, fpcs, evidence_storage, r
     if expected >= 400:
         assert_error(response, expected, CODES[expected])
         # A refusal changes nothing.
-        assert LearningEvent.objects.filter(pk=event.pk).values().get() == before
+        assert LearningEntry.objects.filter(pk=entry.pk).values().get() == before
         assert Evidence.objects.count() == evidence_before
-        assert SignOff.objects.filter(event=event).count() == (state == Status.SIGNED_OFF)
+        assert SignOff.objects.filter(entry=entry).count() == (state == Status.SIGNED_OFF)
     else:
         assert response.status_code == expected, getattr(response, "content", b"")
         if response.streaming:
@@ -164,7 +164,7 @@ def test_permission_matrix(api_as, people, make_entry, fpcs, evidence_storage, r
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_the_queue_holds_only_requests_addressed_to_the_caller(api_as, people, make_entry, persona):
-    event = make_entry(Status.SUBMITTED)
+    entry = make_entry(Status.SUBMITTED)
 
     response = api_as(people[persona]).get(QUEUE)
 
@@ -172,10 +172,10 @@ def test_the_queue_holds_only_requests_addressed_to_the_caller(api_as, people, m
         assert_error(response, 401, "not_authenticated")
         return
     queued = [r["event"]["id"] for r in response.json()["results"]]
-    assert queued == ([event.pk] if persona == "supervisor" else [])
+    assert queued == ([entry.pk] if persona == "supervisor" else [])
 
 
-@pytest.mark.parametrize("url", [EVENTS, f"{EVENTS}1/", "/api/v1/evidence/1/", QUEUE])
+@pytest.mark.parametrize("url", [ENTRIES, f"{ENTRIES}1/", "/api/v1/evidence/1/", QUEUE])
 def test_anonymous_callers_are_told_to_authenticate(url):
     response = APIClient().get(url)
 
@@ -185,5 +185,5 @@ def test_anonymous_callers_are_told_to_authenticate(url):
 
 def test_an_id_that_is_not_a_number_is_a_404(api_as, trainee):
     client = api_as(trainee)
-    assert_error(client.get(f"{EVENTS}abc/"), 404, "not_found")
+    assert_error(client.get(f"{ENTRIES}abc/"), 404, "not_found")
     assert_error(client.get("/api/v1/evidence/abc/download/"), 404, "not_found")

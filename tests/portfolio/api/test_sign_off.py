@@ -2,9 +2,9 @@
 
 import pytest
 
-from portfolio.models import LearningEvent, Status
+from portfolio.models import LearningEntry, Status
 from tests.api.conftest import assert_error
-from tests.portfolio.api.conftest import EVENTS, QUEUE, new_entry
+from tests.portfolio.api.conftest import ENTRIES, QUEUE, new_entry
 
 pytestmark = pytest.mark.django_db
 
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_the_full_sign_off_flow(api_as, enrolled_trainee, supervisor, fpcs):
     trainee = enrolled_trainee
     as_trainee, as_supervisor = api_as(trainee), api_as(supervisor)
-    created = as_trainee.post(EVENTS, new_entry(items=[fpcs["FPC1"].pk]), format="json")
-    event_id = created.json()["id"]
-    url = f"{EVENTS}{event_id}/"
+    created = as_trainee.post(ENTRIES, new_entry(items=[fpcs["FPC1"].pk]), format="json")
+    entry_id = created.json()["id"]
+    url = f"{ENTRIES}{entry_id}/"
 
     response = as_trainee.post(f"{url}submit/", {"supervisor": supervisor.pk}, format="json")
     assert response.status_code == 200, response.content
@@ -25,7 +25,7 @@ def test_the_full_sign_off_flow(api_as, enrolled_trainee, supervisor, fpcs):
     assert response.json()["latest_request"]["supervisor"]["id"] == supervisor.pk
     queue = as_supervisor.get(QUEUE).json()["results"]
     assert [(r["event"]["id"], r["event"]["trainee"]["id"]) for r in queue] == [
-        (event_id, trainee.pk)
+        (entry_id, trainee.pk)
     ]
 
     error = assert_error(as_supervisor.post(f"{url}return/", {"comment": " "}, format="json"), 400)
@@ -61,35 +61,35 @@ def test_the_full_sign_off_flow(api_as, enrolled_trainee, supervisor, fpcs):
 
 
 def test_recall_then_change_then_resubmit(api_as, trainee, supervisor, make_entry):
-    event = make_entry(Status.SUBMITTED)
+    entry = make_entry(Status.SUBMITTED)
     client = api_as(trainee)
 
-    response = client.post(f"{EVENTS}{event.pk}/recall/")
+    response = client.post(f"{ENTRIES}{entry.pk}/recall/")
     assert response.status_code == 200 and response.json()["status"] == "draft"
-    response = client.patch(f"{EVENTS}{event.pk}/", {"title": "Better"}, format="json")
+    response = client.patch(f"{ENTRIES}{entry.pk}/", {"title": "Better"}, format="json")
     assert response.status_code == 200
-    assert_error(client.post(f"{EVENTS}{event.pk}/recall/"), 409, "conflict")
+    assert_error(client.post(f"{ENTRIES}{entry.pk}/recall/"), 409, "conflict")
 
 
 def test_content_matches_is_false_when_the_signed_entry_was_changed_behind_its_back(
     api_as, trainee, make_entry
 ):
-    event = make_entry(Status.SIGNED_OFF, title="As signed")
-    LearningEvent.objects.filter(pk=event.pk).update(title="Changed in the database")
+    entry = make_entry(Status.SIGNED_OFF, title="As signed")
+    LearningEntry.objects.filter(pk=entry.pk).update(title="Changed in the database")
 
     assert (
-        api_as(trainee).get(f"{EVENTS}{event.pk}/").json()["sign_off"]["content_matches"] is False
+        api_as(trainee).get(f"{ENTRIES}{entry.pk}/").json()["sign_off"]["content_matches"] is False
     )
 
 
 def test_submitting_to_someone_not_your_supervisor_does_not_name_them(
     api_as, trainee, people, make_entry
 ):
-    event = make_entry()
+    entry = make_entry()
     stranger = people["other_supervisor"]
 
     response = api_as(trainee).post(
-        f"{EVENTS}{event.pk}/submit/", {"supervisor": stranger.pk}, format="json"
+        f"{ENTRIES}{entry.pk}/submit/", {"supervisor": stranger.pk}, format="json"
     )
 
     error = assert_error(response, 400, "invalid")

@@ -43,13 +43,13 @@ def stored(private_dir, settings):
 
 
 @pytest.fixture
-def event(log):
+def entry(log):
     return log(title="Skin lesion clinic")
 
 
-def add(event, name, content, **kwargs) -> Evidence:
+def add(entry, name, content, **kwargs) -> Evidence:
     return services.add_file_evidence(
-        event=event, actor=event.trainee, uploaded_file=upload(name, content), **kwargs
+        entry=entry, actor=entry.trainee, uploaded_file=upload(name, content), **kwargs
     )
 
 
@@ -58,8 +58,8 @@ def read_stored(evidence: Evidence, field: str = "file") -> bytes:
         return f.read()
 
 
-def signed_off(event, trainee, supervisor):
-    services.submit_for_sign_off(event=event, supervisor=supervisor, actor=trainee)
-    services.approve(event=event, actor=supervisor)
-    event.refresh_from_db()
-    return event
+def signed_off(entry, trainee, supervisor):
+    services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+    services.approve(entry=entry, actor=supervisor)
+    entry.refresh_from_db()
+    return entry

@@ -35,10 +35,10 @@ ACCEPTED = [
 
 @pytest.mark.parametrize(("name", "make", "content_type", "extension"), ACCEPTED)
 def test_each_accepted_type_is_stored_privately_under_a_random_name(
-    event, stored, name, make, content_type, extension
+    entry, stored, name, make, content_type, extension
 ):
     content = make()
-    evidence = add(event, name, content, title="From clinic")
+    evidence = add(entry, name, content, title="From clinic")
 
     assert (evidence.kind, evidence.content_type, evidence.title) == (
         "file",
@@ -59,10 +59,10 @@ def test_each_accepted_type_is_stored_privately_under_a_random_name(
         assert kept == content  # documents and recordings are kept byte for byte
 
 
-def test_storage_names_say_nothing_about_the_file_or_its_owner(event, trainee):
+def test_storage_names_say_nothing_about_the_file_or_its_owner(entry, trainee):
     content = pdf_bytes()
-    first = add(event, "Jane Smith - appraisal.pdf", content)
-    second = add(event, "Jane Smith - appraisal.pdf", content)
+    first = add(entry, "Jane Smith - appraisal.pdf", content)
+    second = add(entry, "Jane Smith - appraisal.pdf", content)
 
     assert first.file.name != second.file.name
     for evidence in (first, second):
@@ -72,10 +72,10 @@ def test_storage_names_say_nothing_about_the_file_or_its_owner(event, trainee):
     assert first.sha256 == second.sha256 == hashlib.sha256(content).hexdigest()
 
 
-def test_the_type_comes_from_the_content_not_the_name_or_the_browser(event):
+def test_the_type_comes_from_the_content_not_the_name_or_the_browser(entry):
     evidence = services.add_file_evidence(
-        event=event,
-        actor=event.trainee,
+        entry=entry,
+        actor=entry.trainee,
         uploaded_file=upload("lesion", image_bytes("PNG"), content_type="application/x-msdownload"),
     )
     assert evidence.content_type == "image/png"
@@ -83,19 +83,19 @@ def test_the_type_comes_from_the_content_not_the_name_or_the_browser(event):
     assert evidence.file.name.endswith(".png")
 
 
-def test_m4a_and_mp4_are_told_apart_by_their_tracks_not_their_names(event):
-    audio = add(event, "ward-round.mp4", mp4_bytes(brand=b"mp42"))
-    video = add(event, "ward-round.m4a", mp4_bytes(brand=b"mp42", video=True))
+def test_m4a_and_mp4_are_told_apart_by_their_tracks_not_their_names(entry):
+    audio = add(entry, "ward-round.mp4", mp4_bytes(brand=b"mp42"))
+    video = add(entry, "ward-round.m4a", mp4_bytes(brand=b"mp42", video=True))
     assert (audio.content_type, audio.original_name) == ("audio/mp4", "ward-round.m4a")
     assert (video.content_type, video.original_name) == ("video/mp4", "ward-round.mp4")
 
 
-def test_gps_and_all_other_metadata_are_stripped_from_photos(event):
+def test_gps_and_all_other_metadata_are_stripped_from_photos(entry):
     original = photo_with_gps()
     before = Image.open(io.BytesIO(original))
     assert before.getexif().get_ifd(ExifTags.IFD.GPSInfo)  # the test photo does carry GPS
 
-    evidence = add(event, "lesion.jpg", original)
+    evidence = add(entry, "lesion.jpg", original)
 
     after = Image.open(io.BytesIO(read_stored(evidence)))
     assert after.format == "JPEG"
@@ -105,9 +105,9 @@ def test_gps_and_all_other_metadata_are_stripped_from_photos(event):
     assert b"ward 7" not in read_stored(evidence) and b"PhoneCo" not in read_stored(evidence)
 
 
-def test_photos_are_turned_upright_before_their_exif_goes(event):
+def test_photos_are_turned_upright_before_their_exif_goes(entry):
     # Orientation 6: the camera was held on its side; viewers rotate 90° clockwise.
-    evidence = add(event, "lesion.jpg", photo_with_gps(size=(60, 40), orientation=6))
+    evidence = add(entry, "lesion.jpg", photo_with_gps(size=(60, 40), orientation=6))
 
     after = Image.open(io.BytesIO(read_stored(evidence))).convert("L")
     assert after.size == (40, 60)
@@ -115,12 +115,12 @@ def test_photos_are_turned_upright_before_their_exif_goes(event):
     assert after.getpixel((20, 5)) < 60 and after.getpixel((20, 55)) > 200
 
 
-def test_colour_profiles_are_baked_into_the_pixels_and_dropped(event):
+def test_colour_profiles_are_baked_into_the_pixels_and_dropped(entry):
     srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
     original = image_bytes("JPEG", size=(20, 20), icc_profile=srgb)
     assert Image.open(io.BytesIO(original)).info.get("icc_profile")
 
-    after = Image.open(io.BytesIO(read_stored(add(event, "lesion.jpg", original))))
+    after = Image.open(io.BytesIO(read_stored(add(entry, "lesion.jpg", original))))
     assert "icc_profile" not in after.info
     red, green, blue = after.getpixel((10, 10))
     assert abs(red - 0) < 8 and abs(green - 128) < 8 and abs(blue - 128) < 8  # still teal

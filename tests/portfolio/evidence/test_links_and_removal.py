@@ -16,9 +16,9 @@ from tests.portfolio.evidence.files import image_bytes, pdf_bytes
 pytestmark = pytest.mark.django_db
 
 
-def test_links_are_stored(event, trainee):
+def test_links_are_stored(entry, trainee):
     evidence = services.add_link_evidence(
-        event=event,
+        entry=entry,
         actor=trainee,
         url="  https://www.e-lfh.org.uk/programmes/dermatology/ ",
         title="e-LfH module",
@@ -42,21 +42,21 @@ def test_links_are_stored(event, trainee):
         "",
     ],
 )
-def test_links_must_be_web_addresses(event, trainee, url):
+def test_links_must_be_web_addresses(entry, trainee, url):
     with pytest.raises(ValidationError) as refused:
-        services.add_link_evidence(event=event, actor=trainee, url=url)
+        services.add_link_evidence(entry=entry, actor=trainee, url=url)
     assert "https://" in refused.value.message_dict["url"][0]
     assert not Evidence.objects.exists()
 
 
-def test_adding_evidence_is_audited_without_its_content(event, trainee):
-    evidence = add(event, "notes.pdf", pdf_bytes())
+def test_adding_evidence_is_audited_without_its_content(entry, trainee):
+    evidence = add(entry, "notes.pdf", pdf_bytes())
     link = services.add_link_evidence(
-        event=event, actor=trainee, url="https://example.org/private-doc"
+        entry=entry, actor=trainee, url="https://example.org/private-doc"
     )
 
     file_entry, link_entry = AuditEntry.objects.filter(action="add_evidence").order_by("pk")
-    assert (file_entry.object_type, file_entry.object_id) == ("learningevent", str(event.pk))
+    assert (file_entry.object_type, file_entry.object_id) == ("learningentry", str(entry.pk))
     content_sha256 = file_entry.payload.pop("content_sha256")
     assert re.fullmatch(r"[0-9a-f]{64}", content_sha256)
     assert file_entry.payload == {
@@ -71,16 +71,16 @@ def test_adding_evidence_is_audited_without_its_content(event, trainee):
         "kind": "link",
         "url_sha256": hashlib.sha256(b"https://example.org/private-doc").hexdigest(),
         # The entry as it now stands, evidence included, which is what a sign-off vouches for.
-        "content_sha256": content_hash(event),
+        "content_sha256": content_hash(entry),
     }
     assert content_sha256 != link_entry.payload["content_sha256"]
 
 
 def test_removing_evidence_deletes_its_files_after_commit(
-    event, trainee, stored, django_capture_on_commit_callbacks
+    entry, trainee, stored, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        evidence = add(event, "lesion.png", image_bytes("PNG", size=(500, 500)))
+        evidence = add(entry, "lesion.png", image_bytes("PNG", size=(500, 500)))
     evidence.refresh_from_db()
     assert len(stored()) == 2  # the image and its thumbnail
 

@@ -82,11 +82,11 @@ ATTACKS = {
     ("name", "content", "content_type", "message"), ATTACKS.values(), ids=ATTACKS
 )
 def test_upload_attacks_are_refused_with_a_message_and_nothing_is_stored(
-    event, stored, name, content, content_type, message
+    entry, stored, name, content, content_type, message
 ):
     with pytest.raises(ValidationError) as refused:
         services.add_file_evidence(
-            event=event, actor=event.trainee, uploaded_file=upload(name, content, content_type)
+            entry=entry, actor=entry.trainee, uploaded_file=upload(name, content, content_type)
         )
     assert message in refused.value.message_dict["file"][0]
     assert name in refused.value.message_dict["file"][0]
@@ -97,7 +97,7 @@ def test_upload_attacks_are_refused_with_a_message_and_nothing_is_stored(
 # 10^10 pixels is past Pillow's own refusal; 64 million is past only Waymark's 40 million.
 @pytest.mark.parametrize("side", [100_000, 8_000])
 def test_a_png_decompression_bomb_is_refused_quickly_without_being_decoded(
-    event, stored, monkeypatch, settings, side
+    entry, stored, monkeypatch, settings, side
 ):
     def decode(self):
         raise AssertionError("the bomb was decoded")
@@ -109,7 +109,7 @@ def test_a_png_decompression_bomb_is_refused_quickly_without_being_decoded(
 
     started = time.perf_counter()
     with pytest.raises(ValidationError) as refused:
-        add(event, "lesion.png", bomb)
+        add(entry, "lesion.png", bomb)
     assert time.perf_counter() - started < 2
 
     message = refused.value.message_dict["file"][0]
@@ -117,38 +117,38 @@ def test_a_png_decompression_bomb_is_refused_quickly_without_being_decoded(
     assert not Evidence.objects.exists() and stored() == []
 
 
-def test_images_over_the_pixel_limit_are_refused(event, stored, settings):
+def test_images_over_the_pixel_limit_are_refused(entry, stored, settings):
     settings.EVIDENCE_MAX_PIXELS = 100 * 100
     with pytest.raises(ValidationError, match="at most 0.01 million pixels"):
-        add(event, "lesion.webp", image_bytes("WEBP", size=(101, 100)))
+        add(entry, "lesion.webp", image_bytes("WEBP", size=(101, 100)))
     assert stored() == []
     assert (
-        add(event, "lesion.webp", image_bytes("WEBP", size=(100, 100))).content_type == "image/webp"
+        add(entry, "lesion.webp", image_bytes("WEBP", size=(100, 100))).content_type == "image/webp"
     )
 
 
-def test_an_oversized_file_is_refused_before_it_is_read(event, stored, settings):
+def test_an_oversized_file_is_refused_before_it_is_read(entry, stored, settings):
     settings.EVIDENCE_MAX_BYTES = 1000
     file = upload("notes.pdf", pdf_bytes() + bytes(1000))
 
     file.file = None  # reading it would fail the test
     with pytest.raises(ValidationError) as refused:
-        services.add_file_evidence(event=event, actor=event.trainee, uploaded_file=file)
+        services.add_file_evidence(entry=entry, actor=entry.trainee, uploaded_file=file)
     assert "files can be at most 1000" in refused.value.message_dict["file"][0]
     assert not Evidence.objects.exists() and stored() == []
 
 
-def test_a_file_larger_than_it_claims_is_refused_at_the_limit(event, stored, settings):
+def test_a_file_larger_than_it_claims_is_refused_at_the_limit(entry, stored, settings):
     settings.EVIDENCE_MAX_BYTES = 1000
     file = upload("reflection.mp3", mp3_bytes())
     file.size = 500
     with pytest.raises(ValidationError, match="larger than 1000"):
-        services.add_file_evidence(event=event, actor=event.trainee, uploaded_file=file)
+        services.add_file_evidence(entry=entry, actor=entry.trainee, uploaded_file=file)
     assert not Evidence.objects.exists() and stored() == []
 
 
-def test_uploads_beyond_the_trainees_quota_are_refused(event, stored, settings, log):
-    first = add(event, "notes.pdf", pdf_bytes())
+def test_uploads_beyond_the_trainees_quota_are_refused(entry, stored, settings, log):
+    first = add(entry, "notes.pdf", pdf_bytes())
     settings.EVIDENCE_QUOTA_BYTES = first.size + 100
 
     with pytest.raises(ValidationError) as refused:
@@ -160,11 +160,11 @@ def test_uploads_beyond_the_trainees_quota_are_refused(event, stored, settings, 
     assert Evidence.objects.count() == 1
 
 
-def test_a_stored_file_is_removed_again_if_the_database_write_fails(event, stored, monkeypatch):
+def test_a_stored_file_is_removed_again_if_the_database_write_fails(entry, stored, monkeypatch):
     def fail(**kwargs):
         raise RuntimeError("database went away")
 
     monkeypatch.setattr(audit, "append", fail)
     with pytest.raises(RuntimeError):
-        add(event, "notes.pdf", pdf_bytes())
+        add(entry, "notes.pdf", pdf_bytes())
     assert not Evidence.objects.exists() and stored() == []

@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_thumbnail_is_made_by_a_task_once_the_upload_commits(
-    event, django_capture_on_commit_callbacks
+    entry, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        evidence = add(event, "lesion.png", image_bytes("PNG", size=(800, 600)))
+        evidence = add(entry, "lesion.png", image_bytes("PNG", size=(800, 600)))
         assert not evidence.thumbnail  # not before commit
 
     evidence.refresh_from_db()
@@ -29,10 +29,10 @@ def test_a_thumbnail_is_made_by_a_task_once_the_upload_commits(
 
 
 def test_the_thumbnail_task_can_run_twice_without_harm(
-    event, stored, django_capture_on_commit_callbacks
+    entry, stored, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        evidence = add(event, "lesion.jpg", image_bytes("JPEG", size=(400, 400)))
+        evidence = add(entry, "lesion.jpg", image_bytes("JPEG", size=(400, 400)))
     files = stored()
     assert len(files) == 2
 
@@ -40,8 +40,8 @@ def test_the_thumbnail_task_can_run_twice_without_harm(
     assert stored() == files
 
 
-def test_the_thumbnail_task_skips_evidence_that_is_gone_or_not_an_image(event):
-    pdf = add(event, "notes.pdf", pdf_bytes())
+def test_the_thumbnail_task_skips_evidence_that_is_gone_or_not_an_image(entry):
+    pdf = add(entry, "notes.pdf", pdf_bytes())
     assert make_evidence_thumbnail(pdf.pk) is False
     assert make_evidence_thumbnail(pdf.pk + 1000) is False
     pdf.refresh_from_db()
@@ -49,19 +49,19 @@ def test_the_thumbnail_task_skips_evidence_that_is_gone_or_not_an_image(event):
 
 
 def test_a_thumbnail_task_is_queued_for_images_only(
-    event, monkeypatch, django_capture_on_commit_callbacks
+    entry, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
     monkeypatch.setattr(make_evidence_thumbnail, "apply_async", lambda args: queued.append(args))
     with django_capture_on_commit_callbacks(execute=True):
-        add(event, "notes.pdf", pdf_bytes())
-        add(event, "reflection.mp3", mp3_bytes())
-        image = add(event, "lesion.webp", image_bytes("WEBP"))
+        add(entry, "notes.pdf", pdf_bytes())
+        add(entry, "reflection.mp3", mp3_bytes())
+        image = add(entry, "lesion.webp", image_bytes("WEBP"))
         assert queued == []  # tasks are published only once the rows are committed
     assert queued == [(image.pk,)]
 
 
-def test_thumbnails_are_made_by_waymark_not_by_a_person(event, trainee):
-    evidence = add(event, "lesion.png", image_bytes("PNG", size=(80, 60)))
+def test_thumbnails_are_made_by_waymark_not_by_a_person(entry, trainee):
+    evidence = add(entry, "lesion.png", image_bytes("PNG", size=(80, 60)))
     with pytest.raises(PermissionDenied):
         services.store_evidence_thumbnail(evidence_id=evidence.pk, actor=trainee)

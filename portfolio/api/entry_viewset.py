@@ -1,4 +1,4 @@
-"""/events/: learning entries. Logging, reading, changing, deleting and mapping an entry are
+"""/entries/: learning entries. Logging, reading, changing, deleting and mapping an entry are
 here; its sign-off and evidence actions are written beside their serializers and joined
 in here."""
 
@@ -9,36 +9,36 @@ from rest_framework.response import Response
 
 from portfolio import selectors, services
 from portfolio.api.entries import (
-    EventApiFilter,
-    EventCreateSerializer,
-    EventDetailSerializer,
-    EventInputSerializer,
-    EventSerializer,
+    EntryApiFilter,
+    EntryCreateSerializer,
+    EntryDetailSerializer,
+    EntryInputSerializer,
+    EntrySerializer,
     MappingsSerializer,
     with_summary,
 )
 from portfolio.api.evidence import EvidenceActions
-from portfolio.api.schema import INVALID, UNAUTHENTICATED, event_errors
+from portfolio.api.schema import INVALID, UNAUTHENTICATED, entry_errors
 from portfolio.api.sign_off import SignOffActions
-from portfolio.models import LearningEvent, Source
+from portfolio.models import LearningEntry, Source
 
 
 @extend_schema(tags=["events"])
 @extend_schema_view(
     list=extend_schema(
         summary="Your entries, and your supervisees' entries that are not drafts",
-        responses={200: EventSerializer(many=True), 400: INVALID, 401: UNAUTHENTICATED},
+        responses={200: EntrySerializer(many=True), 400: INVALID, 401: UNAUTHENTICATED},
     ),
     create=extend_schema(
-        summary="Log a learning event",
-        request=EventCreateSerializer,
+        summary="Log a learning entry",
+        request=EntryCreateSerializer,
         responses={
-            201: EventDetailSerializer,
+            201: EntryDetailSerializer,
             200: OpenApiResponse(
-                EventDetailSerializer,
+                EntryDetailSerializer,
                 description="An entry with this external_id already existed; it is returned as is.",
             ),
-            **event_errors(400, 401),
+            **entry_errors(400, 401),
         },
     ),
     retrieve=extend_schema(
@@ -47,55 +47,55 @@ from portfolio.models import LearningEvent, Source
             "The reflection is included only for the trainee, and for their supervisors when "
             "the trainee has shared it; a supervisor's reading of it is recorded for the trainee."
         ),
-        responses={200: EventDetailSerializer, **event_errors(401, 404)},
+        responses={200: EntryDetailSerializer, **entry_errors(401, 404)},
     ),
     update=extend_schema(
         summary="Replace an entry",
-        request=EventInputSerializer,
-        responses={200: EventDetailSerializer, **event_errors(400, 401, 403, 404, 409)},
+        request=EntryInputSerializer,
+        responses={200: EntryDetailSerializer, **entry_errors(400, 401, 403, 404, 409)},
     ),
     partial_update=extend_schema(
         summary="Change some of an entry's fields",
-        request=EventInputSerializer,
-        responses={200: EventDetailSerializer, **event_errors(400, 401, 403, 404, 409)},
+        request=EntryInputSerializer,
+        responses={200: EntryDetailSerializer, **entry_errors(400, 401, 403, 404, 409)},
     ),
     destroy=extend_schema(
         summary="Delete a draft never submitted for sign-off",
         responses={
             204: OpenApiResponse(description="Deleted, with its evidence."),
-            **event_errors(401, 403, 404, 409),
+            **entry_errors(401, 403, 404, 409),
         },
     ),
 )
-class EventViewSet(SignOffActions, EvidenceActions, viewsets.GenericViewSet):
-    """Learning events. Lists and actions answer with an entry's summary (no reflection);
+class EntryViewSet(SignOffActions, EvidenceActions, viewsets.GenericViewSet):
+    """Learning entries. Lists and actions answer with an entry's summary (no reflection);
     reading, creating and changing one answer with all of it."""
 
-    serializer_class = EventSerializer
-    filterset_class = EventApiFilter
+    serializer_class = EntrySerializer
+    filterset_class = EntryApiFilter
     # Only for the schema, which reads the model and the id's type from it; requests always
-    # go through get_queryset or selectors.access_event, which hold what the caller may see.
-    queryset = LearningEvent.objects.none()
+    # go through get_queryset or selectors.access_entry, which hold what the caller may see.
+    queryset = LearningEntry.objects.none()
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return LearningEvent.objects.none()
-        return with_summary(selectors.events_visible_to(self.request.user))
+            return LearningEntry.objects.none()
+        return with_summary(selectors.entries_visible_to(self.request.user))
 
     def get_object(self):
-        return selectors.access_event(self.request.user, self.kwargs["pk"])
+        return selectors.access_entry(self.request.user, self.kwargs["pk"])
 
-    def _summary(self, event, status_code=status.HTTP_200_OK):
+    def _summary(self, entry, status_code=status.HTTP_200_OK):
         # Read back through what the caller may see, so an answer never shows more than a GET.
-        event = self.get_queryset().get(pk=event.pk)
-        return Response(self.get_serializer(event).data, status_code)
+        entry = self.get_queryset().get(pk=entry.pk)
+        return Response(self.get_serializer(entry).data, status_code)
 
-    def _detail(self, event, status_code=status.HTTP_200_OK):
-        event = selectors.event_detail(event)
+    def _detail(self, entry, status_code=status.HTTP_200_OK):
+        entry = selectors.entry_detail(entry)
         user = self.request.user
-        if user.pk != event.trainee_id and selectors.can_see_reflection(user, event):
-            services.record_reflection_view(event=event, actor=user)
-        data = EventDetailSerializer(event, context=self.get_serializer_context()).data
+        if user.pk != entry.trainee_id and selectors.can_see_reflection(user, entry):
+            services.record_reflection_view(entry=entry, actor=user)
+        data = EntryDetailSerializer(entry, context=self.get_serializer_context()).data
         return Response(data, status_code)
 
     def list(self, request):
@@ -103,12 +103,12 @@ class EventViewSet(SignOffActions, EvidenceActions, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request):
-        serializer = EventCreateSerializer(data=request.data)
+        serializer = EntryCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        event, created = services.log_event(
+        entry, created = services.log_entry(
             trainee=request.user, source=Source.API, **serializer.validated_data
         )
-        return self._detail(event, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        return self._detail(entry, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
     def retrieve(self, request, pk=None):
         return self._detail(self.get_object())
@@ -120,28 +120,28 @@ class EventViewSet(SignOffActions, EvidenceActions, viewsets.GenericViewSet):
         return self._change(request, partial=True)
 
     def _change(self, request, *, partial):
-        event = self.get_object()
-        serializer = EventInputSerializer(data=request.data, partial=partial)
+        entry = self.get_object()
+        serializer = EntryInputSerializer(data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        event = services.update_event(event=event, actor=request.user, **serializer.validated_data)
-        return self._detail(event)
+        entry = services.update_entry(entry=entry, actor=request.user, **serializer.validated_data)
+        return self._detail(entry)
 
     def destroy(self, request, pk=None):
-        event = self.get_object()
-        services.delete_event(event=event, actor=request.user)
+        entry = self.get_object()
+        services.delete_entry(entry=entry, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(
         summary="Replace the curriculum items the entry is mapped to",
         request=MappingsSerializer,
-        responses={200: EventSerializer, **event_errors(400, 401, 403, 404, 409)},
+        responses={200: EntrySerializer, **entry_errors(400, 401, 403, 404, 409)},
     )
     @action(detail=True, methods=["put"])
     def mappings(self, request, pk=None):
-        event = self.get_object()
+        entry = self.get_object()
         serializer = MappingsSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.set_mappings(
-            event=event, actor=request.user, items=serializer.validated_data["items"]
+            entry=entry, actor=request.user, items=serializer.validated_data["items"]
         )
-        return self._summary(event)
+        return self._summary(entry)
