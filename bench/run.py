@@ -192,7 +192,11 @@ def worker_throughput(trainee, count: int = 200) -> float | None:
         started = time.perf_counter()
         for n in range(count):
             services.log_entry(
-                trainee=trainee, kind="elearning", title=f"Bench module {n}", date="2026-10-02"
+                actor=trainee,
+                trainee=trainee,
+                kind="elearning",
+                title=f"Bench module {n}",
+                date="2026-10-02",
             )
         while PendingEvaluation.objects.filter(trainee=trainee).exists():
             time.sleep(0.05)

@@ -89,6 +89,7 @@ def seed(*, trainees, supervisors_by_trainee) -> list[LearningEntry]:
 def _log(trainee, sample: Sample, number: int, items, today) -> LearningEntry:
     what_happened, learned, next_time = sample.reflection or ("", "", "")
     entry, _ = services.log_entry(
+        actor=trainee,
         trainee=trainee,
         kind=sample.kind,
         title=sample.title,

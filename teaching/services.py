@@ -137,7 +137,10 @@ def _record_attendance(*, session, trainee, recorded_by, method: str) -> Attenda
         session=session, trainee=trainee, defaults={"recorded_by": recorded_by, "method": method}
     )
     if created:
+        # Logged by the system, for the trainee: this service has already checked who may
+        # record the attendance.
         entry, _ = portfolio_services.log_entry(
+            actor=None,
             trainee=trainee,
             kind="teaching_attended",
             title=session.title,

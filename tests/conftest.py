@@ -106,7 +106,9 @@ def log(enrolled_trainee):
 
     def log(**fields):
         defaults = {"kind": "teaching_attended", "title": "Sepsis teaching", "date": "2026-11-02"}
-        entry, _ = portfolio_services.log_entry(trainee=enrolled_trainee, **{**defaults, **fields})
+        entry, _ = portfolio_services.log_entry(
+            actor=enrolled_trainee, trainee=enrolled_trainee, **{**defaults, **fields}
+        )
         return entry
 
     return log

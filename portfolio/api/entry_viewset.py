@@ -106,7 +106,7 @@ class EntryViewSet(SignOffActions, EvidenceActions, viewsets.GenericViewSet):
         serializer = EntryCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         entry, created = services.log_entry(
-            trainee=request.user, source=Source.API, **serializer.validated_data
+            actor=request.user, trainee=request.user, source=Source.API, **serializer.validated_data
         )
         return self._detail(entry, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -76,7 +76,8 @@ def _audit_payload(entry: LearningEntry, changed: list[str] | None = None) -> di
 @transaction.atomic
 def log_entry(
     *,
-    trainee,
+    actor,
+    trainee=None,
     kind: str,
     title: str,
     date: date,
@@ -90,7 +91,15 @@ def log_entry(
 ) -> tuple[LearningEntry, bool]:
     """Save a new learning entry with its mappings and tags. With an external id, the same
     completion sent twice is one entry: the second call returns the first, unchanged.
-    Returns the entry and whether it was created."""
+    Returns the entry and whether it was created.
+
+    A trainee logs entries in their own portfolio (`trainee` defaults to the actor); only the
+    system (actor None) logs one for someone else, as when attendance is recorded."""
+    trainee = trainee or actor
+    if trainee is None:
+        raise TypeError("log_entry() needs the trainee when the system logs an entry")
+    if actor is not None and actor.pk != trainee.pk:
+        raise PermissionDenied("Only the trainee logs entries in their own portfolio.")
     if external_id:
         existing = LearningEntry.objects.filter(
             trainee=trainee, source=source, external_id=external_id
@@ -125,7 +134,7 @@ def log_entry(
         ), False
     entry.tags.set(_tags(tags))
     EntryItem.objects.bulk_create(EntryItem(entry=entry, item=item) for item in items)
-    audit.append(actor=trainee, action="create", obj=entry, payload=_audit_payload(entry))
+    audit.append(actor=actor, action="create", obj=entry, payload=_audit_payload(entry))
     send_portfolio_changed(trainee_id=trainee.pk)
     return entry, True
 

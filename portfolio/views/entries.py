@@ -54,7 +54,7 @@ def entry_create(request):
     form = QuickLogForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
-            entry, _ = services.log_entry(trainee=request.user, **form.cleaned_data)
+            entry, _ = services.log_entry(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_errors(form, error)
         else:

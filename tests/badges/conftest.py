@@ -17,7 +17,9 @@ def add(enrolled_trainee):
     def add(count=1, **fields):
         defaults = {"kind": "social_media", "title": "#FOAMed journal club", "date": "2026-11-02"}
         return [
-            services.log_entry(trainee=enrolled_trainee, **{**defaults, **fields})[0]
+            services.log_entry(
+                actor=enrolled_trainee, trainee=enrolled_trainee, **{**defaults, **fields}
+            )[0]
             for _ in range(count)
         ]
 

@@ -137,7 +137,11 @@ def test_an_issuer_badges_only_its_own_members(badge_classes, org_b):
     from portfolio import services as portfolio_services
 
     portfolio_services.log_entry(
-        trainee=outsider, kind="social_media", title="Journal club", date="2026-11-01"
+        actor=outsider,
+        trainee=outsider,
+        kind="social_media",
+        title="Journal club",
+        date="2026-11-01",
     )
     assert awarding.evaluate_awards(trainee=outsider) == []
 

@@ -71,7 +71,11 @@ def candidate_entries(demo_badges, log, enrolled_trainee, other_trainee, supervi
     portfolio_services.approve(entry=signed_off, actor=supervisor)
     draft = log(title="A draft")
     theirs, _ = portfolio_services.log_entry(
-        trainee=other_trainee, kind="reading", title="Not yours", date="2026-11-01"
+        actor=other_trainee,
+        trainee=other_trainee,
+        kind="reading",
+        title="Not yours",
+        date="2026-11-01",
     )
     return {"signed_off": signed_off, "draft": draft, "theirs": theirs}
 

@@ -68,7 +68,11 @@ def test_filter_by_trainee_for_a_supervisor_of_two(
     SupervisionFactory(supervisor=supervisor, trainee=other_trainee, organisation=org_a)
     mine = make_entry(Status.SUBMITTED, title="Trainee's entry")
     theirs, _ = services.log_entry(
-        trainee=other_trainee, kind="clinic", title="Other trainee's entry", date="2026-11-01"
+        actor=other_trainee,
+        trainee=other_trainee,
+        kind="clinic",
+        title="Other trainee's entry",
+        date="2026-11-01",
     )
     services.submit_for_sign_off(entry=theirs, supervisor=supervisor, actor=other_trainee)
     client = api_as(supervisor)
