@@ -1,6 +1,5 @@
 """Persona fixtures shared by every test: two organisations, A and B, and people in them."""
 
-import os
 import socket
 import threading
 
@@ -167,48 +166,6 @@ def redis_down(request, settings):
     celery_app.amqp._producer_pool = None
     if hung:
         hung.close()
-
-
-# --- Tests that need a real service ---------------------------------------------------------
-# Marked needs_postgresql or needs_redis. Without the service they skip with the reason, so
-# `make test` passes on a machine with neither; with WAYMARK_REQUIRE_SERVICES=1 (as CI sets it)
-# they fail instead, and so does any other skip, so CI cannot pass by running less.
-
-REQUIRE_SERVICES = os.environ.get("WAYMARK_REQUIRE_SERVICES") == "1"
-
-
-def missing_services(item) -> list[str]:
-    from django.conf import settings
-
-    missing = []
-    if item.get_closest_marker("needs_postgresql") and (
-        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
-    ):
-        missing.append("PostgreSQL (set DATABASE_URL)")
-    if item.get_closest_marker("needs_redis") and not settings.REDIS_URL:
-        missing.append("Redis (set REDIS_URL)")
-    return missing
-
-
-def pytest_runtest_setup(item):
-    missing = missing_services(item)
-    if not missing:
-        return
-    reason = "needs " + " and ".join(missing)
-    if REQUIRE_SERVICES:
-        pytest.fail(f"WAYMARK_REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
-    pytest.skip(reason)
-
-
-def pytest_sessionfinish(session, exitstatus):
-    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    skipped = len(reporter.stats.get("skipped", [])) if reporter else 0
-    if REQUIRE_SERVICES and skipped and exitstatus == 0:
-        reporter.write_line(
-            f"WAYMARK_REQUIRE_SERVICES=1: {skipped} test(s) skipped; every test must run here",
-            red=True,
-        )
-        session.exitstatus = 1
 
 
 def pytest_report_header(config):
