@@ -91,6 +91,11 @@ def item_detail(request, slug, version, code):
 # --- Programme management (organisation admins) ---------------------------------------------
 
 
+def _to_programme(slug, programme):
+    """Where every change to a programme returns: its page."""
+    return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+
+
 @login_required
 def programme_list(request, slug):
     organisation = account_selectors.access_organisation_for_admin(request.user, slug)
@@ -114,7 +119,7 @@ def programme_create(request, slug):
         messages.success(
             request, f"Programme “{programme}” created. Now enrol trainees and set requirements."
         )
-        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/programme_form.html",
@@ -137,7 +142,7 @@ def programme_edit(request, slug, programme_id):
         lambda data: services.update_programme(actor=request.user, programme=programme, **data),
     ):
         messages.success(request, "Programme saved.")
-        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/programme_form.html",
@@ -175,7 +180,7 @@ def enrolment_create(request, slug, programme_id):
         lambda data: services.enrol_trainee(actor=request.user, programme=programme, **data),
     ):
         messages.success(request, f"{enrolment.trainee} is enrolled.")
-        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/enrolment_form.html",
@@ -195,7 +200,7 @@ def enrolment_end(request, slug, programme_id, enrolment_id):
         ),
     ):
         messages.success(request, f"{ended.trainee}'s enrolment ends on {ended.end_date:%d %b %Y}.")
-        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/enrolment_end.html",
@@ -208,39 +213,8 @@ def enrolment_end(request, slug, programme_id, enrolment_id):
     )
 
 
-@login_required
-def requirement_create(request, slug, programme_id):
-    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
-    form = RequirementForm(form_data(request), items=selectors.items_of_programme(programme))
-    if submitted(
-        form,
-        lambda data: services.set_requirement(actor=request.user, programme=programme, **data),
-    ):
-        messages.success(request, f"Requirement on {form.cleaned_data['item'].code} saved.")
-        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
-    return render(
-        request,
-        "curriculum/manage/requirement_form.html",
-        {
-            "organisation": organisation,
-            "programme": programme,
-            "form": form,
-            "bulk_form": BulkRequirementForm(),
-        },
-    )
-
-
-@login_required
-def requirement_bulk(request, slug, programme_id):
-    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
-    bulk_form = BulkRequirementForm(form_data(request))
-    if request.method == "POST" and bulk_form.is_valid():
-        created = services.require_level(
-            actor=request.user, programme=programme, **bulk_form.cleaned_data
-        )
-        messages.success(request, f"{created} requirement{pluralize(created)} added.")
-        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
-    form = RequirementForm(items=selectors.items_of_programme(programme))
+def _requirement_page(request, organisation, programme, form, bulk_form):
+    """One page sets a requirement on an item or on a whole level: both forms are on it."""
     return render(
         request,
         "curriculum/manage/requirement_form.html",
@@ -254,13 +228,40 @@ def requirement_bulk(request, slug, programme_id):
 
 
 @login_required
+def requirement_create(request, slug, programme_id):
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
+    form = RequirementForm(form_data(request), items=selectors.items_of_programme(programme))
+    if submitted(
+        form,
+        lambda data: services.set_requirement(actor=request.user, programme=programme, **data),
+    ):
+        messages.success(request, f"Requirement on {form.cleaned_data['item'].code} saved.")
+        return _to_programme(slug, programme)
+    return _requirement_page(request, organisation, programme, form, BulkRequirementForm())
+
+
+@login_required
+def requirement_bulk(request, slug, programme_id):
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
+    bulk_form = BulkRequirementForm(form_data(request))
+    if request.method == "POST" and bulk_form.is_valid():
+        created = services.require_level(
+            actor=request.user, programme=programme, **bulk_form.cleaned_data
+        )
+        messages.success(request, f"{created} requirement{pluralize(created)} added.")
+        return _to_programme(slug, programme)
+    form = RequirementForm(items=selectors.items_of_programme(programme))
+    return _requirement_page(request, organisation, programme, form, bulk_form)
+
+
+@login_required
 def requirement_delete(request, slug, programme_id, requirement_id):
     organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     requirement = selectors.access_requirement(programme, requirement_id)
     if request.method == "POST":
         services.remove_requirement(actor=request.user, requirement=requirement)
         messages.success(request, f"The requirement on {requirement.item.code} is removed.")
-        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/requirement_delete.html",
