@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from badges import selectors
 from badges.models import Award, BadgeClass, Issuer, Progress
 from badges.services import badge_classes
-from core.api import ErrorSerializer
+from core.api import ErrorSerializer, VisibleToCaller
 from core.site import absolute_url
 from curriculum.models import Item
 
@@ -210,16 +210,14 @@ class BadgeClassCreateSerializer(BadgeClassUpdateSerializer):
         },
     ),
 )
-class AwardViewSet(viewsets.ReadOnlyModelViewSet):
+class AwardViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
     """The badges awarded to the caller."""
 
     serializer_class = AwardSerializer
-    queryset = Award.objects.none()  # for the schema; requests use get_queryset
+    queryset = Award.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Award.objects.none()
-        return selectors.awards_of(self.request.user)
+    def visible_to(self, user):
+        return selectors.awards_of(user)
 
 
 @extend_schema(tags=["badges"])
@@ -229,14 +227,12 @@ class AwardViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: ProgressSerializer(many=True), 401: UNAUTHENTICATED},
     ),
 )
-class BadgeProgressViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class BadgeProgressViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ProgressSerializer
     queryset = Progress.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Progress.objects.none()
-        return selectors.progress_of(self.request.user)
+    def visible_to(self, user):
+        return selectors.progress_of(user)
 
 
 @extend_schema(tags=["badges"])
@@ -278,7 +274,9 @@ class BadgeProgressViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         },
     ),
 )
-class BadgeClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BadgeClassViewSet(
+    VisibleToCaller, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = BadgeClassSerializer
     queryset = BadgeClass.objects.none()
 
@@ -287,10 +285,8 @@ class BadgeClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return BadgeClass.objects.none()
-        return selectors.badge_classes_visible_to(self.request.user)
+    def visible_to(self, user):
+        return selectors.badge_classes_visible_to(user)
 
     def create(self, request):
         issuers = selectors.access_issuers_for_admin(request.user)
