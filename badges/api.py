@@ -194,6 +194,18 @@ class BadgeClassCreateSerializer(BadgeClassUpdateSerializer):
 
 # --- Views ---------------------------------------------------------------------------------------
 
+# Replacing a badge class and changing some of its fields take one body and answer alike.
+CHANGE_SCHEMA = {
+    "request": BadgeClassUpdateSerializer,
+    "responses": {
+        200: BadgeClassSerializer,
+        400: INVALID,
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+    },
+}
+
 
 @extend_schema(tags=["badges"])
 @extend_schema_view(
@@ -253,25 +265,11 @@ class BadgeProgressViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.Gene
     ),
     update=extend_schema(
         summary="Replace a badge class's fields (admins of its organisation)",
-        request=BadgeClassUpdateSerializer,
-        responses={
-            200: BadgeClassSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        **CHANGE_SCHEMA,
     ),
     partial_update=extend_schema(
         summary="Change some of a badge class's fields (admins of its organisation)",
-        request=BadgeClassUpdateSerializer,
-        responses={
-            200: BadgeClassSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        **CHANGE_SCHEMA,
     ),
 )
 class BadgeClassViewSet(
