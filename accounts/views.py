@@ -22,7 +22,7 @@ from accounts.forms import (
 )
 from accounts.models import Role
 from core.errors import StateConflict
-from core.forms import apply_errors, form_data
+from core.forms import apply_errors, form_data, submitted
 
 PAGE_SIZE = 25
 
@@ -33,20 +33,13 @@ PAGE_SIZE = 25
 @login_required
 def account(request):
     user = request.user
-    if request.method == "POST":
-        form = ProfileForm(request.POST)
-        if form.is_valid():
-            try:
-                services.update_profile(user=user, actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, "Your profile is saved.")
-                return redirect("accounts:account")
-    else:
-        form = ProfileForm(
-            initial={"full_name": user.full_name, "registration_number": user.registration_number}
-        )
+    form = ProfileForm(
+        form_data(request),
+        initial={"full_name": user.full_name, "registration_number": user.registration_number},
+    )
+    if submitted(form, lambda data: services.update_profile(user=user, actor=user, **data)):
+        messages.success(request, "Your profile is saved.")
+        return redirect("accounts:account")
     return render(
         request,
         "accounts/account.html",
@@ -122,20 +115,15 @@ def members(request, slug):
 def invite(request, slug):
     organisation = selectors.access_organisation_for_admin(request.user, slug)
     form = InviteForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            invitation = services.invite_member(
-                organisation=organisation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Invitation sent to {invitation.email} "
-                f"as {invitation.get_role_display().lower()}.",
-            )
-            return redirect("accounts:members", slug=organisation.slug)
+    if invitation := submitted(
+        form,
+        lambda data: services.invite_member(organisation=organisation, actor=request.user, **data),
+    ):
+        messages.success(
+            request,
+            f"Invitation sent to {invitation.email} as {invitation.get_role_display().lower()}.",
+        )
+        return redirect("accounts:members", slug=organisation.slug)
     return render(request, "accounts/invite.html", {"organisation": organisation, "form": form})
 
 
@@ -164,22 +152,17 @@ def member_roles(request, slug, user_id):
     member = selectors.access_member(organisation, user_id)
     current = {m.role for m in member.org_memberships}
     form = RolesForm(form_data(request), initial={"roles": sorted(current)})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_member_roles(
-                organisation=organisation,
-                user=member,
-                roles=set(form.cleaned_data["roles"]),
-                actor=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Roles for {member} are saved.")
-            if not selectors.is_admin_of(request.user, organisation):
-                # An admin who has just stepped down can no longer open the members page.
-                return redirect("accounts:organisation_list")
-            return redirect("accounts:members", slug=organisation.slug)
+    if submitted(
+        form,
+        lambda data: services.set_member_roles(
+            organisation=organisation, user=member, roles=set(data["roles"]), actor=request.user
+        ),
+    ):
+        messages.success(request, f"Roles for {member} are saved.")
+        if not selectors.is_admin_of(request.user, organisation):
+            # An admin who has just stepped down can no longer open the members page.
+            return redirect("accounts:organisation_list")
+        return redirect("accounts:members", slug=organisation.slug)
     return render(
         request,
         "accounts/member_roles.html",
@@ -207,16 +190,14 @@ def supervision_start(request, slug):
         supervisors=selectors.users_with_role(organisation, Role.SUPERVISOR),
         trainees=selectors.users_with_role(organisation, Role.TRAINEE),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            supervision = services.start_supervision(
-                organisation=organisation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Started: {supervision}.")
-            return redirect("accounts:supervisions", slug=organisation.slug)
+    if supervision := submitted(
+        form,
+        lambda data: services.start_supervision(
+            organisation=organisation, actor=request.user, **data
+        ),
+    ):
+        messages.success(request, f"Started: {supervision}.")
+        return redirect("accounts:supervisions", slug=organisation.slug)
     return render(
         request, "accounts/supervision_start.html", {"organisation": organisation, "form": form}
     )
@@ -227,18 +208,14 @@ def supervision_end(request, slug, supervision_id):
     organisation = selectors.access_organisation_for_admin(request.user, slug)
     supervision = selectors.access_supervision(organisation, supervision_id)
     form = EndSupervisionForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.end_supervision(
-                supervision=supervision,
-                end_date=form.cleaned_data["end_date"],
-                actor=request.user,
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Ended: {supervision}.")
-            return redirect("accounts:supervisions", slug=organisation.slug)
+    if submitted(
+        form,
+        lambda data: services.end_supervision(
+            supervision=supervision, end_date=data["end_date"], actor=request.user
+        ),
+    ):
+        messages.success(request, f"Ended: {supervision}.")
+        return redirect("accounts:supervisions", slug=organisation.slug)
     return render(
         request,
         "accounts/supervision_end.html",

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from badges import selectors
 from badges.models import Award, BadgeClass, Issuer, Progress
 from badges.services import badge_classes
-from core.api import ErrorSerializer
+from core.api import ErrorSerializer, VisibleToCaller
 from core.site import absolute_url
 from curriculum.models import Item
 
@@ -194,6 +194,18 @@ class BadgeClassCreateSerializer(BadgeClassUpdateSerializer):
 
 # --- Views ---------------------------------------------------------------------------------------
 
+# Replacing a badge class and changing some of its fields take one body and answer alike.
+CHANGE_SCHEMA = {
+    "request": BadgeClassUpdateSerializer,
+    "responses": {
+        200: BadgeClassSerializer,
+        400: INVALID,
+        401: UNAUTHENTICATED,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+    },
+}
+
 
 @extend_schema(tags=["badges"])
 @extend_schema_view(
@@ -210,16 +222,14 @@ class BadgeClassCreateSerializer(BadgeClassUpdateSerializer):
         },
     ),
 )
-class AwardViewSet(viewsets.ReadOnlyModelViewSet):
+class AwardViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
     """The badges awarded to the caller."""
 
     serializer_class = AwardSerializer
-    queryset = Award.objects.none()  # for the schema; requests use get_queryset
+    queryset = Award.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Award.objects.none()
-        return selectors.awards_of(self.request.user)
+    def visible_to(self, user):
+        return selectors.awards_of(user)
 
 
 @extend_schema(tags=["badges"])
@@ -229,14 +239,12 @@ class AwardViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: ProgressSerializer(many=True), 401: UNAUTHENTICATED},
     ),
 )
-class BadgeProgressViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class BadgeProgressViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ProgressSerializer
     queryset = Progress.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Progress.objects.none()
-        return selectors.progress_of(self.request.user)
+    def visible_to(self, user):
+        return selectors.progress_of(user)
 
 
 @extend_schema(tags=["badges"])
@@ -257,28 +265,16 @@ class BadgeProgressViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     ),
     update=extend_schema(
         summary="Replace a badge class's fields (admins of its organisation)",
-        request=BadgeClassUpdateSerializer,
-        responses={
-            200: BadgeClassSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        **CHANGE_SCHEMA,
     ),
     partial_update=extend_schema(
         summary="Change some of a badge class's fields (admins of its organisation)",
-        request=BadgeClassUpdateSerializer,
-        responses={
-            200: BadgeClassSerializer,
-            400: INVALID,
-            401: UNAUTHENTICATED,
-            403: FORBIDDEN,
-            404: NOT_FOUND,
-        },
+        **CHANGE_SCHEMA,
     ),
 )
-class BadgeClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class BadgeClassViewSet(
+    VisibleToCaller, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
     serializer_class = BadgeClassSerializer
     queryset = BadgeClass.objects.none()
 
@@ -287,10 +283,8 @@ class BadgeClassViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             return [permissions.AllowAny()]
         return [permissions.IsAuthenticated()]
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return BadgeClass.objects.none()
-        return selectors.badge_classes_visible_to(self.request.user)
+    def visible_to(self, user):
+        return selectors.badge_classes_visible_to(user)
 
     def create(self, request):
         issuers = selectors.access_issuers_for_admin(request.user)

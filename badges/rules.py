@@ -31,6 +31,8 @@ from curriculum.models import training_year_start
 
 ITEM_REF = {"type": "string", "pattern": r"^[a-z0-9-]+/[^/\s]+/[^/\s]+$"}
 SLUG = {"type": "string", "pattern": r"^[a-z0-9-]+$"}
+NAMES = {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True}
+RULE_TYPES = ("event_count", "cpd_credits", "coverage", "badges", "attendance", "all", "any")
 WINDOW = {
     "oneOf": [
         {
@@ -68,30 +70,10 @@ SCHEMA = {
         "rule": {
             "type": "object",
             "required": ["type"],
-            "properties": {
-                "type": {
-                    "enum": [
-                        "event_count",
-                        "cpd_credits",
-                        "coverage",
-                        "badges",
-                        "attendance",
-                        "all",
-                        "any",
-                    ]
-                }
-            },
+            "properties": {"type": {"enum": list(RULE_TYPES)}},
             "allOf": [
                 {"if": {"properties": {"type": {"const": t}}}, "then": {"$ref": f"#/$defs/{t}"}}
-                for t in [
-                    "event_count",
-                    "cpd_credits",
-                    "coverage",
-                    "badges",
-                    "attendance",
-                    "all",
-                    "any",
-                ]
+                for t in RULE_TYPES
             ],
         },
         "event_count": {
@@ -99,18 +81,8 @@ SCHEMA = {
             "properties": {
                 "type": {"const": "event_count"},
                 "min": {"type": "integer", "minimum": 1},
-                "kinds": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "minItems": 1,
-                    "uniqueItems": True,
-                },
-                "tags": {
-                    "type": "array",
-                    "items": {"type": "string"},
-                    "minItems": 1,
-                    "uniqueItems": True,
-                },
+                "kinds": NAMES,
+                "tags": NAMES,
                 "items": {"type": "array", "items": ITEM_REF, "minItems": 1, "uniqueItems": True},
                 "signed_off_only": {"type": "boolean"},
                 "provider": {"type": "string", "minLength": 1},

@@ -11,7 +11,7 @@ from badges import selectors
 from badges.forms import AwardForm, BadgeClassForm, IssuerForm, RevokeForm
 from badges.services import awarding, badge_classes, public_profile
 from core.errors import StateConflict
-from core.forms import apply_errors, form_data, form_files
+from core.forms import apply_errors, form_data, form_files, submitted
 from portfolio.models import Kind
 
 PAGE_SIZE = 50
@@ -80,16 +80,14 @@ def issuer_edit(request, slug):
     else:
         initial = {"name": organisation.name}
     form = IssuerForm(form_data(request), form_files(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            badge_classes.update_issuer(
-                organisation=organisation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "The issuer profile is saved.")
-            return redirect("badges:org_badge_classes", slug=slug)
+    if submitted(
+        form,
+        lambda data: badge_classes.update_issuer(
+            organisation=organisation, actor=request.user, **data
+        ),
+    ):
+        messages.success(request, "The issuer profile is saved.")
+        return redirect("badges:org_badge_classes", slug=slug)
     return render(
         request,
         "badges/manage/issuer_form.html",
@@ -121,16 +119,14 @@ def badge_class_create(request, slug):
     form = BadgeClassForm(
         form_data(request), form_files(request), items=selectors.alignable_items(organisation)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            badge_class = badge_classes.create_badge_class(
-                issuer=issuer, actor=request.user, **form.service_fields()
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Badge class “{badge_class}” created.")
-            return redirect("badges:org_badge_classes", slug=slug)
+    if badge_class := submitted(
+        form,
+        lambda _: badge_classes.create_badge_class(
+            issuer=issuer, actor=request.user, **form.service_fields()
+        ),
+    ):
+        messages.success(request, f"Badge class “{badge_class}” created.")
+        return redirect("badges:org_badge_classes", slug=slug)
     return render(
         request,
         "badges/manage/badge_class_form.html",
@@ -148,16 +144,14 @@ def badge_class_edit(request, slug, badge_class_id):
         initial=BadgeClassForm.initial_from(badge_class),
         items=selectors.alignable_items(organisation, badge_class),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            badge_classes.update_badge_class(
-                badge_class=badge_class, actor=request.user, **form.service_fields()
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Badge class “{badge_class}” saved.")
-            return redirect("badges:org_badge_classes", slug=slug)
+    if submitted(
+        form,
+        lambda _: badge_classes.update_badge_class(
+            badge_class=badge_class, actor=request.user, **form.service_fields()
+        ),
+    ):
+        messages.success(request, f"Badge class “{badge_class}” saved.")
+        return redirect("badges:org_badge_classes", slug=slug)
     return render(
         request,
         "badges/manage/badge_class_form.html",

@@ -24,6 +24,19 @@ def apply_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def submitted(form, action):
+    """What `action(form.cleaned_data)` returns once the form is posted and valid; None
+    before that, or when the service refuses with a ValidationError, which the form then
+    shows. `action` calls one service, which returns what it changed."""
+    if not (form.is_bound and form.is_valid()):
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker. Its value must be ISO 8601 (2026-11-23) whatever the
     site's locale; a British-formatted value would show as an empty field."""

@@ -5,6 +5,7 @@ from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 
+from core.api import VisibleToCaller
 from core.site import absolute_url
 from curriculum import selectors
 from curriculum.models import Framework, Item, Programme
@@ -90,12 +91,11 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 @extend_schema(tags=["curriculum"])
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
     """Programmes the caller is enrolled in, administers, or supervises a trainee in."""
 
     serializer_class = ProgrammeSerializer
+    queryset = Programme.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Programme.objects.none()
-        return selectors.programmes_visible_to(self.request.user).order_by("pk")
+    def visible_to(self, user):
+        return selectors.programmes_visible_to(user).order_by("pk")

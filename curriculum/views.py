@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
@@ -9,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 
 from accounts import selectors as account_selectors
 from accounts.models import Role
-from core.forms import apply_errors, form_data
+from core.forms import form_data, submitted
 from core.site import public_document
 from curriculum import documents, selectors, services
 from curriculum.forms import (
@@ -92,6 +91,11 @@ def item_detail(request, slug, version, code):
 # --- Programme management (organisation admins) ---------------------------------------------
 
 
+def _to_programme(slug, programme):
+    """Where every change to a programme returns: its page."""
+    return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+
+
 @login_required
 def programme_list(request, slug):
     organisation = account_selectors.access_organisation_for_admin(request.user, slug)
@@ -106,19 +110,16 @@ def programme_list(request, slug):
 def programme_create(request, slug):
     organisation = account_selectors.access_organisation_for_admin(request.user, slug)
     form = ProgrammeForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = services.create_programme(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"Programme “{programme}” created. Now enrol trainees and set requirements.",
-            )
-            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+    if programme := submitted(
+        form,
+        lambda data: services.create_programme(
+            actor=request.user, organisation=organisation, **data
+        ),
+    ):
+        messages.success(
+            request, f"Programme “{programme}” created. Now enrol trainees and set requirements."
+        )
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/programme_form.html",
@@ -136,14 +137,12 @@ def programme_edit(request, slug, programme_id):
         "end_date": programme.end_date,
     }
     form = ProgrammeForm(form_data(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_programme(actor=request.user, programme=programme, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Programme saved.")
-            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+    if submitted(
+        form,
+        lambda data: services.update_programme(actor=request.user, programme=programme, **data),
+    ):
+        messages.success(request, "Programme saved.")
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/programme_form.html",
@@ -176,16 +175,12 @@ def enrolment_create(request, slug, programme_id):
     form = EnrolmentForm(
         form_data(request), trainees=account_selectors.users_with_role(organisation, Role.TRAINEE)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment = services.enrol_trainee(
-                actor=request.user, programme=programme, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"{enrolment.trainee} is enrolled.")
-            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+    if enrolment := submitted(
+        form,
+        lambda data: services.enrol_trainee(actor=request.user, programme=programme, **data),
+    ):
+        messages.success(request, f"{enrolment.trainee} is enrolled.")
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/enrolment_form.html",
@@ -198,18 +193,14 @@ def enrolment_end(request, slug, programme_id, enrolment_id):
     organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     enrolment = selectors.access_enrolment(programme, enrolment_id)
     form = EndEnrolmentForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            enrolment = services.end_enrolment(
-                actor=request.user, enrolment=enrolment, end_date=form.cleaned_data["end_date"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request, f"{enrolment.trainee}'s enrolment ends on {enrolment.end_date:%d %b %Y}."
-            )
-            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+    if ended := submitted(
+        form,
+        lambda data: services.end_enrolment(
+            actor=request.user, enrolment=enrolment, end_date=data["end_date"]
+        ),
+    ):
+        messages.success(request, f"{ended.trainee}'s enrolment ends on {ended.end_date:%d %b %Y}.")
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/enrolment_end.html",
@@ -222,41 +213,8 @@ def enrolment_end(request, slug, programme_id, enrolment_id):
     )
 
 
-@login_required
-def requirement_create(request, slug, programme_id):
-    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
-    form = RequirementForm(form_data(request), items=selectors.items_of_programme(programme))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.set_requirement(actor=request.user, programme=programme, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Requirement on {form.cleaned_data['item'].code} saved.")
-            return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
-    return render(
-        request,
-        "curriculum/manage/requirement_form.html",
-        {
-            "organisation": organisation,
-            "programme": programme,
-            "form": form,
-            "bulk_form": BulkRequirementForm(),
-        },
-    )
-
-
-@login_required
-def requirement_bulk(request, slug, programme_id):
-    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
-    bulk_form = BulkRequirementForm(form_data(request))
-    if request.method == "POST" and bulk_form.is_valid():
-        created = services.require_level(
-            actor=request.user, programme=programme, **bulk_form.cleaned_data
-        )
-        messages.success(request, f"{created} requirement{pluralize(created)} added.")
-        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
-    form = RequirementForm(items=selectors.items_of_programme(programme))
+def _requirement_page(request, organisation, programme, form, bulk_form):
+    """One page sets a requirement on an item or on a whole level: both forms are on it."""
     return render(
         request,
         "curriculum/manage/requirement_form.html",
@@ -270,13 +228,40 @@ def requirement_bulk(request, slug, programme_id):
 
 
 @login_required
+def requirement_create(request, slug, programme_id):
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
+    form = RequirementForm(form_data(request), items=selectors.items_of_programme(programme))
+    if submitted(
+        form,
+        lambda data: services.set_requirement(actor=request.user, programme=programme, **data),
+    ):
+        messages.success(request, f"Requirement on {form.cleaned_data['item'].code} saved.")
+        return _to_programme(slug, programme)
+    return _requirement_page(request, organisation, programme, form, BulkRequirementForm())
+
+
+@login_required
+def requirement_bulk(request, slug, programme_id):
+    organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
+    bulk_form = BulkRequirementForm(form_data(request))
+    if request.method == "POST" and bulk_form.is_valid():
+        created = services.require_level(
+            actor=request.user, programme=programme, **bulk_form.cleaned_data
+        )
+        messages.success(request, f"{created} requirement{pluralize(created)} added.")
+        return _to_programme(slug, programme)
+    form = RequirementForm(items=selectors.items_of_programme(programme))
+    return _requirement_page(request, organisation, programme, form, bulk_form)
+
+
+@login_required
 def requirement_delete(request, slug, programme_id, requirement_id):
     organisation, programme = selectors.access_programme_for_admin(request.user, slug, programme_id)
     requirement = selectors.access_requirement(programme, requirement_id)
     if request.method == "POST":
         services.remove_requirement(actor=request.user, requirement=requirement)
         messages.success(request, f"The requirement on {requirement.item.code} is removed.")
-        return redirect("curriculum:programme_detail", slug=slug, programme_id=programme.pk)
+        return _to_programme(slug, programme)
     return render(
         request,
         "curriculum/manage/requirement_delete.html",

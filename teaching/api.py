@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import User
-from core.api import ErrorSerializer
+from core.api import ErrorSerializer, VisibleToCaller
 from teaching import selectors, services
 from teaching.models import Attendance, TeachingProgramme, TeachingSession
 
@@ -142,14 +142,12 @@ class CheckInSerializer(serializers.Serializer):
         },
     ),
 )
-class TeachingProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+class TeachingProgrammeViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
     serializer_class = TeachingProgrammeSerializer
-    queryset = TeachingProgramme.objects.none()  # for the schema; requests use get_queryset
+    queryset = TeachingProgramme.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return TeachingProgramme.objects.none()
-        return selectors.teaching_programmes_visible_to(self.request.user)
+    def visible_to(self, user):
+        return selectors.teaching_programmes_visible_to(user)
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -177,15 +175,13 @@ class SessionFilter(django_filters.FilterSet):
         },
     ),
 )
-class TeachingSessionViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class TeachingSessionViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = TeachingSessionSerializer
     filterset_class = SessionFilter
     queryset = TeachingSession.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return TeachingSession.objects.none()
-        return selectors.teaching_sessions_visible_to(self.request.user)
+    def visible_to(self, user):
+        return selectors.teaching_sessions_visible_to(user)
 
     def retrieve(self, request, pk=None):
         session = selectors.access_teaching_session_for_admin(request.user, pk)

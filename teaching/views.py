@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from accounts.selectors import access_organisation_for_admin
-from core.forms import apply_errors, form_data
+from core.forms import form_data, submitted
 from teaching import selectors, services
 from teaching.forms import CheckInForm, RegisterForm, TeachingProgrammeForm, TeachingSessionForm
 
@@ -18,20 +17,15 @@ PAGE_SIZE = 50
 @login_required
 def check_in(request):
     form = CheckInForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            attendance = services.check_in(
-                trainee=request.user, actor=request.user, code=form.cleaned_data["code"]
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(
-                request,
-                f"You are checked in to “{attendance.session.title}”. "
-                "It is logged in your entries.",
-            )
-            return redirect("teaching:check_in")
+    if attendance := submitted(
+        form,
+        lambda data: services.check_in(trainee=request.user, actor=request.user, code=data["code"]),
+    ):
+        messages.success(
+            request,
+            f"You are checked in to “{attendance.session.title}”. It is logged in your entries.",
+        )
+        return redirect("teaching:check_in")
     return render(request, "teaching/check_in.html", {"form": form})
 
 
@@ -55,16 +49,14 @@ def programme_list(request, slug):
 def programme_create(request, slug):
     organisation = access_organisation_for_admin(request.user, slug)
     form = TeachingProgrammeForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            programme = services.create_teaching_programme(
-                organisation=organisation, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Teaching programme “{programme}” created.")
-            return redirect("teaching:programme_detail", slug=slug, programme_id=programme.pk)
+    if programme := submitted(
+        form,
+        lambda data: services.create_teaching_programme(
+            organisation=organisation, actor=request.user, **data
+        ),
+    ):
+        messages.success(request, f"Teaching programme “{programme}” created.")
+        return redirect("teaching:programme_detail", slug=slug, programme_id=programme.pk)
     return render(
         request, "teaching/programme_form.html", {"organisation": organisation, "form": form}
     )
@@ -87,16 +79,14 @@ def session_create(request, slug, programme_id):
     organisation = access_organisation_for_admin(request.user, slug)
     programme = selectors.access_teaching_programme(organisation, programme_id)
     form = TeachingSessionForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.create_teaching_session(
-                programme=programme, actor=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, f"Session “{session.title}” created.")
-            return redirect("teaching:session_detail", slug=slug, session_id=session.pk)
+    if session := submitted(
+        form,
+        lambda data: services.create_teaching_session(
+            programme=programme, actor=request.user, **data
+        ),
+    ):
+        messages.success(request, f"Session “{session.title}” created.")
+        return redirect("teaching:session_detail", slug=slug, session_id=session.pk)
     return render(
         request,
         "teaching/session_form.html",
@@ -127,17 +117,16 @@ def register(request, slug, session_id):
     form = RegisterForm(
         form_data(request), trainees=selectors.trainees_not_yet_at(organisation, session)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            marked = services.mark_register(
-                session=session, trainees=form.cleaned_data["trainees"], actor=request.user
-            )
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            count = len(marked)
-            messages.success(request, f"{count} trainee{'' if count == 1 else 's'} marked present.")
-            return redirect("teaching:session_detail", slug=slug, session_id=session.pk)
+    # The form asks for at least one trainee, so a register that was marked is never empty.
+    if marked := submitted(
+        form,
+        lambda data: services.mark_register(
+            session=session, trainees=data["trainees"], actor=request.user
+        ),
+    ):
+        count = len(marked)
+        messages.success(request, f"{count} trainee{'' if count == 1 else 's'} marked present.")
+        return redirect("teaching:session_detail", slug=slug, session_id=session.pk)
     return render(
         request,
         "teaching/register.html",

@@ -20,8 +20,8 @@ def refuse_unless_admin(actor: User | None, organisation: Organisation) -> None:
 @transaction.atomic
 def set_member_roles(
     *, organisation: Organisation, user: User, roles: set[str], actor: User | None
-) -> None:
-    """Give `user` exactly `roles` in the organisation."""
+) -> set[str]:
+    """Give `user` exactly `roles` in the organisation, and return them."""
     roles = set(roles)
     if not roles:
         raise ValidationError({"roles": "Choose at least one role."})
@@ -55,6 +55,7 @@ def set_member_roles(
                 "removed": sorted(removed),
             },
         )
+    return roles
 
 
 def _refuse_removing_roles_that_supervision_needs(organisation, user, removed: set[str]) -> None:

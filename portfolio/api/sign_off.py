@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from accounts import selectors as account_selectors
 from accounts.models import User
+from core.api import VisibleToCaller
 from portfolio import selectors, services
 from portfolio.api.entries import EntrySerializer, PersonSerializer
 from portfolio.api.schema import UNAUTHENTICATED, entry_errors
@@ -160,11 +161,9 @@ class SignOffActions:
         responses={200: QueuedRequestSerializer(many=True), 401: UNAUTHENTICATED},
     ),
 )
-class SignOffRequestViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class SignOffRequestViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = QueuedRequestSerializer
     queryset = SignOffRequest.objects.none()
 
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return SignOffRequest.objects.none()
-        return selectors.sign_off_queue(self.request.user)
+    def visible_to(self, user):
+        return selectors.sign_off_queue(user)

@@ -76,18 +76,13 @@ def _store_file_evidence(
         evidence.file.save(f"evidence{checked.extension}", content, save=False)
     stored.append(evidence.file)
     evidence.save()
-    audit.append(
+    _audit_added(
         actor=actor,
-        action="add_evidence",
-        obj=entry,
-        payload={
-            "evidence": evidence.pk,
-            "kind": evidence.kind,
-            "sha256": evidence.sha256,
-            "size": evidence.size,
-            "content_type": evidence.content_type,
-            "content_sha256": content_hash(entry),
-        },
+        entry=entry,
+        evidence=evidence,
+        sha256=evidence.sha256,
+        size=evidence.size,
+        content_type=evidence.content_type,
     )
     if checked.is_image:
         from portfolio.tasks import make_evidence_thumbnail
@@ -95,6 +90,22 @@ def _store_file_evidence(
         enqueue_after_commit(make_evidence_thumbnail, evidence.pk)
     send_portfolio_changed(trainee_id=entry.trainee_id)
     return evidence
+
+
+def _audit_added(*, actor, entry: LearningEntry, evidence: Evidence, **details) -> None:
+    """The audit entry for evidence added to an entry: what was added, and the entry's
+    content hash with it."""
+    audit.append(
+        actor=actor,
+        action="add_evidence",
+        obj=entry,
+        payload={
+            "evidence": evidence.pk,
+            "kind": evidence.kind,
+            **details,
+            "content_sha256": content_hash(entry),
+        },
+    )
 
 
 def _check_quota(*, trainee_id: int, size: int, name: str) -> None:
@@ -146,18 +157,8 @@ def add_link_evidence(*, entry: LearningEntry, actor, url: str, title: str = "")
     evidence = Evidence(entry=entry, kind=Evidence.Kind.LINK, url=url, title=_evidence_title(title))
     evidence.full_clean()
     evidence.save()
-    audit.append(
-        actor=actor,
-        action="add_evidence",
-        obj=entry,
-        # The link itself only as a hash: the log is permanent, the link may not be.
-        payload={
-            "evidence": evidence.pk,
-            "kind": evidence.kind,
-            "url_sha256": sha256(url),
-            "content_sha256": content_hash(entry),
-        },
-    )
+    # The link itself only as a hash: the log is permanent, the link may not be.
+    _audit_added(actor=actor, entry=entry, evidence=evidence, url_sha256=sha256(url))
     send_portfolio_changed(trainee_id=entry.trainee_id)
     return evidence
 

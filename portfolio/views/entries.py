@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
-from core.forms import apply_errors, form_data
+from core.forms import apply_errors, form_data, submitted
 from portfolio import selectors, services
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
@@ -52,14 +52,10 @@ def entry_list(request):
 @login_required
 def entry_create(request):
     form = QuickLogForm(form_data(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry, _ = services.log_entry(actor=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, "Saved. Add more detail now, or come back to it later.")
-            return redirect("portfolio:entry_edit", entry_id=entry.pk)
+    if logged := submitted(form, lambda data: services.log_entry(actor=request.user, **data)):
+        entry, _ = logged
+        messages.success(request, "Saved. Add more detail now, or come back to it later.")
+        return redirect("portfolio:entry_edit", entry_id=entry.pk)
     return render(request, "portfolio/entry_create.html", {"form": form})
 
 
