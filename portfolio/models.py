@@ -5,14 +5,49 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from curriculum.models import Item
+
+# Room for a long reflection or case write-up (about four pages), not for a pasted book.
+TEXT_MAX_LENGTH = 10_000
+# A CPD record older than this is a typing slip, not a memory.
+OLDEST_ENTRY_YEARS = 50
+
+
+def text_limit():
+    return [MaxLengthValidator(TEXT_MAX_LENGTH)]
+
+
+def check_text_length(field: str, value: str) -> None:
+    """For text a service stores without a full_clean: the same limit, named by field."""
+    try:
+        MaxLengthValidator(TEXT_MAX_LENGTH)(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from error
+
+
+def validate_entry_date(value) -> None:
+    """Learning that has happened, within a working life. A future date would let an entry
+    count towards a badge — a credential — for learning that has not taken place."""
+    today = timezone.localdate()
+    if value > today:
+        raise ValidationError(
+            "An entry cannot be dated in the future. Use the day the learning happened "
+            f"(today at the latest, {dateformat.format(today, 'j F Y')}).",
+            code="future",
+        )
+    oldest = today.replace(month=1, day=1, year=today.year - OLDEST_ENTRY_YEARS)
+    if value < oldest:
+        raise ValidationError(
+            f"That is before {dateformat.format(oldest, 'j F Y')}. Check the year.", code="too_old"
+        )
 
 
 class Kind(models.TextChoices):
@@ -77,7 +112,7 @@ class LearningEntry(models.Model):
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    date = models.DateField(default=timezone.localdate)
+    date = models.DateField(default=timezone.localdate, validators=[validate_entry_date])
     time = models.TimeField(null=True, blank=True)
     duration_minutes = models.PositiveIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1)]
@@ -87,14 +122,18 @@ class LearningEntry(models.Model):
     )
     provider = models.CharField("provider or organiser", max_length=200, blank=True)
     location = models.CharField(max_length=200, blank=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=text_limit())
     tags = models.ManyToManyField(Tag, blank=True, related_name="entries")
     items = models.ManyToManyField(Item, through="EntryItem", blank=True, related_name="entries")
 
     # Reflection: private to the trainee unless they share it with their supervisors.
-    reflection_what_happened = models.TextField("what happened", blank=True)
-    reflection_learned = models.TextField("what I learned", blank=True)
-    reflection_next_time = models.TextField("what I will do differently", blank=True)
+    reflection_what_happened = models.TextField(
+        "what happened", blank=True, validators=text_limit()
+    )
+    reflection_learned = models.TextField("what I learned", blank=True, validators=text_limit())
+    reflection_next_time = models.TextField(
+        "what I will do differently", blank=True, validators=text_limit()
+    )
     reflection_shared = models.BooleanField(
         "share my reflection with my supervisors", default=False
     )
@@ -220,7 +259,7 @@ class SignOffRequest(models.Model):
     requested_at = models.DateTimeField(default=timezone.now)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, default=Outcome.OPEN)
     decided_at = models.DateTimeField(null=True, blank=True)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, validators=text_limit())
     # When the emails went out; null until then, so a periodic sweep can send any that a
     # broker outage held back.
     request_notified_at = models.DateTimeField(null=True, blank=True)
@@ -262,7 +301,7 @@ class SignOff(models.Model):
     )
     # SHA-256 of the entry's canonical content at the moment of approval.
     content_hash = models.CharField(max_length=64)
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, validators=text_limit())
     signed_at = models.DateTimeField(default=timezone.now)
 
     objects = SignOffQuerySet.as_manager()
@@ -286,7 +325,7 @@ class SignOffWithdrawal(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField()
+    reason = models.TextField(validators=text_limit())
     withdrawn_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self):

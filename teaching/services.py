@@ -73,6 +73,9 @@ def mark_register(*, session: TeachingSession, trainees, actor) -> list[Attendan
     organisation running the session; anyone already recorded stays recorded once."""
     organisation_id = session.programme.organisation_id
     _refuse_unless_admin(actor, organisation_id)
+    # Attending logs an entry, and an entry records learning that has happened.
+    if session.starts_at > timezone.now():
+        raise ValidationError({"trainees": "The register opens when the session starts."})
     trainees = list(trainees)
     members = selectors.trainees_of(organisation_id, trainees)
     outsiders = [str(t) for t in trainees if t.pk not in members]

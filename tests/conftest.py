@@ -4,6 +4,7 @@ import socket
 import threading
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from config.celery import app as celery_app
@@ -77,6 +78,23 @@ def org_admin(org_a):
 @pytest.fixture
 def org_b_admin(org_b):
     return member(org_b, Role.ADMIN, email="admin.b@example.org")
+
+
+# --- Today, held still ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def frozen_today(monkeypatch):
+    """Today, held still for the length of a test. Tests compare the dates they send with the
+    dates pages store and show; a test running over midnight would otherwise compare
+    yesterday's dates with today's."""
+    held, real = timezone.localdate(), timezone.localdate
+    monkeypatch.setattr(
+        timezone,
+        "localdate",
+        lambda value=None, timezone=None: held if value is None else real(value, timezone),
+    )
+    return held
 
 
 # --- A trainee with a curriculum to map to ----------------------------------------------------

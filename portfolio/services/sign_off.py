@@ -9,7 +9,14 @@ from accounts import selectors as account_selectors
 from core.tasks import enqueue_after_commit
 from portfolio import selectors
 from portfolio.content import content_hash
-from portfolio.models import LearningEntry, SignOff, SignOffRequest, SignOffWithdrawal, Status
+from portfolio.models import (
+    LearningEntry,
+    SignOff,
+    SignOffRequest,
+    SignOffWithdrawal,
+    Status,
+    check_text_length,
+)
 from portfolio.services.status import TransitionNotAllowed, lock_entry, transition
 from portfolio.signals import send_portfolio_changed
 
@@ -63,6 +70,7 @@ def _open_request_for(entry: LearningEntry, actor) -> SignOffRequest:
 @transaction.atomic
 def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
     """The supervisor asked signs the entry off as it stands: its content hash is recorded."""
+    check_text_length("comment", comment)
     request = _open_request_for(entry, actor)
     entry = request.entry
     if actor.pk == entry.trainee_id:
@@ -90,6 +98,7 @@ def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
 @transaction.atomic
 def return_entry(*, entry: LearningEntry, actor, comment: str) -> SignOffRequest:
     """The supervisor asked sends the entry back to the trainee, saying what to change."""
+    check_text_length("comment", comment)
     if not comment.strip():
         raise ValidationError(
             {"comment": "Say what the trainee should change before you return the entry."}
@@ -113,6 +122,7 @@ def _record_decision(request: SignOffRequest, outcome: str, comment: str) -> Non
 def withdraw_sign_off(*, entry: LearningEntry, actor, reason: str) -> SignOffWithdrawal:
     if not reason.strip():
         raise ValidationError({"reason": "Give a reason for withdrawing the sign-off."})
+    check_text_length("reason", reason)
     entry = lock_entry(entry)
     sign_off = selectors.current_sign_off(entry)
     if sign_off is None:

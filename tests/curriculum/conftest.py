@@ -1,5 +1,4 @@
 import pytest
-from django.utils import timezone
 
 from curriculum.models import Framework
 from tests.curriculum.programme_pages import programme_on
@@ -7,17 +6,9 @@ from tests.factories import framework_with_tree
 
 
 @pytest.fixture(autouse=True)
-def frozen_today(monkeypatch):
-    """Today, held still for the length of a test. Tests compare the dates they send with the
-    dates pages store and show; a test running over midnight would otherwise compare
-    yesterday's dates with today's."""
-    held, real = timezone.localdate(), timezone.localdate
-    monkeypatch.setattr(
-        timezone,
-        "localdate",
-        lambda value=None, timezone=None: held if value is None else real(value, timezone),
-    )
-    return held
+def today_held_still(frozen_today):
+    """Programme tests compare the dates they send with those pages store and show."""
+    return frozen_today
 
 
 @pytest.fixture

@@ -175,3 +175,14 @@ def test_checking_in_clears_the_count_of_wrong_codes(org_a, session_of, trainee)
     # Nine more wrong codes are allowed again, so the tenth try is still a real one.
     with pytest.raises(ValidationError, match="No session of your organisations"):
         services.check_in(trainee=trainee, actor=trainee, code="999999")
+
+
+def test_the_register_opens_when_the_session_starts(org_a, org_admin, session_of, trainee):
+    # Attending logs an entry, which records learning that has happened.
+    tomorrow = session_of(org_a, starts_at=timezone.now() + timedelta(days=1))
+    with pytest.raises(ValidationError) as refused:
+        services.mark_register(session=tomorrow, trainees=[trainee], actor=org_admin)
+    assert refused.value.message_dict == {
+        "trainees": ["The register opens when the session starts."]
+    }
+    assert not Attendance.objects.exists()
