@@ -29,8 +29,9 @@ def awards_of(trainee) -> QuerySet[Award]:
 
 def progress_of(trainee) -> QuerySet[Progress]:
     """Badges under way: progress towards active badge classes the trainee does not hold,
-    closest to done first."""
-    held = Award.objects.standing().filter(recipient=trainee).values("badge_class")
+    closest to done first. A revoked badge is not under way either: its rule does not award
+    it again, and the trainee's page lists it as revoked, with the reason."""
+    held = Award.objects.filter(recipient=trainee).values("badge_class")
     return (
         Progress.objects.filter(trainee=trainee, badge_class__is_active=True)
         .exclude(badge_class__in=held)

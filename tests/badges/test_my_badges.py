@@ -153,3 +153,22 @@ def test_the_badge_card_costs_the_same_queries_however_many_badges(
             assert client.get(reverse("badges:my_badges")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_a_revoked_badge_is_no_longer_shown_as_under_way(
+    client, badge_classes, add, enrolled_trainee, org_admin, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        add(1)
+    award = Award.objects.get(
+        recipient=enrolled_trainee, badge_class__slug="journal-club-contributor"
+    )
+    awarding.revoke_award(award=award, actor=org_admin, reason="The entry was not genuine.")
+    with django_capture_on_commit_callbacks(execute=True):
+        add(1)  # a change re-evaluates; the rule does not award a revoked badge again
+    client.force_login(enrolled_trainee)
+    earned, in_progress = (
+        client.get(reverse("badges:my_badges")).content.decode().split('id="progress-heading"')
+    )
+    assert "Journal club contributor" in earned and "The entry was not genuine." in earned
+    assert "Journal club contributor" not in in_progress
