@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
+from core.validators import validate_web_address
 from curriculum.models import Item
 from portfolio.models import LearningEntry
 
@@ -26,7 +27,10 @@ class Issuer(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="issuer"
     )
     name = models.CharField(max_length=200)
-    url = models.URLField(help_text="The issuer's public website.")
+    # Published in every Open Badges document the issuer signs off.
+    url = models.URLField(
+        help_text="The issuer's public website.", validators=[validate_web_address]
+    )
     email = models.EmailField()
     description = models.TextField(blank=True)
     image = models.ImageField(upload_to="issuers/", blank=True)

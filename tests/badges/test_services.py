@@ -185,3 +185,34 @@ def test_only_the_trainee_turns_their_public_profile_on(trainee, person):
         public_profile.set_public_profile(trainee=trainee, actor=person, enabled=True)
     assert not PublicProfile.objects.filter(user=trainee, enabled=True).exists()
     assert public_profile.set_public_profile(trainee=trainee, actor=trainee, enabled=True).enabled
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        'https://trust.example/"onmouseover="x',
+        "https://trust.example/a b",
+        "ftp://trust.example/",
+        "javascript:alert(1)",
+        "trust.example",
+    ],
+)
+def test_an_issuer_url_must_be_an_absolute_web_address(org_a, org_admin, url):
+    # It is published in every Open Badges document the issuer's awards point to.
+    with pytest.raises(ValidationError) as refused:
+        badge_classes.update_issuer(
+            organisation=org_a, actor=org_admin, name="St Elsewhere", url=url, email="e@x.example"
+        )
+    assert "url" in refused.value.message_dict
+    assert not Issuer.objects.exists()
+
+
+def test_a_plain_https_issuer_url_is_kept_as_given(org_a, org_admin):
+    issuer = badge_classes.update_issuer(
+        organisation=org_a,
+        actor=org_admin,
+        name="St Elsewhere",
+        url="https://trust.example/education?year=2026#badges",
+        email="e@x.example",
+    )
+    assert issuer.url == "https://trust.example/education?year=2026#badges"
