@@ -28,6 +28,17 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def publish_breaker_reset():
+    """The publish breaker is per process; one test's broker failure must not pause the
+    next test's publishing."""
+    from core.tasks import breaker
+
+    breaker.reset()
+    yield breaker
+    breaker.reset()
+
+
+@pytest.fixture(autouse=True)
 def eager_celery(request):
     """Most tests run tasks in-process when they are enqueued; tests marked real_worker
     talk to a real broker (and worker) instead."""
