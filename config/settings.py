@@ -103,8 +103,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
-            # {% table %} and {% paged_table %} on every page, without a {% load %}.
-            "builtins": ["core.templatetags.tables"],
+            # {% table %}, {% paged_table %} and |absolute on every page, without a {% load %}.
+            "builtins": ["core.templatetags.tables", "core.templatetags.site_urls"],
         },
     },
 ]

@@ -1,0 +1,40 @@
+"""Every address Waymark shows for copying comes from SITE_URL, never from the Host header a
+request arrived with: a profile or item address must be the same one badges publish."""
+
+import pytest
+from django.urls import reverse
+
+from badges.models import PublicProfile
+from tests.factories import ItemFactory
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://waymark.example.org"
+OTHER_HOST = "internal.example.net"
+
+
+@pytest.fixture(autouse=True)
+def two_hosts(settings):
+    settings.SITE_URL = SITE
+    settings.ALLOWED_HOSTS = ["waymark.example.org", OTHER_HOST]
+
+
+def test_an_items_permanent_address_is_on_the_site_url(client):
+    item = ItemFactory()
+
+    html = client.get(item.get_absolute_url(), HTTP_HOST=OTHER_HOST).content.decode()
+
+    assert f"<code>{SITE}{item.get_absolute_url()}</code>" in html
+    assert OTHER_HOST not in html
+
+
+def test_the_public_profile_address_is_on_the_site_url(client, trainee):
+    client.force_login(trainee)
+    client.post(reverse("badges:profile_visibility"), {"enabled": "1"}, HTTP_HOST=OTHER_HOST)
+    profile = PublicProfile.objects.get(user=trainee, enabled=True)
+
+    html = client.get(reverse("badges:my_badges"), HTTP_HOST=OTHER_HOST).content.decode()
+
+    address = SITE + reverse("badges:public_profile", args=[profile.slug])
+    assert f'<a href="{address}">{address}</a>' in html
+    assert OTHER_HOST not in html
