@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib import messages
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import ngettext
 
 
@@ -40,3 +41,11 @@ def revoke_tokens_on_password_change(sender, request, user, **kwargs):
 
 def revoke_tokens_on_password_reset(sender, request, user, **kwargs):
     _revoke_tokens(request, user, "reset")
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, behind the same sign-in as everyone and a second factor. Named in
+    INSTALLED_APPS in place of django.contrib.admin; never this module's default."""
+
+    default = False
+    default_site = "accounts.admin_site.StaffAdminSite"

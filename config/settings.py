@@ -66,7 +66,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.StaffAdminConfig",  # django.contrib.admin behind allauth and MFA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
