@@ -38,3 +38,23 @@ def test_the_public_profile_address_is_on_the_site_url(client, trainee):
     address = SITE + reverse("badges:public_profile", args=[profile.slug])
     assert f'<a href="{address}">{address}</a>' in html
     assert OTHER_HOST not in html
+
+
+def test_links_in_sign_up_and_password_emails_are_on_the_site_url(client, trainee, mailoutbox):
+    client.post(reverse("account_reset_password"), {"email": trainee.email}, HTTP_HOST=OTHER_HOST)
+    client.post(
+        reverse("account_signup"),
+        {
+            "email": "host.check@example.org",
+            "full_name": "Dr New Doctor",
+            "password1": "a-new-long-passphrase",
+            "password2": "a-new-long-passphrase",
+        },
+        HTTP_HOST=OTHER_HOST,
+    )
+
+    reset, confirm = mailoutbox
+    assert f"{SITE}/accounts/password/reset/key/" in reset.body
+    assert f"{SITE}/accounts/confirm-email/" in confirm.body
+    for message in (reset, confirm):
+        assert OTHER_HOST not in message.subject + message.body
