@@ -3,8 +3,10 @@ request arrived with: a profile or item address must be the same one badges publ
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from badges.models import PublicProfile
+from teaching.models import TeachingProgramme, TeachingSession
 from tests.factories import ItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,3 +60,18 @@ def test_links_in_sign_up_and_password_emails_are_on_the_site_url(client, traine
     assert f"{SITE}/accounts/confirm-email/" in confirm.body
     for message in (reset, confirm):
         assert OTHER_HOST not in message.subject + message.body
+
+
+def test_the_check_in_address_shown_to_organisers_is_on_the_site_url(client, org_a, org_admin):
+    programme = TeachingProgramme.objects.create(organisation=org_a, slug="fy", name="FY")
+    session = TeachingSession.objects.create(
+        programme=programme, title="Sepsis", starts_at=timezone.now(), check_in_code="123456"
+    )
+    client.force_login(org_admin)
+
+    html = client.get(
+        reverse("teaching:session_detail", args=[org_a.slug, session.pk]), HTTP_HOST=OTHER_HOST
+    ).content.decode()
+
+    assert f"<strong>{SITE}{reverse('teaching:check_in')}</strong>" in html
+    assert OTHER_HOST not in html
