@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from core.middleware import permissions_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -29,10 +31,20 @@ DEVELOPMENT = not PRODUCTION
 
 if PRODUCTION:
     # Refuse to start half-configured: a production site with a guessable key, an open
-    # Host header or a throwaway SQLite file is worse than one that does not start.
+    # Host header or a throwaway SQLite file is worse than one that does not start. SITE_URL
+    # is baked into every issued badge; without REDIS_URL tasks would silently run in the
+    # web process; TOTP secrets get a key of their own, so that it can be rotated apart
+    # from SECRET_KEY and a leaked SECRET_KEY alone does not open them.
     missing = [
         name
-        for name in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL")
+        for name in (
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "DATABASE_URL",
+            "SITE_URL",
+            "REDIS_URL",
+            "MFA_ENCRYPTION_KEY",
+        )
         if not env(name, default="")
     ]
     if missing:
@@ -40,6 +52,10 @@ if PRODUCTION:
             "DJANGO_ENV=production needs these environment variables: "
             + ", ".join(missing)
             + ". See 'Configuration' in README.md."
+        )
+    if env("MFA_ENCRYPTION_KEY") == env("SECRET_KEY"):
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs an MFA_ENCRYPTION_KEY of its own, not SECRET_KEY."
         )
 
 SECRET_KEY = env.str("SECRET_KEY", default="development-only-insecure-key-do-not-use-in-production")
@@ -50,7 +66,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.StaffAdminConfig",  # django.contrib.admin behind allauth and MFA
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,6 +92,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -103,8 +120,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
-            # {% table %} and {% paged_table %} on every page, without a {% load %}.
-            "builtins": ["core.templatetags.tables"],
+            # {% table %}, {% paged_table %} and |absolute on every page, without a {% load %}.
+            "builtins": ["core.templatetags.tables", "core.templatetags.site_urls"],
         },
     },
 ]
@@ -239,11 +256,12 @@ ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
 }
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Waymark"
 # Key for encrypting TOTP secrets at rest; derived from SECRET_KEY unless set on its own,
-# so that it can be rotated separately.
+# so that it can be rotated separately; production refuses to start without it.
 MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
 # Number of reverse proxies in front of the site. Client addresses for rate limits and
 # throttles are read that many hops from the right of X-Forwarded-For, so a forged header
@@ -339,6 +357,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY = permissions_policy()
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(timedelta(days=14).total_seconds())
 if PRODUCTION:
@@ -347,7 +366,11 @@ if PRODUCTION:
         "SECURE_HSTS_SECONDS", default=int(timedelta(days=365).total_seconds())
     )
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    # Preloading is a promise browsers keep for months and is hard to take back, so the
+    # operator opts in; Django's deployment check for it is silenced while they have not.
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # The TLS-terminating proxy says whether the original request was HTTPS.

@@ -1,5 +1,8 @@
 """Addresses of Waymark's own pages as the outside world sees them."""
 
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import JsonResponse
 
@@ -9,6 +12,13 @@ def absolute_url(path: str) -> str:
     header, so that identifiers published in documents (curriculum items, badges) are
     stable whichever address a request came in on."""
     return settings.SITE_URL + path
+
+
+def public_site() -> SimpleNamespace:
+    """The site as emails name it (`current_site.name`, `.domain` in templates): SITE_URL's
+    host, not the request's."""
+    host = urlsplit(settings.SITE_URL).netloc
+    return SimpleNamespace(domain=host, name=host)
 
 
 def public_document(data: dict, *, status: int = 200, content_type: str = "application/json"):

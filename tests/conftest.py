@@ -19,6 +19,7 @@ from tests.factories import (
     SupervisionFactory,
     UserFactory,
 )
+from tests.helpers import sign_in_as_staff
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +47,12 @@ def eager_celery(request):
     celery_app.conf.task_always_eager = not request.node.get_closest_marker("real_worker")
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    """pytest-django's admin client, signed in with a second factor as the admin requires."""
+    return sign_in_as_staff(client, admin_user)
 
 
 @pytest.fixture

@@ -1,12 +1,35 @@
 """Assertions and small actions shared by the page tests of every app."""
 
 import re
+import time
 
+from allauth.account.internal.flows.login import (
+    _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+    AUTHENTICATION_METHODS_SESSION_KEY,
+)
+from allauth.account.internal.userkit import user_id_to_str
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils.html import escape
 
 from accounts.models import Membership
+
+
+def sign_in_as_staff(client, user):
+    """A staff member enrolled in TOTP, signed in with password and code, as the admin
+    requires (tests/accounts/test_admin_door.py drives the real pages)."""
+    TOTP.activate(user, generate_totp_secret())
+    client.force_login(user)
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp"},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()
+    return client
 
 
 def assert_inline_error(response, field, message, prefix=""):

@@ -18,6 +18,7 @@ from accounts.services.organisations import add_organisation_admin, set_member_r
 from accounts.services.people import (
     create_personal_access_token,
     revoke_personal_access_token,
+    revoke_tokens_after_password_change,
     update_profile,
 )
 from accounts.services.supervision import end_supervision, start_supervision
@@ -31,6 +32,7 @@ __all__ = [
     "invite_member",
     "revoke_invitation",
     "revoke_personal_access_token",
+    "revoke_tokens_after_password_change",
     "send_invitation_email",
     "set_member_roles",
     "start_supervision",

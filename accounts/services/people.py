@@ -66,3 +66,24 @@ def revoke_personal_access_token(*, token: PersonalAccessToken, actor: User | No
         actor=actor, action="revoke_token", obj=token.user, payload={"token_key": token.token_key}
     )
     token.delete()
+
+
+@transaction.atomic
+def revoke_tokens_after_password_change(*, user: User, how: str, actor: User | None) -> int:
+    """A new password ends every API token the account had: someone who took the account
+    over and made a token must not keep a way in after the owner recovers it. `how` is
+    "change" or "reset". Returns how many tokens were revoked."""
+    refuse_unless_self(actor, user, "Only you can change your password.")
+    if how not in {"change", "reset"}:
+        raise ValidationError({"how": "Must be 'change' or 'reset'."})
+    tokens = PersonalAccessToken.objects.select_for_update().filter(user=user)
+    keys = sorted(tokens.values_list("token_key", flat=True))
+    if keys:
+        audit.append(
+            actor=actor,
+            action="revoke_tokens_on_password_" + how,
+            obj=user,
+            payload={"token_keys": keys},
+        )
+        tokens.delete()
+    return len(keys)

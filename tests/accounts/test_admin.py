@@ -13,14 +13,14 @@ from accounts.models import Membership, Role
 from audit.chain import verify_chain
 from audit.models import AuditEntry
 from tests.factories import OrganisationFactory, UserFactory
-from tests.helpers import roles_in
+from tests.helpers import roles_in, sign_in_as_staff
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def support(client, db):
-    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    sign_in_as_staff(client, UserFactory(is_staff=True, is_superuser=True))
     return client
 
 

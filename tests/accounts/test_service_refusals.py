@@ -180,3 +180,16 @@ def test_nobody_revokes_another_persons_token(trainee, other_trainee):
 
     assert PersonalAccessToken.objects.filter(pk=token.pk).exists()
     assert AuditEntry.objects.filter(action="revoke_token").count() == 0
+
+
+def test_nobody_revokes_another_persons_tokens_as_after_a_password_change(trainee, other_trainee):
+    token, _ = services.create_personal_access_token(
+        user=trainee, name="Mine", expires_in=None, actor=trainee
+    )
+
+    with pytest.raises(PermissionDenied):
+        services.revoke_tokens_after_password_change(
+            user=trainee, how="change", actor=other_trainee
+        )
+
+    assert PersonalAccessToken.objects.filter(pk=token.pk).exists()

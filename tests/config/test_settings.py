@@ -44,6 +44,8 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "waymark.example.org",
     "DATABASE_URL": "postgres://waymark@db.example.org:5432/waymark",
     "REDIS_URL": "redis://cache.example.org:6379/0",
+    "SITE_URL": "https://waymark.example.org",
+    "MFA_ENCRYPTION_KEY": secrets.token_urlsafe(50),
 }
 
 
@@ -102,7 +104,10 @@ def test_database_and_redis_urls_select_postgresql_and_redis():
     }
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
+@pytest.mark.parametrize(
+    "missing",
+    ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL", "REDIS_URL", "MFA_ENCRYPTION_KEY"],
+)
 def test_production_refuses_to_start_without_required_variables(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
     result = manage("check", **env)
@@ -115,6 +120,44 @@ def test_production_settings_pass_the_deployment_checks():
     result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+def test_production_refuses_an_mfa_key_that_is_the_secret_key():
+    env = PRODUCTION_ENV | {"MFA_ENCRYPTION_KEY": PRODUCTION_ENV["SECRET_KEY"]}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "MFA_ENCRYPTION_KEY of its own" in result.stderr
+
+
+def production_setting(code: str, **env) -> str:
+    result = run_python(
+        "import django, os;"
+        "os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings';"
+        "django.setup();"
+        f"from django.conf import settings as s; print({code})",
+        **PRODUCTION_ENV,
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_hsts_preload_is_opt_in():
+    assert production_setting("s.SECURE_HSTS_PRELOAD") == "False"
+    assert production_setting("s.SECURE_HSTS_PRELOAD", SECURE_HSTS_PRELOAD="true") == "True"
+    result = manage(
+        "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION_ENV, SECURE_HSTS_PRELOAD="1"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/api/v1/me/", "/no-such-page/"])
+def test_every_response_denies_browser_features_waymark_does_not_use(client, path):
+    policy = client.get(path).headers["Permissions-Policy"]
+    features = dict(part.split("=") for part in policy.split(", "))
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "display-capture"):
+        assert features[feature] == "()"
 
 
 def test_unknown_environment_name_is_refused():

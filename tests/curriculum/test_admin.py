@@ -8,7 +8,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from curriculum.models import Framework
 from tests.factories import UserFactory
-from tests.helpers import messages_of
+from tests.helpers import messages_of, sign_in_as_staff
 
 IMPORT_URL = reverse("admin:curriculum_framework_import")
 CSV = b"code,title,parent_code,description\nA,Alpha,,\nA.1,Alpha one,A,\n"
@@ -29,7 +29,7 @@ def upload(client, data=CSV, filename="ward.csv", **fields):
 
 
 def test_staff_can_import_a_framework_and_see_the_summary(client, staff_importer):
-    client.force_login(staff_importer)
+    sign_in_as_staff(client, staff_importer)
 
     response = upload(client)
 
@@ -43,7 +43,7 @@ def test_staff_can_import_a_framework_and_see_the_summary(client, staff_importer
 
 
 def test_an_import_from_the_admin_is_logged_under_the_staff_member(client, staff_importer):
-    client.force_login(staff_importer)
+    sign_in_as_staff(client, staff_importer)
 
     upload(client)
 
@@ -53,7 +53,7 @@ def test_an_import_from_the_admin_is_logged_under_the_staff_member(client, staff
 
 
 def test_the_import_page_shows_the_form(client, staff_importer):
-    client.force_login(staff_importer)
+    sign_in_as_staff(client, staff_importer)
 
     response = client.get(IMPORT_URL)
 
@@ -63,7 +63,7 @@ def test_the_import_page_shows_the_form(client, staff_importer):
 
 
 def test_a_bad_upload_shows_every_problem_and_imports_nothing(client, staff_importer):
-    client.force_login(staff_importer)
+    sign_in_as_staff(client, staff_importer)
     frameworks = Framework.objects.count()
 
     response = upload(client, b"code,title,parent_code,description\nA,,Z,\n")
@@ -90,7 +90,7 @@ def test_people_who_are_not_staff_cannot_import(client, trainee):
 
 
 def test_staff_without_permission_to_add_frameworks_cannot_import(client, db):
-    client.force_login(UserFactory(is_staff=True))
+    sign_in_as_staff(client, UserFactory(is_staff=True))
 
     response = upload(client)
 
