@@ -15,6 +15,7 @@ from portfolio.models import EntryItem, LearningEntry, ReflectionView, Source, S
 from portfolio.services.evidence import delete_files_after_commit
 from portfolio.services.status import EntryLocked, ensure_editable, lock_entry
 from portfolio.signals import send_portfolio_changed
+from portfolio.tags import normal_tag
 
 
 def default_credits(duration_minutes: int | None) -> Decimal:
@@ -50,7 +51,7 @@ def _check_items(trainee, items) -> list[Item]:
 
 
 def _tags(names) -> list[Tag]:
-    cleaned = sorted({n.strip().lower()[:50] for n in names if n and n.strip()})
+    cleaned = sorted({normal_tag(n) for n in names if n} - {""})
     existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
     for name in cleaned:
         if name not in existing:
