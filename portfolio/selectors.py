@@ -86,7 +86,19 @@ def entry_detail(entry: LearningEntry) -> LearningEntry:
 
 
 def reflection_views_of(entry: LearningEntry) -> QuerySet[ReflectionView]:
-    return ReflectionView.objects.filter(entry=entry).select_related("viewer")
+    """Who has read the shared reflection: each reader once, at their latest visit."""
+    later = ReflectionView.objects.filter(
+        entry=OuterRef("entry"), viewer=OuterRef("viewer")
+    ).filter(
+        Q(viewed_at__gt=OuterRef("viewed_at"))
+        | Q(viewed_at=OuterRef("viewed_at"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        ReflectionView.objects.filter(entry=entry)
+        .exclude(Exists(later))
+        .select_related("viewer")
+        .order_by("-viewed_at", "-pk")
+    )
 
 
 def evidence_of(entry: LearningEntry) -> QuerySet[Evidence]:
