@@ -25,6 +25,7 @@ class EntryFilter(django_filters.FilterSet):
         widget=DateInput(),
     )
     item = django_filters.ModelChoiceFilter(
+        field_name="mappings__item",
         method="mapped_under",
         queryset=Item.objects.all(),
         label="Curriculum item",

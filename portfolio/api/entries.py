@@ -228,7 +228,9 @@ class EntryApiFilter(EntryFilter):
 
     trainee = IdFilter(field_name="trainee", label="Whose entries: yours, or a supervisee's")
     item = IdFilter(
-        method="mapped_under", label="Mapped to this curriculum item or to one under it"
+        field_name="mappings__item",
+        method="mapped_under",
+        label="Mapped to this curriculum item or to one under it",
     )
 
     class Meta(EntryFilter.Meta):
