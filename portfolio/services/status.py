@@ -59,21 +59,16 @@ def ensure_editable(entry: LearningEntry) -> None:
 def ensure_deletable(entry: LearningEntry) -> None:
     """Only a draft never sent for sign-off can be deleted: once a supervisor has seen an
     entry, its history is kept."""
+    rule = "only a draft that has never been submitted for sign-off can be."
     if entry.status == Status.SIGNED_OFF:
-        raise EntryLocked(
-            "This entry is signed off, so it cannot be deleted: a sign-off stays in your "
-            "portfolio as a record of what your supervisor approved."
-        )
+        raise EntryLocked(f"This entry is signed off, so it cannot be deleted: {rule}")
     if entry.status == Status.SUBMITTED:
         raise EntryLocked(
-            "This entry is waiting for sign-off, so it cannot be deleted. "
-            "Recall the request first if it should not be signed off."
+            f"This entry is waiting for sign-off, so it cannot be deleted: {rule} "
+            "Recall the request if it should not be signed off."
         )
     if entry.status != Status.DRAFT or entry.sign_off_requests.exists():
-        raise EntryLocked(
-            "This entry has been sent for sign-off before, so it cannot be deleted: "
-            "its history with your supervisor is kept."
-        )
+        raise EntryLocked(f"This entry has been sent for sign-off, so it cannot be deleted: {rule}")
 
 
 def lock_entry(entry: LearningEntry) -> LearningEntry:
