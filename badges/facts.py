@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from curriculum.models import Item
 from curriculum.selectors import descendant_ids
-from portfolio.models import EntryItem, LearningEntry, Status
+from portfolio.models import EntryItem, LearningEntry, Status, Tag
+from portfolio.tags import normal_tag
 from teaching.models import TeachingSession
 
 
@@ -42,18 +43,33 @@ def gather(trainee, requests: set[tuple], today: date) -> dict[tuple, object]:
         elif request[0] == "coverage":
             item_refs.add(request[1])
     items = resolve_items(item_refs)
-    return {request: _fact(trainee, request, items) for request in requests}
+    tags = (
+        tags_by_normal_name(trainee)
+        if any(r[0] == "event_count" and r[2] for r in requests)
+        else {}
+    )
+    return {request: _fact(trainee, request, items, tags) for request in requests}
 
 
-def _fact(trainee, request: tuple, items: dict[str, set[int]]):
+def tags_by_normal_name(trainee) -> dict[str, set[int]]:
+    """The trainee's tags by their normal name. Tags are saved in normal form, but an entry
+    under a standing sign-off keeps its tags as they were spelled when it was signed off (the
+    sign-off vouches for them), so rules find those through their normal names. One query."""
+    found: dict[str, set[int]] = {}
+    for pk, name in Tag.objects.filter(entries__trainee=trainee).values_list("pk", "name"):
+        found.setdefault(normal_tag(name), set()).add(pk)
+    return found
+
+
+def _fact(trainee, request: tuple, items: dict[str, set[int]], tags: dict[str, set[int]]):
     kind = request[0]
     entries = LearningEntry.objects.filter(trainee=trainee)
     if kind == "event_count":
-        _, kinds, tags, refs, signed_off_only, provider, since = request
+        _, kinds, tag_names, refs, signed_off_only, provider, since = request
         if kinds:
             entries = entries.filter(kind__in=kinds)
-        if tags:
-            entries = entries.filter(tags__name__in=tags)
+        if tag_names:
+            entries = entries.filter(tags__in=set().union(*(tags.get(t, ()) for t in tag_names)))
         if refs:
             entries = entries.filter(mappings__item__in=set().union(*(items[r] for r in refs)))
         if signed_off_only:

@@ -28,6 +28,7 @@ from datetime import date, timedelta
 import jsonschema
 
 from curriculum.models import training_year_start
+from portfolio.tags import normal_tag
 
 ITEM_REF = {"type": "string", "pattern": r"^[a-z0-9-]+/[^/\s]+/[^/\s]+$"}
 SLUG = {"type": "string", "pattern": r"^[a-z0-9-]+$"}
@@ -196,6 +197,20 @@ def validate(rule) -> None:
             )
 
 
+def with_normal_tags(rule):
+    """The rule with every tag list in normal form, as entries' tags are saved
+    (portfolio.tags), so that a rule matches however its author typed the tags."""
+    if not isinstance(rule, dict):
+        return rule
+    rule = dict(rule)
+    if isinstance(rule.get("tags"), list):
+        names = (normal_tag(t) if isinstance(t, str) else t for t in rule["tags"])
+        rule["tags"] = list(dict.fromkeys(n for n in names if n != ""))
+    if isinstance(rule.get("rules"), list):
+        rule["rules"] = [with_normal_tags(sub) for sub in rule["rules"]]
+    return rule
+
+
 def walk(rule: dict):
     """The rule and every rule nested in it, depth first."""
     yield rule
@@ -223,7 +238,7 @@ def fact_request(rule: dict, today: date) -> tuple | None:
         return (
             "event_count",
             tuple(sorted(rule.get("kinds", ()))),
-            tuple(sorted(t.lower() for t in rule.get("tags", ()))),
+            tuple(sorted({normal_tag(t) for t in rule.get("tags", ())})),
             tuple(sorted(rule.get("items", ()))),
             bool(rule.get("signed_off_only")),
             rule.get("provider", ""),

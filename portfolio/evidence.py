@@ -12,6 +12,7 @@ data. PDFs, audio and video are kept byte for byte: they are only ever served as
 
 import hashlib
 import io
+import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -22,7 +23,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.http import FileResponse, Http404
-from django.template.defaultfilters import filesizeformat
 from mutagen import MutagenError
 from mutagen.mp3 import MP3 as MP3Stream
 from mutagen.mp4 import MP4 as MP4Container
@@ -119,6 +119,18 @@ def _display_name(uploaded_file) -> str:
     return Path(getattr(uploaded_file, "name", "") or "").name or "This file"
 
 
+def size_in_words(size: int, *, round_up: bool = False) -> str:
+    """'50.3 MB', '50 MB', '900 bytes': to a tenth of the unit, rounded up for a file that
+    is too large and down for the limit, so that the two never read the same ("is 50.0 MB;
+    at most 50.0 MB" told a trainee nothing)."""
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if size >= scale:
+            tenths = size * 10 / scale
+            tenths = math.ceil(tenths) if round_up else math.floor(tenths)
+            return f"{tenths / 10:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
 def inspect_upload(uploaded_file) -> CheckedFile:
     """Decide what the upload is from its bytes and return what to store, or raise
     ValidationError (field "file") saying why it is refused."""
@@ -127,8 +139,8 @@ def inspect_upload(uploaded_file) -> CheckedFile:
     if uploaded_file.size is not None and uploaded_file.size > limit:
         # Refused before a byte is read: size comes from the upload handler's count.
         raise _refuse(
-            f"“{name}” is {filesizeformat(uploaded_file.size)}; "
-            f"files can be at most {filesizeformat(limit)}."
+            f"This file is {size_in_words(uploaded_file.size, round_up=True)}; "
+            f"the largest allowed is {size_in_words(limit)}."
         )
     if uploaded_file.size == 0:
         raise _refuse(f"“{name}” is empty.")
@@ -349,7 +361,7 @@ def _spool(uploaded_file, file_type: FileType, name: str) -> tuple[Path, int, st
                 if size > limit:
                     # The declared size was wrong: stop reading at the limit all the same.
                     raise _refuse(
-                        f"“{name}” is larger than {filesizeformat(limit)}, the most a file can be."
+                        f"This file is larger than {size_in_words(limit)}, the largest allowed."
                     )
                 digest.update(chunk)
                 out.write(chunk)

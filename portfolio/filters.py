@@ -26,10 +26,10 @@ class EntryFilter(django_filters.FilterSet):
     )
     item = django_filters.ModelChoiceFilter(
         field_name="mappings__item",
+        method="mapped_under",
         queryset=Item.objects.all(),
         label="Curriculum item",
         empty_label="Any item",
-        distinct=True,
     )
     tag = django_filters.CharFilter(
         field_name="tags__name", lookup_expr="iexact", label="Tag", distinct=True
@@ -50,4 +50,8 @@ class EntryFilter(django_filters.FilterSet):
         self.filters["item"].field.label_from_instance = lambda item: f"{item.code} {item.title}"
 
     def search(self, queryset, name, value):
-        return selectors.search(queryset, value)
+        return selectors.search(queryset, value, user=getattr(self.request, "user", None))
+
+    def mapped_under(self, queryset, name, value):
+        # The page's field gives an Item, the API's an id.
+        return selectors.mapped_under(queryset, getattr(value, "pk", value))

@@ -156,8 +156,10 @@ class EvidenceForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.errors:
+            return data
         if not data.get("file") and not data.get("url"):
-            raise forms.ValidationError("Choose a file or give a link.")
-        if data.get("file") and data.get("url"):
-            raise forms.ValidationError("Add a file or a link, not both at once.")
+            self.add_error("file", "Choose a file or give a link.")
+        elif data.get("file") and data.get("url"):
+            self.add_error("url", "Add a file or a link, not both at once.")
         return data

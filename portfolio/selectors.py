@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.models import Membership, Role, Supervision
+from curriculum import selectors as curriculum_selectors
 from curriculum.models import Item
 from portfolio.models import (
     EntryItem,
@@ -21,6 +22,7 @@ from portfolio.models import (
     SignOff,
     SignOffRequest,
     Status,
+    Tag,
 )
 
 
@@ -84,7 +86,19 @@ def entry_detail(entry: LearningEntry) -> LearningEntry:
 
 
 def reflection_views_of(entry: LearningEntry) -> QuerySet[ReflectionView]:
-    return ReflectionView.objects.filter(entry=entry).select_related("viewer")
+    """Who has read the shared reflection: each reader once, at their latest visit."""
+    later = ReflectionView.objects.filter(
+        entry=OuterRef("entry"), viewer=OuterRef("viewer")
+    ).filter(
+        Q(viewed_at__gt=OuterRef("viewed_at"))
+        | Q(viewed_at=OuterRef("viewed_at"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        ReflectionView.objects.filter(entry=entry)
+        .exclude(Exists(later))
+        .select_related("viewer")
+        .order_by("-viewed_at", "-pk")
+    )
 
 
 def evidence_of(entry: LearningEntry) -> QuerySet[Evidence]:
@@ -150,21 +164,74 @@ def entry_list(queryset: QuerySet[LearningEntry]) -> QuerySet[LearningEntry]:
     )
 
 
-def search(queryset: QuerySet[LearningEntry], text: str) -> QuerySet[LearningEntry]:
-    """Full-text search on PostgreSQL (stemmed, web-search syntax); a plain substring match
-    elsewhere. Reflections are not searched: they may hold what others must not find."""
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector
+def mapped_under(queryset: QuerySet[LearningEntry], item_id: int) -> QuerySet[LearningEntry]:
+    """Entries mapped to the item or to any item under it: an entry mapped to FPC1 counts
+    towards HLO1, as coverage counts it."""
+    framework = Item.objects.filter(pk=item_id).values("framework")
+    tree = Item.objects.filter(framework__in=framework).only("pk", "parent_id")
+    ids = {item_id} | curriculum_selectors.descendant_ids(tree, item_id)
+    # Exists rather than a join: an entry mapped to several of the items is listed once.
+    return queryset.filter(Exists(EntryItem.objects.filter(entry=OuterRef("pk"), item__in=ids)))
 
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "description", "provider", "location", weight="B", config="english"
+
+REFLECTION_FIELDS = ("reflection_what_happened", "reflection_learned", "reflection_next_time")
+
+
+def search(queryset: QuerySet[LearningEntry], text: str, *, user=None) -> QuerySet[LearningEntry]:
+    """Entries matching every word of `text` across title, description, provider, location
+    and tags, and for the entry's own trainee their reflection too: reflections may hold what
+    others must not find, even when shared. Full-text on PostgreSQL (stemmed, web-search
+    syntax), a substring match per word elsewhere. Subqueries, not joins, so an entry is
+    listed once and the query count does not grow."""
+    owner_id = getattr(user, "pk", None)
+    if connection.vendor == "postgresql":
+        return _full_text_search(queryset, text, owner_id)
+    words = text.split()
+    for word in words:
+        tagged = Tag.objects.filter(entries=OuterRef("pk"), name__icontains=word)
+        public = (
+            Q(title__icontains=word)
+            | Q(description__icontains=word)
+            | Q(provider__icontains=word)
+            | Q(location__icontains=word)
+            | Q(Exists(tagged))
         )
-        return queryset.annotate(search=vector).filter(
-            search=SearchQuery(text, search_type="websearch", config="english")
-        )
-    return queryset.filter(
-        Q(title__icontains=text) | Q(description__icontains=text) | Q(provider__icontains=text)
+        reflection = Q()
+        for field in REFLECTION_FIELDS:
+            reflection |= Q(**{f"{field}__icontains": word})
+        if owner_id is not None:
+            public |= Q(trainee_id=owner_id) & reflection
+        queryset = queryset.filter(public)
+    return queryset
+
+
+def _full_text_search(queryset, text: str, owner_id) -> QuerySet[LearningEntry]:
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+    from django.db.models import Subquery, Value
+    from django.db.models.functions import Coalesce
+
+    tag_names = (
+        Tag.objects.filter(entries=OuterRef("pk"))
+        .values("entries")
+        .annotate(names=StringAgg("name", delimiter=" "))
+        .values("names")
     )
+    public = (
+        SearchVector("title", weight="A", config="english")
+        + SearchVector("description", "provider", "location", weight="B", config="english")
+        + SearchVector(Coalesce(Subquery(tag_names), Value("")), weight="B", config="english")
+    )
+    query = SearchQuery(text, search_type="websearch", config="english")
+    matches = Q(search_public=query)
+    queryset = queryset.annotate(search_public=public)
+    if owner_id is not None:
+        # Websearch ANDs the words, so the owner's vector holds everything at once: words
+        # may be found partly in the title and partly in the reflection.
+        owned = public + SearchVector(*REFLECTION_FIELDS, weight="C", config="english")
+        queryset = queryset.annotate(search_owned=owned)
+        matches |= Q(trainee_id=owner_id, search_owned=query)
+    return queryset.filter(matches)
 
 
 def sign_off_queue(supervisor) -> QuerySet[SignOffRequest]:

@@ -135,6 +135,7 @@ def _save_badge_class(badge_class: BadgeClass, *, alignments, image) -> None:
         except ValidationError as error:
             errors.update(error.message_dict)
     badge_class.tags = list(dict.fromkeys(t.strip() for t in badge_class.tags or [] if t.strip()))
+    badge_class.rule = rules.with_normal_tags(badge_class.rule)
     try:
         badge_class.full_clean(exclude=["issuer", "image"], validate_unique=False)
     except ValidationError as error:
@@ -192,7 +193,7 @@ def create_badge_class(
         actor=actor,
         action="badge_class_create",
         obj=badge_class,
-        payload={"issuer": issuer.pk, "slug": slug, "rule": rule},
+        payload={"issuer": issuer.pk, "slug": slug, "rule": badge_class.rule},
     )
     if rule:
         request_evaluation_of_members(organisation=issuer.organisation)

@@ -227,7 +227,11 @@ class EntryApiFilter(EntryFilter):
     here: a supervisor filters by items of their trainees' curricula, not their own."""
 
     trainee = IdFilter(field_name="trainee", label="Whose entries: yours, or a supervisee's")
-    item = IdFilter(field_name="mappings__item", label="Mapped to this curriculum item")
+    item = IdFilter(
+        field_name="mappings__item",
+        method="mapped_under",
+        label="Mapped to this curriculum item or to one under it",
+    )
 
     class Meta(EntryFilter.Meta):
         fields = [*EntryFilter.Meta.fields, "trainee"]

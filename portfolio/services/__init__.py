@@ -24,7 +24,12 @@ from portfolio.services.sign_off import (
     submit_for_sign_off,
     withdraw_sign_off,
 )
-from portfolio.services.status import EntryLocked, TransitionNotAllowed, ensure_editable
+from portfolio.services.status import (
+    EntryLocked,
+    TransitionNotAllowed,
+    ensure_deletable,
+    ensure_editable,
+)
 
 __all__ = [
     "EntryLocked",
@@ -34,6 +39,7 @@ __all__ = [
     "approve",
     "default_credits",
     "delete_entry",
+    "ensure_deletable",
     "ensure_editable",
     "log_entry",
     "recall_request",

@@ -11,10 +11,15 @@ from audit import services as audit
 from curriculum.models import Item
 from portfolio import selectors
 from portfolio.content import CONTENT_FIELDS, content_hash
-from portfolio.models import EntryItem, LearningEntry, ReflectionView, Source, Status, Tag
+from portfolio.models import EntryItem, LearningEntry, ReflectionView, Source, Tag
 from portfolio.services.evidence import delete_files_after_commit
-from portfolio.services.status import EntryLocked, ensure_editable, lock_entry
+from portfolio.services.status import (
+    ensure_deletable,
+    ensure_editable,
+    lock_entry,
+)
 from portfolio.signals import send_portfolio_changed
+from portfolio.tags import normal_tag
 
 
 def default_credits(duration_minutes: int | None) -> Decimal:
@@ -50,7 +55,7 @@ def _check_items(trainee, items) -> list[Item]:
 
 
 def _tags(names) -> list[Tag]:
-    cleaned = sorted({n.strip().lower()[:50] for n in names if n and n.strip()})
+    cleaned = sorted({normal_tag(n) for n in names if n} - {""})
     existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
     for name in cleaned:
         if name not in existing:
@@ -194,8 +199,7 @@ def delete_entry(*, entry: LearningEntry, actor) -> None:
     if actor.pk != entry.trainee_id:
         raise PermissionDenied("Only the trainee can delete their entry.")
     entry = lock_entry(entry)
-    if entry.status != Status.DRAFT or entry.sign_off_requests.exists():
-        raise EntryLocked("Only a draft that has never been submitted for sign-off can be deleted.")
+    ensure_deletable(entry)
     audit.append(actor=actor, action="delete", obj=entry, payload=_audit_payload(entry))
     for evidence in entry.evidence.all():
         delete_files_after_commit(evidence)

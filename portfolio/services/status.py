@@ -56,6 +56,21 @@ def ensure_editable(entry: LearningEntry) -> None:
         raise EntryLocked("This entry is waiting for sign-off. Recall the request to change it.")
 
 
+def ensure_deletable(entry: LearningEntry) -> None:
+    """Only a draft never sent for sign-off can be deleted: once a supervisor has seen an
+    entry, its history is kept."""
+    rule = "only a draft that has never been submitted for sign-off can be."
+    if entry.status == Status.SIGNED_OFF:
+        raise EntryLocked(f"This entry is signed off, so it cannot be deleted: {rule}")
+    if entry.status == Status.SUBMITTED:
+        raise EntryLocked(
+            f"This entry is waiting for sign-off, so it cannot be deleted: {rule} "
+            "Recall the request if it should not be signed off."
+        )
+    if entry.status != Status.DRAFT or entry.sign_off_requests.exists():
+        raise EntryLocked(f"This entry has been sent for sign-off, so it cannot be deleted: {rule}")
+
+
 def lock_entry(entry: LearningEntry) -> LearningEntry:
     """The entry's row, locked for the rest of the transaction and freshly read."""
     return LearningEntry.objects.select_for_update().get(pk=entry.pk)

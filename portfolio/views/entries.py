@@ -127,7 +127,13 @@ def _locked_message(entry) -> str:
 
 @login_required
 def entry_detail(request, entry_id):
-    entry = selectors.entry_detail(selectors.access_entry(request.user, entry_id))
+    return entry_page(request, selectors.access_entry(request.user, entry_id))
+
+
+def entry_page(request, entry, *, evidence_form=None):
+    """The entry's page; with `evidence_form`, the evidence form as posted, with its errors
+    by the fields and what was typed kept."""
+    entry = selectors.entry_detail(entry)
     user = request.user
     is_trainee = user.pk == entry.trainee_id
     show_reflection = selectors.can_see_reflection(user, entry) and entry.has_reflection
@@ -148,7 +154,7 @@ def entry_detail(request, entry_id):
     }
     if is_trainee and entry.status in (Status.DRAFT, Status.RETURNED):
         context["submit_form"] = SubmitForm(supervisors=account_selectors.current_supervisors(user))
-        context["evidence_form"] = EvidenceForm()
+        context["evidence_form"] = evidence_form or EvidenceForm()
     if context["can_decide"]:
         context["decision_form"] = DecisionForm()
     if context["can_withdraw"]:
@@ -167,4 +173,10 @@ def entry_delete(request, entry_id):
             return redirect(entry)
         messages.success(request, f"“{entry.title}” is deleted.")
         return redirect("portfolio:entry_list")
-    return render(request, "portfolio/entry_delete.html", {"entry": entry})
+    try:
+        services.ensure_deletable(entry)
+    except services.EntryLocked as error:
+        refusal = str(error)
+    else:
+        refusal = None
+    return render(request, "portfolio/entry_delete.html", {"entry": entry, "refusal": refusal})

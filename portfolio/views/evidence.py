@@ -2,12 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from core.forms import submitted
 from portfolio import selectors, services
 from portfolio.evidence import file_response
 from portfolio.forms import EvidenceForm
+from portfolio.views.entries import entry_page
 from portfolio.views.refusals import attempt
 
 
@@ -16,17 +19,24 @@ from portfolio.views.refusals import attempt
 def evidence_add(request, entry_id):
     entry = selectors.access_own_entry(request.user, entry_id)
     form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
-        return redirect(entry)
-    data = form.cleaned_data
-    if data["file"]:
-        action, kwargs = services.add_file_evidence, {"uploaded_file": data["file"]}
-    else:
-        action, kwargs = services.add_link_evidence, {"url": data["url"]}
-    if attempt(request, action, entry=entry, actor=request.user, title=data["title"], **kwargs):
+
+    def add(data):
+        if data["file"]:
+            action, kwargs = services.add_file_evidence, {"uploaded_file": data["file"]}
+        else:
+            action, kwargs = services.add_link_evidence, {"url": data["url"]}
+        try:
+            return action(entry=entry, actor=request.user, title=data["title"], **kwargs)
+        except (services.EntryLocked, PermissionDenied) as error:
+            messages.error(request, str(error))
+            return False
+
+    added = submitted(form, add)
+    if added:
         messages.success(request, "Evidence added.")
+    if added is None:
+        # Refused by the form or the service: the page again, errors by their fields.
+        return entry_page(request, entry, evidence_form=form)
     return redirect(entry)
 
 

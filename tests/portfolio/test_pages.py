@@ -52,7 +52,7 @@ def test_quick_log_then_details(client, enrolled_trainee, fpcs):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.cpd_credits == 1 and entry.provider == "St Elsewhere"
-    assert sorted(t.name for t in entry.tags.all()) == ["night shift", "sepsis"]
+    assert sorted(t.name for t in entry.tags.all()) == ["night-shift", "sepsis"]
     assert sorted(m.item.code for m in entry.mappings.all()) == ["FPC1", "FPC2"]
 
 

@@ -134,7 +134,8 @@ def test_an_oversized_file_is_refused_before_it_is_read(entry, stored, settings)
     file.file = None  # reading it would fail the test
     with pytest.raises(ValidationError) as refused:
         services.add_file_evidence(entry=entry, actor=entry.trainee, uploaded_file=file)
-    assert "files can be at most 1000" in refused.value.message_dict["file"][0]
+    message = refused.value.message_dict["file"][0]
+    assert message == "This file is 1.4 KB; the largest allowed is 1000 bytes."
     assert not Evidence.objects.exists() and stored() == []
 
 
