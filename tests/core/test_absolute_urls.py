@@ -38,7 +38,7 @@ def test_the_public_profile_address_is_on_the_site_url(client, trainee):
     html = client.get(reverse("badges:my_badges"), HTTP_HOST=OTHER_HOST).content.decode()
 
     address = SITE + reverse("badges:public_profile", args=[profile.slug])
-    assert f'<a href="{address}">{address}</a>' in html
+    assert f'<a href="{address}" class="web-address">{address}</a>' in html
     assert OTHER_HOST not in html
 
 
