@@ -208,7 +208,7 @@ def search(queryset: QuerySet[LearningEntry], text: str, *, user=None) -> QueryS
 def _full_text_search(queryset, text: str, owner_id) -> QuerySet[LearningEntry]:
     from django.contrib.postgres.aggregates import StringAgg
     from django.contrib.postgres.search import SearchQuery, SearchVector
-    from django.db.models import Subquery, Value
+    from django.db.models import Subquery, TextField, Value
     from django.db.models.functions import Coalesce
 
     tag_names = (
@@ -220,7 +220,11 @@ def _full_text_search(queryset, text: str, owner_id) -> QuerySet[LearningEntry]:
     public = (
         SearchVector("title", weight="A", config="english")
         + SearchVector("description", "provider", "location", weight="B", config="english")
-        + SearchVector(Coalesce(Subquery(tag_names), Value("")), weight="B", config="english")
+        + SearchVector(
+            Coalesce(Subquery(tag_names), Value(""), output_field=TextField()),
+            weight="B",
+            config="english",
+        )
     )
     query = SearchQuery(text, search_type="websearch", config="english")
     matches = Q(search_public=query)
