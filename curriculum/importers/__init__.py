@@ -14,7 +14,13 @@ import json
 
 from curriculum.importers.case import parse_case
 from curriculum.importers.csv_file import parse_csv
-from curriculum.importers.parsed import ImportFailed, ParsedFramework, ParsedItem, framework_label
+from curriculum.importers.parsed import (
+    GivenNames,
+    ImportFailed,
+    ParsedFramework,
+    ParsedItem,
+    framework_label,
+)
 from curriculum.importers.waymark import parse_waymark
 
 __all__ = ["ImportFailed", "ParsedFramework", "ParsedItem", "framework_label", "parse"]
@@ -36,10 +42,11 @@ def parse(
         raise ImportFailed(
             [f"{filename} is not UTF-8 text (byte {e.start + 1} cannot be read)."]
         ) from None
+    given = GivenNames(slug=slug, name=name, version=version)
     is_csv = filename.lower().endswith(".csv")
     looks_like_json = text.lstrip().startswith(("{", "["))
     if is_csv and not looks_like_json:
-        return parse_csv(text, slug=slug, name=name, version=version)
+        return parse_csv(text, given)
     if not looks_like_json and not filename.lower().endswith(".json"):
         raise ImportFailed(
             [
@@ -55,9 +62,9 @@ def parse(
         ) from None
     if isinstance(document, dict):
         if "CFPackage" in document or "CFDocument" in document:
-            return parse_case(document, slug=slug, name=name, version=version)
+            return parse_case(document, given)
         if "framework" in document:
-            return parse_waymark(document, slug=slug, name=name, version=version)
+            return parse_waymark(document, given)
     raise ImportFailed(
         [
             f"{filename} is JSON but neither a Waymark framework file (an object with "

@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from curriculum.importers.checks import validated
 from curriculum.importers.parsed import (
+    GivenNames,
     ImportFailed,
     ParsedFramework,
     ParsedItem,
@@ -29,13 +30,7 @@ CASE_MAPPED_ITEM_KEYS = {
 }
 
 
-def parse_case(
-    document: dict,
-    *,
-    slug: str | None = None,
-    name: str | None = None,
-    version: str | None = None,
-) -> ParsedFramework:
+def parse_case(document: dict, given: GivenNames) -> ParsedFramework:
     errors: list[str] = []
     package = document.get("CFPackage", document)
     if not isinstance(package, dict):
@@ -73,7 +68,7 @@ def parse_case(
     ]
     if creator and creator != publisher:
         notes.append(f"Creator: {creator}")
-    if published_version and version and version != published_version:
+    if published_version and given.version and given.version != published_version:
         notes.append(f"Version as published: {published_version}")
     source = f"1EdTech CASE 1.0 package for CFDocument {doc_id}"
     if uri:
@@ -82,9 +77,9 @@ def parse_case(
         source += f"; official source {official_url}"
 
     parsed = ParsedFramework(
-        slug=slug or slugify(name or title),
-        version=version or published_version,
-        name=name or title,
+        slug=given.slug or slugify(given.name or title),
+        version=given.version or published_version,
+        name=given.name or title,
         publisher=publisher,
         source_url=official_url if official_url.startswith(("http://", "https://")) else "",
         source=source + ".",

@@ -7,25 +7,19 @@ import io
 from django.utils.text import slugify
 
 from curriculum.importers.checks import validated
-from curriculum.importers.parsed import ImportFailed, ParsedFramework, ParsedItem
+from curriculum.importers.parsed import GivenNames, ImportFailed, ParsedFramework, ParsedItem
 
 CSV_COLUMNS = ("code", "title", "parent_code", "description")
 
 
-def parse_csv(
-    text: str,
-    *,
-    slug: str | None = None,
-    name: str | None = None,
-    version: str | None = None,
-) -> ParsedFramework:
+def parse_csv(text: str, given: GivenNames) -> ParsedFramework:
     # A CSV file holds only items: which framework they belong to is given when importing,
     # and the shared checks report a missing name or version.
     errors: list[str] = []
     parsed = ParsedFramework(
-        slug=slug or slugify(name or ""),
-        version=version or "",
-        name=name or "",
+        slug=given.slug or slugify(given.name or ""),
+        version=given.version or "",
+        name=given.name or "",
         source="Imported from a CSV file.",
     )
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)

@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+@dataclass(frozen=True)
+class GivenNames:
+    """What the person importing says the framework is called; it takes precedence over what
+    the file says (and is all a CSV file has)."""
+
+    slug: str | None = None
+    name: str | None = None
+    version: str | None = None
+
+
 class ImportFailed(Exception):
     """A framework file could not be imported. `errors` holds one sentence per problem."""
 

@@ -7,7 +7,13 @@ import re
 from django.utils.text import slugify
 
 from curriculum.importers.checks import validated
-from curriculum.importers.parsed import ParsedFramework, ParsedItem, optional_text, required_text
+from curriculum.importers.parsed import (
+    GivenNames,
+    ParsedFramework,
+    ParsedItem,
+    optional_text,
+    required_text,
+)
 
 URL_PATTERN = re.compile(r"https?://[^\s<>\"'()\[\]]+")
 
@@ -28,13 +34,7 @@ WAYMARK_FRAMEWORK_KEYS = {
 WAYMARK_ITEM_KEYS = {"code", "title", "parent", "description", "external_id"}
 
 
-def parse_waymark(
-    document: dict,
-    *,
-    slug: str | None = None,
-    name: str | None = None,
-    version: str | None = None,
-) -> ParsedFramework:
+def parse_waymark(document: dict, given: GivenNames) -> ParsedFramework:
     errors: list[str] = []
     meta = document.get("framework")
     items = document.get("items")
@@ -68,9 +68,9 @@ def parse_waymark(
     source = text("source")
     published_version = text("version")
     parsed = ParsedFramework(
-        slug=slug or text("slug") or slugify(name or text("name")),
-        version=version or published_version,
-        name=name or text("name"),
+        slug=given.slug or text("slug") or slugify(given.name or text("name")),
+        version=given.version or published_version,
+        name=given.name or text("name"),
         publisher=text("publisher"),
         source_url=text("source_url") or first_url(source),
         source=_provenance(source, texts("corroborating_sources"), text("retrieved")),
