@@ -58,6 +58,11 @@ def organisations_administered_by(user) -> QuerySet[Organisation]:
     ).distinct()
 
 
+def has_role(user, organisation, role: str) -> bool:
+    """Whether `user` holds `role` in the organisation (given as itself or its id)."""
+    return Membership.objects.filter(organisation=organisation, user=user, role=role).exists()
+
+
 def is_admin_of(user, organisation) -> bool:
     """Whether `user` administers the organisation (given as itself or its id): the test every
     change to what an organisation runs must pass — its members, invitations, supervisions,

@@ -146,12 +146,6 @@ def access_programme_for_admin(
         raise Http404("No such programme.") from None
 
 
-def is_trainee_in(user, organisation_id: int) -> bool:
-    return (
-        account_selectors.users_with_role(organisation_id, Role.TRAINEE).filter(pk=user.pk).exists()
-    )
-
-
 def enrolments_in(programme: Programme) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(programme=programme).select_related("trainee")
 

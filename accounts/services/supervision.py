@@ -6,7 +6,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from accounts.models import Membership, Organisation, Role, Supervision, User
+from accounts import selectors
+from accounts.models import Organisation, Role, Supervision, User
 from accounts.services.organisations import refuse_unless_admin
 from audit import services as audit
 from core import dated
@@ -25,13 +26,9 @@ def start_supervision(
 ) -> Supervision:
     refuse_unless_admin(actor, organisation)
     errors = {}
-    if not Membership.objects.filter(
-        organisation=organisation, user=supervisor, role=Role.SUPERVISOR
-    ).exists():
+    if not selectors.has_role(supervisor, organisation, Role.SUPERVISOR):
         errors["supervisor"] = f"{supervisor} is not a supervisor in {organisation}."
-    if not Membership.objects.filter(
-        organisation=organisation, user=trainee, role=Role.TRAINEE
-    ).exists():
+    if not selectors.has_role(trainee, organisation, Role.TRAINEE):
         errors["trainee"] = f"{trainee} is not a trainee in {organisation}."
     if end_date and end_date < start_date:
         errors["end_date"] = dated.END_BEFORE_START

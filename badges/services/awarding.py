@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role
-from accounts.selectors import is_admin_of
+from accounts.selectors import has_role, is_admin_of
 from audit import services as audit
 from badges import selectors
 from badges.models import Award, BadgeClass, Issuer, PendingEvaluation, Progress
@@ -46,9 +46,7 @@ def _check_manual_award(*, badge_class: BadgeClass, recipient, entries) -> None:
     """A badge awarded by hand goes to a trainee of the issuing organisation, and the entries
     it links are that trainee's own signed-off entries: they are published with the badge."""
     organisation_id = badge_class.issuer.organisation_id
-    if not Membership.objects.filter(
-        user=recipient, organisation_id=organisation_id, role=Role.TRAINEE
-    ).exists():
+    if not has_role(recipient, organisation_id, Role.TRAINEE):
         raise ValidationError(f"{recipient} is not a trainee of {badge_class.issuer}.")
     wanted = {entry.pk for entry in entries}
     linkable = set(

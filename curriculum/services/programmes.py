@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts import selectors as account_selectors
-from accounts.models import Organisation
+from accounts.models import Organisation, Role
 from audit import services as audit
 from core import dated
 from core.hashing import sha256
@@ -127,7 +127,7 @@ def enrol_trainee(
 ) -> Enrolment:
     _refuse_unless_admin(actor, programme.organisation_id)
     dated.check_dates(start_date, end_date)
-    if not selectors.is_trainee_in(trainee, programme.organisation_id):
+    if not account_selectors.has_role(trainee, programme.organisation_id, Role.TRAINEE):
         raise ValidationError(
             {"trainee": f"{trainee} is not a trainee in {programme.organisation}."}
         )
