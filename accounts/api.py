@@ -8,7 +8,7 @@ from rest_framework.response import Response
 
 from accounts import selectors, services
 from accounts.models import Membership, PersonalAccessToken, User
-from core.api import ErrorSerializer
+from core.api import UNAUTHENTICATED, ErrorSerializer
 
 
 class PersonalAccessTokenScheme(OpenApiAuthenticationExtension):
@@ -30,7 +30,6 @@ class PersonalAccessTokenScheme(OpenApiAuthenticationExtension):
         }
 
 
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid session or token.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="You have no token with this key.")
 
 

@@ -12,12 +12,10 @@ from rest_framework.response import Response
 from badges import selectors
 from badges.models import Award, BadgeClass, Issuer, Progress
 from badges.services import badge_classes
-from core.api import ErrorSerializer, VisibleToCaller
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
 from core.site import absolute_url
 from curriculum.models import Item
 
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid session or token.")
-INVALID = OpenApiResponse(ErrorSerializer, description="Invalid fields; see `error.fields`.")
 FORBIDDEN = OpenApiResponse(
     ErrorSerializer, description="Only admins of the issuing organisation may do this."
 )

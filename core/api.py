@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import re_path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, routers, serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
@@ -96,6 +96,11 @@ class ErrorSerializer(serializers.Serializer):
     """The body of every error response, for the schema."""
 
     error = ErrorDetailSerializer()
+
+
+# The error responses every endpoint documents alike; each app adds its own 403/404 wording.
+UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid session or token.")
+INVALID = OpenApiResponse(ErrorSerializer, description="Invalid fields; see `error.fields`.")
 
 
 @extend_schema(exclude=True)

@@ -17,12 +17,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import User
-from core.api import ErrorSerializer, VisibleToCaller
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
 from teaching import selectors, services
 from teaching.models import Attendance, TeachingProgramme, TeachingSession
 
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid session or token.")
-INVALID = OpenApiResponse(ErrorSerializer, description="Invalid fields; see `error.fields`.")
 PROGRAMME_NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No such programme of an organisation you administer."
 )

@@ -6,16 +6,14 @@ from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers
 
-from core.api import ErrorSerializer
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer
 
-UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid session or token.")
 NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No such entry, or not one you can see (others' drafts included)."
 )
 EVIDENCE_NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No such evidence, or it belongs to an entry you cannot see."
 )
-INVALID = OpenApiResponse(ErrorSerializer, description="Invalid fields; see `error.fields`.")
 FORBIDDEN = OpenApiResponse(
     ErrorSerializer, description="You can see the entry but this is not yours to do."
 )
