@@ -48,10 +48,6 @@ def account_exists(email: str) -> bool:
     ).exists()
 
 
-def organisations_of(user) -> QuerySet[Organisation]:
-    return Organisation.objects.filter(memberships__user=user).distinct()
-
-
 def organisations_administered_by(user) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         memberships__user=user, memberships__role=Role.ADMIN
