@@ -205,11 +205,21 @@ def search(queryset: QuerySet[LearningEntry], text: str, *, user=None) -> QueryS
     return queryset
 
 
+def _spaced(fields):
+    """The fields with a space between each, for joining into one text."""
+    from django.db.models import Value
+
+    joined = []
+    for field in fields:
+        joined += [field, Value(" ")]
+    return joined[:-1]
+
+
 def _full_text_search(queryset, text: str, owner_id) -> QuerySet[LearningEntry]:
     from django.contrib.postgres.aggregates import StringAgg
     from django.contrib.postgres.search import SearchQuery, SearchVector
-    from django.db.models import Subquery, TextField, Value
-    from django.db.models.functions import Coalesce
+    from django.db.models import Case, Subquery, TextField, Value, When
+    from django.db.models.functions import Coalesce, Concat
 
     tag_names = (
         Tag.objects.filter(entries=OuterRef("pk"))
@@ -226,16 +236,22 @@ def _full_text_search(queryset, text: str, owner_id) -> QuerySet[LearningEntry]:
             config="english",
         )
     )
-    query = SearchQuery(text, search_type="websearch", config="english")
-    matches = Q(search_public=query)
-    queryset = queryset.annotate(search_public=public)
+    vector = public
     if owner_id is not None:
-        # Websearch ANDs the words, so the owner's vector holds everything at once: words
-        # may be found partly in the title and partly in the reflection.
-        owned = public + SearchVector(*REFLECTION_FIELDS, weight="C", config="english")
-        queryset = queryset.annotate(search_owned=owned)
-        matches |= Q(trainee_id=owner_id, search_owned=query)
-    return queryset.filter(matches)
+        # One vector per entry, with the reflection only on the owner's own: websearch ANDs
+        # the words, which may be found partly in the title and partly in the reflection.
+        # (Two vectors, each matched, would build the public part twice for every row.)
+        own_reflection = Case(
+            When(
+                trainee_id=owner_id,
+                then=Concat(*_spaced(REFLECTION_FIELDS), output_field=TextField()),
+            ),
+            default=Value(""),
+            output_field=TextField(),
+        )
+        vector = public + SearchVector(own_reflection, weight="C", config="english")
+    query = SearchQuery(text, search_type="websearch", config="english")
+    return queryset.annotate(search=vector).filter(search=query)
 
 
 def sign_off_queue(supervisor) -> QuerySet[SignOffRequest]:
