@@ -85,3 +85,14 @@ def assert_post_refused(response, persona):
     """A POST by someone who may not make it: anonymous callers are sent to sign in, anyone
     else is told the page does not exist."""
     assert_answered(response, "login" if persona == "anonymous" else 404)
+
+
+def queries_for(client, url):
+    """How many queries a GET of `url` makes; the page must answer 200."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)

@@ -4,15 +4,13 @@ paging, and what a page costs in queries."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Invitation, Membership, Role, Supervision
 from tests.conftest import member
 from tests.factories import MembershipFactory, SupervisionFactory
-from tests.helpers import sign_in_as
+from tests.helpers import queries_for, sign_in_as
 
 pytestmark = pytest.mark.django_db
 
@@ -239,13 +237,6 @@ def test_a_page_number_past_the_end_shows_the_last_page(client, org_a, org_admin
 
 
 # --- Queries ---------------------------------------------------------------------------------
-
-
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def add_members(org, count):

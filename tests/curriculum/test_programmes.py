@@ -5,8 +5,6 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import Role
@@ -15,7 +13,7 @@ from curriculum.models import Item, Programme, Requirement
 from tests.conftest import member
 from tests.curriculum.programme_pages import day, delete_url, item, programme_on, today
 from tests.factories import EnrolmentFactory, FrameworkFactory, framework_with_tree
-from tests.helpers import assert_inline_error, messages_of
+from tests.helpers import assert_inline_error, messages_of, queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -246,13 +244,6 @@ def test_the_programme_page_lists_its_enrolments_and_requirements(
     assert "Child 1 of root 2" in html
     assert delete_url(requirement) in html
     assert list(response.context["requirements"]) == [requirement]
-
-
-def queries_for(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
 
 
 def add_enrolments_and_requirements(programme, count):
