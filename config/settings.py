@@ -53,6 +53,11 @@ if PRODUCTION:
             + ", ".join(missing)
             + ". See 'Configuration' in README.md."
         )
+    if not env("AUDIT_SIGNING_KEY", default="") and not env("AUDIT_SIGNING_KEY_FILE", default=""):
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE: the key "
+            "that signs audit checkpoints lives outside the database. See README.md."
+        )
     if env("MFA_ENCRYPTION_KEY") == env("SECRET_KEY"):
         raise ImproperlyConfigured(
             "DJANGO_ENV=production needs an MFA_ENCRYPTION_KEY of its own, not SECRET_KEY."
@@ -191,6 +196,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 CELERY_TIMEZONE = "UTC"
+# --- Audit log -------------------------------------------------------------------------
+# The Ed25519 key that signs checkpoints of the audit chains, from outside the database: a PEM
+# private key in AUDIT_SIGNING_KEY, or a file named by AUDIT_SIGNING_KEY_FILE. Development
+# makes a key file of its own on first use. Public keys of earlier, rotated-out signing keys
+# (base64url, as /audit/checkpoints/keys/ shows them) stay trusted for what they signed.
+AUDIT_SIGNING_KEY = env.str("AUDIT_SIGNING_KEY", default="")
+AUDIT_SIGNING_KEY_FILE = env.str(
+    "AUDIT_SIGNING_KEY_FILE",
+    default=str(BASE_DIR / "var" / "audit-signing-key.pem") if DEVELOPMENT else "",
+)
+AUDIT_TRUSTED_PUBLIC_KEYS = env.list("AUDIT_TRUSTED_PUBLIC_KEYS", default=[])
+# How often a checkpoint is signed (when anything was appended since the last one).
+AUDIT_CHECKPOINT_MINUTES = env.int("AUDIT_CHECKPOINT_MINUTES", default=15)
+
 CELERY_BEAT_SCHEDULE = {
     "send-pending-invitations": {
         "task": "accounts.tasks.send_pending_invitations",
@@ -203,6 +222,10 @@ CELERY_BEAT_SCHEDULE = {
     "run-pending-badge-evaluations": {
         "task": "badges.tasks.run_pending_evaluations",
         "schedule": crontab(minute="*"),
+    },
+    "sign-audit-checkpoint": {
+        "task": "audit.tasks.sign_checkpoint",
+        "schedule": crontab(minute=f"*/{AUDIT_CHECKPOINT_MINUTES}"),
     },
     "make-missing-thumbnails": {
         "task": "portfolio.tasks.make_missing_thumbnails",

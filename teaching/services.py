@@ -36,7 +36,12 @@ def create_teaching_programme(*, organisation, actor, name: str, slug: str) -> T
     if TeachingProgramme.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": "Another teaching programme already uses this slug."})
     programme.save()
-    audit.append(actor=actor, action="teaching_programme_create", obj=programme)
+    audit.append(
+        actor=actor,
+        action="teaching_programme_create",
+        obj=programme,
+        chain=audit.organisation_chain(programme.organisation_id),
+    )
     return programme
 
 
@@ -63,7 +68,12 @@ def create_teaching_session(
     )
     session.full_clean(exclude=["programme"])
     session.save()
-    audit.append(actor=actor, action="teaching_session_create", obj=session)
+    audit.append(
+        actor=actor,
+        action="teaching_session_create",
+        obj=session,
+        chain=audit.organisation_chain(programme.organisation_id),
+    )
     return session
 
 
@@ -157,5 +167,11 @@ def _record_attendance(*, session, trainee, recorded_by, method: str) -> Attenda
         )
         attendance.entry = entry
         attendance.save(update_fields=["entry"])
-        audit.append(actor=recorded_by, action="attend", obj=attendance, payload={"method": method})
+        audit.append(
+            actor=recorded_by,
+            action="attend",
+            obj=attendance,
+            payload={"method": method},
+            chain=audit.user_chain(attendance.trainee_id),
+        )
     return attendance

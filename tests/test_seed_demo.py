@@ -141,7 +141,7 @@ def test_demo_audit_log_verifies(capsys):
     capsys.readouterr()
     call_command("verify_audit")
     out = capsys.readouterr().out
-    assert "the chain is intact" in out
+    assert "the chains are intact" in out
     assert "Every standing sign-off matches its entry" in out
     assert AuditEntry.objects.filter(action="create").count() == LearningEntry.objects.count()
 

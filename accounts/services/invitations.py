@@ -55,6 +55,7 @@ def invite_member(
             "expires_at": invitation.expires_at.isoformat(),
             "replaces": replaced_ids,
         },
+        chain=audit.organisation_chain(invitation.organisation_id),
     )
     # tasks.py calls this module, so it is imported here rather than at the top.
     from accounts.tasks import send_invitation
@@ -105,6 +106,7 @@ def revoke_invitation(*, invitation: Invitation, actor: User | None) -> None:
         action="revoke_invitation",
         obj=invitation,
         payload={"organisation": invitation.organisation_id, "role": invitation.role},
+        chain=audit.organisation_chain(invitation.organisation_id),
     )
 
 
@@ -131,6 +133,7 @@ def accept_invitation(*, invitation: Invitation, actor: User) -> Membership:
         action="accept_invitation",
         obj=invitation,
         payload={"organisation": invitation.organisation_id, "role": invitation.role},
+        chain=audit.organisation_chain(invitation.organisation_id),
     )
     return membership
 

@@ -54,6 +54,7 @@ def set_member_roles(
                 "added": sorted(added),
                 "removed": sorted(removed),
             },
+            chain=audit.organisation_chain(organisation.pk),
         )
     return roles
 

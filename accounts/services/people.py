@@ -55,6 +55,7 @@ def create_personal_access_token(
             "token_key": token.token_key,
             "expiry": token.expiry.isoformat() if token.expiry else None,
         },
+        chain=audit.user_chain(user.pk),
     )
     return token, secret
 
@@ -63,7 +64,11 @@ def create_personal_access_token(
 def revoke_personal_access_token(*, token: PersonalAccessToken, actor: User | None) -> None:
     refuse_unless_self(actor, token.user, "Only the token's owner can revoke it.")
     audit.append(
-        actor=actor, action="revoke_token", obj=token.user, payload={"token_key": token.token_key}
+        actor=actor,
+        action="revoke_token",
+        obj=token.user,
+        payload={"token_key": token.token_key},
+        chain=audit.user_chain(token.user_id),
     )
     token.delete()
 
@@ -84,6 +89,7 @@ def revoke_tokens_after_password_change(*, user: User, how: str, actor: User | N
             action="revoke_tokens_on_password_" + how,
             obj=user,
             payload={"token_keys": keys},
+            chain=audit.user_chain(user.pk),
         )
         tokens.delete()
     return len(keys)

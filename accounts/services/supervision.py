@@ -67,6 +67,7 @@ def start_supervision(
             "start_date": start_date.isoformat(),
             "end_date": end_date.isoformat() if end_date else None,
         },
+        chain=audit.user_chain(supervision.trainee_id),
     )
     return supervision
 
@@ -85,5 +86,6 @@ def end_supervision(*, supervision: Supervision, end_date: date, actor: User | N
             "end_date": end_date.isoformat(),
             "planned_end_date": planned_end.isoformat() if planned_end else None,
         },
+        chain=audit.user_chain(supervision.trainee_id),
     )
     return supervision

@@ -104,6 +104,7 @@ def award_badge(
                 "recipient": recipient.pk,
                 "manual": actor is not None,
             },
+            chain=audit.user_chain(award.recipient_id),
         )
     return award
 
@@ -123,7 +124,13 @@ def revoke_award(*, award: Award, actor, reason: str) -> Award:
     check_revocable(award)
     award.revoked_at, award.revocation_reason = timezone.now(), reason
     award.save(update_fields=["revoked_at", "revocation_reason"])
-    audit.append(actor=actor, action="revoke", obj=award, payload={"reason_sha256": sha256(reason)})
+    audit.append(
+        actor=actor,
+        action="revoke",
+        obj=award,
+        payload={"reason_sha256": sha256(reason)},
+        chain=audit.user_chain(award.recipient_id),
+    )
     return award
 
 

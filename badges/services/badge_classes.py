@@ -41,6 +41,7 @@ def update_issuer(
         action="issuer_create" if created else "issuer_update",
         obj=issuer,
         payload={"organisation": organisation.pk},
+        chain=audit.organisation_chain(organisation.pk),
     )
     return issuer
 
@@ -194,6 +195,7 @@ def create_badge_class(
         action="badge_class_create",
         obj=badge_class,
         payload={"issuer": issuer.pk, "slug": slug, "rule": badge_class.rule},
+        chain=audit.organisation_chain(issuer.organisation_id),
     )
     if rule:
         request_evaluation_of_members(organisation=issuer.organisation)
@@ -242,6 +244,7 @@ def update_badge_class(
         action="badge_class_update",
         obj=badge_class,
         payload={"fields": changed, "rule": badge_class.rule},
+        chain=audit.organisation_chain(badge_class.issuer.organisation_id),
     )
     if badge_class.rule and {"rule", "is_active"} & set(changed):
         request_evaluation_of_members(organisation=badge_class.issuer.organisation)

@@ -19,7 +19,12 @@ def set_award_public(*, award: Award, actor, public: bool) -> Award:
     if award.public != public:
         award.public = public
         award.save(update_fields=["public"])
-        audit.append(actor=actor, action="award_public" if public else "award_hidden", obj=award)
+        audit.append(
+            actor=actor,
+            action="award_public" if public else "award_hidden",
+            obj=award,
+            chain=audit.user_chain(award.recipient_id),
+        )
     return award
 
 
@@ -34,6 +39,9 @@ def set_public_profile(*, trainee, actor, enabled: bool) -> PublicProfile:
         profile.enabled = enabled
         profile.save(update_fields=["enabled"])
         audit.append(
-            actor=actor, action="profile_public" if enabled else "profile_hidden", obj=profile
+            actor=actor,
+            action="profile_public" if enabled else "profile_hidden",
+            obj=profile,
+            chain=audit.user_chain(profile.user_id),
         )
     return profile

@@ -84,6 +84,7 @@ def create_programme(
         action="create_programme",
         obj=programme,
         payload=_programme_payload(programme, frameworks),
+        chain=audit.organisation_chain(programme.organisation_id),
     )
     return programme
 
@@ -117,6 +118,7 @@ def update_programme(
         action="update_programme",
         obj=programme,
         payload=_programme_payload(programme, frameworks),
+        chain=audit.organisation_chain(programme.organisation_id),
     )
     return programme
 
@@ -138,7 +140,11 @@ def enrol_trainee(
         programme=programme, trainee=trainee, start_date=start_date, end_date=end_date
     )
     audit.append(
-        actor=actor, action="enrol_trainee", obj=enrolment, payload=_enrolment_payload(enrolment)
+        actor=actor,
+        action="enrol_trainee",
+        obj=enrolment,
+        payload=_enrolment_payload(enrolment),
+        chain=audit.user_chain(enrolment.trainee_id),
     )
     return enrolment
 
@@ -149,7 +155,11 @@ def end_enrolment(*, actor, enrolment: Enrolment, end_date: date) -> Enrolment:
     enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
     enrolment = dated.end_on(enrolment, end_date, noun="enrolment")
     audit.append(
-        actor=actor, action="end_enrolment", obj=enrolment, payload=_enrolment_payload(enrolment)
+        actor=actor,
+        action="end_enrolment",
+        obj=enrolment,
+        payload=_enrolment_payload(enrolment),
+        chain=audit.user_chain(enrolment.trainee_id),
     )
     return enrolment
 
@@ -173,6 +183,7 @@ def set_requirement(
         action="set_requirement",
         obj=requirement,
         payload=_requirement_payload(requirement),
+        chain=audit.organisation_chain(programme.organisation_id),
     )
     return requirement
 
@@ -209,6 +220,7 @@ def require_level(
                 "signed_off_required": signed_off_required,
                 "items": sorted(requirement.item_id for requirement in new),
             },
+            chain=audit.organisation_chain(programme.organisation_id),
         )
     return len(new)
 
@@ -222,5 +234,6 @@ def remove_requirement(*, actor, requirement: Requirement) -> None:
         action="remove_requirement",
         obj=requirement,
         payload=_requirement_payload(requirement),
+        chain=audit.organisation_chain(requirement.programme.organisation_id),
     )
     requirement.delete()

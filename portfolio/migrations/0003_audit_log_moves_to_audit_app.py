@@ -64,6 +64,9 @@ class Migration(migrations.Migration):
         ("portfolio", "0002_append_only_triggers"),
         ("audit", "0001_initial"),
     ]
+    # The rows are copied in the audit tables' first shape, before audit numbers them
+    # into chains.
+    run_before = [("audit", "0002_chains_and_checkpoints")]
 
     operations = [
         migrations.RunPython(forwards, backwards),

@@ -139,7 +139,13 @@ def log_entry(
         ), False
     entry.tags.set(_tags(tags))
     EntryItem.objects.bulk_create(EntryItem(entry=entry, item=item) for item in items)
-    audit.append(actor=actor, action="create", obj=entry, payload=_audit_payload(entry))
+    audit.append(
+        actor=actor,
+        action="create",
+        obj=entry,
+        payload=_audit_payload(entry),
+        chain=audit.user_chain(entry.trainee_id),
+    )
     send_portfolio_changed(trainee_id=trainee.pk)
     return entry, True
 
@@ -173,7 +179,13 @@ def update_entry(*, entry: LearningEntry, actor, items=None, tags=None, **fields
     if items is not None and _replace_items(entry, items):
         changed.append("items")
     if changed:
-        audit.append(actor=actor, action="edit", obj=entry, payload=_audit_payload(entry, changed))
+        audit.append(
+            actor=actor,
+            action="edit",
+            obj=entry,
+            payload=_audit_payload(entry, changed),
+            chain=audit.user_chain(entry.trainee_id),
+        )
         send_portfolio_changed(trainee_id=entry.trainee_id)
     return entry
 
@@ -200,7 +212,13 @@ def delete_entry(*, entry: LearningEntry, actor) -> None:
         raise PermissionDenied("Only the trainee can delete their entry.")
     entry = lock_entry(entry)
     ensure_deletable(entry)
-    audit.append(actor=actor, action="delete", obj=entry, payload=_audit_payload(entry))
+    audit.append(
+        actor=actor,
+        action="delete",
+        obj=entry,
+        payload=_audit_payload(entry),
+        chain=audit.user_chain(entry.trainee_id),
+    )
     for evidence in entry.evidence.all():
         delete_files_after_commit(evidence)
     entry.delete()

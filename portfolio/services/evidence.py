@@ -105,6 +105,7 @@ def _audit_added(*, actor, entry: LearningEntry, evidence: Evidence, **details) 
             **details,
             "content_sha256": content_hash(entry),
         },
+        chain=audit.user_chain(entry.trainee_id),
     )
 
 
@@ -184,7 +185,13 @@ def remove_evidence(*, evidence: Evidence, actor) -> None:
         payload["url_sha256"] = sha256(evidence.url)
     evidence.delete()
     payload["content_sha256"] = content_hash(entry)
-    audit.append(actor=actor, action="remove_evidence", obj=entry, payload=payload)
+    audit.append(
+        actor=actor,
+        action="remove_evidence",
+        obj=entry,
+        payload=payload,
+        chain=audit.user_chain(entry.trainee_id),
+    )
     delete_files_after_commit(evidence)
     send_portfolio_changed(trainee_id=entry.trainee_id)
 

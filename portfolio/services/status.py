@@ -42,7 +42,11 @@ def transition(entry: LearningEntry, action: str, *, actor, payload: dict | None
     entry.status = target
     entry.save(update_fields=["status", "updated_at"])
     audit.append(
-        actor=actor, action=action, obj=entry, payload={"status": target, **(payload or {})}
+        actor=actor,
+        action=action,
+        obj=entry,
+        payload={"status": target, **(payload or {})},
+        chain=audit.user_chain(entry.trainee_id),
     )
 
 

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import connection
 
@@ -46,6 +48,11 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.example.org:6379/0",
     "SITE_URL": "https://waymark.example.org",
     "MFA_ENCRYPTION_KEY": secrets.token_urlsafe(50),
+    "AUDIT_SIGNING_KEY": Ed25519PrivateKey.generate()
+    .private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    .decode(),
 }
 
 
@@ -127,6 +134,19 @@ def test_production_refuses_an_mfa_key_that_is_the_secret_key():
     result = manage("check", **env)
     assert result.returncode != 0
     assert "MFA_ENCRYPTION_KEY of its own" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_audit_signing_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "AUDIT_SIGNING_KEY"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "needs AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE" in result.stderr
+
+
+def test_deployment_checks_refuse_an_audit_signing_key_that_is_not_one():
+    result = manage("check", "--deploy", **PRODUCTION_ENV | {"AUDIT_SIGNING_KEY": "not a key"})
+    assert result.returncode != 0
+    assert "audit.E001" in result.stderr
 
 
 def production_setting(code: str, **env) -> str:

@@ -48,7 +48,7 @@ def test_seed_scale_writes_no_audit_and_verify_audit_still_passes(capsys):
     }
     assert not SignOff.objects.exists()
     call_command("verify_audit")
-    assert "the chain is intact" in capsys.readouterr().out
+    assert "the chains are intact" in capsys.readouterr().out
 
 
 def test_running_seed_scale_again_adds_trainees():
