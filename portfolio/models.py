@@ -186,15 +186,30 @@ class EntryItem(models.Model):
 
     entry = models.ForeignKey(LearningEntry, on_delete=models.CASCADE, related_name="mappings")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="mappings")
+    # The entry's trainee, copied: coverage and badge rules count one trainee's links per
+    # item, and with the trainee here that reads only their rows through one index, however
+    # many other trainees' links the table holds. Always the entry's own trainee (entries
+    # never change hands; verify_audit checks it).
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["entry", "item"], name="event_item_unique"),
         ]
-        indexes = [models.Index(fields=["item", "entry"], name="event_item_by_item")]
+        indexes = [
+            models.Index(fields=["item", "entry"], name="event_item_by_item"),
+            models.Index(fields=["trainee", "item", "entry"], name="entry_item_by_trainee"),
+        ]
 
     def __str__(self):
         return f"{self.entry_id} → {self.item_id}"
+
+    def save(self, *args, **kwargs):
+        if self.trainee_id is None:
+            self.trainee_id = self.entry.trainee_id
+        super().save(*args, **kwargs)
 
 
 def private_storage():

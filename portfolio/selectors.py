@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
-from accounts.models import Membership, Role, Supervision
+from accounts.models import Membership, Role, Supervision, User
 from curriculum import selectors as curriculum_selectors
 from curriculum.models import Item
 from portfolio.models import (
@@ -31,9 +31,16 @@ def entries_visible_to(user) -> QuerySet[LearningEntry]:
     (drafts stay private). Nobody else's."""
     if not user.is_authenticated:
         return LearningEntry.objects.none()
-    supervised = account_selectors.supervised_trainee_ids(user)
+    # Whose entries first (the user and today's supervisees, one short subquery), then which
+    # of theirs: this shape reads those people's rows through the trainee index. Written as
+    # "mine OR (supervised AND not draft)", PostgreSQL scans the whole table instead.
+    people = (
+        User.objects.filter(pk=user.pk)
+        .values("pk")
+        .union(account_selectors.supervised_trainee_ids(user).order_by(), all=True)
+    )
     return LearningEntry.objects.filter(
-        Q(trainee=user) | (Q(trainee__in=supervised) & ~Q(status=Status.DRAFT))
+        Q(trainee_id__in=people) & (Q(trainee=user) | ~Q(status=Status.DRAFT))
     )
 
 

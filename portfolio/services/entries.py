@@ -138,7 +138,9 @@ def log_entry(
             trainee=trainee, source=source, external_id=external_id
         ), False
     entry.tags.set(_tags(tags))
-    EntryItem.objects.bulk_create(EntryItem(entry=entry, item=item) for item in items)
+    EntryItem.objects.bulk_create(
+        EntryItem(entry=entry, item=item, trainee_id=entry.trainee_id) for item in items
+    )
     audit.append(
         actor=actor,
         action="create",
@@ -197,7 +199,9 @@ def _replace_items(entry: LearningEntry, items) -> bool:
     if wanted == current:
         return False
     entry.mappings.exclude(item_id__in=wanted).delete()
-    EntryItem.objects.bulk_create(EntryItem(entry=entry, item_id=pk) for pk in wanted - current)
+    EntryItem.objects.bulk_create(
+        EntryItem(entry=entry, item_id=pk, trainee_id=entry.trainee_id) for pk in wanted - current
+    )
     return True
 
 
