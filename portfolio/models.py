@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxLengthValidator, MinValueValidator
@@ -179,6 +180,32 @@ class LearningEntry(models.Model):
         return bool(
             self.reflection_what_happened or self.reflection_learned or self.reflection_next_time
         )
+
+
+class EntrySearch(models.Model):
+    """What full-text search reads on PostgreSQL: each entry's words as two vectors, written
+    by the database itself (triggers, migration 0008) whenever the entry or its tags change,
+    so every path that writes entries (services, imports, bulk seeding) keeps it true, and
+    the vectors are never fetched with the entry. Empty on other databases, where search
+    matches substrings instead."""
+
+    entry = models.OneToOneField(
+        LearningEntry, on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Title (weight A); description, provider, location and tags (B).
+    shared = SearchVectorField()
+    # The same and the reflection (C): searched only by the entry's own trainee.
+    own = SearchVectorField()
+
+    class Meta:
+        # With GIN indexes on both vectors, made on PostgreSQL by migration 0008.
+        indexes = [models.Index(fields=["trainee"], name="entry_search_by_trainee")]
+
+    def __str__(self):
+        return f"Search words of entry {self.entry_id}"
 
 
 class EntryItem(models.Model):
