@@ -94,7 +94,10 @@ def _fact(trainee, request: tuple, items: dict[str, set[int]], tags: dict[str, s
         targets = (under - parents) or under
         covered = (
             EntryItem.objects.filter(
-                item__in=targets, entry__trainee=trainee, entry__status=Status.SIGNED_OFF
+                item__in=targets,
+                trainee=trainee,
+                entry__trainee=trainee,
+                entry__status=Status.SIGNED_OFF,
             )
             .values("item")
             .annotate(n=Count("entry", distinct=True))

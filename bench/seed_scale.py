@@ -280,7 +280,9 @@ class ScaleSeeder:
         mappings, tag_links, requests = [], [], []
         now = timezone.now()
         for entry, (_, template) in zip(entries, pending, strict=True):
-            mappings.extend((entry.pk, self.item_ids[code]) for code in template.items)
+            mappings.extend(
+                (entry.pk, self.item_ids[code], entry.trainee_id) for code in template.items
+            )
             tag_links.extend((entry.pk, tags[name]) for name in template.tags)
             if entry.status in (Status.SUBMITTED, Status.RETURNED):
                 returned = entry.status == Status.RETURNED
@@ -298,32 +300,33 @@ class ScaleSeeder:
                         decision_notified_at=now if returned else None,
                     )
                 )
-        self._link(EntryItem, ("entry", "item"), mappings)
+        self._link(EntryItem, ("entry", "item", "trainee"), mappings)
         self._link(LearningEntry.tags.through, ("learningentry", "tag"), tag_links)
         SignOffRequest.objects.bulk_create(requests, batch_size=self.batch_size)
 
-    def _link(self, model, fields: tuple[str, str], pairs: list[tuple[int, int]]) -> None:
-        """Insert rows that are just two ids. A million entries bring three to four million
+    def _link(self, model, fields: tuple[str, ...], rows: list[tuple[int, ...]]) -> None:
+        """Insert rows that are just ids. A million entries bring three to four million
         of them, and building a model instance for each costs more than the entries
-        themselves; on PostgreSQL they go as two arrays that the server unnests."""
-        if not pairs:
+        themselves; on PostgreSQL they go as one array per column that the server unnests."""
+        if not rows:
             return
         if connection.vendor != "postgresql":
             model.objects.bulk_create(
-                [model(**{f"{fields[0]}_id": a, f"{fields[1]}_id": b}) for a, b in pairs],
+                [
+                    model(**{f"{name}_id": v for name, v in zip(fields, row, strict=True)})
+                    for row in rows
+                ],
                 batch_size=self.batch_size,
             )
             return
         quote = connection.ops.quote_name
         table = quote(model._meta.db_table)
-        left, right = (quote(model._meta.get_field(name).column) for name in fields)
+        columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+        arrays = ", ".join(["%s::bigint[]"] * len(fields))
         # Names come from the models; the values go as parameters.
-        sql = (
-            f"INSERT INTO {table} ({left}, {right}) "  # noqa: S608
-            "SELECT * FROM unnest(%s::bigint[], %s::bigint[])"
-        )
+        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [[a for a, _ in pairs], [b for _, b in pairs]])
+            cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
 
     def _say(self, what: str, started: float, rows: int = 0, rows_started: float = 0) -> None:
         # With DEBUG on, Django keeps the last 9,000 statements; ours are megabytes each.

@@ -177,6 +177,10 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Without a broker, tasks run in-process at the point they are enqueued (after commit).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# A worker keeps its database connection across tasks instead of opening one per task
+# (Celery closes it only after this many); config.celery still drops a connection that is
+# older than CONN_MAX_AGE or fails its health check before each task, as requests do.
+CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
 CELERY_TASK_IGNORE_RESULT = True
 # Tasks are idempotent, so a task whose worker dies mid-run is redelivered rather than lost.
 CELERY_TASK_ACKS_LATE = True

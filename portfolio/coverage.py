@@ -95,7 +95,12 @@ def evidence_counts(trainee, item_ids) -> dict[int, tuple[int, int]]:
     """For each item, how many of the trainee's entries map to it and how many of those are
     signed off. One aggregate query."""
     rows = (
-        EntryItem.objects.filter(entry__trainee=trainee, item_id__in=item_ids)
+        EntryItem.objects.filter(
+            # Both sides bounded by the trainee, so each is read through its trainee index.
+            trainee=trainee,
+            entry__trainee=trainee,
+            item_id__in=item_ids,
+        )
         .values("item_id")
         .annotate(
             mapped=Count("entry", distinct=True),

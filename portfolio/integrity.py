@@ -3,8 +3,10 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from portfolio.content import sign_off_matches
-from portfolio.models import SignOff
+from portfolio.models import EntryItem, SignOff
 
 
 @dataclass
@@ -40,4 +42,20 @@ def first_altered_sign_off() -> str | None:
     return (
         f"Entry #{mismatch.entry_id} “{mismatch.title}” no longer matches what was signed "
         f"off (sign-off #{mismatch.sign_off_id}): it was changed outside Waymark."
+    )
+
+
+def first_misattributed_item_link() -> str | None:
+    """Item links carry their entry's trainee (for speed); a link whose copy disagrees would
+    count towards the wrong person's coverage and badges."""
+    wrong = (
+        EntryItem.objects.exclude(trainee_id=F("entry__trainee_id"))
+        .values_list("pk", "entry_id")
+        .first()
+    )
+    if wrong is None:
+        return None
+    return (
+        f"Item link #{wrong[0]} of entry #{wrong[1]} names a trainee other than the entry's: "
+        "it was changed outside Waymark."
     )

@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxLengthValidator, MinValueValidator
@@ -181,20 +182,61 @@ class LearningEntry(models.Model):
         )
 
 
+class EntrySearch(models.Model):
+    """What full-text search reads on PostgreSQL: each entry's words as two vectors, written
+    by the database itself (triggers, migration 0008) whenever the entry or its tags change,
+    so every path that writes entries (services, imports, bulk seeding) keeps it true, and
+    the vectors are never fetched with the entry. Empty on other databases, where search
+    matches substrings instead."""
+
+    entry = models.OneToOneField(
+        LearningEntry, on_delete=models.CASCADE, primary_key=True, related_name="search"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    # Title (weight A); description, provider, location and tags (B).
+    shared = SearchVectorField()
+    # The same and the reflection (C): searched only by the entry's own trainee.
+    own = SearchVectorField()
+
+    class Meta:
+        # With GIN indexes on both vectors, made on PostgreSQL by migration 0008.
+        indexes = [models.Index(fields=["trainee"], name="entry_search_by_trainee")]
+
+    def __str__(self):
+        return f"Search words of entry {self.entry_id}"
+
+
 class EntryItem(models.Model):
     """A curriculum item a learning entry is evidence for."""
 
     entry = models.ForeignKey(LearningEntry, on_delete=models.CASCADE, related_name="mappings")
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="mappings")
+    # The entry's trainee, copied: coverage and badge rules count one trainee's links per
+    # item, and with the trainee here that reads only their rows through one index, however
+    # many other trainees' links the table holds. Always the entry's own trainee (entries
+    # never change hands; verify_audit checks it).
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["entry", "item"], name="event_item_unique"),
         ]
-        indexes = [models.Index(fields=["item", "entry"], name="event_item_by_item")]
+        indexes = [
+            models.Index(fields=["item", "entry"], name="event_item_by_item"),
+            models.Index(fields=["trainee", "item", "entry"], name="entry_item_by_trainee"),
+        ]
 
     def __str__(self):
         return f"{self.entry_id} → {self.item_id}"
+
+    def save(self, *args, **kwargs):
+        if self.trainee_id is None:
+            self.trainee_id = self.entry.trainee_id
+        super().save(*args, **kwargs)
 
 
 def private_storage():

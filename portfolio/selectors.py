@@ -11,11 +11,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
-from accounts.models import Membership, Role, Supervision
+from accounts.models import Membership, Role, Supervision, User
 from curriculum import selectors as curriculum_selectors
 from curriculum.models import Item
 from portfolio.models import (
     EntryItem,
+    EntrySearch,
     Evidence,
     LearningEntry,
     ReflectionView,
@@ -31,9 +32,16 @@ def entries_visible_to(user) -> QuerySet[LearningEntry]:
     (drafts stay private). Nobody else's."""
     if not user.is_authenticated:
         return LearningEntry.objects.none()
-    supervised = account_selectors.supervised_trainee_ids(user)
+    # Whose entries first (the user and today's supervisees, one short subquery), then which
+    # of theirs: this shape reads those people's rows through the trainee index. Written as
+    # "mine OR (supervised AND not draft)", PostgreSQL scans the whole table instead.
+    people = (
+        User.objects.filter(pk=user.pk)
+        .values("pk")
+        .union(account_selectors.supervised_trainee_ids(user).order_by(), all=True)
+    )
     return LearningEntry.objects.filter(
-        Q(trainee=user) | (Q(trainee__in=supervised) & ~Q(status=Status.DRAFT))
+        Q(trainee_id__in=people) & (Q(trainee=user) | ~Q(status=Status.DRAFT))
     )
 
 
@@ -205,53 +213,22 @@ def search(queryset: QuerySet[LearningEntry], text: str, *, user=None) -> QueryS
     return queryset
 
 
-def _spaced(fields):
-    """The fields with a space between each, for joining into one text."""
-    from django.db.models import Value
-
-    joined = []
-    for field in fields:
-        joined += [field, Value(" ")]
-    return joined[:-1]
-
-
 def _full_text_search(queryset, text: str, owner_id) -> QuerySet[LearningEntry]:
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.contrib.postgres.search import SearchQuery, SearchVector
-    from django.db.models import Case, Subquery, TextField, Value, When
-    from django.db.models.functions import Coalesce, Concat
+    """Match the stored vectors (portfolio.EntrySearch, kept by the database): the owner's
+    own entries by the vector with their reflection, their supervisees' by the shared one.
+    websearch syntax ANDs the words, which may fall in different fields. Each side is
+    looked up by trainee first (both GIN indexes lead with it), so a search reads only the
+    matches of the people it may show, however many others' entries match."""
+    from django.contrib.postgres.search import SearchQuery
 
-    tag_names = (
-        Tag.objects.filter(entries=OuterRef("pk"))
-        .values("entries")
-        .annotate(names=StringAgg("name", delimiter=" "))
-        .values("names")
-    )
-    public = (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("description", "provider", "location", weight="B", config="english")
-        + SearchVector(
-            Coalesce(Subquery(tag_names), Value(""), output_field=TextField()),
-            weight="B",
-            config="english",
-        )
-    )
-    vector = public
-    if owner_id is not None:
-        # One vector per entry, with the reflection only on the owner's own: websearch ANDs
-        # the words, which may be found partly in the title and partly in the reflection.
-        # (Two vectors, each matched, would build the public part twice for every row.)
-        own_reflection = Case(
-            When(
-                trainee_id=owner_id,
-                then=Concat(*_spaced(REFLECTION_FIELDS), output_field=TextField()),
-            ),
-            default=Value(""),
-            output_field=TextField(),
-        )
-        vector = public + SearchVector(own_reflection, weight="C", config="english")
     query = SearchQuery(text, search_type="websearch", config="english")
-    return queryset.annotate(search=vector).filter(search=query)
+    if owner_id is None:
+        return queryset.filter(search__shared=query)
+    own = EntrySearch.objects.filter(trainee_id=owner_id, own=query).values("entry_id")
+    supervised = EntrySearch.objects.filter(
+        trainee_id__in=account_selectors.supervised_trainee_ids(owner_id), shared=query
+    ).values("entry_id")
+    return queryset.filter(pk__in=own.union(supervised, all=True))
 
 
 def sign_off_queue(supervisor) -> QuerySet[SignOffRequest]:

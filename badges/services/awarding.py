@@ -169,9 +169,17 @@ def evaluate_awards(*, trainee) -> list[Award]:
 
 def request_evaluation(*, trainee_id: int) -> None:
     """Record, in the caller's transaction, that a trainee's awards need evaluating, and ask
-    a worker to do it after commit. If the broker is down the row stays for the sweep."""
-    PendingEvaluation.objects.update_or_create(
-        trainee_id=trainee_id, defaults={"requested_at": timezone.now()}
+    a worker to do it after commit. If the broker is down the row stays for the sweep.
+
+    When an evaluation is already pending, moving its time on is enough: the task already
+    asked for will see this change, or, if it started before it, will find the row still
+    there when it finishes and ask again (run_evaluation). A burst of saves costs a few
+    evaluations, not one each."""
+    now = timezone.now()
+    if PendingEvaluation.objects.filter(trainee_id=trainee_id).update(requested_at=now):
+        return
+    PendingEvaluation.objects.bulk_create(
+        [PendingEvaluation(trainee_id=trainee_id, requested_at=now)], ignore_conflicts=True
     )
     from badges.tasks import evaluate_trainee
 
@@ -208,4 +216,9 @@ def run_evaluation(*, trainee_id: int) -> list[Award]:
         return []
     awarded = evaluate_awards(trainee=trainee)
     PendingEvaluation.objects.filter(trainee_id=trainee_id, requested_at__lte=started).delete()
+    if PendingEvaluation.objects.filter(trainee_id=trainee_id).exists():
+        # Changes arrived while this ran, and their saves asked for no task of their own.
+        from badges.tasks import evaluate_trainee
+
+        enqueue_after_commit(evaluate_trainee, trainee_id)
     return awarded

@@ -128,17 +128,24 @@ def log_entry(
         external_id=external_id,
         **fields,
     )
-    entry.full_clean(exclude=["trainee", "tags", "items"])
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError:
-        # Another request with the same external id won the race; theirs is the entry.
-        return LearningEntry.objects.get(
-            trainee=trainee, source=source, external_id=external_id
-        ), False
-    entry.tags.set(_tags(tags))
-    EntryItem.objects.bulk_create(EntryItem(entry=entry, item=item) for item in items)
+    # Constraints are the database's to enforce: credits were checked above, and a repeated
+    # external id is caught below. Validating them here would cost a query each.
+    entry.full_clean(exclude=["trainee", "tags", "items"], validate_constraints=False)
+    if external_id:
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError:
+            # Another request with the same external id won the race; theirs is the entry.
+            return LearningEntry.objects.get(
+                trainee=trainee, source=source, external_id=external_id
+            ), False
+    else:
+        entry.save()
+    entry.tags.add(*_tags(tags))
+    EntryItem.objects.bulk_create(
+        EntryItem(entry=entry, item=item, trainee_id=entry.trainee_id) for item in items
+    )
     audit.append(
         actor=actor,
         action="create",
@@ -197,7 +204,9 @@ def _replace_items(entry: LearningEntry, items) -> bool:
     if wanted == current:
         return False
     entry.mappings.exclude(item_id__in=wanted).delete()
-    EntryItem.objects.bulk_create(EntryItem(entry=entry, item_id=pk) for pk in wanted - current)
+    EntryItem.objects.bulk_create(
+        EntryItem(entry=entry, item_id=pk, trainee_id=entry.trainee_id) for pk in wanted - current
+    )
     return True
 
 

@@ -288,3 +288,16 @@ def test_no_checkpoint_yet_is_a_404_and_verify_says_so(signed_off, client, capsy
     assert client.get("/audit/checkpoints/latest/").status_code == 404
     call_command("verify_audit")
     assert "No checkpoint has been signed yet" in capsys.readouterr().out
+
+
+def test_an_item_link_moved_to_another_trainee_is_caught(log, other_trainee, fpcs):
+    entry = log(title="Chest drain teaching", items=[fpcs["FPC1"]])
+    link = entry.mappings.get()
+    tamper(
+        (
+            "UPDATE portfolio_entryitem SET trainee_id = %s WHERE id = %s",
+            [other_trainee.pk, link.pk],
+        )
+    )
+    with pytest.raises(CommandError, match=rf"Item link #{link.pk} of entry #{entry.pk} names"):
+        call_command("verify_audit")

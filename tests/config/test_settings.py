@@ -198,3 +198,24 @@ def test_celery_fails_fast_on_a_hung_broker_and_outlives_its_tasks():
     assert options["socket_timeout"] <= 5 and options["socket_connect_timeout"] <= 5
     assert options["visibility_timeout"] > settings.CELERY_TASK_TIME_LIMIT
     assert settings.CELERY_TASK_ACKS_LATE and settings.CELERY_TASK_REJECT_ON_WORKER_LOST
+
+
+def test_workers_keep_database_connections_between_tasks_but_drop_stale_ones(monkeypatch):
+    from celery.signals import task_prerun
+
+    from config import celery as waymark_celery
+
+    assert waymark_celery.app.conf.get("CELERY_DB_REUSE_MAX") == settings.CELERY_DB_REUSE_MAX
+    assert settings.CELERY_DB_REUSE_MAX > 1
+    closed = []
+    monkeypatch.setattr("django.db.close_old_connections", lambda: closed.append(True))
+
+    class Task:
+        class request:  # noqa: N801 - shaped like a Celery task's request
+            is_eager = False
+
+    task_prerun.send(sender=Task, task_id="t", task=Task, args=(), kwargs={})
+    assert closed == [True]
+    Task.request.is_eager = True
+    task_prerun.send(sender=Task, task_id="t", task=Task, args=(), kwargs={})
+    assert closed == [True]

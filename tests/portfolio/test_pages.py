@@ -325,7 +325,9 @@ def bulk_entries(trainee, count, fpcs):
         )
         for i in range(count)
     )
-    EntryItem.objects.bulk_create(EntryItem(entry=e, item=fpcs["FPC12"]) for e in entries)
+    EntryItem.objects.bulk_create(
+        EntryItem(entry=e, item=fpcs["FPC12"], trainee_id=e.trainee_id) for e in entries
+    )
 
 
 @pytest.mark.parametrize("page", ["dashboard", "entry_list"])

@@ -1,0 +1,50 @@
+"""The shape of the queries that must stay flat however big the tables grow: each reads the
+trainee's own rows through an index, never a scan of everyone's. With sequential scans
+switched off, PostgreSQL still plans a scan when no index can bound the query by trainee, so
+an EXPLAIN without one proves the shape, on a test database of any size."""
+
+import pytest
+from django.db import connection
+
+from portfolio import selectors
+from portfolio.coverage import evidence_counts
+from portfolio.models import EntryItem
+
+pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgresql]
+
+
+def plan(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    try:
+        return queryset.explain()
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = on")
+
+
+def test_the_entries_a_trainee_sees_are_read_through_the_trainee_index(log, enrolled_trainee):
+    log()
+    shown = plan(selectors.entries_visible_to(enrolled_trainee).order_by("-date", "-pk")[:50])
+    assert "Seq Scan on portfolio_learningentry" not in shown
+    assert "trainee_id" in shown
+
+
+def test_a_supervisors_view_is_read_through_the_trainee_index(log, supervisor):
+    log()
+    shown = plan(selectors.entries_visible_to(supervisor).order_by("-date", "-pk")[:50])
+    assert "Seq Scan on portfolio_learningentry" not in shown
+
+
+def test_evidence_counts_read_only_the_trainees_item_links(log, enrolled_trainee, fpcs):
+    log(items=[fpcs["FPC1"], fpcs["FPC2"]])
+    item_ids = [item.pk for item in fpcs.values()]
+    links = EntryItem.objects.filter(
+        trainee=enrolled_trainee, entry__trainee=enrolled_trainee, item_id__in=item_ids
+    ).values("item_id", "entry__status")
+    shown = plan(links)
+    assert "Seq Scan on portfolio_entryitem" not in shown
+    assert "Seq Scan on portfolio_learningentry" not in shown
+    assert "entry_item_by_trainee" in shown
+    # And the counts themselves come from that query.
+    assert evidence_counts(enrolled_trainee, item_ids)[fpcs["FPC1"].pk] == (1, 0)
