@@ -2,7 +2,7 @@
 
 import django_filters
 
-from core.forms import DateInput
+from core.forms import DateInput, PlainSelect
 from curriculum.models import Item
 from portfolio import selectors
 from portfolio.models import Kind, LearningEntry, Status
@@ -10,8 +10,12 @@ from portfolio.models import Kind, LearningEntry, Status
 
 class EntryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
-    kind = django_filters.ChoiceFilter(choices=Kind.choices, empty_label="Any kind")
-    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    kind = django_filters.ChoiceFilter(
+        choices=Kind.choices, empty_label="Any kind", widget=PlainSelect
+    )
+    status = django_filters.ChoiceFilter(
+        choices=Status.choices, empty_label="Any status", widget=PlainSelect
+    )
     date_from = django_filters.DateFilter(
         field_name="date",
         lookup_expr="gte",
@@ -30,6 +34,7 @@ class EntryFilter(django_filters.FilterSet):
         queryset=Item.objects.all(),
         label="Curriculum item",
         empty_label="Any item",
+        widget=PlainSelect,
     )
     tag = django_filters.CharFilter(
         field_name="tags__name", lookup_expr="iexact", label="Tag", distinct=True
