@@ -10,6 +10,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
 from badges import selectors
+from badges.api_rules import RuleField
 from badges.models import Award, BadgeClass, Issuer, Progress
 from badges.services import badge_classes
 from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
@@ -103,7 +104,7 @@ class ProgressSerializer(serializers.ModelSerializer):
 
 class BadgeClassSerializer(serializers.ModelSerializer):
     issuer = IssuerSummarySerializer(read_only=True)
-    rule = serializers.JSONField(
+    rule = RuleField(
         allow_null=True, help_text="The machine rule; null for a badge only staff award."
     )
     tags = serializers.ListField(child=serializers.CharField())
@@ -150,7 +151,7 @@ class BadgeClassUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField()
     criteria = serializers.CharField(help_text="What the earner did, in words.")
-    rule = serializers.JSONField(
+    rule = RuleField(
         allow_null=True,
         default=None,
         help_text="The machine rule, checked against the rule schema; null for a badge only "

@@ -211,12 +211,15 @@ def assess(*, trainee) -> list[tuple[BadgeClass, rules.Result]]:
         )
     }
     awards = list(
-        Award.objects.filter(recipient=trainee).values_list("badge_class__slug", "revoked_at")
+        Award.objects.filter(recipient=trainee).values_list(
+            "badge_class__slug", "badge_class__name", "revoked_at"
+        )
     )
-    held = {slug for slug, revoked_at in awards if revoked_at is None}
+    # Badges held, slug → name (a stacked badge's award names the badges it stood on).
+    held = {slug: name for slug, name, revoked_at in awards if revoked_at is None}
     # A revocation sticks: a revoked badge is not awarded again by its rule, only by staff.
-    revoked = {slug for slug, revoked_at in awards if revoked_at is not None}
-    pending = {slug: c for slug, c in classes.items() if slug not in held | revoked}
+    revoked = {slug for slug, _name, revoked_at in awards if revoked_at is not None}
+    pending = {slug: c for slug, c in classes.items() if slug not in held.keys() | revoked}
     requests = set().union(*(rules.fact_requests(c.rule, today) for c in pending.values()))
     gathered = facts.gather(trainee, requests, today)
 
@@ -226,5 +229,5 @@ def assess(*, trainee) -> list[tuple[BadgeClass, rules.Result]]:
             result = rules.evaluate(pending[slug].rule, gathered, held, today)
             decided.append((pending[slug], result))
             if result.met:
-                held.add(slug)
+                held[slug] = pending[slug].name
     return decided
