@@ -85,10 +85,15 @@ def test_awards_are_read_only(badge_classes, trainee, method):
 
 
 def test_progress_is_the_callers_own_closest_first(
-    badge_classes, add, enrolled_trainee, other_trainee, django_capture_on_commit_callbacks
+    badge_classes,
+    add,
+    sign_off,
+    enrolled_trainee,
+    other_trainee,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        add(3)
+        sign_off(add(3))
     awarding.evaluate_awards(trainee=other_trainee)
 
     rows = client_for(enrolled_trainee).get(PROGRESS).json()["results"]
@@ -98,7 +103,7 @@ def test_progress_is_the_callers_own_closest_first(
     assert (regular["current"], regular["target"], regular["label"]) == (
         3,
         5,
-        "social media entries",
+        "signed-off social media entries",
     )
     assert slugs[0] == "journal-club-regular"  # 3 of 5 is the closest
     other_rows = client_for(other_trainee).get(PROGRESS).json()["results"]
