@@ -322,10 +322,17 @@ class Result:
 
 
 def _noun(rule: dict) -> str:
+    """What an entry count counts, without saying whether they are signed off: the
+    record of how a rule was met says how many were, whatever the rule asked."""
     if rule.get("label"):
-        return rule["label"]
+        return rule["label"].removeprefix("signed-off ")
     kinds = rule.get("kinds")
-    return kinds[0].replace("_", " ") + " entries" if kinds and len(kinds) == 1 else "entries"
+    if not kinds or len(kinds) > 1:
+        return "entries"
+    return KIND_NOUNS.get(kinds[0], kinds[0].replace("_", " ")) + " entries"
+
+
+KIND_NOUNS = {"elearning": "e-learning"}
 
 
 def _count_label(rule: dict) -> str:

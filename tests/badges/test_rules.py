@@ -238,3 +238,20 @@ def test_any_records_only_the_alternatives_that_were_met():
     result = decide({"type": "any", "rules": [reading, credits]}, facts)
     assert result.met
     assert [part["type"] for part in result.achieved["rules"]] == ["cpd_credits"]
+
+
+def test_what_a_count_records_it_counted_leaves_sign_off_to_the_sign_off_count():
+    rule = {
+        "type": "event_count",
+        "min": 15,
+        "kinds": ["elearning"],
+        "signed_off_only": True,
+        "label": "signed-off curriculum e-learning modules",
+    }
+    result = decide(rule, count_fact(rule, rules.Tally(entries=15, signed_off=15)))
+    assert result.label == "signed-off curriculum e-learning modules"
+    assert result.achieved["noun"] == "curriculum e-learning modules"
+    plain = {"type": "event_count", "min": 1, "kinds": ["elearning"]}
+    assert decide(plain, count_fact(plain, rules.Tally(entries=1))).achieved["noun"] == (
+        "e-learning entries"
+    )
