@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from badges import selectors
+from badges import achievements, selectors
 from badges.api_rules import RuleField
 from badges.models import Award, BadgeClass, Issuer, Progress
 from badges.services import badge_classes
@@ -59,6 +59,10 @@ class AwardSerializer(serializers.ModelSerializer):
     assertion_url = serializers.SerializerMethodField(
         help_text="The hosted Open Badges 2.0 assertion; null if not available."
     )
+    how_earned = serializers.SerializerMethodField(
+        help_text="How the badge was earned, as recorded when it was awarded: what the rules "
+        "counted, or who awarded it by hand. Its public page and evidence say the same."
+    )
 
     class Meta:
         model = Award
@@ -75,11 +79,15 @@ class AwardSerializer(serializers.ModelSerializer):
             "revocation_reason",
             "verify_url",
             "assertion_url",
+            "how_earned",
         ]
         read_only_fields = fields
         extra_kwargs = {
             "public": {"help_text": "Whether you show it on your public profile."},
-            "narrative": {"help_text": "The evidence narrative, as published."},
+            "narrative": {
+                "help_text": "The issuer's own words, for a badge awarded by hand; published "
+                "once you show the badge publicly."
+            },
         }
 
     def get_revoked(self, award) -> bool:
@@ -90,6 +98,9 @@ class AwardSerializer(serializers.ModelSerializer):
 
     def get_assertion_url(self, award) -> str | None:
         return _public_url(award, "badges:award_assertion")
+
+    def get_how_earned(self, award) -> str:
+        return achievements.describe(award).as_text()
 
 
 class ProgressSerializer(serializers.ModelSerializer):

@@ -24,7 +24,9 @@ from portfolio.models import LearningEntry
 def awards_of(trainee) -> QuerySet[Award]:
     """Every award the trainee has earned, newest first, revoked ones included (the trainee
     should see that a badge was revoked, and why)."""
-    return Award.objects.filter(recipient=trainee).select_related("badge_class__issuer")
+    return Award.objects.filter(recipient=trainee).select_related(
+        "badge_class__issuer", "awarded_by"
+    )
 
 
 def progress_of(trainee) -> QuerySet[Progress]:
