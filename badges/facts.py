@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
-from badges.rules import Attendance, Coverage, Tally
+from badges.evaluation import Attendance, Coverage, Tally
 from curriculum.models import Item
 from curriculum.selectors import descendant_ids
 from portfolio.models import EntryItem, LearningEntry, SignOff, Tag

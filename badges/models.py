@@ -96,7 +96,7 @@ class Award(models.Model):
     )
     # How the criteria were met, recorded as the badge is awarded and never changed after, so
     # that what the award says stays true whatever later happens to the entries: what the
-    # rules counted (badges.rules.Result.achieved), or who awarded it by hand. Null for
+    # rules counted (badges.evaluation.Result.achieved), or who awarded it by hand. Null for
     # awards made before Waymark recorded it. Put into words by badges.achievements.
     achieved = models.JSONField(null=True, blank=True, editable=False)
     public = models.BooleanField(default=False, help_text="The trainee shows this badge publicly.")

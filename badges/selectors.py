@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from accounts.selectors import is_admin_of, organisations_administered_by
-from badges import facts, rules
+from badges import evaluation, facts, rules
 from badges.models import Award, BadgeClass, Issuer, Progress, PublicProfile
 from curriculum.models import Framework, Item
 from portfolio.models import LearningEntry
@@ -198,7 +198,7 @@ def public_awards_of(trainee):
 # --- Evaluation: what a trainee's rules decide ---------------------------------------------------
 
 
-def assess(*, trainee) -> list[tuple[BadgeClass, rules.Result]]:
+def assess(*, trainee) -> list[tuple[BadgeClass, evaluation.Result]]:
     """Decide every rule-based badge the trainee does not hold, in evaluation order, as if
     each badge met were awarded on the spot (so badges stack within one run). Reads only:
     a fixed number of queries set by the badge classes, never by the trainee's history."""
@@ -228,7 +228,7 @@ def assess(*, trainee) -> list[tuple[BadgeClass, rules.Result]]:
     decided = []
     for slug in rules.evaluation_order({s: c.rule for s, c in classes.items()}):
         if slug in pending:
-            result = rules.evaluate(pending[slug].rule, gathered, held, today)
+            result = evaluation.evaluate(pending[slug].rule, gathered, held, today)
             decided.append((pending[slug], result))
             if result.met:
                 held[slug] = pending[slug].name

@@ -83,7 +83,7 @@ def award_badge(
 ) -> Award:
     """Award a badge, or return the standing award if the trainee already holds it. By hand
     when `actor` is an admin of the issuing organisation; by the rules when it is None (the
-    system), with `achieved`, what the rules found (rules.Result.achieved). Either way the
+    system), with `achieved`, what the rules found (evaluation.Result.achieved). Either way the
     award records how it was earned, once. Safe under retries and concurrent workers: the
     database allows one standing award."""
     entries = list(entries)

@@ -4,14 +4,14 @@ from datetime import date
 
 import pytest
 
-from badges import rules
+from badges import evaluation, rules
 
 TODAY = date(2026, 11, 23)
 
 
 def decide(rule, facts=None, held=()):
     names = held if isinstance(held, dict) else {slug: slug for slug in held}
-    return rules.evaluate(rule, facts or {}, names, TODAY)
+    return evaluation.evaluate(rule, facts or {}, names, TODAY)
 
 
 def count_fact(rule, value):
@@ -76,7 +76,7 @@ def test_every_shipped_kind_of_rule_validates():
 @pytest.mark.parametrize(("count", "met"), [(4, False), (5, True), (9, True)])
 def test_entry_count_threshold_at_the_edge(count, met):
     rule = {"type": "event_count", "min": 5, "kinds": ["social_media"]}
-    result = decide(rule, count_fact(rule, rules.Tally(entries=count)))
+    result = decide(rule, count_fact(rule, evaluation.Tally(entries=count)))
     assert result.met is met
     assert (result.current, result.target) == (min(count, 5), 5)
     assert result.label == "social media entries"
@@ -108,14 +108,14 @@ def test_a_window_is_part_of_the_fact_asked_for():
 )
 def test_attendance_percentage_rounds_up_the_sessions_needed(attended, sessions, met):
     rule = {"type": "attendance", "programme": "fy-teaching", "min_percent": 80}
-    fact = rules.Attendance(attended=attended, sessions=sessions)
+    fact = evaluation.Attendance(attended=attended, sessions=sessions)
     assert decide(rule, count_fact(rule, fact)).met is met
 
 
 def test_coverage_needs_every_item_underneath():
     rule = {"type": "coverage", "item": "uk-foundation/2021/HLO1", "min_signed_off": 1}
-    assert not decide(rule, count_fact(rule, rules.Coverage(covered=4, total=5))).met
-    assert decide(rule, count_fact(rule, rules.Coverage(covered=5, total=5))).met
+    assert not decide(rule, count_fact(rule, evaluation.Coverage(covered=4, total=5))).met
+    assert decide(rule, count_fact(rule, evaluation.Coverage(covered=5, total=5))).met
 
 
 def test_badges_all_and_at_least():
@@ -129,8 +129,8 @@ def test_all_and_any_combine():
     one = {"type": "event_count", "min": 1, "kinds": ["reading"]}
     two = {"type": "cpd_credits", "min": 10}
     facts = {
-        **count_fact(one, rules.Tally(entries=1)),
-        **count_fact(two, rules.Tally(1, credits=3)),
+        **count_fact(one, evaluation.Tally(entries=1)),
+        **count_fact(two, evaluation.Tally(1, credits=3)),
     }
     assert not decide({"type": "all", "rules": [one, two]}, facts).met
     assert decide({"type": "any", "rules": [one, two]}, facts).met
@@ -161,7 +161,9 @@ def test_circular_stacking_is_refused():
 
 def test_a_count_rule_records_the_entries_counted_their_dates_and_sign_offs():
     rule = {"type": "event_count", "min": 5, "kinds": ["social_media"], "signed_off_only": True}
-    tally = rules.Tally(entries=6, signed_off=6, first=date(2026, 8, 1), last=date(2026, 10, 12))
+    tally = evaluation.Tally(
+        entries=6, signed_off=6, first=date(2026, 8, 1), last=date(2026, 10, 12)
+    )
     result = decide(rule, count_fact(rule, tally))
     assert result.met and result.label == "signed-off social media entries"
     assert result.achieved == {
@@ -177,7 +179,7 @@ def test_a_count_rule_records_the_entries_counted_their_dates_and_sign_offs():
 
 def test_a_cpd_rule_records_the_credits_and_the_entries_they_came_from():
     rule = {"type": "cpd_credits", "min": 20}
-    tally = rules.Tally(
+    tally = evaluation.Tally(
         12, signed_off=4, first=date(2026, 1, 5), last=date(2026, 11, 2), credits=24.5
     )
     assert decide(rule, count_fact(rule, tally)).achieved == {
@@ -196,8 +198,8 @@ def test_coverage_attendance_and_badges_record_what_they_measured():
     attendance = {"type": "attendance", "programme": "fy-teaching", "min_percent": 80}
     badges = {"type": "badges", "of": ["a", "b", "c"], "at_least": 2}
     facts = {
-        **count_fact(coverage, rules.Coverage(covered=5, total=5, title="Professional")),
-        **count_fact(attendance, rules.Attendance(attended=4, sessions=5, programme="FY1")),
+        **count_fact(coverage, evaluation.Coverage(covered=5, total=5, title="Professional")),
+        **count_fact(attendance, evaluation.Attendance(attended=4, sessions=5, programme="FY1")),
     }
     result = decide(
         {"type": "all", "rules": [coverage, attendance, badges]},
@@ -232,8 +234,8 @@ def test_any_records_only_the_alternatives_that_were_met():
     reading = {"type": "event_count", "min": 1, "kinds": ["reading"]}
     credits = {"type": "cpd_credits", "min": 10}
     facts = {
-        **count_fact(reading, rules.Tally(entries=0)),
-        **count_fact(credits, rules.Tally(3, credits=12)),
+        **count_fact(reading, evaluation.Tally(entries=0)),
+        **count_fact(credits, evaluation.Tally(3, credits=12)),
     }
     result = decide({"type": "any", "rules": [reading, credits]}, facts)
     assert result.met
@@ -248,10 +250,10 @@ def test_what_a_count_records_it_counted_leaves_sign_off_to_the_sign_off_count()
         "signed_off_only": True,
         "label": "signed-off curriculum e-learning modules",
     }
-    result = decide(rule, count_fact(rule, rules.Tally(entries=15, signed_off=15)))
+    result = decide(rule, count_fact(rule, evaluation.Tally(entries=15, signed_off=15)))
     assert result.label == "signed-off curriculum e-learning modules"
     assert result.achieved["noun"] == "curriculum e-learning modules"
     plain = {"type": "event_count", "min": 1, "kinds": ["elearning"]}
-    assert decide(plain, count_fact(plain, rules.Tally(entries=1))).achieved["noun"] == (
+    assert decide(plain, count_fact(plain, evaluation.Tally(entries=1))).achieved["noun"] == (
         "e-learning entries"
     )
