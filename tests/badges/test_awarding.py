@@ -88,6 +88,16 @@ def test_attendance_at_80_percent_of_mandatory_sessions(
     teaching.mark_register(session=sessions[3], trainees=[enrolled_trainee], actor=org_admin)
     awarding.evaluate_awards(trainee=enrolled_trainee)
     assert "st-elsewhere-fy-teaching" in held(enrolled_trainee)
+    award = Award.objects.get(
+        recipient=enrolled_trainee, badge_class__slug="st-elsewhere-fy-teaching"
+    )
+    assert award.achieved["rule"] == {
+        "type": "attendance",
+        "programme": sessions[0].programme.name,
+        "attended": 4,
+        "sessions": 5,
+        "mandatory_only": True,
+    }
     # Attending logged the learning entries, once each.
     assert (
         LearningEntry.objects.filter(trainee=enrolled_trainee, kind="teaching_attended").count()

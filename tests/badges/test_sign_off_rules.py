@@ -135,6 +135,36 @@ def test_a_cpd_credits_rule_can_require_sign_off(
     }
 
 
+def test_coverage_counts_only_standing_sign_offs_and_records_the_item(
+    org_a, org_admin, badge_classes, add, sign_off, supervisor, enrolled_trainee, fpcs
+):
+    badge_class = badge_class_services.create_badge_class(
+        issuer=org_a.issuer,
+        actor=org_admin,
+        slug="fpc12-covered",
+        name="FPC12 covered",
+        description="Evidence for FPC12 a supervisor has signed off.",
+        criteria="Cover FPC12 with a signed-off entry.",
+        rule={"type": "coverage", "item": "uk-foundation/2021/FPC12", "min_signed_off": 1},
+    )
+    [withdrawn] = sign_off(add(1, kind="reading", title="Guideline", items=[fpcs["FPC12"]]))
+    portfolio.withdraw_sign_off(entry=withdrawn, actor=supervisor, reason="Wrong entry.")
+    awarding.evaluate_awards(trainee=enrolled_trainee)
+    assert not holds(enrolled_trainee, badge_class)
+
+    sign_off(add(1, kind="reading", title="Guideline", items=[fpcs["FPC12"]]))
+    awarding.evaluate_awards(trainee=enrolled_trainee)
+    award = Award.objects.get(recipient=enrolled_trainee, badge_class=badge_class)
+    assert award.achieved["rule"] == {
+        "type": "coverage",
+        "item": "uk-foundation/2021/FPC12",
+        "title": fpcs["FPC12"].title,
+        "covered": 1,
+        "items": 1,
+        "min_signed_off": 1,
+    }
+
+
 # --- Query budget --------------------------------------------------------------------------------
 
 
