@@ -15,7 +15,7 @@ from audit import services as audit
 from badges import selectors
 from badges.models import Award, BadgeClass, Issuer, PendingEvaluation, Progress
 from core.errors import StateConflict
-from core.hashing import sha256
+from core.hashing import canonical_json, sha256
 from core.tasks import enqueue_after_commit
 
 
@@ -128,6 +128,8 @@ def award_badge(
                 "badge_class": badge_class.pk,
                 "recipient": recipient.pk,
                 "manual": actor is not None,
+                # The chain vouches for how the award says it was earned.
+                "achieved_sha256": sha256(canonical_json(achieved)) if achieved else None,
             },
         )
     return award

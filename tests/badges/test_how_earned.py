@@ -8,10 +8,12 @@ from datetime import UTC, datetime
 import pytest
 from django.utils.html import escape
 
+from audit.models import AuditEntry
 from badges.achievements import describe
 from badges.models import Award, BadgeClass
 from badges.services import awarding
 from badges.services import badge_classes as badge_class_services
+from core.hashing import canonical_json, sha256
 from portfolio import services as portfolio
 
 ISSUED = datetime(2026, 10, 12, 9, 30, tzinfo=UTC)
@@ -176,6 +178,9 @@ def test_an_award_by_the_rules_records_what_they_counted_not_the_criteria(reader
         },
     }
     assert reader_award.narrative == ""
+    # The audit chain vouches for the record.
+    entry = AuditEntry.objects.get(action="award", object_id=str(reader_award.pk))
+    assert entry.payload["achieved_sha256"] == sha256(canonical_json(reader_award.achieved))
 
 
 @pytest.mark.django_db
