@@ -9,7 +9,8 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.response import Response
 
-from badges import selectors
+from badges import achievements, selectors
+from badges.api_rules import RuleField
 from badges.models import Award, BadgeClass, Issuer, Progress
 from badges.services import badge_classes
 from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
@@ -58,6 +59,10 @@ class AwardSerializer(serializers.ModelSerializer):
     assertion_url = serializers.SerializerMethodField(
         help_text="The hosted Open Badges 2.0 assertion; null if not available."
     )
+    how_earned = serializers.SerializerMethodField(
+        help_text="How the badge was earned, as recorded when it was awarded: what the rules "
+        "counted, or who awarded it by hand. Its public page and evidence say the same."
+    )
 
     class Meta:
         model = Award
@@ -74,11 +79,15 @@ class AwardSerializer(serializers.ModelSerializer):
             "revocation_reason",
             "verify_url",
             "assertion_url",
+            "how_earned",
         ]
         read_only_fields = fields
         extra_kwargs = {
             "public": {"help_text": "Whether you show it on your public profile."},
-            "narrative": {"help_text": "The evidence narrative, as published."},
+            "narrative": {
+                "help_text": "The issuer's own words, for a badge awarded by hand; published "
+                "once you show the badge publicly."
+            },
         }
 
     def get_revoked(self, award) -> bool:
@@ -89,6 +98,9 @@ class AwardSerializer(serializers.ModelSerializer):
 
     def get_assertion_url(self, award) -> str | None:
         return _public_url(award, "badges:award_assertion")
+
+    def get_how_earned(self, award) -> str:
+        return achievements.describe(award).as_text()
 
 
 class ProgressSerializer(serializers.ModelSerializer):
@@ -103,7 +115,7 @@ class ProgressSerializer(serializers.ModelSerializer):
 
 class BadgeClassSerializer(serializers.ModelSerializer):
     issuer = IssuerSummarySerializer(read_only=True)
-    rule = serializers.JSONField(
+    rule = RuleField(
         allow_null=True, help_text="The machine rule; null for a badge only staff award."
     )
     tags = serializers.ListField(child=serializers.CharField())
@@ -150,7 +162,7 @@ class BadgeClassUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     description = serializers.CharField()
     criteria = serializers.CharField(help_text="What the earner did, in words.")
-    rule = serializers.JSONField(
+    rule = RuleField(
         allow_null=True,
         default=None,
         help_text="The machine rule, checked against the rule schema; null for a badge only "

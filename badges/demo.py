@@ -2,7 +2,9 @@
 
 The badge classes are the seed examples of what Waymark can badge: attendance at the demo
 teaching programme, a social-media journal club, e-learning, and teaching — small badges
-that stack into bigger ones, and one that only issuer staff can award.
+that stack into bigger ones, and one that only issuer staff can award. The bigger badges
+that count many entries count only entries a supervisor has signed off, so what they say
+is vouched for; the demo trainee holds the journal club one.
 """
 
 from badges.models import Award, BadgeClass, Issuer
@@ -45,8 +47,8 @@ BADGE_CLASSES = [
         "journal-club-regular",
         "Journal club regular",
         "Contributed to social-media journal clubs regularly.",
-        "Log five contributions to social-media journal clubs or chats.",
-        {"type": "event_count", "min": 5, "kinds": ["social_media"]},
+        "Log five contributions to social-media journal clubs or chats, each signed off by a supervisor.",
+        {"type": "event_count", "min": 5, "kinds": ["social_media"], "signed_off_only": True},
         ["FPC12", "FPC13"],
     ),
     (
@@ -75,7 +77,7 @@ BADGE_CLASSES = [
         "elearning-fifteen",
         "Fifteen programme e-learning modules",
         "Completed fifteen e-learning modules mapped to the foundation curriculum.",
-        "Log fifteen e-learning modules, each mapped to an item of the UK Foundation Programme curriculum.",
+        "Log fifteen e-learning modules, each mapped to an item of the UK Foundation Programme curriculum and signed off by a supervisor.",
         {
             "type": "event_count",
             "min": 15,
@@ -85,7 +87,8 @@ BADGE_CLASSES = [
                 "uk-foundation/2021/HLO2",
                 "uk-foundation/2021/HLO3",
             ],
-            "label": "curriculum e-learning modules",
+            "signed_off_only": True,
+            "label": "signed-off curriculum e-learning modules",
         },
         ["FPC12", "FPC13"],
     ),

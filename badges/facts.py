@@ -1,21 +1,32 @@
 """Gathering the facts badge rules ask for: one query per distinct fact, however long the
-trainee's history, so evaluation costs the same for 1 entry or 2,000."""
+trainee's history, so evaluation costs the same for 1 entry or 2,000. Each fact also says
+what it found (dates, sign-offs, names), so that an award can record how it was met
+without asking again."""
 
+from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
+from badges.evaluation import Attendance, Coverage, Tally
 from curriculum.models import Item
 from curriculum.selectors import descendant_ids
-from portfolio.models import EntryItem, LearningEntry, Status, Tag
+from portfolio.models import EntryItem, LearningEntry, SignOff, Tag
 from portfolio.tags import normal_tag
 from teaching.models import TeachingSession
 
 
-def resolve_items(refs: set[str]) -> dict[str, set[int]]:
-    """For each 'slug/version/CODE' reference, the ids of that item and everything under
-    it. Two queries for any number of references."""
+@dataclass(frozen=True)
+class ResolvedItem:
+    title: str
+    # The item and everything under it; empty when no such item exists.
+    ids: frozenset[int]
+
+
+def resolve_items(refs: set[str]) -> dict[str, ResolvedItem]:
+    """For each 'slug/version/CODE' reference, the item's title and the ids of that item
+    and everything under it. One query for any number of references."""
     if not refs:
         return {}
     wanted = [tuple(ref.split("/", 2)) for ref in refs]
@@ -25,14 +36,41 @@ def resolve_items(refs: set[str]) -> dict[str, set[int]]:
     items = list(
         Item.objects.filter(query)
         .select_related("framework")
-        .only("pk", "code", "parent_id", "framework__slug", "framework__version")
+        .only("pk", "code", "title", "parent_id", "framework__slug", "framework__version")
     )
     by_ref = {f"{i.framework.slug}/{i.framework.version}/{i.code}": i for i in items}
     found = {}
     for ref in refs:
         item = by_ref.get(ref)
-        found[ref] = {item.pk, *descendant_ids(items, item.pk)} if item else set()
+        found[ref] = (
+            ResolvedItem(item.title, frozenset({item.pk, *descendant_ids(items, item.pk)}))
+            if item
+            else ResolvedItem("", frozenset())
+        )
     return found
+
+
+def has_standing_sign_off(entry_ref: str = "pk") -> Exists:
+    """Whether the entry (`entry_ref`, from the outer query) is under a sign-off nobody has
+    withdrawn. The sign-off itself, not the entry's status: that is what a supervisor gave."""
+    return Exists(SignOff.objects.standing().filter(entry=OuterRef(entry_ref)))
+
+
+def tally(entries) -> Tally:
+    """How many entries, how many signed off, their first and last dates and their CPD
+    credits, in one query. Distinct counts, as tag and item filters join many rows."""
+    found = entries.aggregate(
+        entries=Count("pk", distinct=True),
+        signed_off=Count("pk", distinct=True, filter=has_standing_sign_off()),
+        first=Min("date"),
+        last=Max("date"),
+    )
+    return Tally(
+        entries=found["entries"],
+        signed_off=found["signed_off"],
+        first=found["first"],
+        last=found["last"],
+    )
 
 
 def gather(trainee, requests: set[tuple], today: date) -> dict[tuple, object]:
@@ -61,7 +99,7 @@ def tags_by_normal_name(trainee) -> dict[str, set[int]]:
     return found
 
 
-def _fact(trainee, request: tuple, items: dict[str, set[int]], tags: dict[str, set[int]]):
+def _fact(trainee, request: tuple, items: dict[str, ResolvedItem], tags: dict[str, set[int]]):
     kind = request[0]
     entries = LearningEntry.objects.filter(trainee=trainee)
     if kind == "event_count":
@@ -71,22 +109,39 @@ def _fact(trainee, request: tuple, items: dict[str, set[int]], tags: dict[str, s
         if tag_names:
             entries = entries.filter(tags__in=set().union(*(tags.get(t, ()) for t in tag_names)))
         if refs:
-            entries = entries.filter(mappings__item__in=set().union(*(items[r] for r in refs)))
+            entries = entries.filter(mappings__item__in=set().union(*(items[r].ids for r in refs)))
         if signed_off_only:
-            entries = entries.filter(status=Status.SIGNED_OFF)
+            entries = entries.filter(has_standing_sign_off())
         if provider:
             entries = entries.filter(provider__iexact=provider)
         if since:
             entries = entries.filter(date__gte=since)
-        return entries.aggregate(n=Count("pk", distinct=True))["n"]
+        return tally(entries)
     if kind == "cpd_credits":
-        since = request[1]
+        _, signed_off_only, since = request
+        # The entries that carry credits are the ones the credits came from.
+        entries = entries.filter(cpd_credits__gt=0)
+        if signed_off_only:
+            entries = entries.filter(has_standing_sign_off())
         if since:
             entries = entries.filter(date__gte=since)
-        return entries.aggregate(total=Sum("cpd_credits"))["total"] or 0
+        found = entries.aggregate(
+            credits=Sum("cpd_credits"),
+            entries=Count("pk"),
+            signed_off=Count("pk", filter=has_standing_sign_off()),
+            first=Min("date"),
+            last=Max("date"),
+        )
+        return Tally(
+            entries=found["entries"],
+            signed_off=found["signed_off"],
+            first=found["first"],
+            last=found["last"],
+            credits=float(found["credits"] or 0),
+        )
     if kind == "coverage":
         _, ref, minimum = request
-        under = items[ref]
+        under = items[ref].ids
         # Leaves only: a parent is covered when everything beneath it is.
         parents = set(
             Item.objects.filter(pk__in=under, children__isnull=False).values_list("pk", flat=True)
@@ -94,17 +149,18 @@ def _fact(trainee, request: tuple, items: dict[str, set[int]], tags: dict[str, s
         targets = (under - parents) or under
         covered = (
             EntryItem.objects.filter(
+                # Both sides bounded by the trainee, so each is read through its index.
                 item__in=targets,
                 trainee=trainee,
                 entry__trainee=trainee,
-                entry__status=Status.SIGNED_OFF,
             )
+            .filter(has_standing_sign_off("entry"))
             .values("item")
             .annotate(n=Count("entry", distinct=True))
             .filter(n__gte=minimum)
             .count()
         )
-        return (covered, len(targets))
+        return Coverage(covered=covered, total=len(targets), title=items[ref].title)
     if kind == "attendance":
         _, programme_slug, mandatory_only = request
         sessions = TeachingSession.objects.filter(
@@ -112,9 +168,23 @@ def _fact(trainee, request: tuple, items: dict[str, set[int]], tags: dict[str, s
         )
         if mandatory_only:
             sessions = sessions.filter(mandatory=True)
-        counts = sessions.aggregate(
-            total=Count("pk", distinct=True),
-            attended=Count("attendances", filter=Q(attendances__trainee=trainee), distinct=True),
+        # Grouped by the programme (one: slugs are unique) to read its name in the same query.
+        grouped = (
+            sessions.order_by()
+            .values("programme__name")
+            .annotate(
+                total=Count("pk", distinct=True),
+                attended=Count(
+                    "attendances", filter=Q(attendances__trainee=trainee), distinct=True
+                ),
+            )
         )
-        return (counts["attended"], counts["total"])
+        counts = next(iter(grouped), None)
+        if counts is None:
+            return Attendance(attended=0, sessions=0)
+        return Attendance(
+            attended=counts["attended"],
+            sessions=counts["total"],
+            programme=counts["programme__name"],
+        )
     raise ValueError(f"unknown fact {kind!r}")

@@ -94,6 +94,11 @@ class Award(models.Model):
     awarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # How the criteria were met, recorded as the badge is awarded and never changed after, so
+    # that what the award says stays true whatever later happens to the entries: what the
+    # rules counted (badges.evaluation.Result.achieved), or who awarded it by hand. Null for
+    # awards made before Waymark recorded it. Put into words by badges.achievements.
+    achieved = models.JSONField(null=True, blank=True, editable=False)
     public = models.BooleanField(default=False, help_text="The trainee shows this badge publicly.")
     revoked_at = models.DateTimeField(null=True, blank=True)
     revocation_reason = models.TextField(blank=True)

@@ -9,6 +9,7 @@ import hashlib
 
 from django.urls import reverse
 
+from badges import achievements
 from badges.models import Award, BadgeClass, Issuer
 from core.site import absolute_url
 
@@ -84,7 +85,7 @@ def badge_class_document(badge_class: BadgeClass) -> dict:
 
 
 def assertion_document(award: Award) -> dict:
-    """The hosted assertion. Evidence appears only when the trainee made the badge public."""
+    """The hosted assertion, with evidence of how the badge was earned."""
     document = {
         "@context": CONTEXT,
         "type": "Assertion",
@@ -102,10 +103,15 @@ def assertion_document(award: Award) -> dict:
     }
     if award.expires:
         document["expires"] = award.expires.isoformat()
-    if award.public and award.narrative:
-        document["evidence"] = [
-            {"id": absolute_url(award.get_absolute_url()), "narrative": award.narrative}
-        ]
+    # How the criteria were met, as recorded when the badge was awarded: counts and dates,
+    # or who awarded it by hand, never the criteria again (the BadgeClass states those). The
+    # issuer's own narrative of a badge awarded by hand follows once the trainee makes the
+    # badge public.
+    statement = achievements.describe(award)
+    narrative = statement.as_text()
+    if award.public and statement.narrative:
+        narrative = f"{narrative}\n\n{statement.narrative}"
+    document["evidence"] = [{"id": absolute_url(award.get_absolute_url()), "narrative": narrative}]
     return document
 
 

@@ -5,14 +5,18 @@ them. Evaluation happens in two steps so the pure part can be tested without a d
 
 1. `fact_requests(rule)` lists the facts a rule needs (plain, hashable tuples);
 2. the caller gathers each fact with one query (badges.facts), then
-3. `evaluate(rule, facts)` decides, and says how far along the trainee is.
+3. `badges.evaluation.evaluate(rule, facts)` decides, says how far along the trainee is,
+   and, for a rule that is met, what met it (plain JSON, frozen on the award).
+
+"Signed off" means under a standing sign-off: one a supervisor gave and nobody withdrew.
 
 Leaf rules:
   {"type": "event_count", "min": 5, "kinds": [...], "tags": [...], "items": ["slug/version/CODE"],
    "signed_off_only": false, "provider": "...",
    "window": {"last_days": 365} | {"academic_year": true}}
-      at least `min` entries matching every filter given; items include their descendants
-  {"type": "cpd_credits", "min": 20, "window": {...}}
+      at least `min` entries matching every filter given; items include their descendants;
+      with signed_off_only, only signed-off entries count
+  {"type": "cpd_credits", "min": 20, "signed_off_only": false, "window": {...}}
   {"type": "coverage", "item": "slug/version/CODE", "min_signed_off": 1}
       every item under `item` has at least that many signed-off entries
   {"type": "badges", "all": ["badge-slug", ...]}  or  {"type": "badges", "at_least": 2, "of": [...]}
@@ -22,7 +26,6 @@ Combinations:
   {"type": "all", "rules": [...]}, {"type": "any", "rules": [...]}
 """
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import jsonschema
@@ -98,6 +101,7 @@ SCHEMA = {
             "properties": {
                 "type": {"const": "cpd_credits"},
                 "min": {"type": "number", "exclusiveMinimum": 0},
+                "signed_off_only": {"type": "boolean"},
                 "window": WINDOW,
             },
             "required": ["type", "min"],
@@ -175,6 +179,8 @@ def _explain(error: jsonschema.ValidationError) -> str:
         return (
             f"{where}: {error.instance!r} is not a slug (lower-case letters, digits and hyphens)."
         )
+    if error.validator == "type" and error.validator_value == "boolean":
+        return f"{where}: must be true or false."
     if error.validator == "oneOf" and error.absolute_path and error.absolute_path[-1] == "window":
         return f'{where}: a window is either {{"last_days": N}} or {{"academic_year": true}}.'
     if error.validator == "oneOf":
@@ -245,7 +251,7 @@ def fact_request(rule: dict, today: date) -> tuple | None:
             since,
         )
     if kind == "cpd_credits":
-        return ("cpd_credits", since)
+        return ("cpd_credits", bool(rule.get("signed_off_only")), since)
     if kind == "coverage":
         return ("coverage", rule["item"], rule["min_signed_off"])
     if kind == "attendance":
@@ -267,65 +273,6 @@ def badges_referenced(rule: dict | None) -> set[str]:
             found.update(sub.get("all", ()))
             found.update(sub.get("of", ()))
     return found
-
-
-# --- Evaluation ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Result:
-    met: bool
-    current: int
-    target: int
-    label: str
-
-
-def _count_label(rule: dict) -> str:
-    if rule.get("label"):
-        return rule["label"]
-    kinds = rule.get("kinds")
-    noun = kinds[0].replace("_", " ") + " entries" if kinds and len(kinds) == 1 else "entries"
-    return f"{'signed-off ' if rule.get('signed_off_only') else ''}{noun}"
-
-
-def evaluate(rule: dict, facts: dict, held: set[str], today: date) -> Result:
-    """Decide a rule from gathered facts and the badge slugs already held. Pure."""
-    kind = rule["type"]
-    if kind == "event_count":
-        count = facts[fact_request(rule, today)]
-        return Result(
-            count >= rule["min"], min(count, rule["min"]), rule["min"], _count_label(rule)
-        )
-    if kind == "cpd_credits":
-        credits = facts[fact_request(rule, today)]
-        target = rule["min"]
-        return Result(credits >= target, int(min(credits, target)), int(target), "CPD credits")
-    if kind == "coverage":
-        covered, total = facts[fact_request(rule, today)]
-        # An item with nothing under it is covered by its own entries (total counts it).
-        return Result(
-            total > 0 and covered >= total, covered, max(total, 1), "curriculum items covered"
-        )
-    if kind == "attendance":
-        attended, sessions = facts[fact_request(rule, today)]
-        needed = -(-sessions * rule["min_percent"] // 100) if sessions else 1
-        return Result(
-            sessions > 0 and attended >= needed,
-            min(attended, needed),
-            int(needed),
-            "sessions attended",
-        )
-    if kind == "badges":
-        wanted = rule.get("all") or rule["of"]
-        needed = len(wanted) if "all" in rule else rule["at_least"]
-        have = len(held.intersection(wanted))
-        return Result(have >= needed, min(have, needed), needed, "badges")
-    parts = [evaluate(sub, facts, held, today) for sub in rule["rules"]]
-    if kind == "all":
-        current = sum(p.current for p in parts)
-        return Result(all(p.met for p in parts), current, sum(p.target for p in parts), "steps")
-    best = max(parts, key=lambda p: (p.met, p.current / p.target if p.target else 0))
-    return Result(any(p.met for p in parts), best.current, best.target, best.label)
 
 
 def evaluation_order(rules_by_slug: dict[str, dict | None]) -> list[str]:

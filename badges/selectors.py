@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from accounts.selectors import is_admin_of, organisations_administered_by
-from badges import facts, rules
+from badges import evaluation, facts, rules
 from badges.models import Award, BadgeClass, Issuer, Progress, PublicProfile
 from curriculum.models import Framework, Item
 from portfolio.models import LearningEntry
@@ -24,7 +24,9 @@ from portfolio.models import LearningEntry
 def awards_of(trainee) -> QuerySet[Award]:
     """Every award the trainee has earned, newest first, revoked ones included (the trainee
     should see that a badge was revoked, and why)."""
-    return Award.objects.filter(recipient=trainee).select_related("badge_class__issuer")
+    return Award.objects.filter(recipient=trainee).select_related(
+        "badge_class__issuer", "awarded_by"
+    )
 
 
 def progress_of(trainee) -> QuerySet[Progress]:
@@ -196,7 +198,7 @@ def public_awards_of(trainee):
 # --- Evaluation: what a trainee's rules decide ---------------------------------------------------
 
 
-def assess(*, trainee) -> list[tuple[BadgeClass, rules.Result]]:
+def assess(*, trainee) -> list[tuple[BadgeClass, evaluation.Result]]:
     """Decide every rule-based badge the trainee does not hold, in evaluation order, as if
     each badge met were awarded on the spot (so badges stack within one run). Reads only:
     a fixed number of queries set by the badge classes, never by the trainee's history."""
@@ -211,20 +213,23 @@ def assess(*, trainee) -> list[tuple[BadgeClass, rules.Result]]:
         )
     }
     awards = list(
-        Award.objects.filter(recipient=trainee).values_list("badge_class__slug", "revoked_at")
+        Award.objects.filter(recipient=trainee).values_list(
+            "badge_class__slug", "badge_class__name", "revoked_at"
+        )
     )
-    held = {slug for slug, revoked_at in awards if revoked_at is None}
+    # Badges held, slug → name (a stacked badge's award names the badges it stood on).
+    held = {slug: name for slug, name, revoked_at in awards if revoked_at is None}
     # A revocation sticks: a revoked badge is not awarded again by its rule, only by staff.
-    revoked = {slug for slug, revoked_at in awards if revoked_at is not None}
-    pending = {slug: c for slug, c in classes.items() if slug not in held | revoked}
+    revoked = {slug for slug, _name, revoked_at in awards if revoked_at is not None}
+    pending = {slug: c for slug, c in classes.items() if slug not in held.keys() | revoked}
     requests = set().union(*(rules.fact_requests(c.rule, today) for c in pending.values()))
     gathered = facts.gather(trainee, requests, today)
 
     decided = []
     for slug in rules.evaluation_order({s: c.rule for s, c in classes.items()}):
         if slug in pending:
-            result = rules.evaluate(pending[slug].rule, gathered, held, today)
+            result = evaluation.evaluate(pending[slug].rule, gathered, held, today)
             decided.append((pending[slug], result))
             if result.met:
-                held.add(slug)
+                held[slug] = pending[slug].name
     return decided

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
-from badges import images, openbadges, selectors
+from badges import achievements, images, openbadges, selectors
 from badges.models import Award, BadgeClass, Issuer
 from core.site import public_document
 
@@ -22,7 +22,7 @@ def ld_response(document: dict, status: int = 200):
 
 def _award(uid) -> Award:
     return get_object_or_404(
-        Award.objects.select_related("badge_class__issuer", "recipient"), uid=uid
+        Award.objects.select_related("badge_class__issuer", "recipient", "awarded_by"), uid=uid
     )
 
 
@@ -124,6 +124,7 @@ def award_verify(request, uid):
             "badge_class": award.badge_class,
             "alignments": award.badge_class.alignments.select_related("framework"),
             "status": status,
+            "how_earned": achievements.describe(award),
             "form": form,
             "is_recipient": is_recipient,
             "assertion_url": openbadges.assertion_url(award),

@@ -83,15 +83,15 @@ def test_demo_trainee_coverage_shows_13_fpcs_under_3_hlos():
     assert all(child.requirement is not None for row in rows for child in row.children)
 
 
-def test_demo_trainee_has_ten_months_of_entries_a_third_signed_off():
+def test_demo_trainee_has_ten_months_of_entries_two_fifths_signed_off():
     call_command("seed_demo")
     trainee = User.objects.get(email="trainee1@waymark.example")
     # Four more drafts come from the teaching register (badges' demo attendance).
-    assert statuses(trainee) == {"draft": 21, "submitted": 5, "returned": 2, "signed_off": 12}
+    assert statuses(trainee) == {"draft": 18, "submitted": 5, "returned": 2, "signed_off": 17}
     entries = LearningEntry.objects.for_trainee(trainee).exclude(
         external_id__startswith="attendance-"
     )
-    assert entries.count() == 36
+    assert entries.count() == 38
     assert len({e.kind for e in entries}) >= 12
     assert all(e.source == Source.IMPORT and e.external_id.startswith("demo-") for e in entries)
     dates = [e.date for e in entries]
@@ -105,7 +105,7 @@ def test_demo_sign_offs_are_by_the_trainees_supervisors():
     call_command("seed_demo")
     supervised = set(Supervision.objects.active().values_list("supervisor", "trainee"))
     sign_offs = SignOff.objects.all()
-    assert sign_offs.count() == 12 + 2 + 2
+    assert sign_offs.count() == 17 + 2 + 2
     assert all((s.supervisor_id, s.trainee_id) in supervised for s in sign_offs)
     returned = SignOffRequest.objects.filter(outcome=SignOffRequest.Outcome.RETURNED)
     assert returned.count() == 2
@@ -119,7 +119,7 @@ def test_demo_coverage_is_partly_met():
     trainee = User.objects.get(email="trainee1@waymark.example")
     programme = selectors.programmes_of_trainee(trainee).get()
     summary = coverage.coverage_summary(coverage.coverage(trainee=trainee, programme=programme))
-    assert summary == {"met": 9, "partly": 3, "not_started": 1, "required": 13}
+    assert summary == {"met": 10, "partly": 2, "not_started": 1, "required": 13}
 
 
 def test_demo_reflections_identify_no_patient():
@@ -165,7 +165,22 @@ def test_the_demo_trainee_has_badges_to_show():
     )
     assert {"st-elsewhere-fy-teaching", "teaching-attendee", "teaching-impact"} <= held
     assert Progress.objects.filter(
-        trainee=trainee, badge_class__slug="journal-club-regular"
+        trainee=trainee, badge_class__slug="elearning-fifteen", current__lt=15
     ).exists()
     call_command("seed_demo")
     assert Award.objects.standing().filter(recipient=trainee).count() == len(held)
+
+
+def test_the_demo_trainee_holds_a_badge_that_needs_signed_off_entries_and_says_so(client):
+    from badges.models import Award, BadgeClass
+
+    call_command("seed_demo")
+    assert BadgeClass.objects.get(slug="journal-club-regular").rule["signed_off_only"] is True
+    assert BadgeClass.objects.get(slug="elearning-fifteen").rule["signed_off_only"] is True
+    award = Award.objects.standing().get(
+        recipient__email="trainee1@waymark.example", badge_class__slug="journal-club-regular"
+    )
+    assert award.achieved["rule"]["entries"] == award.achieved["rule"]["signed_off"] == 5
+    page = client.get(award.get_absolute_url()).content.decode()
+    assert "5 social media entries between " in page
+    assert "all 5 signed off by a supervisor" in page

@@ -15,7 +15,7 @@ from audit import services as audit
 from badges import selectors
 from badges.models import Award, BadgeClass, Issuer, PendingEvaluation, Progress
 from core.errors import StateConflict
-from core.hashing import sha256
+from core.hashing import canonical_json, sha256
 from core.tasks import enqueue_after_commit
 
 
@@ -58,18 +58,42 @@ def _check_manual_award(*, badge_class: BadgeClass, recipient, entries) -> None:
         )
 
 
+def _by_hand(*, badge_class: BadgeClass, actor, entries) -> dict:
+    """What a badge awarded by hand records of how: who awarded it, for which issuer, and
+    the signed-off entries linked to it. Names as they are now: the record is frozen."""
+    dates = sorted(entry.date for entry in entries)
+    return {
+        "by": "hand",
+        "awarded_by": actor.full_name,
+        "issuer": badge_class.issuer.name,
+        "entries": len(entries),
+        "first": dates[0].isoformat() if dates else None,
+        "last": dates[-1].isoformat() if dates else None,
+    }
+
+
 def award_badge(
-    *, badge_class: BadgeClass, recipient, actor=None, narrative: str = "", entries=()
+    *,
+    badge_class: BadgeClass,
+    recipient,
+    actor=None,
+    narrative: str = "",
+    entries=(),
+    achieved: dict | None = None,
 ) -> Award:
     """Award a badge, or return the standing award if the trainee already holds it. By hand
     when `actor` is an admin of the issuing organisation; by the rules when it is None (the
-    system). Safe under retries and concurrent workers: the database allows one standing
-    award."""
+    system), with `achieved`, what the rules found (evaluation.Result.achieved). Either way the
+    award records how it was earned, once. Safe under retries and concurrent workers: the
+    database allows one standing award."""
     entries = list(entries)
     with transaction.atomic():
         if actor is not None:
             refuse_unless_issuer_admin(actor, badge_class.issuer)
             _check_manual_award(badge_class=badge_class, recipient=recipient, entries=entries)
+            achieved = _by_hand(badge_class=badge_class, actor=actor, entries=entries)
+        elif achieved is not None:
+            achieved = {"by": "rules", "rule": achieved}
         check_awardable(badge_class)
         existing = (
             Award.objects.standing().filter(badge_class=badge_class, recipient=recipient).first()
@@ -89,6 +113,7 @@ def award_badge(
                     else None,
                     narrative=narrative,
                     awarded_by=actor,
+                    achieved=achieved,
                 )
         except IntegrityError:
             # Another worker awarded it a moment ago; theirs is the award.
@@ -103,6 +128,8 @@ def award_badge(
                 "badge_class": badge_class.pk,
                 "recipient": recipient.pk,
                 "manual": actor is not None,
+                # The chain vouches for how the award says it was earned.
+                "achieved_sha256": sha256(canonical_json(achieved)) if achieved else None,
             },
             chain=audit.user_chain(award.recipient_id),
         )
@@ -141,8 +168,9 @@ def evaluate_awards(*, trainee) -> list[Award]:
     """Re-evaluate every rule-based badge for one trainee: award what is now earned and
     record progress towards the rest."""
     decided = selectors.assess(trainee=trainee)
+    # The award says how its rule was met; the criteria are the badge class's to state.
     awarded = [
-        award_badge(badge_class=badge_class, recipient=trainee, narrative=badge_class.criteria)
+        award_badge(badge_class=badge_class, recipient=trainee, achieved=result.achieved)
         for badge_class, result in decided
         if result.met
     ]

@@ -24,3 +24,17 @@ def add(enrolled_trainee):
         ]
 
     return add
+
+
+@pytest.fixture
+def sign_off(enrolled_trainee, supervisor):
+    """Take entries through sign-off by the trainee's supervisor, as the pages do."""
+    from portfolio import services
+
+    def sign_off(entries):
+        for entry in entries:
+            services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=enrolled_trainee)
+            services.approve(entry=entry, actor=supervisor, comment="Seen and discussed.")
+        return entries
+
+    return sign_off

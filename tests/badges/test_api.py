@@ -72,6 +72,24 @@ def test_the_caller_sees_their_own_awards_with_public_urls(
     assert results[revoked.pk]["revocation_reason"] == "In error."
 
 
+def test_an_award_says_how_it_was_earned(badge_classes, add, sign_off, enrolled_trainee, org_admin):
+    sign_off(add(1, date="2026-10-12"))
+    awarding.evaluate_awards(trainee=enrolled_trainee)
+    by_hand = awarding.award_badge(
+        badge_class=badge("teaching-impact"), recipient=enrolled_trainee, actor=org_admin
+    )
+    results = client_for(enrolled_trainee).get(AWARDS).json()["results"]
+    how = {a["badge_class"]["slug"]: a["how_earned"] for a in results}
+    assert how["journal-club-contributor"].endswith(
+        "when the recipient's record showed: 1 social media entry on 12 Oct 2026, "
+        "signed off by a supervisor."
+    )
+    assert how["teaching-impact"] == (
+        f"Awarded by hand by {by_hand.awarded_by.full_name} for St Elsewhere NHS Foundation "
+        "Trust, not automatically by Waymark's rules."
+    )
+
+
 def test_another_trainees_award_is_not_found(badge_classes, trainee, other_trainee):
     theirs = awarding.award_badge(badge_class=badge("peer-teacher"), recipient=other_trainee)
     assert_error(client_for(trainee).get(f"{AWARDS}{theirs.pk}/"), 404, "not_found")
@@ -85,10 +103,15 @@ def test_awards_are_read_only(badge_classes, trainee, method):
 
 
 def test_progress_is_the_callers_own_closest_first(
-    badge_classes, add, enrolled_trainee, other_trainee, django_capture_on_commit_callbacks
+    badge_classes,
+    add,
+    sign_off,
+    enrolled_trainee,
+    other_trainee,
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        add(3)
+        sign_off(add(3))
     awarding.evaluate_awards(trainee=other_trainee)
 
     rows = client_for(enrolled_trainee).get(PROGRESS).json()["results"]
@@ -98,7 +121,7 @@ def test_progress_is_the_callers_own_closest_first(
     assert (regular["current"], regular["target"], regular["label"]) == (
         3,
         5,
-        "social media entries",
+        "signed-off social media entries",
     )
     assert slugs[0] == "journal-club-regular"  # 3 of 5 is the closest
     other_rows = client_for(other_trainee).get(PROGRESS).json()["results"]

@@ -28,39 +28,50 @@ def progress(trainee, slug):
     return (row.current, row.target, row.label)
 
 
+REGULAR = "signed-off social media entries"
+
+
 def test_journal_club_badges_stack_in_one_run(
-    badge_classes, add, enrolled_trainee, django_capture_on_commit_callbacks
+    badge_classes, add, sign_off, enrolled_trainee, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        add(1)
+        sign_off(add(1))
     assert held(enrolled_trainee) == {"journal-club-contributor"}
-    assert progress(enrolled_trainee, "journal-club-regular") == (1, 5, "social media entries")
+    assert progress(enrolled_trainee, "journal-club-regular") == (1, 5, REGULAR)
 
+    # The regular badge counts only contributions a supervisor has signed off.
     with django_capture_on_commit_callbacks(execute=True):
-        add(3)
+        contributions = add(3)
+    assert progress(enrolled_trainee, "journal-club-regular") == (1, 5, REGULAR)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_off(contributions)
     assert "journal-club-regular" not in held(enrolled_trainee)
-    assert progress(enrolled_trainee, "journal-club-regular") == (4, 5, "social media entries")
+    assert progress(enrolled_trainee, "journal-club-regular") == (4, 5, REGULAR)
 
     # The fifth contribution is also the first hosted: regular and host come in the same run.
     with django_capture_on_commit_callbacks(execute=True):
-        add(1, tags=["host"])
+        hosted = add(1, tags=["host"])
+    assert "journal-club-host" not in held(enrolled_trainee)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_off(hosted)
     assert {"journal-club-regular", "journal-club-host"} <= held(enrolled_trainee)
 
 
 def test_fifteen_curriculum_e_learning_modules(
-    badge_classes, add, enrolled_trainee, fpcs, django_capture_on_commit_callbacks
+    badge_classes, add, sign_off, enrolled_trainee, fpcs, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        add(14, kind="elearning", title="e-LfH module", items=[fpcs["FPC12"]])
-        add(3, kind="elearning", title="Unmapped module")
+        sign_off(add(14, kind="elearning", title="e-LfH module", items=[fpcs["FPC12"]]))
+        sign_off(add(3, kind="elearning", title="Unmapped module"))
+        last = add(1, kind="elearning", title="e-LfH module", items=[fpcs["FPC3"]])
     assert held(enrolled_trainee) == {"elearning-starter"}
     assert progress(enrolled_trainee, "elearning-fifteen") == (
         14,
         15,
-        "curriculum e-learning modules",
+        "signed-off curriculum e-learning modules",
     )
     with django_capture_on_commit_callbacks(execute=True):
-        add(1, kind="elearning", title="e-LfH module", items=[fpcs["FPC3"]])
+        sign_off(last)
     assert "elearning-fifteen" in held(enrolled_trainee)
 
 
@@ -77,6 +88,16 @@ def test_attendance_at_80_percent_of_mandatory_sessions(
     teaching.mark_register(session=sessions[3], trainees=[enrolled_trainee], actor=org_admin)
     awarding.evaluate_awards(trainee=enrolled_trainee)
     assert "st-elsewhere-fy-teaching" in held(enrolled_trainee)
+    award = Award.objects.get(
+        recipient=enrolled_trainee, badge_class__slug="st-elsewhere-fy-teaching"
+    )
+    assert award.achieved["rule"] == {
+        "type": "attendance",
+        "programme": sessions[0].programme.name,
+        "attended": 4,
+        "sessions": 5,
+        "mandatory_only": True,
+    }
     # Attending logged the learning entries, once each.
     assert (
         LearningEntry.objects.filter(trainee=enrolled_trainee, kind="teaching_attended").count()

@@ -193,7 +193,12 @@ def test_badges_cannot_come_to_require_each_other(client, org_a, org_admin, badg
     assert response.status_code == 200
     assert_inline_error(response, "rule", "badges depend on each other in a circle")
     regular.refresh_from_db()
-    assert regular.rule == {"type": "event_count", "min": 5, "kinds": ["social_media"]}
+    assert regular.rule == {
+        "type": "event_count",
+        "min": 5,
+        "kinds": ["social_media"],
+        "signed_off_only": True,
+    }
 
 
 def test_a_slug_other_rules_name_cannot_change(client, org_a, org_admin, badge_classes):

@@ -38,10 +38,10 @@ def test_trainees_find_their_badges_in_the_navigation(client, trainee, superviso
 
 
 def test_my_badges_shows_what_is_earned_and_what_is_under_way(
-    client, badge_classes, add, enrolled_trainee, django_capture_on_commit_callbacks
+    client, badge_classes, add, sign_off, enrolled_trainee, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        add(1)
+        sign_off(add(1))
     client.force_login(enrolled_trainee)
     html = client.get(reverse("badges:my_badges")).content.decode()
     earned, in_progress = html.split('id="progress-heading"')
@@ -49,7 +49,7 @@ def test_my_badges_shows_what_is_earned_and_what_is_under_way(
     award = Award.objects.get(recipient=enrolled_trainee)
     assert reverse("badges:award_verify", args=[award.uid]) in earned
     assert "Journal club regular" in in_progress
-    assert "<strong>1 of 5</strong> social media entries" in in_progress
+    assert "<strong>1 of 5</strong> signed-off social media entries" in in_progress
     assert '<progress max="5" value="1"' in in_progress
 
 
@@ -122,20 +122,20 @@ def test_a_revoked_badge_cannot_be_shown(client, badge_classes, trainee, org_adm
 
 
 def test_the_dashboard_shows_the_latest_badges_and_the_closest_one(
-    client, badge_classes, add, enrolled_trainee, django_capture_on_commit_callbacks
+    client, badge_classes, add, sign_off, enrolled_trainee, django_capture_on_commit_callbacks
 ):
     client.force_login(enrolled_trainee)
     assert "Badges you earn from your learning will appear here." in (
         client.get(reverse("portfolio:dashboard")).content.decode()
     )
     with django_capture_on_commit_callbacks(execute=True):
-        add(3)
+        sign_off(add(3))
     card = (
         client.get(reverse("portfolio:dashboard")).content.decode().split('id="badges-heading"')[1]
     )
     assert "Journal club contributor" in card
     assert "Closest next: Journal club regular" in card
-    assert "<strong>3 of 5</strong> social media entries" in card
+    assert "<strong>3 of 5</strong> signed-off social media entries" in card
 
 
 def test_the_badge_card_costs_the_same_queries_however_many_badges(

@@ -15,10 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def award(badge_classes, enrolled_trainee):
+def award(badge_classes, enrolled_trainee, org_admin):
     return awarding.award_badge(
         badge_class=BadgeClass.objects.get(slug="journal-club-host"),
         recipient=enrolled_trainee,
+        actor=org_admin,
         narrative="Hosted #FOAMed journal club on sepsis guidelines.",
     )
 
@@ -42,16 +43,23 @@ def test_the_hosted_assertion_is_public_json_ld(client, award, settings):
     }
     assert award.recipient_email not in response.content.decode()
     assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d.*\+00:00$", document["issuedOn"])
-    assert "evidence" not in document  # private until the trainee makes the badge public
+    # How it was earned is always there; the issuer's own words wait until the trainee makes
+    # the badge public.
+    [evidence] = document["evidence"]
+    assert evidence["id"] == f"{settings.SITE_URL}/badges/awards/{award.uid}/"
+    assert evidence["narrative"] == (
+        f"Awarded by hand by {award.awarded_by.full_name} for St Elsewhere NHS Foundation "
+        "Trust, not automatically by Waymark's rules."
+    )
 
 
-def test_evidence_appears_once_the_trainee_makes_the_badge_public(client, award):
+def test_the_issuers_narrative_appears_once_the_trainee_makes_the_badge_public(client, award):
     award.public = True
     award.save()
     document = client.get(f"/ob/v2/assertions/{award.uid}").json()
-    assert (
-        document["evidence"][0]["narrative"] == "Hosted #FOAMed journal club on sepsis guidelines."
-    )
+    narrative = document["evidence"][0]["narrative"]
+    assert narrative.startswith("Awarded by hand by ")
+    assert narrative.endswith("\n\nHosted #FOAMed journal club on sepsis guidelines.")
 
 
 def test_badge_class_and_issuer_documents_chain_together(client, award):

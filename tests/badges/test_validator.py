@@ -6,7 +6,7 @@ import io
 import pytest
 import requests
 
-from badges.models import BadgeClass
+from badges.models import Award, BadgeClass
 from badges.services import awarding
 
 validator = pytest.importorskip("tests.badges.ob_validator")
@@ -15,14 +15,29 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def award(live_server, settings, badge_classes, enrolled_trainee):
+def award(live_server, settings, badge_classes, add, enrolled_trainee):
     # Documents name themselves by SITE_URL; here that is the live server the validator fetches.
     settings.SITE_URL = live_server.url
-    return awarding.award_badge(
-        badge_class=BadgeClass.objects.get(slug="journal-club-host"),
-        recipient=enrolled_trainee,
-        narrative="Hosted the #FOAMed sepsis journal club.",
+    add(1)
+    # Awarded by the rules, so the assertion's evidence says what they counted.
+    awarding.evaluate_awards(trainee=enrolled_trainee)
+    return Award.objects.get(
+        recipient=enrolled_trainee, badge_class__slug="journal-club-contributor"
     )
+
+
+@pytest.fixture
+def award_by_hand(live_server, settings, badge_classes, enrolled_trainee, org_admin):
+    settings.SITE_URL = live_server.url
+    award = awarding.award_badge(
+        badge_class=BadgeClass.objects.get(slug="teaching-impact"),
+        recipient=enrolled_trainee,
+        actor=org_admin,
+        narrative="Audited the impact of her sepsis teaching.",
+    )
+    award.public = True
+    award.save()
+    return award
 
 
 def assertion_url(live_server, award):
@@ -33,6 +48,16 @@ def test_the_hosted_assertion_validates(live_server, award, enrolled_trainee):
     report = validator.validate(assertion_url(live_server, award), email=enrolled_trainee.email)
     assert report["valid"], validator.errors(report)
     assert report["errorCount"] == 0 and report["openBadgesVersion"] == "2.0"
+    evidence = requests.get(assertion_url(live_server, award), timeout=10).json()["evidence"]
+    assert "1 social media entry on " in evidence[0]["narrative"]
+
+
+def test_an_assertion_awarded_by_hand_validates(live_server, award_by_hand, enrolled_trainee):
+    url = assertion_url(live_server, award_by_hand)
+    report = validator.validate(url, email=enrolled_trainee.email)
+    assert report["valid"], validator.errors(report)
+    narrative = requests.get(url, timeout=10).json()["evidence"][0]["narrative"]
+    assert narrative.startswith("Awarded by hand by ")
 
 
 def test_the_baked_png_validates(live_server, award, enrolled_trainee, tmp_path):

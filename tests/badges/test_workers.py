@@ -66,7 +66,7 @@ def start_worker(name: str, database_name: str, log: Path) -> subprocess.Popen:
 @pytest.mark.needs_postgresql
 @pytest.mark.needs_redis
 def test_two_workers_processing_1000_entries_award_each_badge_once(
-    badge_classes, add, enrolled_trainee, tmp_path
+    badge_classes, add, sign_off, enrolled_trainee, tmp_path
 ):
     celery_app.control.purge()
     logs = [tmp_path / f"worker{n}.log" for n in (1, 2)]
@@ -74,7 +74,9 @@ def test_two_workers_processing_1000_entries_award_each_badge_once(
     workers = [start_worker(f"w{n}", database, log) for n, log in enumerate(logs, 1)]
     try:
         # Each entry commits on its own and publishes an evaluation: 1,000 tasks for one
-        # trainee, taken by two worker processes at once.
+        # trainee, taken by two worker processes at once. The regular badge counts only
+        # signed-off contributions: five are.
+        sign_off(add(5, kind="social_media"))
         add(ENTRIES, kind="social_media", tags=["host"])
         deadline = time.monotonic() + 240
         while PendingEvaluation.objects.exists() and time.monotonic() < deadline:

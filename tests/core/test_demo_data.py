@@ -39,4 +39,4 @@ def test_a_misspelt_field_is_an_error_not_a_default():
 def test_an_apps_data_file_is_read_from_its_data_folder():
     data = demo_data.read("portfolio")
     assert data["framework"] == {"slug": "uk-foundation", "version": "2021"}
-    assert [len(entries) for entries in data["portfolios"]] == [36, 5, 4]
+    assert [len(entries) for entries in data["portfolios"]] == [38, 5, 4]
