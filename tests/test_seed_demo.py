@@ -142,6 +142,7 @@ def test_demo_audit_log_verifies(capsys):
     call_command("verify_audit")
     out = capsys.readouterr().out
     assert "the chains are intact" in out
+    assert "Every chain holds what checkpoint #1 signed" in out
     assert "Every standing sign-off matches its entry" in out
     assert AuditEntry.objects.filter(action="create").count() == LearningEntry.objects.count()
 
