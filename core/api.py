@@ -149,7 +149,6 @@ def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-NOT_AUTHENTICATED = _error("No valid session or token.")
 BAD_TOKEN = _error(
     "The token sent is not valid: unknown, expired or revoked. "
     "This operation needs none, but one that is sent must be valid."
@@ -183,7 +182,7 @@ class AutoSchema(SpectacularAutoSchema):
             # Public operations still refuse a token that is not valid, rather than
             # silently answering as if nobody had signed in.
             public = not self.get_auth() or {} in self.get_auth()
-            yield "401", BAD_TOKEN if public else NOT_AUTHENTICATED
+            yield "401", BAD_TOKEN if public else UNAUTHENTICATED
         if view.get_throttles():
             yield "429", THROTTLED
         if self._is_list_view() and self.method == "GET":
