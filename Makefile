@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install lint format worker beat bench clean
+.PHONY: run test fuzz install lint format worker beat bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit("Waymark needs Python 3.11 or newer; set PYTHON=python3.11") if sys.version_info < (3, 11) else None'
@@ -36,6 +36,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The schema fuzzing run: Schemathesis sends every API operation generated requests as a
+# trainee, a supervisor and an organisation admin, and every answer must be one the OpenAPI
+# schema documents. Left out of `make test` (it takes a few minutes); .ci/run runs both.
+fuzz: $(VENV)/.installed-test
+	$(BIN)/pytest -m fuzz tests/api/test_schema_fuzz.py $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

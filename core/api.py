@@ -1,12 +1,14 @@
 """The API's shared pieces: one error format, the router class, and the domain's refusals
 turned into API errors once, here, so that no view translates them by hand."""
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.urls import re_path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, routers, serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
@@ -35,7 +37,11 @@ def exception_handler(exc, context):
         error["code"] = "invalid"
         error["message"] = "The request has invalid fields."
         detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        error["fields"] = detail
+        # A field's problems are always a list, even where a view raised one message alone.
+        error["fields"] = {
+            name: problems if isinstance(problems, (list, dict)) else [problems]
+            for name, problems in detail.items()
+        }
     else:
         codes = exc.get_codes()
         error["code"] = codes if isinstance(codes, str) else exc.default_code
@@ -72,6 +78,18 @@ def field_errors(error: DjangoValidationError) -> dict:
     return fields
 
 
+# The largest id a database row can have (a 64-bit primary key).
+MAX_ID = 2**63 - 1
+
+
+class IdField(serializers.IntegerField):
+    """An object's id, sent in a body. Bounded like the database's ids, so that one too large
+    for a query is refused as invalid instead of failing the query."""
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class Conflict(exceptions.APIException):
     """The request is valid but the resource's current state refuses it: a locked entry, a
     sign-off already decided."""
@@ -81,14 +99,33 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "array", "items": {"anyOf": [{"type": "string"}, {"type": "object"}]}},
+                {"type": "object"},
+            ]
+        },
+    }
+)
+class FieldProblemsField(serializers.DictField):
+    """A field's problems are a list of messages; a list or nested field's are an object
+    of its items' or subfields' problems, by position or name, in the same shape (for
+    `"tags": ["ok", "far too long…"]`, `{"tags": {"1": ["Ensure this field…"]}}`)."""
+
+
 class ErrorDetailSerializer(serializers.Serializer):
     status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
     code = serializers.CharField(help_text="A stable code, e.g. not_found or invalid.")
     message = serializers.CharField(help_text="A sentence for people.")
-    fields = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()),
+    fields = FieldProblemsField(
         required=False,
-        help_text="Only for validation errors: the problems with each field, by name.",
+        help_text=(
+            "Only for validation errors: the problems with each field, by name. A list or "
+            "nested field's are by position or subfield name, in the same shape."
+        ),
     )
 
 
@@ -101,6 +138,119 @@ class ErrorSerializer(serializers.Serializer):
 # The error responses every endpoint documents alike; each app adds its own 403/404 wording.
 UNAUTHENTICATED = OpenApiResponse(ErrorSerializer, description="No valid session or token.")
 INVALID = OpenApiResponse(ErrorSerializer, description="Invalid fields; see `error.fields`.")
+
+
+# --- The schema -----------------------------------------------------------------------------
+# What the OpenAPI schema says about every operation alike, written once here so that it stays
+# true as operations are added: the errors any operation can answer with, and the shapes of
+# values REST framework writes differently from what drf-spectacular assumes. The schema
+# fuzzing run (tests/api/test_schema_fuzz.py, `make fuzz`) holds the schema to the answers.
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+BAD_TOKEN = _error(
+    "The token sent is not valid: unknown, expired or revoked. "
+    "This operation needs none, but one that is sent must be valid."
+)
+INVALID_FILTER = _error("A filter's value is not valid; see `error.fields`.")
+NO_SUCH_PAGE = _error("No such page: `page` is past the last page, or not a whole number from 1.")
+NOT_FOUND = _error("Nothing you can see has this id.")
+THROTTLED = _error(
+    "Too many requests (code `throttled`); the `Retry-After` header says how many seconds to wait."
+)
+
+
+# Named by DEFAULT_SCHEMA_CLASS, which REST framework imports when the first view below is
+# decorated: it must be defined above them.
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's schema, with the error answers that come from the machinery every
+    operation shares rather than from the operation itself: authentication, rate limits,
+    pagination, filters and the id in the path. An operation that documents one of these
+    codes itself keeps its own wording."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code, response in self._shared_errors():
+            if code not in responses:
+                responses[code] = self._get_response_for_code(response, code, direction=direction)
+        return dict(sorted(responses.items()))
+
+    def _shared_errors(self):
+        view = self.view
+        if view.get_authenticators():
+            # Public operations still refuse a token that is not valid, rather than
+            # silently answering as if nobody had signed in.
+            public = not self.get_auth() or {} in self.get_auth()
+            yield "401", BAD_TOKEN if public else UNAUTHENTICATED
+        if view.get_throttles():
+            yield "429", THROTTLED
+        if self._is_list_view() and self.method == "GET":
+            if self._get_paginator():
+                yield "404", NO_SUCH_PAGE
+            if self._has_filters():
+                yield "400", INVALID_FILTER
+        if "{" in self.path:
+            yield "404", NOT_FOUND
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        # drf-spectacular leaves out that a list may not be empty.
+        if getattr(field, "allow_empty", True) is False and schema.get("type") == "array":
+            schema.setdefault("minItems", 1)
+        return schema
+
+    def _has_filters(self) -> bool:
+        return any(
+            getattr(self.view, name, None) for name in ("filterset_class", "filterset_fields")
+        ) and bool(self.get_filter_backends())
+
+
+class TimeFieldSchema(OpenApiSerializerFieldExtension):
+    """A time of day as REST framework writes it: local wall-clock time with no offset
+    (`14:30:00`). JSON Schema's `format: time` is RFC 3339's full-time, which requires an
+    offset, so the schema would call every answer wrong. Sent times may drop the seconds;
+    an offset sent with one is ignored."""
+
+    target_class = "rest_framework.fields.TimeField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?$",
+            "example": "14:30:00",
+        }
+
+
+def may_be_blank(field) -> bool:
+    """Whether a serializer field may hold "": REST framework drops `allow_blank` from
+    read-only fields, so for those the model field says."""
+    if field.allow_blank:
+        return True
+    model = getattr(getattr(field.parent, "Meta", None), "model", None)
+    if model is None or not field.source or "." in field.source:
+        return False
+    try:
+        return model._meta.get_field(field.source).blank
+    except FieldDoesNotExist:
+        return False
+
+
+class URLFieldSchema(OpenApiSerializerFieldExtension):
+    """A web address. One that may be left blank is an empty string when it is, which is
+    no URI: the schema says so rather than calling those answers wrong."""
+
+    target_class = "rest_framework.fields.URLField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        uri = {"type": "string", "format": "uri"}
+        if getattr(self.target, "max_length", None):
+            uri["maxLength"] = self.target.max_length
+        if not may_be_blank(self.target):
+            return uri
+        return {"anyOf": [uri, {"type": "string", "enum": [""]}]}
 
 
 @extend_schema(exclude=True)

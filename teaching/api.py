@@ -116,8 +116,14 @@ class RegisterSerializer(serializers.Serializer):
     )
 
 
+# Six digits, perhaps spaced out ("042 917"); checked by teaching.services.check_in.
+@extend_schema_field({"type": "string", "pattern": r"^\s*([0-9]\s*){6}$", "maxLength": 12})
+class CheckInCodeField(serializers.CharField):
+    pass
+
+
 class CheckInSerializer(serializers.Serializer):
-    code = serializers.CharField(
+    code = CheckInCodeField(
         max_length=12, help_text="The 6-digit code shown during the session; spaces are ignored."
     )
 
@@ -198,7 +204,8 @@ class TeachingSessionViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.Ge
             404: SESSION_NOT_FOUND,
         },
     )
-    @action(detail=True, methods=["post"])
+    # The register takes no filters and is not paged, whatever the session list does.
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def register(self, request, pk=None):
         session = selectors.access_teaching_session_for_admin(request.user, pk)
         serializer = RegisterSerializer(data=request.data)

@@ -5,6 +5,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.api import INVALID
 from curriculum import selectors as curriculum_selectors
 from curriculum.models import Programme
 from portfolio import coverage
@@ -39,6 +40,8 @@ class ProgrammeCoverageViewSet(viewsets.GenericViewSet):
     # Only for the schema, which reads the id's type from it; requests go through
     # curriculum_selectors.access_trainee_programme.
     queryset = Programme.objects.none()
+    # Ids are whole numbers; anything else names no programme (404, from the API's catch-all).
+    lookup_value_regex = "[0-9]+"
 
     @extend_schema(
         parameters=[
@@ -46,7 +49,7 @@ class ProgrammeCoverageViewSet(viewsets.GenericViewSet):
                 "trainee", int, description="Whose coverage; the caller's own by default."
             ),
         ],
-        responses=CoverageRowSerializer(many=True),
+        responses={200: CoverageRowSerializer(many=True), 400: INVALID},
     )
     @action(detail=True, pagination_class=None)
     def coverage(self, request, pk=None):

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api import IdField
 from curriculum.models import Item
 from portfolio import selectors
 from portfolio.api.evidence import EvidenceSerializer
@@ -173,7 +174,7 @@ class EntryInputSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=50), default=list, help_text="Tag names."
     )
     items = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         default=list,
         help_text="Ids of curriculum items of your programmes' frameworks.",
     )
@@ -208,7 +209,7 @@ class EntryCreateSerializer(EntryInputSerializer):
 
 class MappingsSerializer(serializers.Serializer):
     items = serializers.ListField(
-        child=serializers.IntegerField(),
+        child=IdField(),
         help_text="Ids of curriculum items of your programmes' frameworks; replaces the mappings.",
     )
 

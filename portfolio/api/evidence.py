@@ -163,8 +163,9 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             "never sniffed, and never cached by shared caches."
         ),
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file."
+            # Any of the types evidence may have, as recorded when the file was checked.
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, with its own type."
             ),
             401: UNAUTHENTICATED,
             404: OpenApiResponse(
