@@ -279,6 +279,10 @@ class SignOffRequest(models.Model):
         return f"Sign-off request for {self.entry_id} to {self.supervisor_id} ({self.outcome})"
 
 
+# The version of portfolio.content's formula that new sign-offs are hashed with.
+SIGN_OFF_HASH_VERSION = 2
+
+
 class SignOffQuerySet(models.QuerySet):
     def standing(self):
         """Sign-offs not withdrawn: an entry has at most one at a time."""
@@ -299,8 +303,11 @@ class SignOff(models.Model):
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs_given"
     )
-    # SHA-256 of the entry's canonical content at the moment of approval.
+    # SHA-256 of the entry's canonical content at the moment of approval, computed with
+    # version `hash_version` of portfolio.content's formula. Sign-offs given before versions
+    # existed are version 1 (set by migration 0007 without touching their rows).
     content_hash = models.CharField(max_length=64)
+    hash_version = models.PositiveSmallIntegerField(default=SIGN_OFF_HASH_VERSION)
     comment = models.TextField(blank=True, validators=text_limit())
     signed_at = models.DateTimeField(default=timezone.now)
 

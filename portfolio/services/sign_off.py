@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import selectors as account_selectors
 from core.tasks import enqueue_after_commit
 from portfolio import selectors
-from portfolio.content import content_hash
+from portfolio.content import CURRENT_VERSION, content_hash
 from portfolio.models import (
     LearningEntry,
     SignOff,
@@ -75,7 +75,7 @@ def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
     entry = request.entry
     if actor.pk == entry.trainee_id:
         raise PermissionDenied("Nobody can sign off their own entry.")
-    digest = content_hash(entry)
+    digest = content_hash(entry, version=CURRENT_VERSION)
     transition(
         entry,
         "approve",
@@ -88,6 +88,7 @@ def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
         trainee_id=entry.trainee_id,
         supervisor=actor,
         content_hash=digest,
+        hash_version=CURRENT_VERSION,
         comment=comment,
     )
     _record_decision(request, SignOffRequest.Outcome.APPROVED, comment)
