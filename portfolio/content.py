@@ -10,7 +10,8 @@ look altered. To cover more, add a version and make it the current one.
   the reflection's text (as a hash).
 - Version 2: everything the supervisor saw and relied on when signing. Version 1, and whether
   the reflection was shared with the supervisors (what decides whether they read it), and each
-  piece of evidence's title and file name as the page listed them.
+  piece of evidence's title and file name as the page listed them. Evidence is hashed as
+  stored for good: an entry cannot be sent for sign-off while an upload is being processed.
 """
 
 from datetime import date, time
@@ -62,7 +63,8 @@ def _content_v2(entry: LearningEntry) -> dict:
     reflection = canonical_json(
         [entry.reflection_what_happened, entry.reflection_learned, entry.reflection_next_time]
     )
-    evidence = [_evidence_v2(e) for e in entry.evidence.all()]
+    # Evidence Waymark refused is no part of the entry: only its trainee sees that it was.
+    evidence = [_evidence_v2(e) for e in entry.evidence.all() if e.state != Evidence.State.REFUSED]
     return {
         "hash_version": 2,
         "id": entry.pk,

@@ -203,8 +203,10 @@ def private_storage():
 
 
 def evidence_path(instance, filename) -> str:
-    # Random names: nothing about the trainee or the original name is in the path.
-    return f"evidence/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    # Random names: nothing about the trainee or the original name is in the path. Uploads
+    # waiting to be processed have a folder of their own, never served.
+    folder = "incoming" if instance.state == Evidence.State.PROCESSING else "evidence"
+    return f"{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 def thumbnail_path(instance, filename) -> str:
@@ -212,12 +214,27 @@ def thumbnail_path(instance, filename) -> str:
 
 
 class Evidence(models.Model):
+    """A file or a link attached to an entry. An uploaded image is stored first as it came
+    (`processing`, never served), and a worker then re-encodes it and makes its thumbnail
+    (`ready`), or refuses it (`refused`, with the reason, and its file gone)."""
+
     class Kind(models.TextChoices):
         FILE = "file", "File"
         LINK = "link", "Link"
 
+    class State(models.TextChoices):
+        PROCESSING = "processing", "Being processed"
+        READY = "ready", "Ready"
+        REFUSED = "refused", "Refused"
+
     entry = models.ForeignKey(LearningEntry, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
+    # Why Waymark refused the file, in words for the trainee.
+    refusal = models.TextField(blank=True)
+    # Times a worker has started processing the upload: one that kills its worker each time
+    # is refused after a few, rather than taking workers down for ever.
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=evidence_path, blank=True, storage=private_storage)
     url = models.URLField(max_length=1000, blank=True)
     title = models.CharField(max_length=200, blank=True)
@@ -231,9 +248,20 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
+            # A file has its file until it is refused, which removes it; a link is ready.
             models.CheckConstraint(
-                condition=(Q(kind="file") & ~Q(file="")) | (Q(kind="link") & ~Q(url="")),
-                name="evidence_has_file_or_link",
+                condition=(Q(kind="file") & ~Q(state="refused") & ~Q(file=""))
+                | Q(kind="file", state="refused", file="")
+                | (Q(kind="link", state="ready") & ~Q(url="")),
+                name="evidence_file_until_refused_or_link",
+            ),
+        ]
+        indexes = [
+            # The sweep for uploads a broker outage held back reads only these few.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state="processing"),
+                name="evidence_processing",
             ),
         ]
 

@@ -30,12 +30,23 @@ def submit_for_sign_off(*, entry: LearningEntry, supervisor, actor) -> SignOffRe
             {"supervisor": f"{supervisor} is not currently one of your supervisors."}
         )
     entry = lock_entry(entry)
+    _refuse_while_evidence_is_processed(entry)
     transition(entry, "submit", actor=actor, payload={"supervisor": supervisor.pk})
     request = SignOffRequest.objects.create(entry=entry, supervisor=supervisor)
     from portfolio.tasks import notify_sign_off_requested
 
     enqueue_after_commit(notify_sign_off_requested, request.pk)
     return request
+
+
+def _refuse_while_evidence_is_processed(entry: LearningEntry) -> None:
+    """A sign-off vouches for the evidence as stored for good, so not before it is. Under
+    the entry's lock, which processing takes too: it cannot finish halfway through this."""
+    if selectors.evidence_being_processed(entry):
+        raise TransitionNotAllowed(
+            "Some of this entry's evidence is still being processed, which takes a moment; "
+            "the entry can be sent for sign-off and signed off once it is ready."
+        )
 
 
 @transaction.atomic
@@ -75,6 +86,7 @@ def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
     entry = request.entry
     if actor.pk == entry.trainee_id:
         raise PermissionDenied("Nobody can sign off their own entry.")
+    _refuse_while_evidence_is_processed(entry)
     digest = content_hash(entry, version=CURRENT_VERSION)
     transition(
         entry,
