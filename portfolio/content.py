@@ -11,7 +11,8 @@ look altered. To cover more, add a version and make it the current one.
 - Version 2: everything the supervisor saw and relied on when signing. Version 1, and whether
   the reflection was shared with the supervisors (what decides whether they read it), and each
   piece of evidence's title and file name as the page listed them. Evidence is hashed as
-  stored for good: an entry cannot be sent for sign-off while an upload is being processed.
+  stored for good (an entry cannot be sent for sign-off while an upload is being processed);
+  files Waymark refused are left out, as the supervisor never sees them.
 """
 
 from datetime import date, time
