@@ -235,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portfolio.tasks.make_missing_thumbnails",
         "schedule": crontab(minute="*/10"),
     },
+    "process-pending-evidence": {
+        "task": "portfolio.tasks.process_pending_evidence",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 # --- Authentication --------------------------------------------------------------------

@@ -24,4 +24,6 @@ class LearningEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(SignOff)
 class SignOffAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "entry", "supervisor", "trainee", "signed_at", "content_hash"]
+    list_display = [
+        "pk", "entry", "supervisor", "trainee", "signed_at", "content_hash", "hash_version",
+    ]  # fmt: skip

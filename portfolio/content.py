@@ -1,15 +1,28 @@
 """What a sign-off vouches for: an entry's content as plain data, and its hash.
 
-The hash of every sign-off ever given was computed by these functions; verify_audit and the
-entry pages compare it with the entry as it stands now. Any change to what goes in, or to how
-it is spelled, makes every existing sign-off look altered.
+Every sign-off records which version of this formula its hash was computed with, and is
+checked again with that version: verify_audit and the entry pages compare it with the entry
+as it stands now. A version, once sign-offs have been hashed with it, is never changed: any
+change to what goes in, or to how it is spelled, would make every sign-off hashed with it
+look altered. To cover more, add a version and make it the current one.
+
+- Version 1: the entry's fields, tags, curriculum items, evidence (by file hash or link) and
+  the reflection's text (as a hash).
+- Version 2: everything the supervisor saw and relied on when signing. Version 1, and whether
+  the reflection was shared with the supervisors (what decides whether they read it), and each
+  piece of evidence's title and file name as the page listed them. Evidence is hashed as
+  stored for good (an entry cannot be sent for sign-off while an upload is being processed);
+  files Waymark refused are left out, as the supervisor never sees them.
 """
 
 from datetime import date, time
 from decimal import Decimal
 
 from core.hashing import canonical_json, sha256
-from portfolio.models import LearningEntry, SignOff
+from portfolio.models import SIGN_OFF_HASH_VERSION, Evidence, LearningEntry, SignOff
+
+CURRENT_VERSION = SIGN_OFF_HASH_VERSION
+VERSIONS = (1, 2)
 
 CONTENT_FIELDS = (
     "kind", "title", "date", "time", "duration_minutes", "cpd_credits",
@@ -17,9 +30,18 @@ CONTENT_FIELDS = (
 )  # fmt: skip
 
 
-def canonical_content(entry: LearningEntry) -> dict:
+def canonical_content(entry: LearningEntry, *, version: int = CURRENT_VERSION) -> dict:
     """What a sign-off vouches for, as plain data. Reflection text appears only as a hash,
     so the audit log can carry this without the reflection."""
+    if version == 1:
+        return _content_v1(entry)
+    if version == 2:
+        return _content_v2(entry)
+    raise ValueError(f"No content hash version {version}.")
+
+
+def _content_v1(entry: LearningEntry) -> dict:
+    # Frozen: the sign-offs of version 1 were hashed with exactly this.
     reflection = canonical_json(
         [entry.reflection_what_happened, entry.reflection_learned, entry.reflection_next_time]
     )
@@ -37,6 +59,40 @@ def canonical_content(entry: LearningEntry) -> dict:
     }
 
 
+def _content_v2(entry: LearningEntry) -> dict:
+    # Frozen once released, like version 1.
+    reflection = canonical_json(
+        [entry.reflection_what_happened, entry.reflection_learned, entry.reflection_next_time]
+    )
+    # Evidence Waymark refused is no part of the entry: only its trainee sees that it was.
+    evidence = [_evidence_v2(e) for e in entry.evidence.all() if e.state != Evidence.State.REFUSED]
+    return {
+        "hash_version": 2,
+        "id": entry.pk,
+        "trainee": entry.trainee_id,
+        **{name: _plain(getattr(entry, name)) for name in CONTENT_FIELDS},
+        "tags": sorted(t.name for t in entry.tags.all()),
+        "items": sorted(
+            f"{m.item.framework.slug}/{m.item.framework.version}/{m.item.code}"
+            for m in entry.mappings.select_related("item__framework")
+        ),
+        "evidence": sorted(evidence, key=canonical_json),
+        "reflection_sha256": sha256(reflection),
+        "reflection_shared": entry.reflection_shared,
+    }
+
+
+def _evidence_v2(evidence: Evidence) -> dict:
+    if evidence.kind == Evidence.Kind.LINK:
+        return {"kind": "link", "url": evidence.url, "title": evidence.title}
+    return {
+        "kind": "file",
+        "sha256": evidence.sha256,
+        "title": evidence.title,
+        "name": evidence.original_name,
+    }
+
+
 def _plain(value):
     if isinstance(value, date | time):
         return value.isoformat()
@@ -45,10 +101,13 @@ def _plain(value):
     return value
 
 
-def content_hash(entry: LearningEntry) -> str:
-    return sha256(canonical_json(canonical_content(entry)))
+def content_hash(entry: LearningEntry, *, version: int = CURRENT_VERSION) -> str:
+    return sha256(canonical_json(canonical_content(entry, version=version)))
 
 
 def sign_off_matches(sign_off: SignOff) -> bool:
-    """Whether the entry is still exactly what was signed off."""
-    return content_hash(sign_off.entry) == sign_off.content_hash
+    """Whether the entry is still exactly what was signed off, by the version of the hash
+    the sign-off was given with. A version Waymark does not know matches nothing."""
+    if sign_off.hash_version not in VERSIONS:
+        return False
+    return content_hash(sign_off.entry, version=sign_off.hash_version) == sign_off.content_hash

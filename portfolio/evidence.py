@@ -1,13 +1,20 @@
 """What an uploaded evidence file really is, decided from its bytes, and what Waymark keeps of it.
 
 No database here: `inspect_upload` takes an upload and returns a `CheckedFile` (or refuses it
-with a message for the trainee); `make_thumbnail` turns a stored image into a small WebP.
+with a message for the trainee); `clean_image` decodes an image and re-encodes it (with
+portfolio.images, which also makes thumbnails).
 
 The type comes from the content alone (magic numbers, then a parser that must accept the whole
 file). The name is never used to decide the type; it is only compared with it afterwards, so a
-PDF calling itself `photo.png` is refused rather than quietly stored. Images are decoded and
-re-encoded, which drops EXIF (GPS included), XMP, comments and anything hidden after the image
-data. PDFs, audio and video are kept byte for byte: they are only ever served as attachments.
+PDF calling itself `photo.png` is refused rather than quietly stored. PDFs, audio and video are
+kept byte for byte: they are only ever served as attachments.
+
+Images are decoded and re-encoded, which drops EXIF (GPS included), XMP, comments and anything
+hidden after the image data. Decoding is the costly part: a small PNG can declare 40 million
+pixels and take seconds of CPU to decode. So `inspect_upload`, which runs in the web request,
+only reads an image's header and structure (its size in pixels, and a PNG's chunk checksums)
+and decodes no pixels; `clean_image` does the decoding, in a worker for evidence, and for
+badge images with a small pixel limit of their own.
 """
 
 import hashlib
@@ -27,11 +34,12 @@ from mutagen import MutagenError
 from mutagen.mp3 import MP3 as MP3Stream
 from mutagen.mp4 import MP4 as MP4Container
 from mutagen.mp4 import AtomError, Atoms
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 from pypdf import PdfReader
 
+from portfolio import images
+
 ACCEPTED = "PDF, PNG, JPEG, WebP, MP3, M4A or MP4"
-THUMBNAIL_SIZE = (320, 320)
 
 
 @dataclass(frozen=True)
@@ -75,8 +83,10 @@ _MP4_BRANDS = frozenset(
 @dataclass
 class CheckedFile:
     """An upload that passed inspection: what to store and what to record about it. Small
-    content (re-encoded images) is in `content`; PDFs, audio and video are in a temporary
-    file at `path`, which the caller removes with `discard()` once the file is stored."""
+    content (re-encoded images) is in `content`; uploads are in a temporary file at `path`,
+    which the caller removes with `discard()` once the file is stored. An image upload still
+    needs `clean_image` before it may be served (`is_image`): its size and hash are those of
+    the bytes received."""
 
     file_type: FileType
     size: int
@@ -153,8 +163,6 @@ def inspect_upload(uploaded_file) -> CheckedFile:
         raise _refuse(f"“{name}” is not a file type Waymark accepts: {ACCEPTED}.")
     # Before the parsers: M4A and MP4 share their names, so the first guess is enough here.
     _check_name_matches(name, file_type)
-    if file_type.is_image:
-        return _inspect_image(uploaded_file, file_type, name)
     return _inspect_spooled(uploaded_file, file_type, name)
 
 
@@ -202,47 +210,60 @@ def _check_name_matches(name: str, file_type: FileType) -> None:
 # --- Images -----------------------------------------------------------------------------------
 
 
-def _pixel_limit() -> int:
-    # Pillow warns above its own MAX_IMAGE_PIXELS (and refuses at twice that); treat its
-    # warning as a refusal too, without touching the process-wide warning filters.
-    limits = [settings.EVIDENCE_MAX_PIXELS, Image.MAX_IMAGE_PIXELS]
-    return min(limit for limit in limits if limit)
-
-
-def _open_image(fp: BinaryIO, pillow_format: str, name: str) -> Image.Image:
-    """Open without decoding and refuse anything with too many pixels. Opening reads only
-    the header, so a tiny file declaring 100,000 × 100,000 pixels is refused here, quickly
-    and before any memory is allocated for its pixels."""
+def _open_image(fp: BinaryIO, pillow_format: str, name: str, limit: int) -> Image.Image:
+    """Open without decoding and refuse anything with more than `limit` pixels. Opening
+    reads only the header, so a tiny file declaring 100,000 × 100,000 pixels is refused
+    here, quickly and before any memory is allocated for its pixels."""
     fp.seek(0)
     try:
         image = Image.open(fp, formats=[pillow_format])
     except Image.DecompressionBombError:
-        raise _too_many_pixels(f"“{name}” has too many pixels") from None
+        raise _too_many_pixels(f"“{name}” has too many pixels", limit) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise _damaged(name, "an image") from None
     width, height = image.size
-    if width * height > _pixel_limit():
+    if width * height > limit:
         image.close()
-        raise _too_many_pixels(f"“{name}” is {width:,} × {height:,} pixels, too many")
+        raise _too_many_pixels(f"“{name}” is {width:,} × {height:,} pixels, too many", limit)
     return image
 
 
-def _too_many_pixels(said: str) -> ValidationError:
-    limit = f"{_pixel_limit() / 1_000_000:g}"
+def _too_many_pixels(said: str, limit: int) -> ValidationError:
+    millions = f"{limit / 1_000_000:.3g}"
     return _refuse(
-        f"{said} to be processed safely: images can have at most {limit} million pixels."
+        f"{said} to be processed safely: images can have at most {millions} million pixels."
     )
 
 
-def _inspect_image(uploaded_file, file_type: FileType, name: str) -> CheckedFile:
+def _check_image(fp: BinaryIO, file_type: FileType, name: str, limit: int) -> None:
+    """The checks an image passes without being decoded: its header, its size in pixels, and
+    its structure (verify() reads a PNG's chunks and their checksums, but no pixels)."""
+    try:
+        with _open_image(fp, _PILLOW_FORMATS[file_type], name, limit) as image:
+            image.verify()
+    except ValidationError:
+        raise
+    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
+        raise _damaged(name, "an image") from None
+
+
+def clean_image(source: BinaryIO, *, name: str, max_pixels: int | None = None) -> CheckedFile:
+    """Decode an image and re-encode its pixels alone, in the same format: the costly step,
+    for a worker, or for small images only (`max_pixels`). Refuses, as `inspect_upload`
+    does, anything that is not an image of an accepted type, has too many pixels or does not
+    decode."""
+    source.seek(0)
+    file_type = sniff(source.read(64))
+    if file_type is None or not file_type.is_image:
+        raise _refuse(f"“{name}” is not an image Waymark accepts: PNG, JPEG or WebP.")
+    _check_name_matches(name, file_type)
+    limit = images.pixel_limit(max_pixels)
+    _check_image(source, file_type, name, limit)
     pillow_format = _PILLOW_FORMATS[file_type]
     try:
-        # verify() checks the structure (PNG chunk CRCs, for one) without keeping pixels;
-        # Pillow then needs the file opened again to decode it.
-        with _open_image(uploaded_file, pillow_format, name) as image:
-            image.verify()
-        with _open_image(uploaded_file, pillow_format, name) as image:
-            content = _reencode(image, pillow_format)
+        # Pillow needs the file opened again after verify() to decode it.
+        with _open_image(source, pillow_format, name, limit) as image:
+            content = images.reencode(image, pillow_format)
     except ValidationError:
         raise
     except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError):
@@ -255,86 +276,18 @@ def _inspect_image(uploaded_file, file_type: FileType, name: str) -> CheckedFile
     )
 
 
-def _reencode(image: Image.Image, pillow_format: str) -> bytes:
-    """The image's pixels alone, upright, in a fresh file of the same format. Of an
-    animated image only the first frame is kept."""
-    image.seek(0)
-    image.load()
-    # Apply the EXIF orientation to the pixels before the EXIF goes, so photos stay upright.
-    upright = ImageOps.exif_transpose(image)
-    pixels = _to_srgb(upright)
-    pixels = _savable_mode(pixels, pillow_format)
-    # Savers fall back on `info` for some metadata (JPEG comments, ICC profiles): empty it,
-    # and pass no exif, xmp or icc_profile, so only pixels are written.
-    pixels.info = {}
-    out = io.BytesIO()
-    if pillow_format == "JPEG":
-        pixels.save(out, "JPEG", quality=90, optimize=True)
-    elif pillow_format == "WEBP":
-        pixels.save(out, "WEBP", quality=90, method=4)
-    else:
-        pixels.save(out, "PNG")
-    return out.getvalue()
-
-
-def _to_srgb(image: Image.Image) -> Image.Image:
-    """Bake an embedded colour profile into the pixels, so that dropping the profile with
-    the other metadata does not wash out wide-gamut phone photos."""
-    icc = image.info.get("icc_profile")
-    if not icc or image.mode not in ("RGB", "RGBA", "CMYK"):
-        return image
-    try:
-        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-        target = ImageCms.createProfile("sRGB")
-        mode = "RGBA" if image.mode == "RGBA" else "RGB"
-        return ImageCms.profileToProfile(image, source, target, outputMode=mode)
-    except (ImageCms.PyCMSError, OSError, ValueError):
-        # A broken profile is dropped; the pixels are kept as they are.
-        return image
-
-
-def _savable_mode(image: Image.Image, pillow_format: str) -> Image.Image:
-    if image.mode == "P" or image.mode == "PA":
-        # Palette transparency lives in `info`, which is emptied: move it into the pixels.
-        return image.convert("RGBA")
-    if pillow_format == "JPEG":
-        return image if image.mode in ("L", "RGB", "CMYK") else image.convert("RGB")
-    if pillow_format == "WEBP":
-        return image if image.mode in ("RGB", "RGBA") else image.convert("RGBA")
-    png_modes = ("1", "L", "LA", "I", "I;16", "RGB", "RGBA")
-    return image if image.mode in png_modes else image.convert("RGBA")
-
-
-def make_thumbnail(source: bytes | str | Path | BinaryIO) -> bytes | None:
-    """A WebP at most 320 pixels on its longer side, for an image; None for anything else
-    (PDFs, audio, video)."""
-    if isinstance(source, bytes):
-        source = io.BytesIO(source)
-    try:
-        with Image.open(source, formats=list(_PILLOW_FORMATS.values())) as image:
-            width, height = image.size
-            if width * height > _pixel_limit():
-                return None
-            # JPEG can decode straight at a fraction of its size: far less memory and time.
-            image.draft("RGB", THUMBNAIL_SIZE)
-            image.thumbnail(THUMBNAIL_SIZE)
-            small = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB")
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        return None
-    out = io.BytesIO()
-    small.save(out, "WEBP", quality=80)
-    return out.getvalue()
-
-
-# --- PDF, audio and video ---------------------------------------------------------------------
+# --- Every upload: spooled, then parsed -------------------------------------------------------
 
 
 def _inspect_spooled(uploaded_file, file_type: FileType, name: str) -> CheckedFile:
     """Copy the upload to a temporary file, counting and hashing as it goes (never the whole
-    file in memory), then have the type's parser read it."""
+    file in memory), then have the type's parser read it. An image is not decoded here."""
     path, size, digest = _spool(uploaded_file, file_type, name)
     try:
-        if file_type is PDF:
+        if file_type.is_image:
+            with path.open("rb") as fp:
+                _check_image(fp, file_type, name, images.pixel_limit())
+        elif file_type is PDF:
             _check_pdf(path, name)
         elif file_type is MP3:
             _check_mp3(path, name)
@@ -369,6 +322,9 @@ def _spool(uploaded_file, file_type: FileType, name: str) -> tuple[Path, int, st
         path.unlink(missing_ok=True)
         raise
     return path, size, digest.hexdigest()
+
+
+# --- PDF, audio and video ---------------------------------------------------------------------
 
 
 def _check_pdf(path: Path, name: str) -> None:
@@ -420,7 +376,9 @@ def file_response(evidence, *, thumbnail: bool = False) -> FileResponse:
     caller's access check, as an attachment (thumbnails inline, as images) that a browser
     will neither sniff into something executable nor run scripts in, and never cached."""
     field = evidence.thumbnail if thumbnail else evidence.file
-    if not field:
+    # An upload still being processed is as the trainee's device sent it (metadata and all)
+    # and has not been proved to be an image: it never leaves.
+    if not field or evidence.state != evidence.State.READY:
         raise Http404("No such file.")
     response = FileResponse(
         field.open("rb"),

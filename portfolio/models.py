@@ -184,7 +184,7 @@ class LearningEntry(models.Model):
 
 class EntrySearch(models.Model):
     """What full-text search reads on PostgreSQL: each entry's words as two vectors, written
-    by the database itself (triggers, migration 0008) whenever the entry or its tags change,
+    by the database itself (triggers, migration 0010) whenever the entry or its tags change,
     so every path that writes entries (services, imports, bulk seeding) keeps it true, and
     the vectors are never fetched with the entry. Empty on other databases, where search
     matches substrings instead."""
@@ -201,7 +201,7 @@ class EntrySearch(models.Model):
     own = SearchVectorField()
 
     class Meta:
-        # With GIN indexes on both vectors, made on PostgreSQL by migration 0008.
+        # With GIN indexes on both vectors, made on PostgreSQL by migration 0010.
         indexes = [models.Index(fields=["trainee"], name="entry_search_by_trainee")]
 
     def __str__(self):
@@ -245,8 +245,10 @@ def private_storage():
 
 
 def evidence_path(instance, filename) -> str:
-    # Random names: nothing about the trainee or the original name is in the path.
-    return f"evidence/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+    # Random names: nothing about the trainee or the original name is in the path. Uploads
+    # waiting to be processed have a folder of their own, never served.
+    folder = "incoming" if instance.state == Evidence.State.PROCESSING else "evidence"
+    return f"{folder}/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
 
 
 def thumbnail_path(instance, filename) -> str:
@@ -254,12 +256,27 @@ def thumbnail_path(instance, filename) -> str:
 
 
 class Evidence(models.Model):
+    """A file or a link attached to an entry. An uploaded image is stored first as it came
+    (`processing`, never served), and a worker then re-encodes it and makes its thumbnail
+    (`ready`), or refuses it (`refused`, with the reason, and its file gone)."""
+
     class Kind(models.TextChoices):
         FILE = "file", "File"
         LINK = "link", "Link"
 
+    class State(models.TextChoices):
+        PROCESSING = "processing", "Being processed"
+        READY = "ready", "Ready"
+        REFUSED = "refused", "Refused"
+
     entry = models.ForeignKey(LearningEntry, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.READY)
+    # Why Waymark refused the file, in words for the trainee.
+    refusal = models.TextField(blank=True)
+    # Times a worker has started processing the upload: one that kills its worker each time
+    # is refused after a few, rather than taking workers down for ever.
+    processing_attempts = models.PositiveSmallIntegerField(default=0)
     file = models.FileField(upload_to=evidence_path, blank=True, storage=private_storage)
     url = models.URLField(max_length=1000, blank=True)
     title = models.CharField(max_length=200, blank=True)
@@ -273,9 +290,20 @@ class Evidence(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         constraints = [
+            # A file has its file until it is refused, which removes it; a link is ready.
             models.CheckConstraint(
-                condition=(Q(kind="file") & ~Q(file="")) | (Q(kind="link") & ~Q(url="")),
-                name="evidence_has_file_or_link",
+                condition=(Q(kind="file") & ~Q(state="refused") & ~Q(file=""))
+                | Q(kind="file", state="refused", file="")
+                | (Q(kind="link", state="ready") & ~Q(url="")),
+                name="evidence_file_until_refused_or_link",
+            ),
+        ]
+        indexes = [
+            # The sweep for uploads a broker outage held back reads only these few.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(state="processing"),
+                name="evidence_processing",
             ),
         ]
 
@@ -321,6 +349,10 @@ class SignOffRequest(models.Model):
         return f"Sign-off request for {self.entry_id} to {self.supervisor_id} ({self.outcome})"
 
 
+# The version of portfolio.content's formula that new sign-offs are hashed with.
+SIGN_OFF_HASH_VERSION = 2
+
+
 class SignOffQuerySet(models.QuerySet):
     def standing(self):
         """Sign-offs not withdrawn: an entry has at most one at a time."""
@@ -341,8 +373,11 @@ class SignOff(models.Model):
     supervisor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sign_offs_given"
     )
-    # SHA-256 of the entry's canonical content at the moment of approval.
+    # SHA-256 of the entry's canonical content at the moment of approval, computed with
+    # version `hash_version` of portfolio.content's formula. Sign-offs given before versions
+    # existed are version 1 (set by migration 0007 without touching their rows).
     content_hash = models.CharField(max_length=64)
+    hash_version = models.PositiveSmallIntegerField(default=SIGN_OFF_HASH_VERSION)
     comment = models.TextField(blank=True, validators=text_limit())
     signed_at = models.DateTimeField(default=timezone.now)
 

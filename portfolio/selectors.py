@@ -298,7 +298,19 @@ def images_without_thumbnails(grace: timedelta = timedelta(minutes=2)) -> QueryS
     """Images whose thumbnail task never ran; younger ones may still be in the queue."""
     return Evidence.objects.filter(
         kind=Evidence.Kind.FILE,
+        state=Evidence.State.READY,
         content_type__startswith="image/",
         thumbnail="",
         created_at__lt=timezone.now() - grace,
     )
+
+
+def evidence_awaiting_processing(grace: timedelta = timedelta(minutes=2)) -> QuerySet[Evidence]:
+    """Uploads still waiting to be processed; younger ones may still be in the queue."""
+    return Evidence.objects.filter(
+        state=Evidence.State.PROCESSING, created_at__lt=timezone.now() - grace
+    ).order_by("created_at", "pk")
+
+
+def evidence_being_processed(entry: LearningEntry) -> bool:
+    return Evidence.objects.filter(entry=entry, state=Evidence.State.PROCESSING).exists()

@@ -20,6 +20,20 @@ def send_pending_notifications() -> int:
 
 
 @shared_task
+def process_evidence_file(evidence_id: int) -> bool:
+    return services.process_evidence(evidence_id=evidence_id, actor=None)
+
+
+@shared_task
+def process_pending_evidence() -> int:
+    """Uploads a broker outage held back, or whose worker was lost."""
+    return sum(
+        services.process_evidence(evidence_id=pk, actor=None)
+        for pk in selectors.evidence_awaiting_processing().values_list("pk", flat=True)
+    )
+
+
+@shared_task
 def make_evidence_thumbnail(evidence_id: int) -> bool:
     return services.store_evidence_thumbnail(evidence_id=evidence_id, actor=None)
 

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ErrorSerializer
+from core.errors import StateConflict
 from core.site import absolute_url
 from portfolio import selectors, services
 from portfolio.api.schema import (
@@ -28,8 +29,19 @@ class EvidenceSerializer(serializers.ModelSerializer):
     # The API keeps its first word for an entry ("event"), as its paths do (/events/).
     event = serializers.PrimaryKeyRelatedField(source="entry", read_only=True)
     kind = EnumField(choices=Evidence.Kind.choices, enum_name="EvidenceKindEnum", read_only=True)
+    state = EnumField(
+        choices=Evidence.State.choices,
+        enum_name="EvidenceStateEnum",
+        read_only=True,
+        help_text=(
+            "`ready` to download. An uploaded image is `processing` at first, for a moment, "
+            "while Waymark re-encodes it without its metadata; then `ready`, or `refused` "
+            "(see `refusal`) with its file deleted. Links are always `ready`."
+        ),
+    )
     download_url = serializers.SerializerMethodField(
-        help_text="Where to fetch the file, as an attachment; null for a link."
+        help_text="Where to fetch the file, as an attachment; null for a link, and until the "
+        "file is ready."
     )
 
     class Meta:
@@ -38,6 +50,8 @@ class EvidenceSerializer(serializers.ModelSerializer):
             "id",
             "event",
             "kind",
+            "state",
+            "refusal",
             "title",
             "url",
             "original_name",
@@ -50,17 +64,28 @@ class EvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
         extra_kwargs = {
             "url": {"help_text": "The web address, for a link; empty for a file."},
-            "size": {"help_text": "Bytes, for a file."},
+            "size": {"help_text": "Bytes, for a file: of the upload while it is processing."},
+            "sha256": {
+                "help_text": "SHA-256 of the file as stored, for a file; empty until it is ready."
+            },
+            "refusal": {
+                "help_text": "Why Waymark refused the file, when `state` is `refused`; else empty."
+            },
         }
 
     def get_download_url(self, evidence) -> str | None:
-        if evidence.kind != Evidence.Kind.FILE:
+        if evidence.kind != Evidence.Kind.FILE or evidence.state != Evidence.State.READY:
             return None
         return absolute_url(reverse("api:evidence-download", args=[evidence.pk]))
 
 
 class EvidenceFileSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="Checked, and an image re-encoded, before storing.")
+    file = serializers.FileField(
+        help_text=(
+            "Checked before storing. An image is answered `processing` and re-encoded "
+            "moments later; fetch the evidence again to see it `ready`."
+        )
+    )
     title = serializers.CharField(max_length=200, allow_blank=True, default="")
 
 
@@ -169,13 +194,22 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             ),
             401: UNAUTHENTICATED,
             404: OpenApiResponse(
-                ErrorSerializer, description="No such file, or not one you can see; or a link."
+                ErrorSerializer,
+                description="No such file, or not one you can see; or a link, or a file "
+                "Waymark refused.",
+            ),
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="The file is still being processed (code `conflict`); try again "
+                "in a moment.",
             ),
         },
     )
     @action(detail=True)
     def download(self, request, pk=None):
         evidence = self.get_object()
+        if evidence.state == Evidence.State.PROCESSING:
+            raise StateConflict("This file is still being processed; try again in a moment.")
         if not evidence.file:
             raise Http404("This evidence is a link, not a file.")
         return file_response(evidence)

@@ -21,7 +21,8 @@ CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description=(
         "The entry's status does not allow this (code `conflict`): it is locked while "
-        "waiting for sign-off or signed off, or the request was already decided."
+        "waiting for sign-off or signed off, or the request was already decided, or its "
+        "evidence is still being processed."
     ),
 )
 

@@ -14,6 +14,7 @@ from portfolio.services.entries import (
 from portfolio.services.evidence import (
     add_file_evidence,
     add_link_evidence,
+    process_evidence,
     remove_evidence,
     store_evidence_thumbnail,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "ensure_deletable",
     "ensure_editable",
     "log_entry",
+    "process_evidence",
     "recall_request",
     "record_reflection_view",
     "remove_evidence",

@@ -1,5 +1,6 @@
-"""Evidence on entries: files (inspected, and images re-encoded, by portfolio.evidence) and
-links, added and removed only by the entry's trainee while the entry can change; thumbnails."""
+"""Evidence on entries: files (inspected by portfolio.evidence) and links, added and removed
+only by the entry's trainee while the entry can change; images processed by a worker
+(re-encoded, with their thumbnail) or refused; thumbnails."""
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -7,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
 from django.template.defaultfilters import filesizeformat
 
 from audit import services as audit
@@ -14,7 +16,8 @@ from core.hashing import sha256
 from core.tasks import enqueue_after_commit
 from portfolio import selectors
 from portfolio.content import content_hash
-from portfolio.evidence import CheckedFile, inspect_upload, make_thumbnail
+from portfolio.evidence import CheckedFile, clean_image, inspect_upload
+from portfolio.images import make_thumbnail
 from portfolio.models import Evidence, LearningEntry
 from portfolio.services.status import ensure_editable, lock_entry
 from portfolio.signals import send_portfolio_changed
@@ -22,8 +25,11 @@ from portfolio.signals import send_portfolio_changed
 
 def add_file_evidence(*, entry: LearningEntry, actor, uploaded_file, title: str = "") -> Evidence:
     """Attach an uploaded file to an entry the trainee can still change. The file is
-    inspected, and an image re-encoded, before any row is locked; a refusal stores nothing.
-    If the row is not written after all, the stored file is removed again."""
+    inspected before any row is locked; a refusal stores nothing. If the row is not written
+    after all, the stored file is removed again.
+
+    An image is not decoded here, in the web request: it is stored as it came, `processing`,
+    and a worker re-encodes it once the row commits (process_evidence)."""
     if actor.pk != entry.trainee_id:
         raise PermissionDenied("Only the trainee can add evidence to their entry.")
     # Checked again under the lock below; refusing here saves reading a large file first.
@@ -62,32 +68,41 @@ def _store_file_evidence(
     entry = lock_entry(entry)
     ensure_editable(entry)
     _check_quota(trainee_id=entry.trainee_id, size=checked.size, name=original_name)
+    processing = checked.is_image
     evidence = Evidence(
         entry=entry,
         kind=Evidence.Kind.FILE,
+        state=Evidence.State.PROCESSING if processing else Evidence.State.READY,
         title=title,
         original_name=original_name,
         content_type=checked.content_type,
         size=checked.size,
-        sha256=checked.sha256,
+        # Of the file as stored for good: known once an image has been processed.
+        sha256="" if processing else checked.sha256,
     )
     with checked.open() as content:
         # The name given here only supplies the extension; upload_to makes the rest random.
         evidence.file.save(f"evidence{checked.extension}", content, save=False)
     stored.append(evidence.file)
     evidence.save()
+    if processing:
+        details = {"state": evidence.state, "upload_sha256": checked.sha256}
+    else:
+        details = {"sha256": evidence.sha256}
     _audit_added(
         actor=actor,
         entry=entry,
         evidence=evidence,
-        sha256=evidence.sha256,
+        **details,
         size=evidence.size,
         content_type=evidence.content_type,
     )
-    if checked.is_image:
-        from portfolio.tasks import make_evidence_thumbnail
+    if processing:
+        from portfolio.tasks import process_evidence_file
 
-        enqueue_after_commit(make_evidence_thumbnail, evidence.pk)
+        # Recorded as processing in this transaction: the periodic sweep runs it if the
+        # broker does not.
+        enqueue_after_commit(process_evidence_file, evidence.pk)
     send_portfolio_changed(trainee_id=entry.trainee_id)
     return evidence
 
@@ -109,12 +124,14 @@ def _audit_added(*, actor, entry: LearningEntry, evidence: Evidence, **details) 
     )
 
 
-def _check_quota(*, trainee_id: int, size: int, name: str) -> None:
+def _check_quota(*, trainee_id: int, size: int, name: str, replacing: int = 0) -> None:
+    """Refuse a file of `size` bytes that would take the trainee past their quota; with
+    `replacing`, in place of that many bytes already counted."""
     # Two uploads at once could each fit alone and overflow together: the trainee's row,
     # locked until commit, makes a trainee's uploads take turns at this check.
     list(get_user_model().objects.select_for_update().filter(pk=trainee_id).values_list("pk"))
     quota = settings.EVIDENCE_QUOTA_BYTES
-    used = selectors.evidence_bytes_of(trainee_id)
+    used = selectors.evidence_bytes_of(trainee_id) - replacing
     if used + size > quota:
         left = max(quota - used, 0)
         raise ValidationError(
@@ -196,6 +213,136 @@ def remove_evidence(*, evidence: Evidence, actor) -> None:
     send_portfolio_changed(trainee_id=entry.trainee_id)
 
 
+# --- Processing uploaded images, in a worker ----------------------------------------------------
+
+# Tries before an upload that never finishes processing (its worker killed each time, say)
+# is refused.
+MAX_PROCESSING_ATTEMPTS = 3
+
+
+def process_evidence(*, evidence_id: int, actor) -> bool:
+    """Finish an uploaded image: decode it, re-encode its pixels alone (no EXIF, GPS or
+    anything hidden after them), make its thumbnail, and store those in place of the upload,
+    ready to be served; or refuse it, saying why, and delete it. Only Waymark does this
+    (actor None, from a task). Returns False when there was nothing to do (already done,
+    or removed meanwhile), so a repeated task does no harm.
+
+    The decoding happens before any row is locked; the result is written under the entry's
+    lock, so an entry cannot be sent for sign-off halfway through."""
+    if actor is not None:
+        raise PermissionDenied("Evidence is processed by Waymark, not by hand.")
+    evidence = Evidence.objects.filter(pk=evidence_id, state=Evidence.State.PROCESSING).first()
+    if evidence is None:
+        return False
+    # Counted, and committed, before the decoding starts.
+    Evidence.objects.filter(pk=evidence_id).update(processing_attempts=F("processing_attempts") + 1)
+    name = evidence.original_name
+    if evidence.processing_attempts >= MAX_PROCESSING_ATTEMPTS:
+        return _refuse_processing(
+            evidence_id,
+            f"“{name}” could not be processed. Try saving it again on your device, or as a "
+            "PDF, and upload it again.",
+        )
+    try:
+        with evidence.file.open("rb") as upload:
+            cleaned = clean_image(upload, name=name)
+    except FileNotFoundError:
+        # Removed while we were on our way; its files went with it.
+        return False
+    except ValidationError as refusal:
+        return _refuse_processing(evidence_id, " ".join(refusal.messages))
+    thumbnail = make_thumbnail(cleaned.content)
+    stored: list = []
+    try:
+        with transaction.atomic():
+            evidence, entry = _lock_processing(evidence_id)
+            if evidence is None:
+                return False
+            try:
+                _check_quota(
+                    trainee_id=entry.trainee_id,
+                    size=cleaned.size,
+                    name=name,
+                    replacing=evidence.size,
+                )
+            except ValidationError as refusal:
+                _refuse_locked(evidence, entry, " ".join(refusal.messages))
+                return True
+            upload_name = evidence.file.name
+            evidence.state = Evidence.State.READY
+            evidence.file.save(f"evidence{cleaned.extension}", cleaned.open(), save=False)
+            stored.append(evidence.file)
+            if thumbnail is not None:
+                evidence.thumbnail.save("thumbnail.webp", ContentFile(thumbnail), save=False)
+                stored.append(evidence.thumbnail)
+            evidence.size, evidence.sha256 = cleaned.size, cleaned.sha256
+            evidence.save(update_fields=["state", "file", "thumbnail", "size", "sha256"])
+            audit.append(
+                actor=None,
+                action="process_evidence",
+                obj=entry,
+                payload={
+                    "evidence": evidence.pk,
+                    "sha256": evidence.sha256,
+                    "size": evidence.size,
+                    "content_sha256": content_hash(entry),
+                },
+            )
+            _delete_after_commit(evidence.file.storage, upload_name)
+            send_portfolio_changed(trainee_id=entry.trainee_id)
+    except BaseException:
+        for field_file in stored:
+            field_file.storage.delete(field_file.name)
+        raise
+    return True
+
+
+def _lock_processing(evidence_id: int) -> tuple[Evidence | None, LearningEntry | None]:
+    """The evidence, if still processing, and its entry, both locked: the entry first, as
+    every other change to an entry's evidence takes them."""
+    entry_id = Evidence.objects.filter(pk=evidence_id).values_list("entry_id", flat=True).first()
+    if entry_id is None:
+        return None, None
+    entry = lock_entry(LearningEntry(pk=entry_id))
+    evidence = (
+        Evidence.objects.select_for_update()
+        .filter(pk=evidence_id, state=Evidence.State.PROCESSING)
+        .first()
+    )
+    return evidence, entry
+
+
+def _refuse_processing(evidence_id: int, reason: str) -> bool:
+    with transaction.atomic():
+        evidence, entry = _lock_processing(evidence_id)
+        if evidence is None:
+            return False
+        _refuse_locked(evidence, entry, reason)
+    return True
+
+
+def _refuse_locked(evidence: Evidence, entry: LearningEntry, reason: str) -> None:
+    """Mark locked evidence refused, with the reason for the trainee, and delete its upload
+    once that commits. The row stays, with the title the trainee gave, until they remove it."""
+    storage, upload_name = evidence.file.storage, evidence.file.name
+    evidence.state, evidence.refusal, evidence.size = Evidence.State.REFUSED, reason, 0
+    evidence.file = ""
+    evidence.save(update_fields=["state", "refusal", "size", "file"])
+    # Not the reason: it carries the file's name, which the log, being permanent, does not.
+    audit.append(
+        actor=None,
+        action="refuse_evidence",
+        obj=entry,
+        payload={"evidence": evidence.pk, "content_sha256": content_hash(entry)},
+    )
+    _delete_after_commit(storage, upload_name)
+    send_portfolio_changed(trainee_id=entry.trainee_id)
+
+
+def _delete_after_commit(storage, name: str) -> None:
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 def store_evidence_thumbnail(*, evidence_id: int, actor) -> bool:
     """Make and store the thumbnail of an image. Returns False when there is nothing to do
     (already made, not an image, or the evidence is gone), so a repeated task does no harm.
@@ -204,7 +351,10 @@ def store_evidence_thumbnail(*, evidence_id: int, actor) -> bool:
     if actor is not None:
         raise PermissionDenied("Thumbnails are made by Waymark, not by hand.")
     evidence = Evidence.objects.filter(
-        pk=evidence_id, kind=Evidence.Kind.FILE, content_type__startswith="image/"
+        pk=evidence_id,
+        kind=Evidence.Kind.FILE,
+        state=Evidence.State.READY,
+        content_type__startswith="image/",
     ).first()
     if evidence is None or evidence.thumbnail:
         return False

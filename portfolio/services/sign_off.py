@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import selectors as account_selectors
 from core.tasks import enqueue_after_commit
 from portfolio import selectors
-from portfolio.content import content_hash
+from portfolio.content import CURRENT_VERSION, content_hash
 from portfolio.models import (
     LearningEntry,
     SignOff,
@@ -30,12 +30,23 @@ def submit_for_sign_off(*, entry: LearningEntry, supervisor, actor) -> SignOffRe
             {"supervisor": f"{supervisor} is not currently one of your supervisors."}
         )
     entry = lock_entry(entry)
+    _refuse_while_evidence_is_processed(entry)
     transition(entry, "submit", actor=actor, payload={"supervisor": supervisor.pk})
     request = SignOffRequest.objects.create(entry=entry, supervisor=supervisor)
     from portfolio.tasks import notify_sign_off_requested
 
     enqueue_after_commit(notify_sign_off_requested, request.pk)
     return request
+
+
+def _refuse_while_evidence_is_processed(entry: LearningEntry) -> None:
+    """A sign-off vouches for the evidence as stored for good, so not before it is. Under
+    the entry's lock, which processing takes too: it cannot finish halfway through this."""
+    if selectors.evidence_being_processed(entry):
+        raise TransitionNotAllowed(
+            "Some of this entry's evidence is still being processed, which takes a moment; "
+            "the entry can be sent for sign-off and signed off once it is ready."
+        )
 
 
 @transaction.atomic
@@ -75,7 +86,8 @@ def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
     entry = request.entry
     if actor.pk == entry.trainee_id:
         raise PermissionDenied("Nobody can sign off their own entry.")
-    digest = content_hash(entry)
+    _refuse_while_evidence_is_processed(entry)
+    digest = content_hash(entry, version=CURRENT_VERSION)
     transition(
         entry,
         "approve",
@@ -88,6 +100,7 @@ def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
         trainee_id=entry.trainee_id,
         supervisor=actor,
         content_hash=digest,
+        hash_version=CURRENT_VERSION,
         comment=comment,
     )
     _record_decision(request, SignOffRequest.Outcome.APPROVED, comment)

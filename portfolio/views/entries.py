@@ -23,7 +23,7 @@ from portfolio.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from portfolio.models import Status
+from portfolio.models import Evidence, Status
 
 PAGE_SIZE = 20
 
@@ -144,6 +144,10 @@ def entry_page(request, entry, *, evidence_form=None):
     context = {
         "entry": entry,
         "is_trainee": is_trainee,
+        # Files Waymark refused are the trainee's to read about and remove, nobody else's.
+        "evidence": [
+            e for e in entry.evidence.all() if is_trainee or e.state != Evidence.State.REFUSED
+        ],
         "show_reflection": show_reflection,
         "sign_off": sign_off,
         "content_matches": sign_off is not None and sign_off_matches(sign_off),

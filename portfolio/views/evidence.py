@@ -10,6 +10,7 @@ from core.forms import submitted
 from portfolio import selectors, services
 from portfolio.evidence import file_response
 from portfolio.forms import EvidenceForm
+from portfolio.models import Evidence
 from portfolio.views.entries import entry_page
 from portfolio.views.refusals import attempt
 
@@ -33,7 +34,17 @@ def evidence_add(request, entry_id):
 
     added = submitted(form, add)
     if added:
-        messages.success(request, "Evidence added.")
+        # Read again: without a worker (in development) the image was processed on commit.
+        added.refresh_from_db(fields=["state", "refusal"])
+        if added.state == Evidence.State.REFUSED:
+            messages.error(request, added.refusal)
+        elif added.state == Evidence.State.PROCESSING:
+            messages.success(
+                request,
+                "Evidence added. Waymark is checking the image; it will be ready in a moment.",
+            )
+        else:
+            messages.success(request, "Evidence added.")
     if added is None:
         # Refused by the form or the service: the page again, errors by their fields.
         return entry_page(request, entry, evidence_form=form)

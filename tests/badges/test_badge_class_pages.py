@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image, PngImagePlugin
+from PIL import Image, ImageFile, PngImagePlugin
 
 from audit.models import AuditEntry
 from badges import rules
@@ -294,6 +294,32 @@ def test_a_damaged_png_is_refused(client, org_a, org_admin, badge_classes):
     client.force_login(org_admin)
     response = client.post(create_url(org_a), {**badge_class_form(), "image": upload})
     assert_inline_error(response, "image", "could not be read as an image")
+
+
+def test_a_badge_image_with_more_pixels_than_a_badge_needs_is_refused_before_decoding(
+    client, org_a, org_admin, badge_classes, monkeypatch
+):
+    # Badge images are decoded in the web request, so they are held to about a megapixel:
+    # this PNG is a few kilobytes, and would be 4.4 MB of pixels once decoded.
+    big = io.BytesIO()
+    Image.new("RGBA", (1100, 1000), (0, 94, 184, 255)).save(big, "PNG")
+    decoded = []
+    load = ImageFile.ImageFile.load
+    monkeypatch.setattr(
+        ImageFile.ImageFile, "load", lambda image: decoded.append(image.size) or load(image)
+    )
+    client.force_login(org_admin)
+
+    response = client.post(
+        create_url(org_a),
+        {**badge_class_form(), "image": SimpleUploadedFile("badge.png", big.getvalue())},
+    )
+
+    assert_inline_error(
+        response, "image", "“badge.png” is 1,100 × 1,000 pixels, too many to be processed safely"
+    )
+    assert decoded == []
+    assert not BadgeClass.objects.filter(slug="sepsis-six").exists()
 
 
 def test_an_issuer_logo_must_be_a_png_and_appears_in_the_issuer_document(

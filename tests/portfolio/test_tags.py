@@ -10,6 +10,7 @@ from badges.services import awarding, badge_classes
 from portfolio import services
 from portfolio.content import sign_off_matches
 from portfolio.models import LearningEntry, Tag
+from portfolio.services import sign_off as sign_off_services
 from portfolio.tags import normal_tag
 from tests.conftest import member
 from tests.factories import OrganisationFactory, SupervisionFactory
@@ -73,7 +74,7 @@ def test_a_badge_rules_tags_are_normalised_and_match_entries(
 # --- Tags already stored ---------------------------------------------------------------------
 
 
-def test_the_migration_merges_tags_into_their_normal_form(migrator):
+def test_the_migration_merges_tags_into_their_normal_form(migrator, monkeypatch):
     organisation = OrganisationFactory()
     trainee = member(organisation, "trainee", email="fy1@example.org")
     supervisor = member(organisation, "supervisor", email="es@example.org")
@@ -91,6 +92,8 @@ def test_the_migration_merges_tags_into_their_normal_form(migrator):
     second = entry("Second", "journal club", "journal-club")
     signed = entry("Signed off", "journal club")
     services.submit_for_sign_off(entry=signed, supervisor=supervisor, actor=trainee)
+    # Signed off as the Waymark of that time did, with version 1 of the content hash.
+    monkeypatch.setattr(sign_off_services, "CURRENT_VERSION", 1)
     services.approve(entry=signed, actor=supervisor)
 
     migrator(BEFORE)

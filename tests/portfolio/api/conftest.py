@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
@@ -63,9 +64,11 @@ def make_entry(log, trainee, supervisor):
     def make(state=Status.DRAFT, *, with_file=False, **fields):
         entry = log(**fields)
         if with_file:
-            services.add_file_evidence(
-                entry=entry, actor=trainee, uploaded_file=SimpleUploadedFile("scan.png", png())
-            )
+            # Processed on commit, as a worker would, before the entry goes further.
+            with TestCase.captureOnCommitCallbacks(execute=True):
+                services.add_file_evidence(
+                    entry=entry, actor=trainee, uploaded_file=SimpleUploadedFile("scan.png", png())
+                )
         if state != Status.DRAFT:
             services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
         if state == Status.RETURNED:

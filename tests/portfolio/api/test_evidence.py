@@ -1,5 +1,6 @@
 """Evidence through the API: files and links added, listed, downloaded and removed."""
 
+import hashlib
 import io
 
 import pytest
@@ -18,18 +19,32 @@ pytestmark = pytest.mark.django_db
 
 
 def test_upload_a_png_and_download_it_as_an_attachment(
-    api_as, trainee, supervisor, make_entry, evidence_storage
+    api_as, trainee, supervisor, make_entry, evidence_storage, django_capture_on_commit_callbacks
 ):
     entry = make_entry()
     client = api_as(trainee)
     upload = SimpleUploadedFile("Chest X-ray.png", png(), content_type="image/png")
 
-    response = client.post(
-        f"{ENTRIES}{entry.pk}/evidence/", {"file": upload, "title": "CXR"}, format="multipart"
-    )
+    with django_capture_on_commit_callbacks() as queued:
+        response = client.post(
+            f"{ENTRIES}{entry.pk}/evidence/", {"file": upload, "title": "CXR"}, format="multipart"
+        )
 
     assert response.status_code == 201, response.content
     evidence = response.json()
+    # Answered before the image is decoded: processing, and nothing to download yet.
+    assert (evidence["state"], evidence["sha256"], evidence["download_url"]) == (
+        "processing",
+        "",
+        None,
+    )
+    response = client.get(f"/api/v1/evidence/{evidence['id']}/download/")
+    assert_error(response, 409, "conflict")
+    for task in queued:
+        task()  # the worker's turn
+
+    evidence = client.get(f"/api/v1/evidence/{evidence['id']}/").json()
+    assert evidence["state"] == "ready" and evidence["refusal"] == ""
     assert evidence["kind"] == "file" and evidence["title"] == "CXR"
     assert evidence["content_type"] == "image/png" and evidence["size"] > 0
     assert evidence["download_url"].endswith(f"/api/v1/evidence/{evidence['id']}/download/")
@@ -47,6 +62,7 @@ def test_upload_a_png_and_download_it_as_an_attachment(
     # Reading a streamed response to the end closes it (and its file).
     content = b"".join(response.streaming_content)
     assert Image.open(io.BytesIO(content)).size == (8, 8)
+    assert hashlib.sha256(content).hexdigest() == evidence["sha256"]
 
     # Once the entry is submitted, the supervisor can fetch it too, whatever they say they accept.
     services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)

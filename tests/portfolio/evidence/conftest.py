@@ -3,6 +3,7 @@ share a way to add a file, read it back, and sign an entry off."""
 
 import pytest
 from django.core.files.storage import storages
+from django.test import TestCase
 
 from portfolio import services
 from portfolio.models import Evidence
@@ -48,6 +49,18 @@ def entry(log):
 
 
 def add(entry, name, content, **kwargs) -> Evidence:
+    """Add a file as an upload does, and let the work queued on commit run, as a worker
+    would: an image comes back processed (or refused)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        evidence = services.add_file_evidence(
+            entry=entry, actor=entry.trainee, uploaded_file=upload(name, content), **kwargs
+        )
+    evidence.refresh_from_db()
+    return evidence
+
+
+def upload_only(entry, name, content, **kwargs) -> Evidence:
+    """Add a file as the web request does, and nothing more: an image stays processing."""
     return services.add_file_evidence(
         entry=entry, actor=entry.trainee, uploaded_file=upload(name, content), **kwargs
     )

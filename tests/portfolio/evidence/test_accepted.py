@@ -47,7 +47,9 @@ def test_each_accepted_type_is_stored_privately_under_a_random_name(
     )
     assert evidence.original_name == name
     assert re.fullmatch(rf"evidence/[0-9a-f]{{32}}\{extension}", evidence.file.name)
-    assert stored() == [evidence.file.name]
+    # Of an image, its re-encoded file and thumbnail only: the upload as it came is gone.
+    assert stored() == sorted(f.name for f in (evidence.file, evidence.thumbnail) if f)
+    assert bool(evidence.thumbnail) == content_type.startswith("image/")
     kept = read_stored(evidence)
     assert evidence.size == len(kept)
     assert evidence.sha256 == hashlib.sha256(kept).hexdigest()

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from PIL import Image
 
 from portfolio import services
-from portfolio.tasks import make_evidence_thumbnail
-from tests.portfolio.evidence.conftest import add, read_stored
+from portfolio.tasks import make_evidence_thumbnail, process_evidence_file
+from tests.portfolio.evidence.conftest import add, read_stored, upload_only
 from tests.portfolio.evidence.files import image_bytes, mp3_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def test_a_thumbnail_is_made_by_a_task_once_the_upload_commits(
     entry, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        evidence = add(entry, "lesion.png", image_bytes("PNG", size=(800, 600)))
+        evidence = upload_only(entry, "lesion.png", image_bytes("PNG", size=(800, 600)))
         assert not evidence.thumbnail  # not before commit
 
     evidence.refresh_from_db()
@@ -48,15 +48,15 @@ def test_the_thumbnail_task_skips_evidence_that_is_gone_or_not_an_image(entry):
     assert not pdf.thumbnail
 
 
-def test_a_thumbnail_task_is_queued_for_images_only(
+def test_processing_with_its_thumbnail_is_queued_for_images_only(
     entry, monkeypatch, django_capture_on_commit_callbacks
 ):
     queued = []
-    monkeypatch.setattr(make_evidence_thumbnail, "apply_async", lambda args: queued.append(args))
+    monkeypatch.setattr(process_evidence_file, "apply_async", lambda args: queued.append(args))
     with django_capture_on_commit_callbacks(execute=True):
-        add(entry, "notes.pdf", pdf_bytes())
-        add(entry, "reflection.mp3", mp3_bytes())
-        image = add(entry, "lesion.webp", image_bytes("WEBP"))
+        upload_only(entry, "notes.pdf", pdf_bytes())
+        upload_only(entry, "reflection.mp3", mp3_bytes())
+        image = upload_only(entry, "lesion.webp", image_bytes("WEBP"))
         assert queued == []  # tasks are published only once the rows are committed
     assert queued == [(image.pk,)]
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolio", "0007_item_links_carry_trainee"),
+        ("portfolio", "0009_item_links_carry_trainee"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

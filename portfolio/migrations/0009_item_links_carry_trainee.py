@@ -14,7 +14,7 @@ UPDATE portfolio_entryitem SET trainee_id = (
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolio", "0006_normal_tag_names"),
+        ("portfolio", "0008_evidence_processed_in_a_worker"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
