@@ -156,6 +156,10 @@ BAD_TOKEN = _error(
 INVALID_FILTER = _error("A filter's value is not valid; see `error.fields`.")
 NO_SUCH_PAGE = _error("No such page: `page` is past the last page, or not a whole number from 1.")
 NOT_FOUND = _error("Nothing you can see has this id.")
+UNSUPPORTED_BODY = _error(
+    "The request body is not in a media type this operation reads, or could not be parsed as "
+    "the one its `Content-Type` names."
+)
 THROTTLED = _error(
     "Too many requests (code `throttled`); the `Retry-After` header says how many seconds to wait."
 )
@@ -185,6 +189,8 @@ class AutoSchema(SpectacularAutoSchema):
             yield "401", BAD_TOKEN if public else UNAUTHENTICATED
         if view.get_throttles():
             yield "429", THROTTLED
+        if self.method in ("POST", "PUT", "PATCH"):
+            yield "415", UNSUPPORTED_BODY
         if self._is_list_view() and self.method == "GET":
             if self._get_paginator():
                 yield "404", NO_SUCH_PAGE

@@ -55,6 +55,19 @@ def test_every_operation_with_an_id_in_its_path_documents_404(schema):
             assert "404" in operation["responses"], f"{method} {path}"
 
 
+def test_a_body_in_a_type_the_operation_does_not_read_is_a_documented_415(schema, trainee_api, log):
+    for method, path, operation in operations(schema):
+        if method in ("POST", "PUT", "PATCH"):
+            assert "415" in operation["responses"], f"{method} {path}"
+
+    entry = log()
+    response = trainee_api.post(
+        f"/api/v1/events/{entry.pk}/evidence/", "just text", content_type="text/plain"
+    )
+
+    assert_error(response, 415, "unsupported_media_type")
+
+
 def test_a_public_operation_refuses_a_token_that_is_not_valid(schema):
     assert "401" in schema["paths"]["/api/v1/frameworks/"]["get"]["responses"]
 
