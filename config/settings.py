@@ -10,9 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from config.beat import beat_schedule
 from core.middleware import permissions_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -214,32 +214,7 @@ AUDIT_TRUSTED_PUBLIC_KEYS = env.list("AUDIT_TRUSTED_PUBLIC_KEYS", default=[])
 # How often a checkpoint is signed (when anything was appended since the last one).
 AUDIT_CHECKPOINT_MINUTES = env.int("AUDIT_CHECKPOINT_MINUTES", default=15)
 
-CELERY_BEAT_SCHEDULE = {
-    "send-pending-invitations": {
-        "task": "accounts.tasks.send_pending_invitations",
-        "schedule": crontab(minute="*/5"),
-    },
-    "send-pending-sign-off-notifications": {
-        "task": "portfolio.tasks.send_pending_notifications",
-        "schedule": crontab(minute="*/5"),
-    },
-    "run-pending-badge-evaluations": {
-        "task": "badges.tasks.run_pending_evaluations",
-        "schedule": crontab(minute="*"),
-    },
-    "sign-audit-checkpoint": {
-        "task": "audit.tasks.sign_checkpoint",
-        "schedule": crontab(minute=f"*/{AUDIT_CHECKPOINT_MINUTES}"),
-    },
-    "make-missing-thumbnails": {
-        "task": "portfolio.tasks.make_missing_thumbnails",
-        "schedule": crontab(minute="*/10"),
-    },
-    "process-pending-evidence": {
-        "task": "portfolio.tasks.process_pending_evidence",
-        "schedule": crontab(minute="*/5"),
-    },
-}
+CELERY_BEAT_SCHEDULE = beat_schedule(audit_checkpoint_minutes=AUDIT_CHECKPOINT_MINUTES)
 
 # --- Authentication --------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -15,11 +15,13 @@ look altered. To cover more, add a version and make it the current one.
   files Waymark refused are left out, as the supervisor never sees them.
 """
 
+from dataclasses import dataclass
 from datetime import date, time
 from decimal import Decimal
 
 from core.hashing import canonical_json, sha256
-from portfolio.models import SIGN_OFF_HASH_VERSION, Evidence, LearningEntry, SignOff
+from curriculum.models import Item
+from portfolio.models import SIGN_OFF_HASH_VERSION, Evidence, LearningEntry, SignOff, Tag
 
 CURRENT_VERSION = SIGN_OFF_HASH_VERSION
 VERSIONS = (1, 2)
@@ -30,17 +32,42 @@ CONTENT_FIELDS = (
 )  # fmt: skip
 
 
-def canonical_content(entry: LearningEntry, *, version: int = CURRENT_VERSION) -> dict:
+def canonical_content(
+    entry: LearningEntry, *, version: int = CURRENT_VERSION, known: "Parts | None" = None
+) -> dict:
     """What a sign-off vouches for, as plain data. Reflection text appears only as a hash,
-    so the audit log can carry this without the reflection."""
+    so the audit log can carry this without the reflection. `known` gives the entry's tags,
+    items and evidence when the caller has just written them, instead of reading them back."""
+    parts = known or Parts.of(entry)
     if version == 1:
-        return _content_v1(entry)
+        return _content_v1(entry, parts)
     if version == 2:
-        return _content_v2(entry)
+        return _content_v2(entry, parts)
     raise ValueError(f"No content hash version {version}.")
 
 
-def _content_v1(entry: LearningEntry) -> dict:
+@dataclass(frozen=True)
+class Parts:
+    """An entry's related rows that its content covers. Items with their framework."""
+
+    tags: list[Tag]
+    items: list[Item]
+    evidence: list[Evidence]
+
+    @classmethod
+    def of(cls, entry: LearningEntry) -> "Parts":
+        return cls(
+            tags=list(entry.tags.all()),
+            items=[m.item for m in entry.mappings.select_related("item__framework")],
+            evidence=list(entry.evidence.all()),
+        )
+
+
+def _item_names(items: list[Item]) -> list[str]:
+    return sorted(f"{i.framework.slug}/{i.framework.version}/{i.code}" for i in items)
+
+
+def _content_v1(entry: LearningEntry, parts: Parts) -> dict:
     # Frozen: the sign-offs of version 1 were hashed with exactly this.
     reflection = canonical_json(
         [entry.reflection_what_happened, entry.reflection_learned, entry.reflection_next_time]
@@ -49,33 +76,27 @@ def _content_v1(entry: LearningEntry) -> dict:
         "id": entry.pk,
         "trainee": entry.trainee_id,
         **{name: _plain(getattr(entry, name)) for name in CONTENT_FIELDS},
-        "tags": sorted(t.name for t in entry.tags.all()),
-        "items": sorted(
-            f"{m.item.framework.slug}/{m.item.framework.version}/{m.item.code}"
-            for m in entry.mappings.select_related("item__framework")
-        ),
-        "evidence": sorted(e.sha256 or e.url for e in entry.evidence.all()),
+        "tags": sorted(t.name for t in parts.tags),
+        "items": _item_names(parts.items),
+        "evidence": sorted(e.sha256 or e.url for e in parts.evidence),
         "reflection_sha256": sha256(reflection),
     }
 
 
-def _content_v2(entry: LearningEntry) -> dict:
+def _content_v2(entry: LearningEntry, parts: Parts) -> dict:
     # Frozen once released, like version 1.
     reflection = canonical_json(
         [entry.reflection_what_happened, entry.reflection_learned, entry.reflection_next_time]
     )
     # Evidence Waymark refused is no part of the entry: only its trainee sees that it was.
-    evidence = [_evidence_v2(e) for e in entry.evidence.all() if e.state != Evidence.State.REFUSED]
+    evidence = [_evidence_v2(e) for e in parts.evidence if e.state != Evidence.State.REFUSED]
     return {
         "hash_version": 2,
         "id": entry.pk,
         "trainee": entry.trainee_id,
         **{name: _plain(getattr(entry, name)) for name in CONTENT_FIELDS},
-        "tags": sorted(t.name for t in entry.tags.all()),
-        "items": sorted(
-            f"{m.item.framework.slug}/{m.item.framework.version}/{m.item.code}"
-            for m in entry.mappings.select_related("item__framework")
-        ),
+        "tags": sorted(t.name for t in parts.tags),
+        "items": _item_names(parts.items),
         "evidence": sorted(evidence, key=canonical_json),
         "reflection_sha256": sha256(reflection),
         "reflection_shared": entry.reflection_shared,
@@ -101,8 +122,10 @@ def _plain(value):
     return value
 
 
-def content_hash(entry: LearningEntry, *, version: int = CURRENT_VERSION) -> str:
-    return sha256(canonical_json(canonical_content(entry, version=version)))
+def content_hash(
+    entry: LearningEntry, *, version: int = CURRENT_VERSION, known: Parts | None = None
+) -> str:
+    return sha256(canonical_json(canonical_content(entry, version=version, known=known)))
 
 
 def sign_off_matches(sign_off: SignOff) -> bool:

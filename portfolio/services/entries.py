@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from audit import services as audit
 from curriculum.models import Item
 from portfolio import selectors
-from portfolio.content import CONTENT_FIELDS, content_hash
+from portfolio.content import CONTENT_FIELDS, Parts, content_hash
 from portfolio.models import EntryItem, LearningEntry, ReflectionView, Source, Tag
 from portfolio.services.evidence import delete_files_after_commit
 from portfolio.services.status import (
@@ -40,26 +40,35 @@ def validate_credits(credits: Decimal) -> None:
 
 
 def _check_items(trainee, items) -> list[Item]:
+    """The items, if all are in the trainee's curricula, read with their frameworks (which
+    the content hash names)."""
     items = list(items)
-    allowed = set(
-        selectors.allowed_items(trainee)
+    if not items:
+        return []
+    allowed = {
+        item.pk: item
+        for item in selectors.allowed_items(trainee)
         .filter(pk__in=[i.pk for i in items])
-        .values_list("pk", flat=True)
-    )
+        .select_related("framework")
+    }
     outside = [i.code for i in items if i.pk not in allowed]
     if outside:
         raise ValidationError(
             {"items": f"Not in the curricula of your programmes: {', '.join(sorted(outside))}."}
         )
-    return items
+    return [allowed[i.pk] for i in items]
 
 
 def _tags(names) -> list[Tag]:
     cleaned = sorted({normal_tag(n) for n in names if n} - {""})
+    if not cleaned:
+        return []
     existing = {t.name: t for t in Tag.objects.filter(name__in=cleaned)}
-    for name in cleaned:
-        if name not in existing:
-            existing[name], _ = Tag.objects.get_or_create(name=name)
+    missing = [name for name in cleaned if name not in existing]
+    if missing:
+        # Another request may create the same tag meanwhile: ignore that conflict, then read.
+        Tag.objects.bulk_create([Tag(name=name) for name in missing], ignore_conflicts=True)
+        existing.update((t.name, t) for t in Tag.objects.filter(name__in=missing))
     return [existing[n] for n in cleaned]
 
 
@@ -70,9 +79,11 @@ EDITABLE_FIELDS = CONTENT_FIELDS + (
 )  # fmt: skip
 
 
-def _audit_payload(entry: LearningEntry, changed: list[str] | None = None) -> dict:
+def _audit_payload(
+    entry: LearningEntry, changed: list[str] | None = None, known: Parts | None = None
+) -> dict:
     # Never reflection text: only which fields changed and the content hash.
-    payload = {"content_sha256": content_hash(entry)}
+    payload = {"content_sha256": content_hash(entry, known=known)}
     if changed is not None:
         payload["changed"] = sorted(changed)
     return payload
@@ -142,7 +153,8 @@ def log_entry(
             ), False
     else:
         entry.save()
-    entry.tags.add(*_tags(tags))
+    tags = _tags(tags)
+    entry.tags.add(*tags)
     EntryItem.objects.bulk_create(
         EntryItem(entry=entry, item=item, trainee_id=entry.trainee_id) for item in items
     )
@@ -150,7 +162,8 @@ def log_entry(
         actor=actor,
         action="create",
         obj=entry,
-        payload=_audit_payload(entry),
+        # What was just written, rather than read back: a new entry has no evidence yet.
+        payload=_audit_payload(entry, known=Parts(tags=tags, items=items, evidence=[])),
         chain=audit.user_chain(entry.trainee_id),
     )
     send_portfolio_changed(trainee_id=trainee.pk)

@@ -203,8 +203,8 @@ def test_the_schema_documents_the_teaching_endpoints_and_their_errors():
     assert set(paths[f"{SESSIONS}{{id}}/"]) == {"get"}
     register = paths[f"{SESSIONS}{{id}}/register/"]["post"]
     check_in = paths[CHECK_IN]["post"]
-    assert set(register["responses"]) == {"200", "400", "401", "404", "429"}
-    assert set(check_in["responses"]) == {"201", "400", "401", "429"}
+    assert set(register["responses"]) == {"200", "400", "401", "404", "415", "429"}
+    assert set(check_in["responses"]) == {"201", "400", "401", "415", "429"}
     for operation in (register, check_in):
         error = operation["responses"]["400"]["content"]["application/json"]["schema"]
         assert error["$ref"].endswith("/Error")

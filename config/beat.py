@@ -1,0 +1,33 @@
+"""What beat runs, and when: sweeps that finish work a broker outage held back, and the
+audit checkpoint."""
+
+from celery.schedules import crontab
+
+
+def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
+    return {
+        "send-pending-invitations": {
+            "task": "accounts.tasks.send_pending_invitations",
+            "schedule": crontab(minute="*/5"),
+        },
+        "send-pending-sign-off-notifications": {
+            "task": "portfolio.tasks.send_pending_notifications",
+            "schedule": crontab(minute="*/5"),
+        },
+        "run-pending-badge-evaluations": {
+            "task": "badges.tasks.run_pending_evaluations",
+            "schedule": crontab(minute="*"),
+        },
+        "sign-audit-checkpoint": {
+            "task": "audit.tasks.sign_checkpoint",
+            "schedule": crontab(minute=f"*/{audit_checkpoint_minutes}"),
+        },
+        "make-missing-thumbnails": {
+            "task": "portfolio.tasks.make_missing_thumbnails",
+            "schedule": crontab(minute="*/10"),
+        },
+        "process-pending-evidence": {
+            "task": "portfolio.tasks.process_pending_evidence",
+            "schedule": crontab(minute="*/5"),
+        },
+    }
