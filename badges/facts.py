@@ -56,20 +56,23 @@ def has_standing_sign_off(entry_ref: str = "pk") -> Exists:
     return Exists(SignOff.objects.standing().filter(entry=OuterRef(entry_ref)))
 
 
-def tally(entries) -> Tally:
-    """How many entries, how many signed off, their first and last dates and their CPD
-    credits, in one query. Distinct counts, as tag and item filters join many rows."""
+def tally(entries, *, with_credits: bool = False) -> Tally:
+    """How many entries, how many signed off, their first and last dates and, when asked,
+    their CPD credits, in one query. Distinct counts, as tag and item filters join many
+    rows; credits are summed only over entries no filter has joined to other rows."""
     found = entries.aggregate(
         entries=Count("pk", distinct=True),
         signed_off=Count("pk", distinct=True, filter=has_standing_sign_off()),
         first=Min("date"),
         last=Max("date"),
+        **({"credits": Sum("cpd_credits")} if with_credits else {}),
     )
     return Tally(
         entries=found["entries"],
         signed_off=found["signed_off"],
         first=found["first"],
         last=found["last"],
+        credits=float(found.get("credits") or 0),
     )
 
 
@@ -125,20 +128,7 @@ def _fact(trainee, request: tuple, items: dict[str, ResolvedItem], tags: dict[st
             entries = entries.filter(has_standing_sign_off())
         if since:
             entries = entries.filter(date__gte=since)
-        found = entries.aggregate(
-            credits=Sum("cpd_credits"),
-            entries=Count("pk"),
-            signed_off=Count("pk", filter=has_standing_sign_off()),
-            first=Min("date"),
-            last=Max("date"),
-        )
-        return Tally(
-            entries=found["entries"],
-            signed_off=found["signed_off"],
-            first=found["first"],
-            last=found["last"],
-            credits=float(found["credits"] or 0),
-        )
+        return tally(entries, with_credits=True)
     if kind == "coverage":
         _, ref, minimum = request
         under = items[ref].ids
