@@ -50,7 +50,8 @@ class Rows:
                 self.plan.append((CONSTANT, self.prepare(field, value)))
             elif field.has_default() and callable(field.default):
                 self.plan.append((CALL, field))
-            elif field.has_default() or field.null:
+            elif field.get_default() is not None or field.null:
+                # What save() sends for a field left alone: its default, "" for text.
                 self.plan.append((CONSTANT, self.prepare(field, field.get_default())))
             else:
                 raise ValueError(f"{model.__name__}.{field.name} has no default: give it.")
