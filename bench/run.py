@@ -107,9 +107,10 @@ def print_context(url: str, parts: list[str]) -> None:
     print(f"shared_buffers {shared_buffers}; {os.cpu_count()} cores; load average "
           f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}; Python {platform.python_version()}, "
           f"Django {django.get_version()}")  # fmt: skip
-    print(f"Database {data.database_name(url)} ({data.ROWS:,} entries); "
-          f"{data.database_name(data.sized_database_url(url, data.SMALL_ROWS))} "
-          f"({data.SMALL_ROWS:,}); broker {settings.REDIS_URL or 'none'}; parts: {', '.join(parts)}")  # fmt: skip
+    small = data.database_name(data.sized_database_url(url, data.SMALL_ROWS))
+    print(f"Database {data.database_name(url)} ({data.ROWS:,} entries); {small} "
+          f"({data.SMALL_ROWS:,}); broker {settings.REDIS_URL or 'none'}; "
+          f"parts: {', '.join(parts)}")  # fmt: skip
 
 
 # --- Pages -------------------------------------------------------------------------------------
@@ -217,7 +218,7 @@ def pages_process(url: str, rows: int, *, memory: bool) -> dict:
         else "0",
     )
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        done = subprocess.run(
+        done = subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
             [sys.executable, "-m", "bench.pages", out.name], cwd=ROOT, env=env, check=False
         )
         if done.returncode:
@@ -228,12 +229,11 @@ def pages_process(url: str, rows: int, *, memory: bool) -> dict:
 def print_pages(runs: dict) -> None:
     from bench.pages import FLOOR
 
-    for rows, run in runs.items():
-        seeded = (
-            f"; seeded this run in {run['seeded_seconds']:.0f} s" if run["seeded_seconds"] else ""
-        )
-        print(f"\n{run['database']}: {run['entries_in_database']:,} entries{seeded}. "
-              f"Median and p95 of {run['iterations']} requests after {run['warmup']} warm-up.")  # fmt: skip
+    for run in runs.values():
+        seconds = run["seeded_seconds"]
+        seeded = f"; seeded this run in {seconds:.0f} s" if seconds else ""
+        print(f"\n{run['database']}: {run['entries_in_database']:,} entries{seeded}.")
+        print(f"Median and p95 of {run['iterations']} requests after {run['warmup']} warm-up.")
         header = f"{'page':26}"
         for who in ("many", "few"):
             header += f"{run['trainee_entries'][who]:>7,} entries: ms   p95  ×floor  q"
