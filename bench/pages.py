@@ -8,9 +8,9 @@ network, no web server: the server's own time), going round all pages and both t
 turn so that load from elsewhere on the machine falls on all of them alike. The API is
 called as other systems call it, with a personal access token.
 
-With BENCH_WEB_MEMORY set it then makes that many more requests round the same pages and
-reports the process's resident memory before and after (after a warm-up of a tenth as
-many): a web process serving requests must not grow.
+With BENCH_WEB_MEMORY set it then makes that many more requests round the 10-entry
+trainee's pages and reports the process's resident memory before and after (after a
+warm-up of a tenth as many): a web process serving requests must not grow.
 """
 
 import json
@@ -156,7 +156,10 @@ def measure(rows: int, out=sys.stderr) -> dict:
     }
     memory_requests = env_int("BENCH_WEB_MEMORY", 0)
     if memory_requests:
-        result["memory"] = web_memory(subjects, memory_requests)
+        # Round the 10-entry trainee's pages: memory growth is the process's, whatever the
+        # data, and these pages let 5,000 requests finish in minutes.
+        few_pages = {key: fn for key, fn in subjects.items() if key[0] == "few"}
+        result["memory"] = web_memory(few_pages, memory_requests)
     return result
 
 

@@ -123,7 +123,7 @@ def pages(url: str) -> list[Result]:
     runs = {}
     for rows in (data.SMALL_ROWS, data.ROWS):
         print(f"Measuring pages at {rows:,} entries …", flush=True)
-        runs[rows] = pages_process(url, rows, memory=rows == data.ROWS)
+        runs[rows] = pages_process(url, rows, memory=rows == data.SMALL_ROWS)
     big, small = runs[data.ROWS], runs[data.SMALL_ROWS]
     print_pages(runs)
 
@@ -179,7 +179,7 @@ def pages(url: str) -> list[Result]:
                 at_most=1,
             )
         )
-    memory = big.get("memory")
+    memory = small.get("memory")
     if memory:
         results.append(
             Result(
@@ -189,9 +189,10 @@ def pages(url: str) -> list[Result]:
                 memory["before_kib"] / 1024,
                 unit="MiB",
                 at_most=WEB_MEMORY_TOLERANCE,
-                note="Resident memory of the bench's web process (Django's test client) after "
-                "and before, after a warm-up of a tenth as many requests; flat means within "
-                f"{WEB_MEMORY_TOLERANCE - 1:.0%}.",
+                note="Resident memory of the bench's web process (Django's test client, "
+                f"{small['database']}, round the {small['trainee_entries']['few']}-entry "
+                "trainee's pages) after and before, after a warm-up of a tenth as many "
+                f"requests; flat means within {WEB_MEMORY_TOLERANCE - 1:.0%}.",
             )
         )
     return results
