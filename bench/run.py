@@ -155,8 +155,8 @@ def pages(url: str) -> list[Result]:
             results.append(
                 Result(
                     "flat",
-                    f"{page}, {entries:,} entries: {rows_label(data.ROWS)} / "
-                    f"{rows_label(data.SMALL_ROWS)} rows",
+                    f"{page}, {entries:,} entries: {rows_label(big['entries_in_database'])} / "
+                    f"{rows_label(small['entries_in_database'])} rows",
                     ratio_to_floor(big, who, page),
                     ratio_to_floor(small, who, page),
                     unit="× floor",
@@ -165,10 +165,11 @@ def pages(url: str) -> list[Result]:
             )
     for page in TARGET_PAGES:
         counts = {
-            f"{who}@{rows_label(rows)}": runs[rows]["pages"][who][page]["queries"]
-            for rows in runs
+            f"{run['trainee_entries'][who]:,} entries at {rows_label(run['entries_in_database'])}":
+            run["pages"][who][page]["queries"]
+            for run in (big, small)
             for who in ("many", "few")
-        }
+        }  # fmt: skip
         results.append(
             Result(
                 "queries",
@@ -177,6 +178,7 @@ def pages(url: str) -> list[Result]:
                 min(counts.values()),
                 unit="queries",
                 at_most=1,
+                note=", ".join(f"{n} for {where}" for where, n in counts.items()),
             )
         )
     memory = small.get("memory")
@@ -205,7 +207,10 @@ def ratio_to_floor(run: dict, who: str, page: str) -> float:
 
 
 def rows_label(rows: int) -> str:
-    return f"{rows // 1_000_000}M" if rows % 1_000_000 == 0 else f"{rows // 1000}k"
+    """1M, 200k: the table's size as measured, to two figures."""
+    if rows >= 1_000_000:
+        return f"{rows / 1_000_000:.2g}M"
+    return f"{float(f'{rows / 1000:.2g}'):g}k"
 
 
 def pages_process(url: str, rows: int, *, memory: bool) -> dict:
