@@ -104,6 +104,18 @@ def ensure_entries(rows: int, *, out=sys.stdout) -> float | None:
     return time.perf_counter() - started
 
 
+def settle() -> None:
+    """VACUUM ANALYZE the database before measuring: what autovacuum does on a long-running
+    site (and may not do here: this machine's PostgreSQL runs with autovacuum off). Without
+    it, a table no vacuum has seen since seeding makes every index-only scan visit the
+    table as well, and the planner guesses from stale statistics. Seconds, once the
+    tables have been vacuumed before."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
 def page_trainees(*, out=sys.stdout):
     """The two trainees the pages are timed for: one with ENTRIES entries (seeded with the
     rest) and one with FEW_ENTRIES, both in the scale organisation and programme."""

@@ -119,6 +119,7 @@ def measure(rows: int, out=sys.stderr) -> dict:
     seeded = data.ensure_entries(rows, out=out)
     data.ensure_badge_classes()
     many, few = data.page_trainees(out=out)
+    data.settle()
     trainees = {"many": many, "few": few}
     clients = {label: client_for(t) for label, t in trainees.items()}
     targets = {label: paths(t) for label, t in trainees.items()}

@@ -59,6 +59,7 @@ def main() -> int:
     results: list[Result] = []
     seeded = data.ensure_entries(data.ROWS)
     data.ensure_badge_classes()
+    data.settle()
     if seeded:
         print(f"Seeded to {data.ROWS:,} entries in {seeded:.0f} s.")
     if "pages" in parts:
