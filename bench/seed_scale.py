@@ -113,8 +113,8 @@ def seed_scale(
 
     `copy` chooses COPY (the default on PostgreSQL) or bulk_create for the entries; `analyze`
     vacuums and refreshes the planner's statistics at the end (the bench turns it off when it
-    times the writes alone). `role` names the trainees (scale-{role}-NNNNNNN@…), so that the bench can
-    keep trainees of its own apart from the rest."""
+    times the writes alone). `role` names the trainees (scale-{role}-NNNNNNN@…), so that the
+    bench can keep trainees of its own apart from the rest."""
     refuse_outside_development()
     if trainees < 1 or entries_per_trainee < 0 or batch_size < 1:
         raise ValueError(
