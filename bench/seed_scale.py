@@ -13,6 +13,12 @@ and write a million audit entries; benchmarks need realistic rows and indexes, n
 history. The rows are the same shape the services write, so pages read them as usual: no
 audit-log entries, sign-off records or notifications are made for them. Development only;
 use a scratch database.
+
+On PostgreSQL the entries and everything hanging off them (curriculum mappings, tags,
+sign-off requests) go in with COPY through psycopg 3 (bench/copying.py), the fastest way
+in short of loading files on the server: `make bench` holds it to half the speed of a bare
+COPY of the same rows. Elsewhere (SQLite in the tests) they go through bulk_create; both
+paths write the same rows.
 """
 
 import random
@@ -27,6 +33,7 @@ from django.db import connection, reset_queries, transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, Role, Supervision, User
+from bench.copying import Rows, copy_instances, copy_rows, reserve_ids
 from curriculum import services as curriculum_services
 from curriculum.models import Enrolment, Framework, Programme
 from portfolio import demo, services
@@ -68,46 +75,85 @@ class Refused(Exception):
     """seed_scale will not run here."""
 
 
-def seed_scale(
-    *, trainees: int, entries_per_trainee: int, batch_size: int = 5000, seed: int = 1, out=None
-) -> int:
-    """Create `trainees` trainees with `entries_per_trainee` entries each, printing progress
-    to `out` (standard output by default). Returns the number of entries created."""
+def refuse_outside_development() -> None:
     if not settings.DEVELOPMENT:
         raise Refused(
             "seed_scale fills the database with made-up people and unaudited entries that "
             "share a published password, so it only runs in development mode (DJANGO_ENV "
             "unset or 'development'), against a scratch database."
         )
+
+
+def add_trainees(count: int, *, role: str, seed: int = 1) -> list[int]:
+    """`count` more trainees with no entries, in the scale organisation and programme, with
+    a supervisor for every ten, as `scale-{role}-NNNNNNN@…`: people the bench gives entries of
+    its own (through the services) without changing the trainees that pages are timed for.
+    Returns their ids."""
+    refuse_outside_development()
+    seeder = ScaleSeeder(batch_size=5000, seed=seed, out=sys.stdout)
+    with transaction.atomic():
+        programme = seeder._programme()
+        trainee_ids, _ = seeder._people(count, programme, role=role)
+    return trainee_ids
+
+
+def seed_scale(
+    *,
+    trainees: int,
+    entries_per_trainee: int,
+    batch_size: int = 5000,
+    seed: int = 1,
+    out=None,
+    copy: bool | None = None,
+    analyze: bool = True,
+    role: str = "trainee",
+) -> int:
+    """Create `trainees` trainees with `entries_per_trainee` entries each, printing progress
+    to `out` (standard output by default). Returns the number of entries created.
+
+    `copy` chooses COPY (the default on PostgreSQL) or bulk_create for the entries; `analyze`
+    vacuums and refreshes the planner's statistics at the end (the bench turns it off when it
+    times the writes alone). `role` names the trainees (scale-{role}-NNNNNNN@…), so that the
+    bench can keep trainees of its own apart from the rest."""
+    refuse_outside_development()
     if trainees < 1 or entries_per_trainee < 0 or batch_size < 1:
         raise ValueError(
             "trainees and batch_size must be at least 1, entries_per_trainee 0 or more."
         )
-    return ScaleSeeder(batch_size=batch_size, seed=seed, out=out or sys.stdout).run(
-        trainees, entries_per_trainee
-    )
+    if copy is None:
+        copy = connection.vendor == "postgresql"
+    if copy and connection.vendor != "postgresql":
+        raise ValueError("COPY needs PostgreSQL.")
+    seeder = ScaleSeeder(batch_size=batch_size, seed=seed, out=out or sys.stdout, copy=copy)
+    return seeder.run(trainees, entries_per_trainee, analyze=analyze, role=role)
 
 
 class ScaleSeeder:
     """One run of seed_scale: its random generator, batch size and where it reports."""
 
-    def __init__(self, *, batch_size: int, seed: int, out):
+    def __init__(self, *, batch_size: int, seed: int, out, copy: bool = False):
         self.rng = random.Random(seed)
         self.batch_size = batch_size
         self.out = out
+        self.copy = copy
 
-    def run(self, trainees: int, entries_per_trainee: int) -> int:
+    def run(
+        self, trainees: int, entries_per_trainee: int, *, analyze: bool = True, role="trainee"
+    ) -> int:
         started = time.perf_counter()
         with transaction.atomic():
             programme = self._programme()
-            trainee_ids, supervisor_of = self._people(trainees, programme)
+            trainee_ids, supervisor_of = self._people(trainees, programme, role)
         self._say(f"{len(trainee_ids):,} trainees and their supervisors", started)
 
         total = self._entries(trainee_ids, supervisor_of, entries_per_trainee, started)
-        if connection.vendor == "postgresql":
-            # Fresh statistics, so the planner sees the data as a long-running site would.
+        if analyze and connection.vendor == "postgresql":
+            # Fresh statistics, so the planner sees the data as a long-running site would;
+            # and vacuumed, so index-only scans need not visit the table for fresh rows and
+            # autovacuum does not set about a million rows in the middle of a benchmark.
+            # (VACUUM cannot run inside a transaction, as in the tests.)
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.out.write(
             f"Created {len(trainee_ids):,} trainees and {total:,} entries in "
             f"{time.perf_counter() - started:.1f} s. Every scale login's password is "
@@ -145,20 +191,23 @@ class ScaleSeeder:
         self.item_ids = dict(framework.items.values_list("code", "pk"))
         return programme
 
-    def _people(self, count: int, programme: Programme) -> tuple[list[int], dict[int, int]]:
+    def _people(
+        self, count: int, programme: Programme, role: str = "trainee"
+    ) -> tuple[list[int], dict[int, int]]:
+        supervisor_role = "supervisor" if role == "trainee" else f"{role}-supervisor"
         # Numbering carries on from earlier runs, so running again adds people.
         first = User.objects.filter(
-            email__startswith="scale-trainee-", email__endswith=DOMAIN
+            email__startswith=f"scale-{role}-", email__endswith=DOMAIN
         ).count()
         first_supervisor = User.objects.filter(
-            email__startswith="scale-supervisor-", email__endswith=DOMAIN
+            email__startswith=f"scale-{supervisor_role}-", email__endswith=DOMAIN
         ).count()
         supervisors = -(-count // TRAINEES_PER_SUPERVISOR)
         # One hash for everyone: hashing a million passwords would take longer than the rest.
         password = make_password(settings.DEMO_PASSWORD)
-        trainee_ids = self._users("trainee", range(first, first + count), password)
+        trainee_ids = self._users(role, range(first, first + count), password)
         supervisor_ids = self._users(
-            "supervisor", range(first_supervisor, first_supervisor + supervisors), password
+            supervisor_role, range(first_supervisor, first_supervisor + supervisors), password
         )
         Membership.objects.bulk_create(
             [
@@ -224,7 +273,7 @@ class ScaleSeeder:
         today = timezone.localdate()
         total = len(trainee_ids) * per_trainee
         done, entries_started = 0, time.perf_counter()
-        pending: list[tuple[LearningEntry, object]] = []
+        pending: list[tuple[dict, object]] = []
         for trainee_id in trainee_ids:
             for _ in range(per_trainee):
                 template = self.rng.choice(templates)
@@ -242,54 +291,66 @@ class ScaleSeeder:
             self._say(f"entries {done:,} of {total:,}", started, done, entries_started)
         return done
 
-    def _entry(self, trainee_id, template, statuses, weights, today) -> LearningEntry:
+    def _entry(self, trainee_id, template, statuses, weights, today) -> dict:
+        """One entry's fields, as plain values (what COPY sends; bulk_create gets a
+        LearningEntry made of them)."""
         rng = self.rng
         reflective = bool(template.reflection) or rng.random() < 0.15
         what_happened, learned, next_time = (
             (template.reflection or REFLECTION) if reflective else ("", "", "")
         )
         from_xapi = template.kind == Kind.ELEARNING and rng.random() < 0.5
-        return LearningEntry(
-            trainee_id=trainee_id,
-            kind=template.kind,
-            title=template.title,
-            date=today - timedelta(days=rng.randrange(SPAN_DAYS)),
-            time=template.starts,
-            duration_minutes=template.minutes,
-            cpd_credits=services.default_credits(template.minutes),
-            provider=template.provider,
-            location=template.location,
-            description=template.description,
-            reflection_what_happened=what_happened,
-            reflection_learned=learned,
-            reflection_next_time=next_time,
-            reflection_shared=reflective and rng.random() < 0.5,
-            status=rng.choices(statuses, weights)[0],
-            source=Source.XAPI if from_xapi else Source.WEB,
+        return {
+            "trainee_id": trainee_id,
+            "kind": str(template.kind),
+            "title": template.title,
+            "date": today - timedelta(days=rng.randrange(SPAN_DAYS)),
+            "time": template.starts,
+            "duration_minutes": template.minutes,
+            "cpd_credits": services.default_credits(template.minutes),
+            "provider": template.provider,
+            "location": template.location,
+            "description": template.description,
+            "reflection_what_happened": what_happened,
+            "reflection_learned": learned,
+            "reflection_next_time": next_time,
+            "reflection_shared": reflective and rng.random() < 0.5,
+            "status": str(rng.choices(statuses, weights)[0]),
+            "source": str(Source.XAPI if from_xapi else Source.WEB),
             # Random, not from the seeded generator: a second run must not repeat an id.
-            external_id=f"urn:uuid:{uuid.uuid4()}" if from_xapi else "",
-        )
+            "external_id": f"urn:uuid:{uuid.uuid4()}" if from_xapi else "",
+        }
 
     @transaction.atomic
     def _insert(self, pending, tags, supervisor_of) -> None:
         # One batch and its mappings commit together, so an interrupted run leaves no entry
         # without its curriculum items.
-        entries = LearningEntry.objects.bulk_create(
-            [entry for entry, _ in pending], batch_size=self.batch_size
-        )
+        values = [entry for entry, _ in pending]
+        if self.copy:
+            # COPY sends no ids back: take them from the table's sequence first, as
+            # bulk_create's RETURNING would have, so the links below can name the entries.
+            for entry, pk in zip(values, reserve_ids(LearningEntry, len(values)), strict=True):
+                entry["id"] = pk
+            Rows(LearningEntry, values[0], with_pk=True).copy(values)
+        else:
+            entries = LearningEntry.objects.bulk_create(
+                [LearningEntry(**entry) for entry in values], batch_size=self.batch_size
+            )
+            for entry, saved in zip(values, entries, strict=True):
+                entry["id"] = saved.pk
         mappings, tag_links, requests = [], [], []
         now = timezone.now()
-        for entry, (_, template) in zip(entries, pending, strict=True):
+        for entry, (_, template) in zip(values, pending, strict=True):
             mappings.extend(
-                (entry.pk, self.item_ids[code], entry.trainee_id) for code in template.items
+                (entry["id"], self.item_ids[code], entry["trainee_id"]) for code in template.items
             )
-            tag_links.extend((entry.pk, tags[name]) for name in template.tags)
-            if entry.status in (Status.SUBMITTED, Status.RETURNED):
-                returned = entry.status == Status.RETURNED
+            tag_links.extend((entry["id"], tags[name]) for name in template.tags)
+            if entry["status"] in (Status.SUBMITTED, Status.RETURNED):
+                returned = entry["status"] == Status.RETURNED
                 requests.append(
                     SignOffRequest(
-                        entry_id=entry.pk,
-                        supervisor_id=supervisor_of[entry.trainee_id],
+                        entry_id=entry["id"],
+                        supervisor_id=supervisor_of[entry["trainee_id"]],
                         outcome=SignOffRequest.Outcome.RETURNED
                         if returned
                         else SignOffRequest.Outcome.OPEN,
@@ -302,15 +363,18 @@ class ScaleSeeder:
                 )
         self._link(EntryItem, ("entry", "item", "trainee"), mappings)
         self._link(LearningEntry.tags.through, ("learningentry", "tag"), tag_links)
-        SignOffRequest.objects.bulk_create(requests, batch_size=self.batch_size)
+        if self.copy:
+            copy_instances(SignOffRequest, requests)
+        else:
+            SignOffRequest.objects.bulk_create(requests, batch_size=self.batch_size)
 
     def _link(self, model, fields: tuple[str, ...], rows: list[tuple[int, ...]]) -> None:
         """Insert rows that are just ids. A million entries bring three to four million
         of them, and building a model instance for each costs more than the entries
-        themselves; on PostgreSQL they go as one array per column that the server unnests."""
+        themselves; with COPY they go as bare rows of ids."""
         if not rows:
             return
-        if connection.vendor != "postgresql":
+        if not self.copy:
             model.objects.bulk_create(
                 [
                     model(**{f"{name}_id": v for name, v in zip(fields, row, strict=True)})
@@ -319,14 +383,8 @@ class ScaleSeeder:
                 batch_size=self.batch_size,
             )
             return
-        quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
-        columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-        arrays = ", ".join(["%s::bigint[]"] * len(fields))
-        # Names come from the models; the values go as parameters.
-        sql = f"INSERT INTO {table} ({columns}) SELECT * FROM unnest({arrays})"  # noqa: S608
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [list(column) for column in zip(*rows, strict=True)])
+        columns = [model._meta.get_field(name).column for name in fields]
+        copy_rows(model._meta.db_table, columns, rows)
 
     def _say(self, what: str, started: float, rows: int = 0, rows_started: float = 0) -> None:
         # With DEBUG on, Django keeps the last 9,000 statements; ours are megabytes each.
