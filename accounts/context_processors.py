@@ -1,4 +1,4 @@
-from accounts.selectors import roles_of
+from accounts.selectors import roles_of_request
 
 
 def navigation(request):
@@ -6,7 +6,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_roles": set()}
-    # Cached on the request: the navigation and the page may both ask.
-    if not hasattr(request, "_nav_roles"):
-        request._nav_roles = roles_of(user)
-    return {"nav_roles": request._nav_roles}
+    return {"nav_roles": roles_of_request(request)}

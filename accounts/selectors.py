@@ -27,6 +27,14 @@ def roles_of(user) -> set[str]:
     return set(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
 
 
+def roles_of_request(request) -> set[str]:
+    """The signed-in user's roles, read once per request: the navigation and the page both
+    ask."""
+    if not hasattr(request, "_roles"):
+        request._roles = roles_of(request.user)
+    return request._roles
+
+
 def roles_in(organisation: Organisation, user) -> set[str]:
     """The roles the user holds in one organisation."""
     return set(

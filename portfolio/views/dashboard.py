@@ -5,10 +5,11 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
+from accounts.models import Role
 from curriculum import selectors as curriculum_selectors
 from portfolio import coverage as curriculum_coverage
 from portfolio import selectors
-from portfolio.models import Status
+from portfolio.models import LearningEntry, Status
 
 
 @login_required
@@ -28,18 +29,19 @@ def dashboard(request):
         for p in programmes
     ]
     # Titles and dates only: the dashboard shows no tags or curriculum items.
-    own = (
-        selectors.entries_visible_to(user)
-        .filter(trainee=user)
-        .only("pk", "title", "kind", "date", "status")
-    )
+    own = LearningEntry.objects.filter(trainee=user).only("pk", "title", "kind", "date", "status")
+    # Sections for roles the user does not hold cost no query.
+    roles = account_selectors.roles_of_request(request)
+    supervises, administers = Role.SUPERVISOR in roles, Role.ADMIN in roles
     return render(
         request,
         "portfolio/dashboard.html",
         {
             "supervisors": account_selectors.active_supervisors_of(user),
-            "trainees": account_selectors.active_trainees_of(user),
-            "administered": account_selectors.organisations_administered_by(user),
+            "trainees": account_selectors.active_trainees_of(user) if supervises else [],
+            "administered": (
+                account_selectors.organisations_administered_by(user) if administers else []
+            ),
             "coverage": coverage,
             "credits": {
                 "start": start,
@@ -52,7 +54,7 @@ def dashboard(request):
             "awaiting": own.filter(status=Status.SUBMITTED)[:5],
             "returned": own.filter(status=Status.RETURNED)[:5],
             "recent": own[:5],
-            "queue": selectors.sign_off_queue(user)[:5],
+            "queue": selectors.sign_off_queue(user)[:5] if supervises else [],
         },
     )
 
