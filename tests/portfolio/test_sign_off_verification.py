@@ -193,3 +193,37 @@ def test_an_entry_never_signed_off_has_no_link(client, log, enrolled_trainee):
     page = client.get(reverse("portfolio:entry_detail", args=[entry.pk])).content.decode()
     assert "Anyone with this link" not in page
     assert not SignOff.objects.filter(entry=entry).exists()
+
+
+def test_the_migration_gives_existing_sign_offs_links(migrator, trainee, supervisor):
+    """Sign-offs given before links existed get one each, by inserting links: the sign-off
+    rows are append-only."""
+    old = migrator(("portfolio", "0010_entry_search"))
+    Entry = old.get_model("portfolio", "LearningEntry")
+    Request = old.get_model("portfolio", "SignOffRequest")
+    OldSignOff = old.get_model("portfolio", "SignOff")
+    before = []
+    for title in ("Breaking bad news", "Chest drain"):
+        entry = Entry.objects.create(
+            trainee_id=trainee.pk, kind="teaching_attended", title=title, date="2026-11-02"
+        )
+        request = Request.objects.create(
+            entry=entry, supervisor_id=supervisor.pk, outcome="approved"
+        )
+        before.append(
+            OldSignOff.objects.create(
+                entry=entry,
+                request=request,
+                trainee_id=trainee.pk,
+                supervisor_id=supervisor.pk,
+                content_hash="0" * 64,
+            ).pk
+        )
+
+    migrator.to_latest()
+
+    links = SignOffLink.objects.filter(sign_off__in=before)
+    assert sorted(links.values_list("sign_off", flat=True)) == sorted(before)
+    tokens = [link.token for link in links]
+    assert len(set(tokens)) == 2 and all(re.fullmatch(r"[A-Za-z0-9_-]{22}", t) for t in tokens)
+    assert SignOff.objects.filter(pk__in=before).count() == 2
