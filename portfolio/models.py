@@ -1,5 +1,6 @@
 """Learning entries, their evidence and reflections, and sign-off."""
 
+import secrets
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -407,6 +408,28 @@ class SignOffWithdrawal(models.Model):
 
     def __str__(self):
         return f"Withdrawal of sign-off {self.sign_off_id}"
+
+
+def new_sign_off_token() -> str:
+    """128 random bits, URL-safe: a link nobody can guess or enumerate."""
+    return secrets.token_urlsafe(16)
+
+
+class SignOffLink(models.Model):
+    """The public address at which whoever holds it (an ARCP panel with a printed page) can
+    check a sign-off. A row of its own because sign-offs are append-only: giving existing
+    ones a link must insert, never update."""
+
+    sign_off = models.OneToOneField(SignOff, on_delete=models.PROTECT, related_name="link")
+    # Unique, hence indexed: the public page looks sign-offs up by it.
+    token = models.CharField(max_length=43, unique=True, default=new_sign_off_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"Public link of sign-off {self.sign_off_id}"
+
+    def get_absolute_url(self):
+        return reverse("portfolio:sign_off_check", args=[self.token])
 
 
 class ReflectionView(models.Model):

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
@@ -21,6 +21,7 @@ from portfolio.models import (
     LearningEntry,
     ReflectionView,
     SignOff,
+    SignOffLink,
     SignOffRequest,
     Status,
     Tag,
@@ -86,7 +87,9 @@ def entry_detail(entry: LearningEntry) -> LearningEntry:
             ),
             Prefetch(
                 "sign_offs",
-                queryset=SignOff.objects.select_related("supervisor", "withdrawal__withdrawn_by"),
+                queryset=SignOff.objects.select_related(
+                    "supervisor", "withdrawal__withdrawn_by", "link"
+                ),
             ),
         )
         .get(pk=entry.pk)
@@ -147,6 +150,27 @@ def current_sign_off(entry: LearningEntry) -> SignOff | None:
     if "sign_offs" in prefetched:
         return next((s for s in prefetched["sign_offs"] if not hasattr(s, "withdrawal")), None)
     return entry.sign_offs.standing().select_related("supervisor").first()
+
+
+def sign_off_by_link(token: str) -> SignOff:
+    """The sign-off a public link points at, for anyone holding the link; else 404. With
+    what its confirmation page shows and what checking its hash reads, in a fixed number of
+    queries."""
+    try:
+        link = SignOffLink.objects.select_related(
+            "sign_off__entry",
+            "sign_off__supervisor",
+            "sign_off__trainee",
+            "sign_off__withdrawal",
+        ).get(token=token)
+    except SignOffLink.DoesNotExist:
+        raise Http404("No such sign-off.") from None
+    sign_off = link.sign_off
+    sign_off.link = link
+    # What the content hash covers besides the entry's own fields (its items are read by
+    # the hash itself, with their frameworks).
+    prefetch_related_objects([sign_off.entry], "tags", "evidence")
+    return sign_off
 
 
 def can_withdraw(actor, sign_off: SignOff) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portfolio.views import coverage, dashboard, entries, evidence, sign_off
+from portfolio.views import coverage, dashboard, entries, evidence, sign_off, verification
 
 app_name = "portfolio"
 
@@ -41,4 +41,7 @@ urlpatterns = [
         sign_off.organisation_sign_off_withdraw,
         name="organisation_sign_off_withdraw",
     ),
+    # Short, as they are printed: a sign-off's public confirmation and its QR code.
+    path("v/<str:token>/", verification.sign_off_check, name="sign_off_check"),
+    path("v/<str:token>/qr.svg", verification.sign_off_qr_code, name="sign_off_qr_code"),
 ]

@@ -15,6 +15,7 @@ from portfolio.api.schema import EnumField
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
 from portfolio.models import Kind, LearningEntry, SignOff, SignOffRequest, Status
+from portfolio.verification import sign_off_link
 
 
 class PersonSerializer(serializers.Serializer):
@@ -40,9 +41,24 @@ class SignOffDetailSerializer(SignOffSerializer):
         ),
     )
 
+    verification_url = serializers.SerializerMethodField(
+        help_text=(
+            "The sign-off's public confirmation page: anyone holding this link, signed in or "
+            "not, can check what was signed, by whom, when, and whether it still stands. "
+            "Null for anyone but the trainee and the supervisor who signed."
+        )
+    )
+
     class Meta(SignOffSerializer.Meta):
-        fields = [*SignOffSerializer.Meta.fields, "content_matches"]
+        fields = [*SignOffSerializer.Meta.fields, "content_matches", "verification_url"]
         read_only_fields = fields
+
+    def get_verification_url(self, sign_off) -> str | None:
+        # As on the entry's page: the trainee's to share, the signer's to hand on.
+        user = self.context["request"].user
+        if user.pk in (sign_off.trainee_id, sign_off.supervisor_id):
+            return sign_off_link(sign_off)
+        return None
 
 
 class SignOffRequestSerializer(serializers.ModelSerializer):
@@ -141,7 +157,7 @@ class EntryDetailSerializer(EntrySerializer):
         # Recomputing the hash reads the entry's mappings again: one query, so only here,
         # never per row of a list.
         sign_off.content_matches = sign_off_matches(sign_off)
-        return SignOffDetailSerializer(sign_off).data
+        return SignOffDetailSerializer(sign_off, context=self.context).data
 
     def to_representation(self, entry):
         data = super().to_representation(entry)
@@ -242,6 +258,8 @@ def with_summary(entries):
     """Everything EntrySerializer shows, in a fixed number of queries whatever the count."""
     return selectors.entry_list(entries).prefetch_related(
         "evidence",
-        Prefetch("sign_offs", queryset=SignOff.objects.select_related("supervisor", "withdrawal")),
+        Prefetch(
+            "sign_offs", queryset=SignOff.objects.select_related("supervisor", "withdrawal", "link")
+        ),
         Prefetch("sign_off_requests", queryset=SignOffRequest.objects.select_related("supervisor")),
     )

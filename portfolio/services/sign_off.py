@@ -12,6 +12,7 @@ from portfolio.content import CURRENT_VERSION, content_hash
 from portfolio.models import (
     LearningEntry,
     SignOff,
+    SignOffLink,
     SignOffRequest,
     SignOffWithdrawal,
     Status,
@@ -103,6 +104,8 @@ def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
         hash_version=CURRENT_VERSION,
         comment=comment,
     )
+    # Its public link, made with it: a sign-off printed the moment it exists can be checked.
+    sign_off.link = SignOffLink.objects.create(sign_off=sign_off)
     _record_decision(request, SignOffRequest.Outcome.APPROVED, comment)
     send_portfolio_changed(trainee_id=entry.trainee_id)
     return sign_off

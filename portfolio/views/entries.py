@@ -24,6 +24,7 @@ from portfolio.forms import (
     WithdrawForm,
 )
 from portfolio.models import Evidence, Status
+from portfolio.verification import sign_off_link
 
 PAGE_SIZE = 20
 
@@ -155,6 +156,12 @@ def entry_page(request, entry, *, evidence_form=None):
         "can_decide": open_request is not None and open_request.supervisor_id == user.pk,
         "can_withdraw": sign_off is not None and selectors.can_withdraw(user, sign_off),
         "reflection_views": selectors.reflection_views_of(entry) if is_trainee else None,
+        # The trainee's to share, and the signer's to hand on; nobody else's.
+        "verification_link": (
+            sign_off_link(sign_off)
+            if sign_off is not None and user.pk in (entry.trainee_id, sign_off.supervisor_id)
+            else None
+        ),
     }
     if is_trainee and entry.status in (Status.DRAFT, Status.RETURNED):
         context["submit_form"] = SubmitForm(supervisors=account_selectors.current_supervisors(user))

@@ -2,8 +2,10 @@
 
 import pytest
 
-from portfolio.models import LearningEntry, Status
+from portfolio.models import LearningEntry, SignOffLink, Status
 from tests.api.conftest import assert_error
+from tests.conftest import member
+from tests.factories import SupervisionFactory
 from tests.portfolio.api.conftest import ENTRIES, QUEUE, new_entry
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +98,20 @@ def test_submitting_to_someone_not_your_supervisor_does_not_name_them(
     assert error["fields"]["supervisor"] == ["Not one of the trainee's current supervisors."]
     assert stranger.email not in response.content.decode()
     assert stranger.full_name not in response.content.decode()
+
+
+def test_the_detail_gives_the_trainee_and_signer_the_public_verification_url(
+    api_as, trainee, supervisor, make_entry, org_a, settings
+):
+    settings.SITE_URL = "https://waymark.example.org"
+    entry = make_entry(Status.SIGNED_OFF)
+    token = SignOffLink.objects.get(sign_off__entry=entry).token
+    for person in (trainee, supervisor):
+        sign_off = api_as(person).get(f"{ENTRIES}{entry.pk}/").json()["sign_off"]
+        assert sign_off["verification_url"] == f"https://waymark.example.org/v/{token}/"
+
+    other = member(org_a, "supervisor", email="second.supervisor@example.org")
+    SupervisionFactory(supervisor=other, trainee=trainee, organisation=org_a)
+    response = api_as(other).get(f"{ENTRIES}{entry.pk}/")
+    assert response.status_code == 200, response.content
+    assert response.json()["sign_off"]["verification_url"] is None
