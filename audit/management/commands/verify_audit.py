@@ -37,7 +37,8 @@ class Command(BaseCommand):
         if report.latest:
             self.stdout.write(
                 f"Every chain holds what checkpoint #{report.latest.number} signed "
-                f"({report.checkpoints} checkpoints verified)."
+                f"({report.checkpoints} checkpoint{'' if report.checkpoints == 1 else 's'} "
+                "verified)."
             )
         else:
             self.stdout.write(
