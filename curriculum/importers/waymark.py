@@ -45,14 +45,8 @@ def parse_waymark(document: dict, given: GivenNames) -> ParsedFramework:
         errors.append('"items" must be a list of items.')
         items = []
 
-    def text(key: str, where: str = "framework") -> str:
-        value = meta.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str):
-            errors.append(f'{where}: "{key}" must be text.')
-            return ""
-        return value.strip()
+    def text(key: str) -> str:
+        return optional_text(meta, key, "framework", errors)
 
     def texts(key: str) -> list[str]:
         value = meta.get(key)
