@@ -92,6 +92,15 @@ def statement_bytes(signed: dict) -> bytes:
     return canonical_json(signed).encode()
 
 
+def statement_digest(checkpoint: Checkpoint) -> str:
+    """What the next checkpoint names as its `previous`."""
+    return sha256(canonical_json(statement(checkpoint)))
+
+
+def merkle_root(heads: dict[str, list]) -> str:
+    return merkle_tree(heads).get_root().hex()
+
+
 def published(checkpoint: Checkpoint) -> dict:
     """The checkpoint as anyone may fetch and keep it: the signed statement and its
     signature. Chain names and lengths stay private; a chain's owner gets an inclusion proof
@@ -202,28 +211,28 @@ def verify(*, held: dict | None = None, batch_size: int = 2000) -> Report:
 
 
 def _verify_checkpoints(report: Report, held: dict | None) -> Problem | None:
+    trusted = keys.trusted_public_keys()
     previous = ""
     for checkpoint in Checkpoint.objects.order_by("number").iterator():
         name = f"Checkpoint #{checkpoint.number}"
         if checkpoint.previous != previous:
-            return Problem(None, f"{name} does not follow the checkpoint before it")
-        signed = statement(checkpoint)
-        problem = signature_problem(signed, checkpoint.signature)
+            return Problem(None, f"{name} does not follow the one before it")
+        problem = signature_problem(statement(checkpoint), checkpoint.signature, trusted)
         if problem:
             return Problem(None, f"{name} fails: {problem}")
-        if merkle_tree(checkpoint.heads).get_root().hex() != checkpoint.root:
+        if merkle_root(checkpoint.heads) != checkpoint.root:
             return Problem(None, f"{name} fails: its chain heads do not match its signed root")
-        previous = sha256(statement_bytes(signed).decode())
+        previous = statement_digest(checkpoint)
         report.checkpoints += 1
         report.latest = checkpoint
     if held is not None:
-        return _compare_held(held)
+        return _compare_held(held, trusted)
     return None
 
 
-def _compare_held(held: dict) -> Problem | None:
+def _compare_held(held: dict, trusted) -> Problem | None:
     signed, signature = held.get("statement") or {}, held.get("signature") or ""
-    problem = signature_problem(signed, signature)
+    problem = signature_problem(signed, signature, trusted)
     if problem:
         return Problem(None, f"The checkpoint given to compare with is not genuine: {problem}")
     number = signed.get("number")

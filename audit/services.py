@@ -10,7 +10,7 @@ from audit import chain as chains
 from audit import keys
 from audit.chain import GENESIS, SITE, entry_hash
 from audit.models import AuditEntry, AuditHead, Checkpoint
-from core.hashing import canonical_json, sha256
+from core.hashing import canonical_json
 
 # The chain names callers use: `audit.append(..., chain=audit.user_chain(trainee_id))`.
 user_chain = chains.user_chain
@@ -72,10 +72,8 @@ def sign_checkpoint() -> Checkpoint | None:
         at=timezone.now(),
         chains=len(heads),
         entries=sum(length for length, _ in heads.values()),
-        root=chains.merkle_tree(heads).get_root().hex(),
-        previous=sha256(chains.statement_bytes(chains.statement(latest)).decode())
-        if latest
-        else "",
+        root=chains.merkle_root(heads),
+        previous=chains.statement_digest(latest) if latest else "",
         heads=heads,
         key_id=keys.current_public_key().key_id,
     )

@@ -2,6 +2,7 @@
 they vouch for. Tampering is done as someone with the database's own powers would: on
 PostgreSQL with the append-only triggers switched off, as a superuser could."""
 
+import hashlib
 import json
 
 import pytest
@@ -13,6 +14,7 @@ from django.db import connection
 from audit import chain, keys
 from audit import services as audit
 from audit.models import AuditEntry, AuditHead, Checkpoint
+from core.hashing import canonical_json
 from portfolio import services
 from portfolio.models import LearningEntry
 
@@ -214,7 +216,8 @@ def test_a_checkpoint_is_signed_only_when_something_was_appended(history, log):
     second = audit.sign_checkpoint()
     assert second.number == history.number + 1
     # Each checkpoint names the one before it.
-    assert second.previous == chain.sha256(chain.statement_bytes(chain.statement(history)).decode())
+    signed_before = canonical_json(chain.statement(history)).encode()
+    assert second.previous == hashlib.sha256(signed_before).hexdigest()
     call_command("verify_audit")
 
 
@@ -300,4 +303,14 @@ def test_an_item_link_moved_to_another_trainee_is_caught(log, other_trainee, fpc
         )
     )
     with pytest.raises(CommandError, match=rf"Item link #{link.pk} of entry #{entry.pk} names"):
+        call_command("verify_audit")
+
+
+def test_a_checkpoint_removed_from_between_others_breaks_their_links(history, log):
+    log(title="One more")
+    audit.sign_checkpoint()
+    log(title="And another")
+    audit.sign_checkpoint()
+    tamper(("DELETE FROM audit_checkpoint WHERE number = %s", [2]))
+    with pytest.raises(CommandError, match="Checkpoint #3 does not follow the one before"):
         call_command("verify_audit")
