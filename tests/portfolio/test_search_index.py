@@ -61,3 +61,5 @@ def test_a_trainees_search_is_planned_through_their_own_rows(log, enrolled_train
     shown = query.explain()
     assert "Seq Scan on portfolio_entrysearch" not in shown
     assert "Seq Scan on portfolio_learningentry" not in shown
+    # The stored vectors are what is matched, through an index of their own table.
+    assert "on portfolio_entrysearch" in shown and "entry_search_" in shown
