@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "portfolio",
     "teaching",
     "badges",
+    "exports",
 ]
 
 MIDDLEWARE = [

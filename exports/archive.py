@@ -1,0 +1,1 @@
+"""The portable archive: everything a trainee owns, in a ZIP another Waymark imports."""

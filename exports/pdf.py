@@ -1,0 +1,1 @@
+"""The portfolio as a PDF for appraisal and the annual review."""
