@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config.beat import beat_schedule
+from config.storage import object_storages
 from core.middleware import permissions_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -356,6 +357,9 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# With STORAGE_URL (or AWS_STORAGE_BUCKET_NAME), uploads go to a bucket every process can
+# read, with private objects only; see config/storage.py.
+STORAGES.update(object_storages(env.ENVIRON))
 
 # --- Internationalisation --------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"

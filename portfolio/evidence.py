@@ -380,6 +380,10 @@ def file_response(evidence, *, thumbnail: bool = False) -> FileResponse:
     # and has not been proved to be an image: it never leaves.
     if not field or evidence.state != evidence.State.READY:
         raise Http404("No such file.")
+    # Streamed through Waymark from whichever storage holds it, never a redirect to a signed
+    # bucket URL: a signed URL works for anyone who has it until it expires (browser history,
+    # a forwarded link), the headers below would be the bucket's to set, and thumbnails would
+    # come from another origin than the page's Content-Security-Policy allows.
     response = FileResponse(
         field.open("rb"),
         as_attachment=not thumbnail,

@@ -8,13 +8,13 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.core.files.storage import storages
 from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from core.storage import private_storage as private_files
 from curriculum.models import Item
 
 # Room for a long reflection or case write-up (about four pages), not for a pasted book.
@@ -242,7 +242,7 @@ class EntryItem(models.Model):
 
 def private_storage():
     """Evidence is never under MEDIA_URL: it is served only by a view that checks access."""
-    return storages["private"]
+    return private_files
 
 
 def evidence_path(instance, filename) -> str:
