@@ -8,6 +8,7 @@ configured from a STORAGE_URL as a deployment would configure them.
 
 import hashlib
 import io
+import logging
 import os
 import subprocess
 import sys
@@ -41,6 +42,8 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "waymark-test", "AWS_SECRET_ACCESS_KEY": "wa
 
 @pytest.fixture(scope="session")
 def s3_endpoint():
+    # Its request log would bury a failing test's own output.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
@@ -166,6 +169,7 @@ def test_the_worker_processes_an_uploaded_image_from_the_bucket(client, bucket, 
 
 def test_a_missing_thumbnail_is_made_from_the_image_in_the_bucket(client, bucket, entry):
     evidence = add_on_page(client, entry, "rash.jpg", image_bytes("JPEG", size=(640, 480)))
+    # As for an image whose thumbnail task the broker never delivered.
     evidence.thumbnail.delete(save=True)
     assert bucket.keys() == [f"private/{evidence.file.name}"]
 
