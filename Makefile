@@ -14,14 +14,22 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	@touch $@
 
-# Test dependencies: Python packages, and axe-core (accessibility checks) from npm when npm
-# is present. The browser tests also need Debian's chromium; .ci/run installs it.
-# The official Open Badges 2.0 validator pins dependencies that no longer import on Python
-# 3.10+, so it goes in without them, beside versions that work (requirements-ob-validator.txt).
-$(VENV)/.installed-test: pyproject.toml requirements-ob-validator.txt package.json package-lock.json | $(BIN)/python
+# The official Open Badges 2.0 validator, in a virtual environment of its own: it needs
+# PyLD 0.7, which Waymark's own PyLD (for Open Badges 3.0) would replace. Its pins no longer
+# import on Python 3.10+, so it goes in without them, beside versions that work
+# (requirements-ob-validator.txt). The tests run it as a separate process.
+OB2_VENV := .venv-ob2
+$(OB2_VENV)/.installed: requirements-ob-validator.txt
+	$(PYTHON) -m venv $(OB2_VENV)
+	$(OB2_VENV)/bin/pip install --quiet -r requirements-ob-validator.txt
+	$(OB2_VENV)/bin/pip install --quiet --no-deps openbadges==1.1.2
+	@touch $@
+
+# Test dependencies: Python packages, the Open Badges 2.0 validator, and axe-core
+# (accessibility checks) from npm when npm is present. The browser tests also need Debian's
+# chromium; .ci/run installs it.
+$(VENV)/.installed-test: pyproject.toml package.json package-lock.json $(OB2_VENV)/.installed | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	$(BIN)/pip install --quiet -r requirements-ob-validator.txt
-	$(BIN)/pip install --quiet --no-deps openbadges==1.1.2
 	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund; \
 	else echo "npm not found: browser accessibility tests will be skipped"; fi
 	@touch $@
@@ -68,4 +76,4 @@ bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(OB2_VENV) node_modules staticfiles .pytest_cache .ruff_cache

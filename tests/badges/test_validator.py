@@ -8,8 +8,7 @@ import requests
 
 from badges.models import Award, BadgeClass
 from badges.services import awarding
-
-validator = pytest.importorskip("tests.badges.ob_validator")
+from tests.badges import ob_validator as validator
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
