@@ -24,8 +24,8 @@ from portfolio.filters import EntryFilter
 from portfolio.forms import BatchSignOffForm
 from portfolio.views.entries import PAGE_SIZE
 
-# Changes listed on the page; the rest are a click away in the entry list.
-CHANGES_SHOWN = 10
+# Changes and requests waiting listed on the page; the rest are a click away.
+LISTED = 10
 
 
 @login_required
@@ -37,7 +37,8 @@ def trainee_portfolio(request, trainee_id):
     changes = None
     if since is not None:
         changed = selectors.changed_since(request.user, trainee, since)
-        changes = {"entries": changed[:CHANGES_SHOWN], "total": changed.count()}
+        changes = {"entries": changed[:LISTED], "total": changed.count()}
+    waiting = selectors.open_requests_of(trainee)
     start, end = selectors.appraisal_year(timezone.localdate())
     programmes = [
         (programme, curriculum_coverage.coverage(trainee=trainee, programme=programme))
@@ -53,7 +54,7 @@ def trainee_portfolio(request, trainee_id):
             ),
             "since": since,
             "changes": changes,
-            "open_requests": selectors.open_requests_of(trainee),
+            "waiting": {"requests": waiting[:LISTED], "total": waiting.count()},
             "entry_count": selectors.supervised_entries(request.user, trainee).count(),
             "credits": {
                 "start": start,

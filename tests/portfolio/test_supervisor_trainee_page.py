@@ -122,6 +122,23 @@ def test_the_page_lists_every_entry_waiting_for_sign_off_whoever_was_asked(
     assert "Already signed" not in waiting
 
 
+def test_a_long_wait_list_shows_the_ten_waiting_longest(
+    client, enrolled_trainee, supervisor, log, submit
+):
+    now = timezone.now()
+    for n in range(12):
+        request = submit(log(title=f"Module {n}"))
+        SignOffRequest.objects.filter(pk=request.pk).update(requested_at=now - timedelta(days=n))
+    client.force_login(supervisor)
+
+    text = client.get(page_url(enrolled_trainee)).content.decode()
+    waiting = text[text.index('id="waiting-heading"') : text.index('id="cpd-heading"')]
+
+    assert "The 10 waiting longest of 12." in waiting
+    assert "Module 11<" in waiting and "Module 2<" in waiting
+    assert "Module 1<" not in waiting and "Module 0<" not in waiting
+
+
 def test_the_page_shows_cpd_credits_this_appraisal_year(
     client, enrolled_trainee, supervisor, log, frozen_today
 ):
@@ -228,8 +245,8 @@ def test_the_page_costs_a_fixed_number_of_queries_however_many_entries(
     # Session, user and roles; the trainee; the last look, then this one recorded (a check
     # of the supervision, an update, and its savepoint's two statements); the changes and
     # their count; three per programme's coverage and one for the programmes; the entries'
-    # count; the month's credits; the supervisions; the requests waiting.
-    with django_assert_num_queries(19):
+    # count; the month's credits; the supervisions; the requests waiting and their count.
+    with django_assert_num_queries(20):
         response = client.get(url)
-    assert with_3 == 19
+    assert with_3 == 20
     assert "30 entries new, changed or sent for sign-off" in response.content.decode()
