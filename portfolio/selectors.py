@@ -382,8 +382,8 @@ def last_viewed_at(supervisor, trainee):
 
 def changed_since(supervisor, trainee, since) -> QuerySet[LearningEntry]:
     """The trainee's entries the supervisor may read that were logged, changed or sent for
-    sign-off after `since`, latest change first; each with `submitted_since`. A submission
-    changes the entry too, but saying so is what the supervisor needs to act on."""
+    sign-off after `since`, latest change first. A submission changes the entry too;
+    `submitted_since` tells the page which it was, as that is what a supervisor acts on."""
     submitted = SignOffRequest.objects.filter(entry=OuterRef("pk"), requested_at__gt=since)
     return (
         supervised_entries(supervisor, trainee)

@@ -26,6 +26,8 @@ from portfolio.views.entries import PAGE_SIZE
 
 # Changes and requests waiting listed on the page; the rest are a click away.
 LISTED = 10
+# Ids are 64-bit: a longer number names no request, and the database would refuse it.
+MAX_ID_DIGITS = 18
 
 
 @login_required
@@ -97,8 +99,13 @@ def trainee_entries(request, trainee_id):
 
 
 def chosen_request_ids(data) -> list[int]:
-    """The sign-off requests ticked, as ids; anything else sent is ignored."""
-    return [int(value) for value in data.getlist("request") if value.isdigit()]
+    """The sign-off requests ticked, as ids; anything else sent (not a number, or longer
+    than any id can be) is ignored."""
+    return [
+        int(value)
+        for value in data.getlist("request")
+        if value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS
+    ]
 
 
 @login_required
@@ -121,9 +128,11 @@ def sign_off_batch(request):
             messages.success(request, f"You signed off {count} entr{'y' if count == 1 else 'ies'}.")
         for entry, reason in outcome.refused:
             messages.error(request, f"“{entry.title}” was not signed off. {reason}")
-        if outcome.unknown:
+        if unknown := outcome.unknown:
+            was = "was" if unknown == 1 else "were"
             messages.error(
-                request, f"{outcome.unknown} of the entries chosen are not waiting for you."
+                request,
+                f"{unknown} of the requests chosen {was} not sent to you; nothing was done.",
             )
         return redirect("portfolio:sign_off_queue")
     waiting = list(selectors.sign_off_queue(request.user).filter(pk__in=ids))

@@ -203,7 +203,7 @@ def test_another_supervisors_requests_are_not_signed_off_or_named(
     assert "Sepsis teaching" not in confirm.content.decode()
     assert messages_of(response) == [
         "You signed off 1 entry.",
-        "1 of the entries chosen are not waiting for you.",
+        "1 of the requests chosen was not sent to you; nothing was done.",
     ]
     assert list(SignOff.objects.values_list("entry__title", flat=True)) == ["Their reading"]
 
@@ -222,10 +222,11 @@ def test_a_comment_too_long_is_refused_beside_the_field_and_nothing_signed_off(
     assert not SignOff.objects.exists()
 
 
-def test_nothing_ticked_goes_back_to_the_queue(client, supervisor, queue):
+@pytest.mark.parametrize("ticked", [[], ["x"], ["²"], ["9" * 40]])
+def test_nothing_ticked_goes_back_to_the_queue(client, supervisor, queue, ticked):
     client.force_login(supervisor)
 
-    response = client.get(BATCH)
+    response = client.get(BATCH, {"request": ticked})
 
     assert response.status_code == 302 and response.url == QUEUE
     assert messages_of(response) == ["Tick the entries you want to sign off first."]
