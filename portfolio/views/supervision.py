@@ -129,11 +129,8 @@ def sign_off_batch(request):
         for entry, reason in outcome.refused:
             messages.error(request, f"“{entry.title}” was not signed off. {reason}")
         if unknown := outcome.unknown:
-            was = "was" if unknown == 1 else "were"
-            messages.error(
-                request,
-                f"{unknown} of the requests chosen {was} not sent to you; nothing was done.",
-            )
+            words = "request chosen was" if unknown == 1 else "requests chosen were"
+            messages.error(request, f"{unknown} {words} not sent to you, and left alone.")
         return redirect("portfolio:sign_off_queue")
     waiting = list(selectors.sign_off_queue(request.user).filter(pk__in=ids))
     return render(

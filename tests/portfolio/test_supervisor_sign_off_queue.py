@@ -203,7 +203,7 @@ def test_another_supervisors_requests_are_not_signed_off_or_named(
     assert "Sepsis teaching" not in confirm.content.decode()
     assert messages_of(response) == [
         "You signed off 1 entry.",
-        "1 of the requests chosen was not sent to you; nothing was done.",
+        "1 request chosen was not sent to you, and left alone.",
     ]
     assert list(SignOff.objects.values_list("entry__title", flat=True)) == ["Their reading"]
 
