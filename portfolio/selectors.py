@@ -385,10 +385,19 @@ def changed_since(supervisor, trainee, since) -> QuerySet[LearningEntry]:
     sign-off after `since`, latest change first. A submission changes the entry too;
     `submitted_since` tells the page which it was, as that is what a supervisor acts on."""
     submitted = SignOffRequest.objects.filter(entry=OuterRef("pk"), requested_at__gt=since)
+    # The supervisor's own decision is no news to them: an entry whose latest change is
+    # their sign-off or return (recorded just after the status it changed) is left out.
+    own_decision = SignOffRequest.objects.filter(
+        entry=OuterRef("pk"),
+        supervisor=supervisor,
+        outcome__in=[SignOffRequest.Outcome.APPROVED, SignOffRequest.Outcome.RETURNED],
+        decided_at__gte=OuterRef("updated_at"),
+    )
     return (
         supervised_entries(supervisor, trainee)
         .annotate(submitted_since=Exists(submitted))
         .filter(Q(updated_at__gt=since) | Q(submitted_since=True))
+        .exclude(Q(submitted_since=False) & Exists(own_decision))
         .only("pk", "title", "kind", "date", "status", "created_at", "updated_at")
         .order_by("-updated_at", "-pk")
     )

@@ -80,6 +80,35 @@ def test_the_page_lists_what_changed_since_the_supervisor_last_looked(
     assert "2 entries new, changed or sent for sign-off" in changes
 
 
+def test_the_supervisors_own_decisions_are_not_news_to_them(
+    client, enrolled_trainee, supervisor, org_a, log, submit
+):
+    colleague = member(org_a, Role.SUPERVISOR)
+    SupervisionFactory(supervisor=colleague, trainee=enrolled_trainee, organisation=org_a)
+    mine, theirs, edited = (log(title=t) for t in ("Mine", "Theirs", "Edited after return"))
+    submit(mine)
+    submit(theirs, to=colleague)
+    submit(edited)
+    for entry in (mine, theirs, edited):
+        backdate(entry, timezone.now() - timedelta(days=3))
+    SupervisorLastViewed.objects.create(
+        supervisor=supervisor,
+        trainee=enrolled_trainee,
+        viewed_at=timezone.now() - timedelta(days=2),
+    )
+    services.approve(entry=mine, actor=supervisor)
+    services.approve(entry=theirs, actor=colleague)
+    services.return_entry(entry=edited, actor=supervisor, comment="Add the date.")
+    services.update_entry(entry=edited, actor=enrolled_trainee, title="Edited after return")
+    client.force_login(supervisor)
+
+    changes = changes_section(client.get(page_url(enrolled_trainee)))
+
+    assert "Mine<" not in changes
+    assert 'Theirs</a> <span class="hint">changed' in changes
+    assert 'Edited after return</a> <span class="hint">changed' in changes
+
+
 def test_a_second_look_starts_from_the_first(client, enrolled_trainee, supervisor, log, submit):
     submit(log(title="Sepsis teaching"))
     client.force_login(supervisor)
