@@ -77,12 +77,17 @@ class SignOffQueueFilter(django_filters.FilterSet):
 
     trainee = django_filters.ModelChoiceFilter(
         field_name="entry__trainee",
+        label="Trainee",
         queryset=User.objects.none(),
         empty_label="All your trainees",
         widget=PlainSelect,
     )
     kind = django_filters.ChoiceFilter(
-        field_name="entry__kind", choices=Kind.choices, empty_label="Any kind", widget=PlainSelect
+        field_name="entry__kind",
+        label="Kind",
+        choices=Kind.choices,
+        empty_label="Any kind",
+        widget=PlainSelect,
     )
     waiting = django_filters.ChoiceFilter(
         choices=WAITING,

@@ -132,6 +132,7 @@ def test_supervision_pages_pass_axe_on_a_phone(demo_data, new_page):
 
     open_path(page, "/sign-off/")
     page.get_by_text("Filter requests").click()
+    screenshot(page, "supervision-queue-phone")
     assert_no_axe_violations(page, "the sign-off queue")
     assert_fits_phone(page)
 

@@ -69,6 +69,9 @@ def test_the_queue_filters_by_kind_and_time_waiting(client, supervisor, queue, q
 
     assert response.status_code == 200
     assert titles_on(response) == expected
+    text = response.content.decode()
+    for label in ("Trainee:", "Kind:", "Waiting:"):
+        assert f">{label}</label>" in text
 
 
 def test_the_queue_filters_by_trainee_among_the_supervisors_own(
