@@ -32,6 +32,8 @@ MAX_ID_DIGITS = 18
 
 @login_required
 def trainee_portfolio(request, trainee_id):
+    """The supervisor's page about one trainee; opening it is recorded, so that the next
+    visit can say what changed in between."""
     trainee = selectors.access_supervised_trainee(request.user, trainee_id)
     # Read before this visit is recorded: "since you last looked" means the visit before.
     since = selectors.last_viewed_at(request.user, trainee)
