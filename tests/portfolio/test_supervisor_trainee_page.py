@@ -279,3 +279,14 @@ def test_the_page_costs_a_fixed_number_of_queries_however_many_entries(
         response = client.get(url)
     assert with_3 == 20
     assert "30 entries new, changed or sent for sign-off" in response.content.decode()
+
+
+def test_the_trainees_page_links_each_current_trainee_to_their_page(
+    client, enrolled_trainee, supervisor, other_trainee, org_a
+):
+    client.force_login(supervisor)
+
+    text = client.get(reverse("portfolio:supervised_trainees")).content.decode()
+
+    assert f'<a href="{page_url(enrolled_trainee)}">{enrolled_trainee}</a>' in text
+    assert page_url(other_trainee) not in text
