@@ -55,6 +55,16 @@ def dashboard_badges(trainee) -> dict:
     }
 
 
+def supervised_trainee_badges(trainee) -> dict:
+    """What a supervisor sees of a trainee's badges: those standing (expired ones too,
+    marked) and those under way. Two queries. Revoked awards and their reasons are between
+    the trainee and the issuer."""
+    return {
+        "awards": list(awards_of(trainee).standing().order_by("-issued_on", "-pk")),
+        "progress": list(progress_of(trainee).filter(current__gt=0)),
+    }
+
+
 def public_profile_of(trainee) -> PublicProfile | None:
     return PublicProfile.objects.filter(user=trainee).first()
 

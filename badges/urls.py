@@ -13,6 +13,8 @@ urlpatterns = [
     path("badges/", views.my_badges, name="my_badges"),
     path("badges/<int:award_id>/visibility/", views.award_visibility, name="award_visibility"),
     path("badges/profile/", views.profile_visibility, name="profile_visibility"),
+    # Supervisors: a supervised trainee's badges, a card of their portfolio page
+    path("trainees/<int:trainee_id>/badges/", views.trainee_badges, name="trainee_badges"),
     # Organisation admins: the issuer, badge classes and awards
     path(f"{org}badges/", views.badge_class_list, name="org_badge_classes"),
     path(f"{org}badges/issuer/", views.issuer_edit, name="org_issuer_edit"),

@@ -12,6 +12,7 @@ from badges.forms import AwardForm, BadgeClassForm, IssuerForm, RevokeForm
 from badges.services import awarding, badge_classes, public_profile
 from core.errors import StateConflict
 from core.forms import apply_errors, form_data, form_files, submitted
+from portfolio import selectors as portfolio_selectors
 from portfolio.models import Kind
 
 PAGE_SIZE = 50
@@ -61,6 +62,19 @@ def profile_visibility(request):
     else:
         messages.success(request, "Your public profile is off. Nobody can see it.")
     return redirect("badges:my_badges")
+
+
+@login_required
+def trainee_badges(request, trainee_id):
+    """A supervised trainee's badges, for their supervisor: the Badges card of the trainee's
+    portfolio page, which loads it in place with htmx (portfolio may not import badges), or a
+    page of its own when the card's link is followed without JavaScript. Authorised as that
+    page is: a supervisor of the trainee today, else 404."""
+    trainee = portfolio_selectors.access_supervised_trainee(request.user, trainee_id)
+    context = {"trainee": trainee, **selectors.supervised_trainee_badges(trainee)}
+    if request.headers.get("HX-Request"):
+        return render(request, "badges/_trainee_badges.html", context)
+    return render(request, "badges/trainee_badges.html", context)
 
 
 # --- Issuer administration (organisation admins) -------------------------------------------------

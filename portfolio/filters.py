@@ -1,11 +1,16 @@
 """Filters for lists of learning entries, shared by the entries page and the API."""
 
-import django_filters
+from datetime import timedelta
 
+import django_filters
+from django.utils import timezone
+
+from accounts import selectors as account_selectors
+from accounts.models import User
 from core.forms import DateInput, PlainSelect
 from curriculum.models import Item
 from portfolio import selectors
-from portfolio.models import Kind, LearningEntry, Status
+from portfolio.models import Kind, LearningEntry, SignOffRequest, Status
 
 
 class EntryFilter(django_filters.FilterSet):
@@ -44,13 +49,16 @@ class EntryFilter(django_filters.FilterSet):
         model = LearningEntry
         fields = ["q", "kind", "status", "date_from", "date_to", "item", "tag"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, trainee=None, **kwargs):
         super().__init__(*args, **kwargs)
         user = getattr(self.request, "user", None)
-        if user is not None and user.is_authenticated:
-            # Offer the items of the user's own curricula, not every item Waymark knows.
+        # Whose curricula the items come from: the list's trainee (a supervisor looking at
+        # a supervisee's entries), else the user's own.
+        owner = trainee or (user if user is not None and user.is_authenticated else None)
+        if owner is not None:
+            # Offer the items of the owner's curricula, not every item Waymark knows.
             self.filters["item"].queryset = Item.objects.filter(
-                framework__programmes__enrolments__trainee=user
+                framework__programmes__enrolments__trainee=owner
             ).distinct()
         self.filters["item"].field.label_from_instance = lambda item: f"{item.code} {item.title}"
 
@@ -60,3 +68,45 @@ class EntryFilter(django_filters.FilterSet):
     def mapped_under(self, queryset, name, value):
         # The page's field gives an Item, the API's an id.
         return selectors.mapped_under(queryset, getattr(value, "pk", value))
+
+
+class SignOffQueueFilter(django_filters.FilterSet):
+    """The sign-off queue narrowed by trainee, kind of entry, and how long it has waited."""
+
+    WAITING = [(str(days), f"Waiting over {days} days") for days in (7, 14, 28)]
+
+    trainee = django_filters.ModelChoiceFilter(
+        field_name="entry__trainee",
+        label="Trainee",
+        queryset=User.objects.none(),
+        empty_label="All your trainees",
+        widget=PlainSelect,
+    )
+    kind = django_filters.ChoiceFilter(
+        field_name="entry__kind",
+        label="Kind",
+        choices=Kind.choices,
+        empty_label="Any kind",
+        widget=PlainSelect,
+    )
+    waiting = django_filters.ChoiceFilter(
+        choices=WAITING,
+        method="waiting_over",
+        label="Waiting",
+        empty_label="Any time",
+        widget=PlainSelect,
+    )
+
+    class Meta:
+        model = SignOffRequest
+        fields = ["trainee", "kind", "waiting"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the people the supervisor supervises today: their queue holds no one else's.
+        self.filters["trainee"].queryset = User.objects.filter(
+            pk__in=account_selectors.supervised_trainee_ids(self.request.user)
+        ).order_by("full_name", "email")
+
+    def waiting_over(self, queryset, name, value):
+        return queryset.filter(requested_at__lt=timezone.now() - timedelta(days=int(value)))

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.forms import DateInput, TimeInput
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.models import Kind, LearningEntry
+from portfolio.models import TEXT_MAX_LENGTH, Kind, LearningEntry
 
 LEARNING_FIELDS = (
     "kind", "title", "date", "time", "duration_minutes", "cpd_credits",
@@ -133,6 +133,15 @@ class DecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional when signing off; needed when returning the entry.",
+    )
+
+
+class BatchSignOffForm(forms.Form):
+    comment = forms.CharField(
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. The same comment goes with each sign-off.",
     )
 
 

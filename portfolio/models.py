@@ -16,6 +16,7 @@ from django.utils import dateformat, timezone
 
 from core.storage import private_storage as private_files
 from curriculum.models import Item
+from portfolio.last_viewed import SupervisorLastViewed  # noqa: F401 (a model of this app)
 
 # Room for a long reflection or case write-up (about four pages), not for a pasted book.
 TEXT_MAX_LENGTH = 10_000

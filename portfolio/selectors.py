@@ -24,6 +24,7 @@ from portfolio.models import (
     SignOffLink,
     SignOffRequest,
     Status,
+    SupervisorLastViewed,
     Tag,
 )
 
@@ -268,6 +269,16 @@ def sign_off_queue(supervisor) -> QuerySet[SignOffRequest]:
     )
 
 
+def open_requests_of(trainee) -> QuerySet[SignOffRequest]:
+    """The trainee's entries waiting for sign-off, whoever was asked, oldest first. For
+    their active supervisors (checked by the caller): submitted entries are never drafts."""
+    return (
+        SignOffRequest.objects.filter(entry__trainee=trainee, outcome=SignOffRequest.Outcome.OPEN)
+        .select_related("entry", "supervisor")
+        .order_by("requested_at", "pk")
+    )
+
+
 def sign_offs_in(organisation) -> QuerySet[SignOff]:
     """Standing sign-offs given under the organisation's supervisions, for its admins, who
     may withdraw them. Entry titles and people only: admins do not read entries."""
@@ -338,3 +349,55 @@ def evidence_awaiting_processing(grace: timedelta = timedelta(minutes=2)) -> Que
 
 def evidence_being_processed(entry: LearningEntry) -> bool:
     return Evidence.objects.filter(entry=entry, state=Evidence.State.PROCESSING).exists()
+
+
+# --- A supervisor's view of one trainee -------------------------------------------------------
+
+
+def access_supervised_trainee(user, trainee_id) -> User:
+    """A trainee `user` supervises today, else 404: another supervisor's trainee, a
+    supervision that has ended and a fellow trainee are all "no such trainee". The one check
+    of every page about a supervised trainee, portfolio's and badges' alike."""
+    try:
+        return User.objects.get(
+            pk=trainee_id, pk__in=account_selectors.supervised_trainee_ids(user)
+        )
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such trainee.") from None
+
+
+def supervised_entries(supervisor, trainee) -> QuerySet[LearningEntry]:
+    """The trainee's entries the supervisor may read: all but drafts."""
+    return entries_visible_to(supervisor).filter(trainee=trainee)
+
+
+def last_viewed_at(supervisor, trainee):
+    """When the supervisor last opened the trainee's portfolio page; None if never."""
+    return (
+        SupervisorLastViewed.objects.filter(supervisor=supervisor, trainee=trainee)
+        .values_list("viewed_at", flat=True)
+        .first()
+    )
+
+
+def changed_since(supervisor, trainee, since) -> QuerySet[LearningEntry]:
+    """The trainee's entries the supervisor may read that were logged, changed or sent for
+    sign-off after `since`, latest change first. A submission changes the entry too;
+    `submitted_since` tells the page which it was, as that is what a supervisor acts on."""
+    submitted = SignOffRequest.objects.filter(entry=OuterRef("pk"), requested_at__gt=since)
+    # The supervisor's own decision is no news to them: an entry whose latest change is
+    # their sign-off or return (recorded just after the status it changed) is left out.
+    own_decision = SignOffRequest.objects.filter(
+        entry=OuterRef("pk"),
+        supervisor=supervisor,
+        outcome__in=[SignOffRequest.Outcome.APPROVED, SignOffRequest.Outcome.RETURNED],
+        decided_at__gte=OuterRef("updated_at"),
+    )
+    return (
+        supervised_entries(supervisor, trainee)
+        .annotate(submitted_since=Exists(submitted))
+        .filter(Q(updated_at__gt=since) | Q(submitted_since=True))
+        .exclude(Q(submitted_since=False) & Exists(own_decision))
+        .only("pk", "title", "kind", "date", "status", "created_at", "updated_at")
+        .order_by("-updated_at", "-pk")
+    )

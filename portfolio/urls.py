@@ -1,6 +1,14 @@
 from django.urls import path
 
-from portfolio.views import coverage, dashboard, entries, evidence, sign_off, verification
+from portfolio.views import (
+    coverage,
+    dashboard,
+    entries,
+    evidence,
+    sign_off,
+    supervision,
+    verification,
+)
 
 app_name = "portfolio"
 
@@ -9,6 +17,8 @@ urlpatterns = [
     path("coverage/", coverage.my_coverage, name="my_coverage"),
     path("coverage/<int:trainee_id>/<int:programme_id>/", coverage.coverage, name="coverage"),
     path("trainees/", coverage.supervised_trainees, name="supervised_trainees"),
+    path("trainees/<int:trainee_id>/", supervision.trainee_portfolio, name="trainee_portfolio"),
+    path("trainees/<int:trainee_id>/entries/", supervision.trainee_entries, name="trainee_entries"),
     path("entries/", entries.entry_list, name="entry_list"),
     path("entries/new/", entries.entry_create, name="entry_create"),
     path("entries/<int:entry_id>/", entries.entry_detail, name="entry_detail"),
@@ -31,6 +41,7 @@ urlpatterns = [
     ),
     path("evidence/<int:evidence_id>/delete/", evidence.evidence_delete, name="evidence_delete"),
     path("sign-off/", sign_off.sign_off_queue, name="sign_off_queue"),
+    path("sign-off/approve/", supervision.sign_off_batch, name="sign_off_batch"),
     path(
         "organisations/<slug:slug>/sign-offs/",
         sign_off.organisation_sign_offs,

@@ -31,6 +31,7 @@ from portfolio.services.status import (
     ensure_deletable,
     ensure_editable,
 )
+from portfolio.services.supervision import approve_batch, record_portfolio_visit
 
 __all__ = [
     "EntryLocked",
@@ -38,6 +39,7 @@ __all__ = [
     "add_file_evidence",
     "add_link_evidence",
     "approve",
+    "approve_batch",
     "default_credits",
     "delete_entry",
     "ensure_deletable",
@@ -45,6 +47,7 @@ __all__ = [
     "log_entry",
     "process_evidence",
     "recall_request",
+    "record_portfolio_visit",
     "record_reflection_view",
     "remove_evidence",
     "return_entry",

@@ -41,7 +41,8 @@ def coverage(request, trainee_id, programme_id):
 
 @login_required
 def supervised_trainees(request):
-    """A supervisor's trainees, each with their programmes' coverage one click away."""
+    """A supervisor's trainees, each linked to their portfolio page, with their programmes'
+    coverage one click away."""
     supervisions = list(account_selectors.active_trainees_of(request.user))
     programmes_by_trainee: dict[int, list] = {}
     enrolments = curriculum_selectors.active_enrolments_of({s.trainee_id for s in supervisions})

@@ -5,7 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -31,7 +33,15 @@ PAGE_SIZE = 20
 
 @login_required
 def entry_list(request):
-    """The trainee's own entries, filtered and searched."""
+    """The trainee's own entries, filtered and searched. `?trainee=` (as the API takes it)
+    names a supervisee, whose entries have a page of their own."""
+    if (whose := request.GET.get("trainee")) and whose != str(request.user.pk):
+        if not whose.isdigit():
+            raise Http404("No such trainee.")
+        query = request.GET.copy()
+        del query["trainee"]
+        url = reverse("portfolio:trainee_entries", args=[whose])
+        return redirect(f"{url}?{query.urlencode()}" if query else url)
     own = selectors.entries_visible_to(request.user).filter(trainee=request.user)
     filterset = EntryFilter(request.GET or None, queryset=own, request=request)
     entries = filterset.qs if filterset.is_bound and filterset.is_valid() else own
@@ -150,6 +160,8 @@ def entry_page(request, entry, *, evidence_form=None):
             e for e in entry.evidence.all() if is_trainee or e.state != Evidence.State.REFUSED
         ],
         "show_reflection": show_reflection,
+        # A supervisor is told a reflection exists, so they can ask for it; never its words.
+        "private_reflection": not is_trainee and entry.has_reflection and not show_reflection,
         "sign_off": sign_off,
         "content_matches": sign_off is not None and sign_off_matches(sign_off),
         "open_request": open_request,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as account_selectors
 from core.forms import form_data
 from portfolio import selectors, services
+from portfolio.filters import SignOffQueueFilter
 from portfolio.forms import DecisionForm, SubmitForm, WithdrawForm
 from portfolio.views.entries import PAGE_SIZE
 from portfolio.views.refusals import attempt
@@ -113,7 +114,16 @@ def organisation_sign_off_withdraw(request, slug, sign_off_id):
 
 @login_required
 def sign_off_queue(request):
-    page = Paginator(selectors.sign_off_queue(request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    """Requests waiting for the supervisor, filtered, each with a box to tick for signing
+    off several at once (sign_off_batch)."""
+    queue = selectors.sign_off_queue(request.user)
+    filterset = SignOffQueueFilter(request.GET or None, queryset=queue, request=request)
+    requests = filterset.qs if filterset.is_bound and filterset.is_valid() else queue
+    page = Paginator(requests, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "portfolio/sign_off_queue.html",
+        {"page": page, "filter": filterset, "query": query.urlencode()},
     )
-    return render(request, "portfolio/sign_off_queue.html", {"page": page})

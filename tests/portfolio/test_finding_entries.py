@@ -71,18 +71,18 @@ def test_coverage_tiles_link_the_trainee_to_their_entries_for_the_item(
     assert fpcs["FPC1"].get_absolute_url() not in response.text
 
 
-def test_coverage_tiles_link_a_supervisor_to_the_curriculum_item(
+def test_coverage_tiles_link_a_supervisor_to_the_trainees_entries_for_the_item(
     client, enrolled_trainee, supervisor, log, fpcs
 ):
-    # Supervisors have no page listing a trainee's entries to link to.
     programme = enrolled_trainee.enrolments.get().programme
     client.force_login(supervisor)
 
     response = client.get(reverse("portfolio:coverage", args=[enrolled_trainee.pk, programme.pk]))
 
     assert response.status_code == 200
-    assert fpcs["FPC1"].get_absolute_url() in response.text
-    assert reverse("portfolio:entry_list") + "?item=" not in response.text
+    entries = reverse("portfolio:trainee_entries", args=[enrolled_trainee.pk])
+    assert f'href="{entries}?item={fpcs["FPC1"].pk}"' in response.text
+    assert f'href="{reverse("portfolio:entry_list")}?item=' not in response.text
 
 
 # --- Search ------------------------------------------------------------------------------------

@@ -1,0 +1,32 @@
+"""When a supervisor last opened a trainee's portfolio page, so that the page can show what
+changed since. A model of portfolio's, registered through portfolio.models, which imports it;
+kept in a module of its own so that models.py stays readable in one sitting."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class SupervisorLastViewed(models.Model):
+    """The latest time `supervisor` opened `trainee`'s portfolio page: one row per pair,
+    moved forward on every visit. Not an audit record: nothing is granted or changed by
+    looking."""
+
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    viewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # Also the index the page reads the row through.
+            models.UniqueConstraint(
+                fields=["supervisor", "trainee"], name="one_last_view_per_supervision_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.supervisor_id} last viewed {self.trainee_id}'s portfolio at {self.viewed_at}"
