@@ -15,7 +15,9 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from core.identity import PortableIdentity
 from curriculum.models import Item
+from portfolio.attested import AttestedSignOff  # noqa: F401 (a model of this app)
 
 # Room for a long reflection or case write-up (about four pages), not for a pasted book.
 TEXT_MAX_LENGTH = 10_000
@@ -106,7 +108,7 @@ class LearningEntryQuerySet(models.QuerySet):
         return self.filter(status=Status.SUBMITTED)
 
 
-class LearningEntry(models.Model):
+class LearningEntry(PortableIdentity):
     """Something a trainee learned from, logged in their portfolio."""
 
     trainee = models.ForeignKey(
@@ -256,7 +258,7 @@ def thumbnail_path(instance, filename) -> str:
     return f"thumbnails/{uuid.uuid4().hex}.webp"
 
 
-class Evidence(models.Model):
+class Evidence(PortableIdentity):
     """A file or a link attached to an entry. An uploaded image is stored first as it came
     (`processing`, never served), and a worker then re-encodes it and makes its thumbnail
     (`ready`), or refuses it (`refused`, with the reason, and its file gone)."""
@@ -312,7 +314,7 @@ class Evidence(models.Model):
         return self.title or self.original_name or self.url
 
 
-class SignOffRequest(models.Model):
+class SignOffRequest(PortableIdentity):
     """A trainee's request that a supervisor sign an entry off, and its outcome."""
 
     class Outcome(models.TextChoices):
