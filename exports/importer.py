@@ -13,6 +13,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
+from pathlib import PurePosixPath
 from typing import BinaryIO
 from uuid import UUID
 
@@ -179,6 +180,7 @@ def _evidence(evidence: dict, archive: Archive) -> RestoredEvidence:
         content_type=evidence["content_type"],
         url=evidence["url"] or "",
         content=archive.read(evidence["file"]) if evidence["file"] else None,
+        file_name=PurePosixPath(evidence["file"]).name if evidence["file"] else "",
     )
 
 

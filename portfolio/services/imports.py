@@ -40,6 +40,8 @@ class RestoredEvidence:
     content_type: str
     url: str = ""
     content: bytes | None = None
+    # The name to store the file under; only its extension is kept (see evidence_path).
+    file_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,6 @@ def _restore_evidence(entry: LearningEntry, restored: RestoredEvidence, saved: l
         evidence.size = len(restored.content)
         evidence.sha256 = hashlib.sha256(restored.content).hexdigest()
         # Through the storage API only: the private storage may be object storage.
-        evidence.file.save(
-            restored.original_name or "evidence", ContentFile(restored.content), save=False
-        )
+        evidence.file.save(restored.file_name, ContentFile(restored.content), save=False)
         saved.append(evidence.file.name)
     evidence.save()

@@ -8,13 +8,22 @@ import zipfile
 import pytest
 from django.core.files.storage import storages
 
+from accounts.models import Role, User
 from audit.services import sign_checkpoint
 from badges import demo
 from badges.models import BadgeClass, ExternalBadge
 from badges.services import awarding
+from curriculum.models import Framework
 from exports.archive import write_archive
 from portfolio import services
 from portfolio.models import Evidence
+from tests.conftest import member
+from tests.factories import (
+    EnrolmentFactory,
+    OrganisationFactory,
+    ProgrammeFactory,
+    SupervisionFactory,
+)
 from tests.portfolio.evidence.files import pdf_bytes, upload
 
 
@@ -45,19 +54,33 @@ def stored(private_dir):
     return stored
 
 
-@pytest.fixture
-def portfolio(enrolled_trainee, supervisor, org_a, fpcs, log):
-    """Entries signed off (one with a file and a link), returned, withdrawn and in draft,
-    mapped and tagged, with reflections; a badge; a signed audit checkpoint."""
-    trainee = enrolled_trainee
-    trainee.full_name, trainee.registration_number = "Dr Asha Patel", "7123456"
-    trainee.save()
-    supervisor.full_name, supervisor.registration_number = "Dr Ben Okafor", "7654321"
-    supervisor.save()
-    codes = sorted(fpcs)
+def make_portfolio() -> User:
+    """From nothing but the curriculum frameworks: an organisation, a trainee enrolled on
+    the foundation programme and their supervisor; entries signed off (one with a file and a
+    link), returned, withdrawn and in draft, mapped and tagged, with reflections; a badge;
+    a signed audit checkpoint. Returns the trainee."""
+    organisation = OrganisationFactory(name="St Elsewhere NHS Foundation Trust")
+    trainee = member(
+        organisation, Role.TRAINEE, email="trainee@example.org", full_name="Dr Asha Patel",
+        registration_number="7123456",
+    )  # fmt: skip
+    supervisor = member(
+        organisation, Role.SUPERVISOR, email="supervisor@example.org",
+        full_name="Dr Ben Okafor", registration_number="7654321",
+    )  # fmt: skip
+    SupervisionFactory(supervisor=supervisor, trainee=trainee, organisation=organisation)
+    foundation = Framework.objects.get(slug="uk-foundation", version="2021")
+    programme = ProgrammeFactory(organisation=organisation, frameworks=[foundation])
+    EnrolmentFactory(trainee=trainee, programme=programme)
+    fpcs = sorted(foundation.items.filter(code__startswith="FPC"), key=lambda i: i.code)
+
+    def log(**fields):
+        defaults = {"kind": "teaching_attended", "date": "2026-11-02"}
+        return services.log_entry(actor=trainee, **{**defaults, **fields})[0]
+
     signed = log(
         title="Sepsis teaching",
-        items=[fpcs[codes[0]], fpcs[codes[1]]],
+        items=fpcs[:2],
         tags=["sepsis", "teaching"],
         duration_minutes=90,
         reflection_what_happened="Case of urosepsis.",
@@ -73,7 +96,7 @@ def portfolio(enrolled_trainee, supervisor, org_a, fpcs, log):
     services.submit_for_sign_off(entry=signed, supervisor=supervisor, actor=trainee)
     services.approve(entry=signed, actor=supervisor, comment="Well reflected.")
 
-    returned = log(title="Chest drain", kind="procedure", items=[fpcs[codes[2]]])
+    returned = log(title="Chest drain", kind="procedure", items=fpcs[2:3])
     services.submit_for_sign_off(entry=returned, supervisor=supervisor, actor=trainee)
     services.return_entry(entry=returned, actor=supervisor, comment="Add the indication.")
 
@@ -84,10 +107,16 @@ def portfolio(enrolled_trainee, supervisor, org_a, fpcs, log):
 
     log(title="Reading: NICE sepsis guideline", kind="reading", tags=["sepsis"])
 
-    demo.create_badge_classes(org_a)
-    awarding.award_badge(badge_class=BadgeClass.objects.order_by("slug").first(), recipient=trainee)
+    demo.create_badge_classes(organisation)
+    badge_class = BadgeClass.objects.order_by("slug").first()
+    awarding.award_badge(badge_class=badge_class, recipient=trainee)
     sign_checkpoint()
     return trainee
+
+
+@pytest.fixture
+def portfolio(db):
+    return make_portfolio()
 
 
 def archive_of(trainee) -> bytes:
