@@ -7,6 +7,7 @@ import zipfile
 
 import pytest
 from django.core.files.storage import storages
+from django.db import transaction
 
 from accounts.models import Role, User
 from audit.services import sign_checkpoint
@@ -117,6 +118,20 @@ def make_portfolio() -> User:
 @pytest.fixture
 def portfolio(db):
     return make_portfolio()
+
+
+class InstanceGone(Exception):
+    """Raised to roll instance A's data back once its archive is written."""
+
+
+def exported_from_another_instance(site_url: str, settings) -> bytes:
+    """A portfolio built, exported, and then rolled back out of the database: what is left
+    is a site that holds only the shared curriculum frameworks, like a fresh install."""
+    settings.SITE_URL = site_url
+    with pytest.raises(InstanceGone), transaction.atomic():
+        exported = archive_of(make_portfolio())
+        raise InstanceGone
+    return exported
 
 
 def archive_of(trainee) -> bytes:

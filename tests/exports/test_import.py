@@ -7,7 +7,6 @@ import io
 import json
 
 import pytest
-from django.db import transaction
 
 from accounts.models import User
 from audit.models import AuditEntry
@@ -24,24 +23,10 @@ from portfolio.models import (
     SignOffRequest,
     Status,
 )
-from tests.exports.conftest import archive_of, make_portfolio, read_zip
+from tests.exports.conftest import archive_of, exported_from_another_instance, read_zip
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-class InstanceGone(Exception):
-    """Raised to roll instance A's data back once its archive is written."""
-
-
-def exported_from_another_instance(site_url: str, settings) -> bytes:
-    """A portfolio built, exported, and then rolled back out of the database: what is left
-    is a site that holds only the shared curriculum frameworks, like a fresh install."""
-    settings.SITE_URL = site_url
-    with pytest.raises(InstanceGone), transaction.atomic():
-        exported = archive_of(make_portfolio())
-        raise InstanceGone
-    return exported
 
 
 def import_into(trainee, content: bytes):
