@@ -15,6 +15,7 @@ from accounts.models import Membership, Role, Supervision, User
 from curriculum import selectors as curriculum_selectors
 from curriculum.models import Item
 from portfolio.models import (
+    AttestedSignOff,
     EntryItem,
     EntrySearch,
     Evidence,
@@ -338,3 +339,9 @@ def evidence_awaiting_processing(grace: timedelta = timedelta(minutes=2)) -> Que
 
 def evidence_being_processed(entry: LearningEntry) -> bool:
     return Evidence.objects.filter(entry=entry, state=Evidence.State.PROCESSING).exists()
+
+
+def attested_sign_offs_of(entry: LearningEntry) -> list[AttestedSignOff]:
+    """Sign-off requests the entry had at other sites, newest first. Their content hashes
+    cannot be recomputed here: the formula covers the entry's and trainee's ids there."""
+    return list(entry.attested_sign_offs.all())
