@@ -2,6 +2,7 @@
 and that the same portfolio always gives the same archive."""
 
 import hashlib
+import io
 import json
 
 import jsonschema
@@ -10,6 +11,7 @@ from django.test import override_settings
 
 from audit.chain import verify_record
 from badges.images import baked_url
+from exports.archive import write_archive
 from exports.importer_checks import schema
 from tests.exports.conftest import archive_of, portfolio_json, read_zip
 
@@ -130,4 +132,18 @@ def test_local_sign_offs_name_this_site(portfolio):
     assert document["instance"]["url"] == "https://waymark.example"
     assert {r["site"] for e in document["entries"] for r in e["sign_off_requests"]} == {
         "https://waymark.example"
+    }
+
+
+def test_progress_is_reported_in_percent_and_words_from_start_to_finish(portfolio):
+    seen = []
+
+    write_archive(trainee=portfolio, out=io.BytesIO(), progress=lambda p, d: seen.append((p, d)))
+
+    assert seen[0] == (0, "Reading the portfolio")
+    assert seen[-1] == (100, "Archive ready")
+    percents = [p for p, _ in seen]
+    assert percents == sorted(percents)
+    assert {"Adding evidence files", "Adding badges", "Adding the audit record"} <= {
+        d for _, d in seen
     }

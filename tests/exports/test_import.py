@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from accounts.models import User
+from accounts.models import Role, User
 from audit.models import AuditEntry
 from badges import facts
 from badges.models import Award, ExternalBadge
+from badges.services import awarding
 from curriculum.models import Framework
 from exports.importer import import_portfolio
 from exports.reading import ArchiveRefused
@@ -24,7 +25,7 @@ from portfolio.models import (
     Status,
 )
 from tests.exports.conftest import archive_of, exported_from_another_instance, read_zip
-from tests.factories import UserFactory
+from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -166,3 +167,39 @@ def test_what_only_the_other_site_holds_is_reported_not_imported(instance_b):
 
     assert any("1 programme enrolment(s)" in note for note in report.notes)
     assert report.exported_from == "https://a.waymark.example"
+
+
+def test_a_rule_counting_signed_off_entries_does_not_award_for_sign_offs_made_elsewhere(
+    instance_b, org_a, org_admin
+):
+    from badges import demo
+    from badges.services import badge_classes
+
+    trainee = UserFactory(email="trainee@example.org")
+    MembershipFactory(user=trainee, organisation=org_a, role=Role.TRAINEE)
+    import_into(trainee, instance_b)
+    demo.create_badge_classes(org_a)
+    signed_teaching = badge_classes.create_badge_class(
+        issuer=org_a.issuer,
+        actor=org_admin,
+        slug="signed-teaching",
+        name="Signed teaching",
+        description="Teaching attended and signed off.",
+        criteria="One teaching session signed off by a supervisor.",
+        rule={"type": "event_count", "min": 1, "kinds": ["teaching_attended"],
+              "signed_off_only": True},
+    )  # fmt: skip
+    unsigned_teaching = badge_classes.create_badge_class(
+        issuer=org_a.issuer,
+        actor=org_admin,
+        slug="any-teaching",
+        name="Any teaching",
+        description="Teaching attended.",
+        criteria="One teaching session.",
+        rule={"type": "event_count", "min": 1, "kinds": ["teaching_attended"]},
+    )
+
+    awards = awarding.evaluate_awards(trainee=trainee)
+
+    assert unsigned_teaching in [a.badge_class for a in awards]
+    assert not Award.objects.filter(recipient=trainee, badge_class=signed_teaching).exists()
