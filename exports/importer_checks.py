@@ -7,10 +7,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import jsonschema
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 
 from badges.models import Award, ExternalBadge
@@ -18,6 +20,7 @@ from curriculum.models import Framework, Item
 from exports.archive import PORTFOLIO
 from exports.document import FORMAT, SCHEMA_NAME
 from exports.reading import Archive, ArchiveRefused
+from portfolio.evidence import inspect_upload
 from portfolio.models import AttestedSignOff, Evidence, LearningEntry, SignOffRequest
 from portfolio.selectors import evidence_bytes_of
 
@@ -211,6 +214,18 @@ def _check_evidence_file(evidence: dict, archive: Archive) -> str | None:
         return f"{evidence['file']} is {len(content)} bytes, not the {evidence['size']} given."
     if hashlib.sha256(content).hexdigest() != evidence["sha256"]:
         return f"{evidence['file']} does not have the SHA-256 given for it."
+    # The checks every upload passes (type from the bytes, structure, size, pixels): an
+    # archive is no way round them. Named as stored, whose extension is the stored format's.
+    try:
+        checked = inspect_upload(SimpleUploadedFile(PurePosixPath(evidence["file"]).name, content))
+    except ValidationError as error:
+        return f"{evidence['file']} is not accepted as evidence here: {' '.join(error.messages)}"
+    checked.discard()
+    if checked.content_type != evidence["content_type"]:
+        return (
+            f"{evidence['file']} is {checked.content_type}, not the "
+            f"{evidence['content_type']} given for it."
+        )
     return None
 
 

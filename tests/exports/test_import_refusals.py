@@ -239,3 +239,33 @@ def test_an_entry_refused_while_writing_leaves_no_rows_and_no_files(exported, ne
     [problem] = refusal(newcomer, zipped(edited(exported, change)))
 
     assert problem.startswith("portfolio.json at $.entries[3]: An entry cannot be dated")
+
+
+def test_evidence_must_pass_the_checks_every_upload_passes(exported, newcomer):
+    """An archive is no way round the upload checks: a web page renamed .pdf, with an
+    honest hash and size in the document, is still refused."""
+    [pdf] = [name for name in exported if name.endswith(".pdf")]
+    page = b"<html><script>alert(1)</script></html>"
+
+    def change(document):
+        for entry in document["entries"]:
+            for evidence in entry["evidence"]:
+                if evidence["file"] == pdf:
+                    evidence["size"], evidence["sha256"] = (
+                        len(page),
+                        hashlib.sha256(page).hexdigest(),
+                    )
+
+    problems = refusal(newcomer, zipped({**edited(exported, change), pdf: page}))
+
+    assert len(problems) == 1
+    assert f": {pdf} is not accepted as evidence here: " in problems[0]
+    assert "not a file type Waymark accepts" in problems[0]
+
+
+def test_an_archive_of_more_files_than_allowed_is_refused(exported, newcomer, settings):
+    settings.ARCHIVE_MAX_FILES = 3
+
+    [problem] = refusal(newcomer, zipped(exported))
+
+    assert problem.endswith("the most this site imports is 3.")
