@@ -138,3 +138,11 @@ def test_the_command_lists_every_problem_of_a_refused_archive(tmp_path):
 
     with pytest.raises(CommandError, match="nothing was changed.\n- This is not a ZIP archive"):
         call_command("import_portfolio", str(path), "--email", "trainee@example.org")
+
+
+def test_the_entries_page_leads_to_the_import_page(client):
+    client.force_login(UserFactory())
+
+    page = client.get(reverse("portfolio:entry_list")).content.decode()
+
+    assert f'href="{reverse("exports:import")}">Import a portfolio</a>' in page
