@@ -11,9 +11,11 @@ elsewhere and exported again reads the same.
 """
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
+from typing import IO
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -44,7 +46,8 @@ class ArchiveFile:
     read its bytes (evidence is read from storage only when it is written)."""
 
     path: str
-    read: object = field(repr=False)
+    # Returns the bytes, or an open file to copy from (closed once copied).
+    read: Callable[[], bytes | IO[bytes]] = field(repr=False)
 
 
 @dataclass

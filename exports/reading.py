@@ -8,6 +8,7 @@ import hashlib
 import json
 import stat
 import zipfile
+import zlib
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
@@ -128,7 +129,15 @@ def _read_capped(zip_file: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
                 if read > info.file_size:
                     raise ArchiveRefused([f"{info.filename}: larger than its header says."])
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError) as error:
+    # Damaged data, an unknown compression method, or an encrypted member.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:
         raise ArchiveRefused([f"{info.filename}: cannot be read ({error})."]) from error
     return b"".join(chunks)
 

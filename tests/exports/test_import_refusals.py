@@ -269,3 +269,17 @@ def test_an_archive_of_more_files_than_allowed_is_refused(exported, newcomer, se
     [problem] = refusal(newcomer, zipped(exported))
 
     assert problem.endswith("the most this site imports is 3.")
+
+
+def test_a_damaged_file_is_refused_as_unreadable(exported, newcomer):
+    content = bytearray(zipped(exported))
+    # The PDF's own bytes, stored compressed: change one inside its deflate stream.
+    [pdf] = [name for name in exported if name.endswith(".pdf")]
+    with zipfile.ZipFile(io.BytesIO(bytes(content))) as archive:
+        info = archive.getinfo(pdf)
+    data_start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    content[data_start + info.compress_size // 2] ^= 0xFF
+
+    problems = refusal(newcomer, bytes(content))
+
+    assert len(problems) == 1 and problems[0].startswith(f"{pdf}: cannot be read (")
