@@ -16,6 +16,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from audit import services as audit
+from core.tasks import enqueue_after_commit
 from curriculum.models import Item
 from portfolio.content import content_hash
 from portfolio.models import (
@@ -142,3 +143,9 @@ def _restore_evidence(entry: LearningEntry, restored: RestoredEvidence, saved: l
         evidence.file.save(restored.file_name, ContentFile(restored.content), save=False)
         saved.append(evidence.file.name)
     evidence.save()
+    if evidence.content_type.startswith("image/"):
+        # Kept byte for byte (it was re-encoded where it was uploaded); only its thumbnail,
+        # which the archive does not carry, is made again here.
+        from portfolio.tasks import make_evidence_thumbnail
+
+        enqueue_after_commit(make_evidence_thumbnail, evidence.pk)

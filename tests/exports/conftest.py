@@ -28,7 +28,7 @@ from tests.factories import (
     ProgrammeFactory,
     SupervisionFactory,
 )
-from tests.portfolio.evidence.files import pdf_bytes, upload
+from tests.portfolio.evidence.files import image_bytes, pdf_bytes, upload
 
 
 @pytest.fixture(autouse=True)
@@ -60,9 +60,9 @@ def stored(private_dir):
 
 def make_portfolio() -> User:
     """From nothing but the curriculum frameworks: an organisation, a trainee enrolled on
-    the foundation programme and their supervisor; entries signed off (one with a file and a
-    link), returned, withdrawn and in draft, mapped and tagged, with reflections; a badge;
-    a signed audit checkpoint. Returns the trainee."""
+    the foundation programme and their supervisor; entries signed off (with a PDF and a
+    link), returned (with an image), withdrawn and in draft, mapped and tagged, with
+    reflections; a badge; a signed audit checkpoint. Returns the trainee."""
     organisation = OrganisationFactory(name="St Elsewhere NHS Foundation Trust")
     trainee = member(
         organisation, Role.TRAINEE, email="trainee@example.org", full_name="Dr Asha Patel",
@@ -101,6 +101,11 @@ def make_portfolio() -> User:
     services.approve(entry=signed, actor=supervisor, comment="Well reflected.")
 
     returned = log(title="Chest drain", kind="procedure", items=fpcs[2:3])
+    photo = services.add_file_evidence(
+        entry=returned, actor=trainee, uploaded_file=upload("drain.png", image_bytes("PNG"))
+    )
+    # What the worker does once the upload commits: re-encode it, keep it, make a thumbnail.
+    services.process_evidence(evidence_id=photo.pk, actor=None)
     services.submit_for_sign_off(entry=returned, supervisor=supervisor, actor=trainee)
     services.return_entry(entry=returned, actor=supervisor, comment="Add the indication.")
 

@@ -36,8 +36,9 @@ def test_the_archive_holds_every_file_with_its_hash_in_the_manifest(portfolio):
     }
     document = json.loads(files["portfolio.json"])
     evidence = [e for entry in document["entries"] for e in entry["evidence"] if e["file"]]
-    assert [e["original_name"] for e in evidence] == ["notes.pdf"]
-    assert hashlib.sha256(files[evidence[0]["file"]]).hexdigest() == evidence[0]["sha256"]
+    assert sorted(e["original_name"] for e in evidence) == ["drain.png", "notes.pdf"]
+    for listed in evidence:
+        assert hashlib.sha256(files[listed["file"]]).hexdigest() == listed["sha256"]
 
 
 def test_entries_carry_reflections_tags_and_mappings_by_framework_slug_version_and_code(

@@ -65,7 +65,7 @@ def test_round_trip_gives_the_same_portfolio_and_byte_identical_files(instance_b
     assert document_b["instance"]["url"] == "https://b.waymark.example"
     carried = {n for n in from_a if n.startswith(("evidence/", "badges/"))}
     assert carried == {n for n in from_b if n.startswith(("evidence/", "badges/"))}
-    assert len(carried) == 3
+    assert len(carried) == 4  # a PDF, an image, and a badge's assertion and image
     assert all(from_b[name] == from_a[name] for name in carried)
 
 
@@ -74,7 +74,7 @@ def test_entries_arrive_as_they_were_with_evidence_and_mappings(instance_b):
 
     report = import_into(trainee, instance_b)
 
-    assert (report.entries_added, report.evidence_files, report.badges_added) == (4, 1, 1)
+    assert (report.entries_added, report.evidence_files, report.badges_added) == (4, 2, 1)
     entry = LearningEntry.objects.get(trainee=trainee, title="Sepsis teaching")
     assert entry.reflection_learned == "Lactate early."
     assert sorted(t.name for t in entry.tags.all()) == ["sepsis", "teaching"]
@@ -83,6 +83,20 @@ def test_entries_arrive_as_they_were_with_evidence_and_mappings(instance_b):
     with pdf.file.open("rb") as stored:
         assert stored.read().startswith(b"%PDF")
     assert entry.evidence.get(kind=Evidence.Kind.LINK).url == "https://example.org/sepsis"
+
+
+def test_imported_images_get_their_thumbnails_made_here(
+    instance_b, django_capture_on_commit_callbacks
+):
+    trainee = UserFactory(email="trainee@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        import_into(trainee, instance_b)
+
+    image = Evidence.objects.get(entry__trainee=trainee, content_type__startswith="image/")
+    assert image.thumbnail
+    with image.thumbnail.open("rb") as thumbnail:
+        assert thumbnail.read(12)[8:12] == b"WEBP"
 
 
 def test_sign_offs_from_elsewhere_arrive_attested_locked_and_with_their_issuing_site(
