@@ -217,3 +217,10 @@ def test_a_rule_counting_signed_off_entries_does_not_award_for_sign_offs_made_el
 
     assert unsigned_teaching in [a.badge_class for a in awards]
     assert not Award.objects.filter(recipient=trainee, badge_class=signed_teaching).exists()
+
+
+def test_an_archive_exported_for_another_address_is_imported_and_says_so(instance_b):
+    report = import_into(UserFactory(email="asha.patel@nhs.example"), instance_b)
+
+    assert report.entries_added == 4
+    assert "This archive was exported for trainee@example.org." in report.notes

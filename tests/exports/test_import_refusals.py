@@ -283,3 +283,13 @@ def test_a_damaged_file_is_refused_as_unreadable(exported, newcomer):
     problems = refusal(newcomer, bytes(content))
 
     assert len(problems) == 1 and problems[0].startswith(f"{pdf}: cannot be read (")
+
+
+def test_a_portfolio_of_another_format_version_is_refused(exported, newcomer):
+    def change(document):
+        document["format"] = "waymark-portfolio/2"
+
+    assert refusal(newcomer, zipped(edited(exported, change))) == [
+        "portfolio.json at $.format: 'waymark-portfolio/2' is not 'waymark-portfolio/1', the "
+        "format this site reads."
+    ]
