@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Organisation
 from core.validators import validate_web_address
 from curriculum.models import Item
-from portfolio.models import LearningEntry
+from portfolio.models import LearningEntry, private_storage
 
 
 def new_salt() -> str:
@@ -160,6 +160,37 @@ class PendingEvaluation(models.Model):
 
     def __str__(self):
         return f"Evaluate {self.trainee_id} (since {self.requested_at:%H:%M:%S})"
+
+
+def external_badge_path(instance, filename) -> str:
+    return f"external-badges/{uuid.uuid4().hex}.png"
+
+
+class ExternalBadge(models.Model):
+    """A badge issued elsewhere that arrived with an imported portfolio: its original Open
+    Badges assertion and baked image, kept as they came. Shown as issued elsewhere; never an
+    award here, so no rule (stacking included) counts it."""
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_badges"
+    )
+    # The award's uid where it was issued: importing the same archive twice finds it.
+    uid = models.UUIDField(unique=True, editable=False)
+    badge_name = models.CharField(max_length=200)
+    issuer_name = models.CharField(max_length=200)
+    issued_on = models.DateTimeField()
+    expires = models.DateTimeField(null=True, blank=True)
+    assertion = models.JSONField()
+    image = models.FileField(upload_to=external_badge_path, storage=private_storage)
+    # The Waymark site whose archive brought it.
+    source = models.URLField(max_length=500)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.badge_name} (issued by {self.issuer_name} elsewhere)"
 
 
 def new_profile_slug() -> str:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation
 from accounts.selectors import is_admin_of, organisations_administered_by
 from badges import evaluation, facts, rules
-from badges.models import Award, BadgeClass, Issuer, Progress, PublicProfile
+from badges.models import Award, BadgeClass, ExternalBadge, Issuer, Progress, PublicProfile
 from curriculum.models import Framework, Item
 from portfolio.models import LearningEntry
 
@@ -27,6 +27,11 @@ def awards_of(trainee) -> QuerySet[Award]:
     return Award.objects.filter(recipient=trainee).select_related(
         "badge_class__issuer", "awarded_by"
     )
+
+
+def external_badges_of(trainee) -> QuerySet[ExternalBadge]:
+    """Badges issued elsewhere that arrived with an imported portfolio, newest first."""
+    return ExternalBadge.objects.filter(trainee=trainee)
 
 
 def progress_of(trainee) -> QuerySet[Progress]:

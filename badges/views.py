@@ -29,6 +29,7 @@ def my_badges(request):
         "badges/my_badges.html",
         {
             "awards": selectors.awards_of(user),
+            "external_badges": selectors.external_badges_of(user),
             "progress": selectors.progress_of(user),
             "profile": selectors.public_profile_of(user),
         },

@@ -434,3 +434,11 @@ EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
 # CPD credits a doctor is expected to collect in an appraisal year (1 April – 31 March).
 CPD_ANNUAL_TARGET = 50
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Portable archives are untrusted input: the largest upload, the largest file inside one and
+# all files together once uncompressed, how far one file may expand (a zip bomb expands
+# thousands of times; real evidence rarely ten), and how many files it may hold.
+ARCHIVE_MAX_BYTES = env.int("ARCHIVE_MAX_BYTES", default=1024 * 1024 * 1024)
+ARCHIVE_MAX_FILE_BYTES = env.int("ARCHIVE_MAX_FILE_BYTES", default=EVIDENCE_MAX_BYTES)
+ARCHIVE_MAX_TOTAL_BYTES = env.int("ARCHIVE_MAX_TOTAL_BYTES", default=2 * 1024 * 1024 * 1024)
+ARCHIVE_MAX_RATIO = env.int("ARCHIVE_MAX_RATIO", default=100)
+ARCHIVE_MAX_FILES = env.int("ARCHIVE_MAX_FILES", default=20_000)

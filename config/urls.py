@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("teaching.urls")),
     path("", include("badges.urls")),
     path("", include("audit.urls")),
+    path("", include("exports.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("config.api", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

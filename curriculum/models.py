@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import Organisation
 from core.dated import DatedQuerySet
+from core.identity import PortableIdentity
 
 
 def training_year_start(day):
@@ -115,7 +116,7 @@ class Programme(models.Model):
         return self.name
 
 
-class Enrolment(models.Model):
+class Enrolment(PortableIdentity):
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments"
     )

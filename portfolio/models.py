@@ -14,9 +14,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import dateformat, timezone
 
+from core.identity import PortableIdentity
 from core.storage import private_storage as private_files
 from curriculum.models import Item
-from portfolio.last_viewed import SupervisorLastViewed  # noqa: F401 (a model of this app)
+from portfolio.attested import AttestedSignOff  # noqa: F401 (a model of this app)
+from portfolio.reading import ReflectionView, SupervisorLastViewed  # noqa: F401 (models of this app)
 
 # Room for a long reflection or case write-up (about four pages), not for a pasted book.
 TEXT_MAX_LENGTH = 10_000
@@ -107,7 +109,7 @@ class LearningEntryQuerySet(models.QuerySet):
         return self.filter(status=Status.SUBMITTED)
 
 
-class LearningEntry(models.Model):
+class LearningEntry(PortableIdentity):
     """Something a trainee learned from, logged in their portfolio."""
 
     trainee = models.ForeignKey(
@@ -257,7 +259,7 @@ def thumbnail_path(instance, filename) -> str:
     return f"thumbnails/{uuid.uuid4().hex}.webp"
 
 
-class Evidence(models.Model):
+class Evidence(PortableIdentity):
     """A file or a link attached to an entry. An uploaded image is stored first as it came
     (`processing`, never served), and a worker then re-encodes it and makes its thumbnail
     (`ready`), or refuses it (`refused`, with the reason, and its file gone)."""
@@ -313,7 +315,7 @@ class Evidence(models.Model):
         return self.title or self.original_name or self.url
 
 
-class SignOffRequest(models.Model):
+class SignOffRequest(PortableIdentity):
     """A trainee's request that a supervisor sign an entry off, and its outcome."""
 
     class Outcome(models.TextChoices):
@@ -431,19 +433,3 @@ class SignOffLink(models.Model):
 
     def get_absolute_url(self):
         return reverse("portfolio:sign_off_check", args=[self.token])
-
-
-class ReflectionView(models.Model):
-    """Someone other than the trainee read a shared reflection."""
-
-    entry = models.ForeignKey(
-        LearningEntry, on_delete=models.CASCADE, related_name="reflection_views"
-    )
-    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    viewed_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-viewed_at"]
-
-    def __str__(self):
-        return f"{self.viewer_id} read the reflection of {self.entry_id}"

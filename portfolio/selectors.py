@@ -15,6 +15,7 @@ from accounts.models import Membership, Role, Supervision, User
 from curriculum import selectors as curriculum_selectors
 from curriculum.models import Item
 from portfolio.models import (
+    AttestedSignOff,
     EntryItem,
     EntrySearch,
     Evidence,
@@ -401,3 +402,9 @@ def changed_since(supervisor, trainee, since) -> QuerySet[LearningEntry]:
         .only("pk", "title", "kind", "date", "status", "created_at", "updated_at")
         .order_by("-updated_at", "-pk")
     )
+
+
+def attested_sign_offs_of(entry: LearningEntry) -> list[AttestedSignOff]:
+    """Sign-off requests the entry had at other sites, newest first. Their content hashes
+    cannot be recomputed here: the formula covers the entry's and trainee's ids there."""
+    return list(entry.attested_sign_offs.all())

@@ -25,7 +25,7 @@ from portfolio.forms import (
     SubmitForm,
     WithdrawForm,
 )
-from portfolio.models import Evidence, Status
+from portfolio.models import Evidence, Source, Status
 from portfolio.verification import sign_off_link
 
 PAGE_SIZE = 20
@@ -152,6 +152,8 @@ def entry_page(request, entry, *, evidence_form=None):
         services.record_reflection_view(entry=entry, actor=user)
     sign_off = selectors.current_sign_off(entry)
     open_request = next((r for r in entry.sign_off_requests.all() if r.outcome == "open"), None)
+    # Only imported entries can hold sign-offs attested elsewhere: others spend no query.
+    attested = selectors.attested_sign_offs_of(entry) if entry.source == Source.IMPORT else []
     context = {
         "entry": entry,
         "is_trainee": is_trainee,
@@ -165,6 +167,7 @@ def entry_page(request, entry, *, evidence_form=None):
         "sign_off": sign_off,
         "content_matches": sign_off is not None and sign_off_matches(sign_off),
         "open_request": open_request,
+        "attested_sign_offs": attested,
         "can_decide": open_request is not None and open_request.supervisor_id == user.pk,
         "can_withdraw": sign_off is not None and selectors.can_withdraw(user, sign_off),
         "reflection_views": selectors.reflection_views_of(entry) if is_trainee else None,

@@ -1,6 +1,7 @@
-"""When a supervisor last opened a trainee's portfolio page, so that the page can show what
-changed since. A model of portfolio's, registered through portfolio.models, which imports it;
-kept in a module of its own so that models.py stays readable in one sitting."""
+"""Who looked at what: when a supervisor last opened a trainee's portfolio page (so that the
+page can show what changed since), and who read a shared reflection. Models of portfolio's,
+registered through portfolio.models, which imports them; kept in a module of their own so that
+models.py stays readable in one sitting."""
 
 from django.conf import settings
 from django.db import models
@@ -30,3 +31,19 @@ class SupervisorLastViewed(models.Model):
 
     def __str__(self):
         return f"{self.supervisor_id} last viewed {self.trainee_id}'s portfolio at {self.viewed_at}"
+
+
+class ReflectionView(models.Model):
+    """Someone other than the trainee read a shared reflection."""
+
+    entry = models.ForeignKey(
+        "portfolio.LearningEntry", on_delete=models.CASCADE, related_name="reflection_views"
+    )
+    viewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.viewer_id} read the reflection of {self.entry_id}"
