@@ -415,6 +415,8 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # In-process tasks would otherwise log a line each into the development console.
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
+        # WeasyPrint logs each step of every PDF at INFO; its warnings (a refused fetch) stay.
+        "weasyprint": {"level": "WARNING"},
     },
 }
 
@@ -430,3 +432,5 @@ EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
 # CPD credits a doctor is expected to collect in an appraisal year (1 April – 31 March).
 CPD_ANNUAL_TARGET = 50
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Finished exports (PDF portfolios, archives) are deleted this many days after they are made.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("portfolio.urls")),
     path("", include("teaching.urls")),
     path("", include("badges.urls")),
+    path("", include("exports.urls")),
     path("", include("audit.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("config.api", "api"))),
