@@ -417,6 +417,7 @@ LOGGING = {
         "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
         # WeasyPrint logs each step of every PDF at INFO; its warnings (a refused fetch) stay.
         "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
