@@ -85,3 +85,24 @@ def link_uris(reader: PdfReader) -> list[str]:
             if action and action.get("/URI"):
                 uris.append(str(action["/URI"]))
     return uris
+
+
+def qr_codes(pdf_bytes: bytes, scale: float = 3) -> list[str]:
+    """The text of every QR code printed in the PDF, page by page: each page rendered to an
+    image by PDFium and read by ZXing, as a phone's camera would."""
+    import pypdfium2
+    import zxingcpp
+
+    found = []
+    document = pypdfium2.PdfDocument(pdf_bytes)
+    try:
+        for page in document:
+            image = page.render(scale=scale).to_pil()
+            found += [
+                code.text
+                for code in zxingcpp.read_barcodes(image)
+                if code.format == zxingcpp.BarcodeFormat.QRCode
+            ]
+    finally:
+        document.close()
+    return found

@@ -72,9 +72,7 @@ def test_each_sign_off_and_badge_carries_its_public_link(portfolio, period, expo
     assert award.badge_class.issuer.name in text
 
 
-def test_credits_are_totalled_per_appraisal_year_against_the_target(
-    portfolio, period, export_pdf
-):
+def test_credits_are_totalled_per_appraisal_year_against_the_target(portfolio, period, export_pdf):
     text = pdf_text(export_pdf(portfolio["trainee"], **period))
 
     # 90 minutes in 2025-26; the procedure (no time) and 45 minutes of reading in 2026-27.
@@ -90,9 +88,7 @@ def test_coverage_of_each_enrolled_programme_is_shown(portfolio, period, export_
     assert re.search(r"FPC2 Clinical prioritisation\s+1\s+0", text)
 
 
-def test_pages_are_numbered_and_headed_with_the_trainee_and_section(
-    portfolio, period, export_pdf
-):
+def test_pages_are_numbered_and_headed_with_the_trainee_and_section(portfolio, period, export_pdf):
     reader = export_pdf(portfolio["trainee"], **period)
     total = len(reader.pages)
 
