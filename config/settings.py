@@ -335,6 +335,12 @@ SPECTACULAR_SETTINGS = {
     # Bodies are documented as JSON, which can say what form encoding cannot (lists, null);
     # operations that take a file say multipart for themselves.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # One name for a choice set that more than one field offers (an entry's kind, and the
+    # kinds an export chooses).
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "portfolio.models.Kind",
+        "ExportFormatEnum": "exports.models.Export.Format",
+    },
 }
 
 # --- Static files and uploads ----------------------------------------------------------

@@ -160,4 +160,3 @@ def test_the_status_partial_costs_a_fixed_number_of_queries(
     # Session, user, the export, and the roles every page's context reads.
     with django_assert_num_queries(STATUS_QUERIES):
         client.get(status_url(made))
-
