@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from audit import services as audit
 from core.tasks import enqueue_after_commit
-from exports import contents, pdf
-from exports.filters import Chosen, check_filters
+from exports import archive, contents, pdf
+from exports.filters import Chosen, Filters, check_filters
 from exports.models import Export
 
 logger = logging.getLogger(__name__)
@@ -109,14 +109,11 @@ def write_pdf_portfolio(*, trainee, out: BinaryIO, progress, filters) -> None:
 
 
 def default_writer(export: Export) -> Writer:
+    """The writer for the export's format, with what the trainee chose."""
     if export.format == Export.Format.PDF:
-        from exports.filters import Filters
-
         filters = Filters.from_json(export.filters)
         return lambda **kwargs: write_pdf_portfolio(filters=filters, **kwargs)
-    from exports.archive import write_archive
-
-    return write_archive
+    return archive.write_archive
 
 
 def make_export(*, export_id: int, writer: Writer | None = None) -> Export | None:
