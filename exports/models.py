@@ -47,6 +47,9 @@ class Export(models.Model):
     size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
+    # Times a worker has started making it: one whose worker is killed each time (a
+    # portfolio too large for the time limit) fails after a few, rather than for ever.
+    attempts = models.PositiveSmallIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
     # When the file is deleted; set when it is finished (EXPORT_RETENTION_DAYS later).
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import BinaryIO
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -30,9 +31,18 @@ logger = logging.getLogger(__name__)
 # it has got. The archive's writer is exports.archive.write_archive.
 Writer = Callable[..., None]
 
-# A running export whose worker has been silent for longer than this was lost with its
-# worker (the task's own hard time limit is shorter): it may be started again.
-STALLED_AFTER = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT * 2)
+# Laying out a large portfolio takes WeasyPrint minutes (500 entries: about one), more than
+# the site's default task limits allow; the export's task has limits of its own.
+SOFT_TIME_LIMIT = timedelta(minutes=20)
+TIME_LIMIT = timedelta(minutes=22)
+# A running export older than this was lost with its worker (the task's hard time limit is
+# shorter): it may be started again, up to MAX_ATTEMPTS times in all.
+STALLED_AFTER = timedelta(minutes=30)
+MAX_ATTEMPTS = 3
+TOO_LARGE = (
+    "This export took too long to make. Choose a shorter period or fewer kinds of entry, "
+    "and export again."
+)
 
 
 @transaction.atomic
@@ -74,10 +84,14 @@ def _claim(export_id: int) -> Export | None:
         )
         if export is None:
             return None
+        if export.attempts >= MAX_ATTEMPTS:
+            _fail(export, TOO_LARGE)
+            return None
         export.status = Export.Status.RUNNING
         export.started_at = timezone.now()
+        export.attempts += 1
         export.progress, export.stage = 0, "Starting"
-        export.save(update_fields=["status", "started_at", "progress", "stage"])
+        export.save(update_fields=["status", "started_at", "attempts", "progress", "stage"])
         return export
 
 
@@ -134,6 +148,9 @@ def make_export(*, export_id: int, writer: Writer | None = None) -> Export | Non
             stored = export.file.storage.save(
                 f"exports/{export.owner_id}/{export.filename}", File(out)
             )
+    except SoftTimeLimitExceeded:
+        logger.warning("Export %s ran out of time", export.pk)
+        return _fail(export, TOO_LARGE)
     except NotImplementedError:
         logger.info("Export %s: its writer is not available yet", export.pk)
         return _fail(export, "This kind of export is not available yet. Nothing was lost: "

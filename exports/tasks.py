@@ -11,7 +11,10 @@ from exports.models import Export
 WAITING_GRACE = timedelta(minutes=2)
 
 
-@shared_task
+@shared_task(
+    soft_time_limit=services.SOFT_TIME_LIMIT.total_seconds(),
+    time_limit=services.TIME_LIMIT.total_seconds(),
+)
 def make_export(export_id: int) -> bool:
     return services.make_export(export_id=export_id) is not None
 

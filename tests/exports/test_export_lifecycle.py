@@ -222,3 +222,30 @@ def test_items_of_someone_elses_curriculum_are_refused(enrolled_trainee, other_t
     with pytest.raises(ValidationError) as refused:
         services.request_export(actor=other_trainee, format="pdf", chosen=Chosen(items=[item.pk]))
     assert "items" in refused.value.message_dict
+
+
+def test_an_export_that_outlives_its_time_limit_fails_asking_for_less(queued):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def writer(*, trainee, out, progress):
+        raise SoftTimeLimitExceeded
+
+    services.make_export(export_id=queued.pk, writer=writer)
+    queued.refresh_from_db()
+
+    assert queued.status == "failed"
+    assert "shorter period" in queued.error
+
+
+def test_an_export_whose_worker_is_killed_every_time_fails_after_a_few_attempts(queued):
+    long_ago = timezone.now() - services.STALLED_AFTER - timedelta(minutes=1)
+    Export.objects.filter(pk=queued.pk).update(
+        status="running", started_at=long_ago, attempts=services.MAX_ATTEMPTS
+    )
+
+    tasks.run_waiting_exports()
+    queued.refresh_from_db()
+
+    assert queued.status == "failed"
+    assert "shorter period" in queued.error
+    assert queued.attempts == services.MAX_ATTEMPTS
