@@ -109,7 +109,7 @@ def assert_no_csp_violations(page):
 
 
 def export_a_pdf(page, date_from):
-    page.get_by_role("link", name="Export as PDF").click()
+    page.get_by_role("link", name="Export your portfolio").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Export your portfolio")
     page.get_by_label("From").fill(date_from.isoformat())
     page.get_by_role("button", name="Export as PDF").click()
