@@ -13,6 +13,8 @@ it measures):
 - pipeline   bench/pipeline.py  saves and evaluations through real Celery workers against
                                 no-op tasks; bursts, two workers, awards checked; worker memory
 - awards     bench/awards.py    awarding and evaluation with 1,000 and 1,000,000 awards
+- pdf        bench/pdf.py       a 500-entry PDF export, request to stored file, against
+                                WeasyPrint alone on the same HTML; its peak memory
 
 Environment: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/waymark_bench, created
 if missing; the 200k database beside it is named with _200k appended), REDIS_URL (default
@@ -35,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 from bench import data  # noqa: E402
 from bench.targets import Result, missed, number, table  # noqa: E402
 
-PARTS = ("pages", "writes", "pipeline", "awards")
+PARTS = ("pages", "writes", "pipeline", "awards", "pdf")
 WEB_MEMORY_REQUESTS = 5000
 WEB_MEMORY_TOLERANCE = 1.10
 
@@ -79,6 +81,12 @@ def main() -> int:
 
         section("Awards table")
         results += awards.run(data.new_trainees)
+    if "pdf" in parts:
+        # Last: it runs tasks in this process from then on (see bench/pdf.py).
+        from bench import pdf
+
+        section("PDF export")
+        results += pdf.run(data.new_trainees)
 
     section(f"Summary ({', '.join(parts)}; {time.perf_counter() - started:.0f} s)")
     print(table(results))

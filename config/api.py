@@ -6,6 +6,7 @@ from accounts import api as accounts
 from badges import api as badges
 from core.api import Router
 from curriculum import api as curriculum
+from exports import api as exports
 from portfolio import api as portfolio
 from teaching import api as teaching
 
@@ -33,6 +34,8 @@ router.register("teaching-sessions", teaching.TeachingSessionViewSet, basename="
 router.register("awards", badges.AwardViewSet, basename="award")
 router.register("badge-classes", badges.BadgeClassViewSet, basename="badge-class")
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
+# Exports
+router.register("exports", exports.ExportViewSet, basename="export")
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),

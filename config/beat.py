@@ -30,4 +30,12 @@ def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
             "task": "portfolio.tasks.process_pending_evidence",
             "schedule": crontab(minute="*/5"),
         },
+        "run-waiting-exports": {
+            "task": "exports.tasks.run_waiting_exports",
+            "schedule": crontab(minute="*/5"),
+        },
+        "delete-expired-exports": {
+            "task": "exports.tasks.delete_expired_exports",
+            "schedule": crontab(minute=17),
+        },
     }

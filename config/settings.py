@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config.beat import beat_schedule
+from config.logging import logging_config
 from config.storage import object_storages
 from core.middleware import permissions_policy
 
@@ -336,6 +337,12 @@ SPECTACULAR_SETTINGS = {
     # Bodies are documented as JSON, which can say what form encoding cannot (lists, null);
     # operations that take a file say multipart for themselves.
     "PARSER_WHITELIST": ["rest_framework.parsers.JSONParser"],
+    # One name for a choice set that more than one field offers (an entry's kind, and the
+    # kinds an export chooses).
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "portfolio.models.Kind",
+        "ExportFormatEnum": "exports.models.Export.Format",
+    },
 }
 
 # --- Static files and uploads ----------------------------------------------------------
@@ -409,18 +416,9 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging ---------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # In-process tasks would otherwise log a line each into the development console.
-        "celery.app.trace": {"level": "WARNING" if CELERY_TASK_ALWAYS_EAGER else "INFO"},
-    },
-}
+LOGGING = logging_config(
+    level=env.str("LOG_LEVEL", default="INFO"), tasks_run_in_process=CELERY_TASK_ALWAYS_EAGER
+)
 
 # --- Waymark ---------------------------------------------------------------------------
 # Demo accounts created by seed_demo share this password; it exists only in development.
@@ -434,6 +432,8 @@ EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
 # CPD credits a doctor is expected to collect in an appraisal year (1 April – 31 March).
 CPD_ANNUAL_TARGET = 50
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Finished exports (PDF portfolios, archives) are deleted this many days after they are made.
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
 # Portable archives are untrusted input: the largest upload, the largest file inside one and
 # all files together once uncompressed, how far one file may expand (a zip bomb expands
 # thousands of times; real evidence rarely ten), and how many files it may hold.

@@ -23,7 +23,10 @@ def test_apps_import_only_the_apps_below_them():
 def python_modules():
     for path in sorted(ROOT.rglob("*.py")):
         relative = path.relative_to(ROOT)
-        if relative.parts[0] in {".venv", ".venv-ob2", "node_modules"} or "migrations" in relative.parts:
+        if (
+            relative.parts[0] in {".venv", ".venv-ob2", "node_modules"}
+            or "migrations" in relative.parts
+        ):
             continue
         yield relative, path
 

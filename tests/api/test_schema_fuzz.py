@@ -34,6 +34,8 @@ from accounts import services as account_services
 from badges import demo as badge_demo
 from badges.models import Award, BadgeClass
 from badges.services import awarding
+from exports import services as export_services
+from exports.models import Export
 from portfolio import services as portfolio_services
 from portfolio.models import Evidence
 from teaching import services as teaching_services
@@ -82,6 +84,7 @@ def private_storage(settings, tmp_path, monkeypatch):
     }
     for name in ("file", "thumbnail"):
         monkeypatch.setattr(Evidence._meta.get_field(name), "storage", storages["private"])
+    monkeypatch.setattr(Export._meta.get_field("file"), "storage", storages["private"])
 
 
 @pytest.fixture
@@ -159,9 +162,18 @@ def world(private_storage, enrolled_trainee, supervisor, org_admin, org_a, found
         "teaching-sessions": [session.pk],
         "badge-classes": list(BadgeClass.objects.order_by("pk").values_list("pk", flat=True)),
         "awards": list(Award.objects.filter(recipient=trainee).values_list("pk", flat=True)),
+        "exports": _exports_of(trainee),
     }
     people = {"trainee": trainee, "supervisor": supervisor, "org_admin": org_admin}
     return {"people": people, "objects": objects}
+
+
+def _exports_of(trainee) -> list[int]:
+    """A finished export of the trainee's and one still waiting."""
+    done = export_services.request_export(actor=trainee, format="pdf")
+    export_services.make_export(export_id=done.pk, writer=lambda **kw: kw["out"].write(b"%PDF"))
+    waiting = export_services.request_export(actor=trainee, format="archive")
+    return [done.pk, waiting.pk]
 
 
 PERSONAS = ["trainee", "supervisor", "org_admin"]

@@ -1,157 +1,108 @@
-"""A trainee's portfolio with something of everything an archive carries, and ways to write
-its archive and read one back."""
+"""A trainee with a portfolio worth exporting, and exports stored in each test's own folder."""
 
 import io
-import json
-import zipfile
+from datetime import date
 
 import pytest
-from django.core.files.storage import storages
-from django.db import transaction
+from django.core.files.storage import FileSystemStorage
+from pypdf import PdfReader
 
-from accounts.models import Role, User
-from audit.services import sign_checkpoint
 from badges import demo
-from badges.models import BadgeClass, ExternalBadge
+from badges.models import BadgeClass
 from badges.services import awarding
-from curriculum.models import Framework
-from exports.archive import write_archive
-from portfolio import services
-from portfolio.models import Evidence
-
-# The real-browser fixtures, for the import page's browser test.
-from tests.browser.conftest import chromium_browser, new_page  # noqa: F401
-from tests.conftest import member
-from tests.factories import (
-    EnrolmentFactory,
-    OrganisationFactory,
-    ProgrammeFactory,
-    SupervisionFactory,
-)
-from tests.portfolio.evidence.files import image_bytes, pdf_bytes, upload
+from exports.models import Export
+from portfolio import services as portfolio_services
 
 
 @pytest.fixture(autouse=True)
-def private_dir(settings, tmp_path, monkeypatch):
-    """Files go to a fresh directory for each test, so "nothing stored" is a listing."""
-    location = tmp_path / "private"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": location, "base_url": None},
-        },
-    }
-    # The models' file fields took their storage when the classes were made.
-    for model, name in ((Evidence, "file"), (Evidence, "thumbnail"), (ExternalBadge, "image")):
-        monkeypatch.setattr(model._meta.get_field(name), "storage", storages["private"])
-    return location
+def export_storage(tmp_path, monkeypatch):
+    """Finished exports go to this test's own folder. The file field took its storage when
+    the model class was made, so it is pointed at the folder directly."""
+    storage = FileSystemStorage(location=tmp_path / "private", base_url=None)
+    monkeypatch.setattr(Export._meta.get_field("file"), "storage", storage)
+    return storage
 
 
 @pytest.fixture
-def stored(private_dir):
-    def stored():
-        return sorted(
-            p.relative_to(private_dir).as_posix() for p in private_dir.rglob("*") if p.is_file()
-        )
-
-    return stored
-
-
-def make_portfolio() -> User:
-    """From nothing but the curriculum frameworks: an organisation, a trainee enrolled on
-    the foundation programme and their supervisor; entries signed off (with a PDF and a
-    link), returned (with an image), withdrawn and in draft, mapped and tagged, with
-    reflections; a badge; a signed audit checkpoint. Returns the trainee."""
-    organisation = OrganisationFactory(name="St Elsewhere NHS Foundation Trust")
-    trainee = member(
-        organisation, Role.TRAINEE, email="trainee@example.org", full_name="Dr Asha Patel",
-        registration_number="7123456",
-    )  # fmt: skip
-    supervisor = member(
-        organisation, Role.SUPERVISOR, email="supervisor@example.org",
-        full_name="Dr Ben Okafor", registration_number="7654321",
-    )  # fmt: skip
-    SupervisionFactory(supervisor=supervisor, trainee=trainee, organisation=organisation)
-    foundation = Framework.objects.get(slug="uk-foundation", version="2021")
-    programme = ProgrammeFactory(organisation=organisation, frameworks=[foundation])
-    EnrolmentFactory(trainee=trainee, programme=programme)
-    fpcs = sorted(foundation.items.filter(code__startswith="FPC"), key=lambda i: i.code)
-
-    def log(**fields):
-        defaults = {"kind": "teaching_attended", "date": "2026-11-02"}
-        return services.log_entry(actor=trainee, **{**defaults, **fields})[0]
-
-    signed = log(
-        title="Sepsis teaching",
-        items=fpcs[:2],
-        tags=["sepsis", "teaching"],
-        duration_minutes=90,
-        reflection_what_happened="Case of urosepsis.",
-        reflection_learned="Lactate early.",
-        reflection_shared=True,
-    )
-    services.add_file_evidence(
-        entry=signed, actor=trainee, uploaded_file=upload("notes.pdf", pdf_bytes()), title="Notes"
-    )
-    services.add_link_evidence(
-        entry=signed, actor=trainee, url="https://example.org/sepsis", title="Guideline"
-    )
-    services.submit_for_sign_off(entry=signed, supervisor=supervisor, actor=trainee)
-    services.approve(entry=signed, actor=supervisor, comment="Well reflected.")
-
-    returned = log(title="Chest drain", kind="procedure", items=fpcs[2:3])
-    photo = services.add_file_evidence(
-        entry=returned, actor=trainee, uploaded_file=upload("drain.png", image_bytes("PNG"))
-    )
-    # What the worker does once the upload commits: re-encode it, keep it, make a thumbnail.
-    services.process_evidence(evidence_id=photo.pk, actor=None)
-    services.submit_for_sign_off(entry=returned, supervisor=supervisor, actor=trainee)
-    services.return_entry(entry=returned, actor=supervisor, comment="Add the indication.")
-
-    withdrawn = log(title="Ward round", kind="clinic", date="2026-10-01")
-    services.submit_for_sign_off(entry=withdrawn, supervisor=supervisor, actor=trainee)
-    services.approve(entry=withdrawn, actor=supervisor)
-    services.withdraw_sign_off(entry=withdrawn, actor=supervisor, reason="Signed too soon.")
-
-    log(title="Reading: NICE sepsis guideline", kind="reading", tags=["sepsis"])
-
-    demo.create_badge_classes(organisation)
-    badge_class = BadgeClass.objects.order_by("slug").first()
-    awarding.award_badge(badge_class=badge_class, recipient=trainee)
-    sign_checkpoint()
-    return trainee
+def period(frozen_today):
+    """A period that holds every entry the fixtures log."""
+    return {"date_from": date(2025, 4, 1), "date_to": frozen_today}
 
 
 @pytest.fixture
-def portfolio(db):
-    return make_portfolio()
+def portfolio(enrolled_trainee, supervisor, fpcs, log, org_a, frozen_today):
+    """Entries over two appraisal years, two of them signed off, one with a link as
+    evidence, and a badge."""
+    trainee = enrolled_trainee
+    trainee.full_name = "Dr Asha Patel"
+    trainee.registration_number = "7123456"
+    trainee.save()
+    signed = [
+        log(
+            title="Sepsis simulation",
+            kind="simulation",
+            date=date(2025, 6, 10),
+            duration_minutes=90,
+            provider="St Elsewhere Sim Centre",
+            items=[fpcs["FPC1"]],
+            reflection_learned="Call for help early.",
+        ),
+        log(title="Chest drain insertion", kind="procedure", date=date(2026, 5, 4)),
+    ]
+    for entry in signed:
+        portfolio_services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=trainee)
+        portfolio_services.approve(entry=entry, actor=supervisor, comment="Well done.")
+    draft = log(
+        title="Reading: NICE sepsis guideline",
+        kind="reading",
+        date=date(2026, 6, 1),
+        duration_minutes=45,
+        items=[fpcs["FPC2"]],
+    )
+    portfolio_services.add_link_evidence(
+        entry=draft, actor=trainee, url="https://www.nice.org.uk/guidance/ng51", title="NG51"
+    )
+    demo.create_badge_classes(org_a)
+    badge_class = BadgeClass.objects.filter(rule__isnull=True).first()
+    award = awarding.award_badge(badge_class=badge_class, recipient=trainee)
+    return {"trainee": trainee, "signed": signed, "draft": draft, "award": award}
 
 
-class InstanceGone(Exception):
-    """Raised to roll instance A's data back once its archive is written."""
+def read_pdf(export: Export) -> PdfReader:
+    with export.file.open("rb") as stored:
+        return PdfReader(io.BytesIO(stored.read()))
 
 
-def exported_from_another_instance(site_url: str, settings) -> bytes:
-    """A portfolio built, exported, and then rolled back out of the database: what is left
-    is a site that holds only the shared curriculum frameworks, like a fresh install."""
-    settings.SITE_URL = site_url
-    with pytest.raises(InstanceGone), transaction.atomic():
-        exported = archive_of(make_portfolio())
-        raise InstanceGone
-    return exported
+def pdf_text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def archive_of(trainee) -> bytes:
-    out = io.BytesIO()
-    write_archive(trainee=trainee, out=out, progress=lambda percent, doing: None)
-    return out.getvalue()
+def link_uris(reader: PdfReader) -> list[str]:
+    uris = []
+    for page in reader.pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action and action.get("/URI"):
+                uris.append(str(action["/URI"]))
+    return uris
 
 
-def read_zip(content: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(content)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+def qr_codes(pdf_bytes: bytes, scale: float = 3) -> list[str]:
+    """The text of every QR code printed in the PDF, page by page: each page rendered to an
+    image by PDFium and read by ZXing, as a phone's camera would."""
+    import pypdfium2
+    import zxingcpp
 
-
-def portfolio_json(content: bytes) -> dict:
-    return json.loads(read_zip(content)["portfolio.json"])
+    found = []
+    document = pypdfium2.PdfDocument(pdf_bytes)
+    try:
+        for page in document:
+            image = page.render(scale=scale).to_pil()
+            found += [
+                code.text
+                for code in zxingcpp.read_barcodes(image)
+                if code.format == zxingcpp.BarcodeFormat.QRCode
+            ]
+    finally:
+        document.close()
+    return found

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from portfolio.models import LearningEntry
-from tests.exports.conftest import exported_from_another_instance
+from tests.exports.archive.conftest import exported_from_another_instance
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

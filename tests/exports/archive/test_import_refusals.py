@@ -14,7 +14,7 @@ import pytest
 from exports.importer import import_portfolio
 from exports.reading import ArchiveRefused
 from portfolio.models import LearningEntry
-from tests.exports.conftest import exported_from_another_instance, read_zip
+from tests.exports.archive.conftest import exported_from_another_instance, read_zip
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ it, reads what arrived, and the page passes axe's WCAG checks before and after."
 import pytest
 
 from tests.browser.conftest import PHONE, describe_violations, open_path, run_axe, sign_in
-from tests.exports.conftest import exported_from_another_instance
+from tests.exports.archive.conftest import exported_from_another_instance
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from audit.chain import verify_record
 from badges.images import baked_url
 from exports.archive import write_archive
 from exports.importer_checks import schema
-from tests.exports.conftest import archive_of, portfolio_json, read_zip
+from tests.exports.archive.conftest import archive_of, portfolio_json, read_zip
 
 pytestmark = pytest.mark.django_db
 

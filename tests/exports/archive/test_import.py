@@ -24,7 +24,7 @@ from portfolio.models import (
     SignOffRequest,
     Status,
 )
-from tests.exports.conftest import archive_of, exported_from_another_instance, read_zip
+from tests.exports.archive.conftest import archive_of, exported_from_another_instance, read_zip
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
