@@ -59,6 +59,11 @@ if PRODUCTION:
             "DJANGO_ENV=production needs AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE: the key "
             "that signs audit checkpoints lives outside the database. See README.md."
         )
+    if not env("BADGE_KEY_ENCRYPTION_KEYS", default=""):
+        raise ImproperlyConfigured(
+            "DJANGO_ENV=production needs BADGE_KEY_ENCRYPTION_KEYS: the Fernet key(s) that "
+            "encrypt issuers' Open Badges signing keys at rest. See README.md."
+        )
     if env("MFA_ENCRYPTION_KEY") == env("SECRET_KEY"):
         raise ImproperlyConfigured(
             "DJANGO_ENV=production needs an MFA_ENCRYPTION_KEY of its own, not SECRET_KEY."
@@ -215,6 +220,14 @@ AUDIT_SIGNING_KEY_FILE = env.str(
 AUDIT_TRUSTED_PUBLIC_KEYS = env.list("AUDIT_TRUSTED_PUBLIC_KEYS", default=[])
 # How often a checkpoint is signed (when anything was appended since the last one).
 AUDIT_CHECKPOINT_MINUTES = env.int("AUDIT_CHECKPOINT_MINUTES", default=15)
+
+# --- Open Badges 3.0 -------------------------------------------------------------------
+# Fernet keys (comma-separated, newest first) that encrypt issuers' Ed25519 signing keys at
+# rest. Development makes a key file of its own on first use.
+BADGE_KEY_ENCRYPTION_KEYS = env.list("BADGE_KEY_ENCRYPTION_KEYS", default=[])
+BADGE_KEY_ENCRYPTION_KEY_FILE = (
+    str(BASE_DIR / "var" / "badge-key-encryption-key") if DEVELOPMENT else ""
+)
 
 CELERY_BEAT_SCHEDULE = beat_schedule(audit_checkpoint_minutes=AUDIT_CHECKPOINT_MINUTES)
 
