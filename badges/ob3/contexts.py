@@ -17,15 +17,19 @@ CREDENTIALS_V2 = "https://www.w3.org/ns/credentials/v2"
 OPEN_BADGES_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 MULTIKEY_V1 = "https://w3id.org/security/multikey/v1"
 DATA_INTEGRITY_V2 = "https://w3id.org/security/data-integrity/v2"
+# Defines verificationMethod and assertionMethod for the issuer profile as a controller
+# document; verifiers such as jsonld-signatures read them only when a context defines them.
+DID_V1 = "https://www.w3.org/ns/did/v1"
 
 BUNDLED = {
-    # Copied from @digitalbazaar/credentials-context 3.2.0 and @digitalbazaar/multikey-context
-    # 2.0.1; the Open Badges 3.0.3 and data-integrity v2 contexts as 1EdTech and the W3C
+    # Copied from @digitalbazaar/credentials-context 3.2.0, @digitalbazaar/multikey-context
+    # 2.0.1 and did-context 3.1.1; the Open Badges 3.0.3 and data-integrity v2 contexts as 1EdTech and the W3C
     # publish them. The 1EdTech test vector's hashes reproduce with these (tests/badges).
     CREDENTIALS_V2: "credentials-v2.jsonld",
     OPEN_BADGES_V3: "ob-v3p0-context-3.0.3.jsonld",
     MULTIKEY_V1: "multikey-v1.jsonld",
     DATA_INTEGRITY_V2: "data-integrity-v2.jsonld",
+    DID_V1: "did-v1.jsonld",
 }
 
 DIRECTORY = Path(__file__).parent / "contexts"

@@ -21,7 +21,11 @@ CONTEXT = [CREDENTIALS_V2, OPEN_BADGES_V3]
 SCHEMA = {
     "id": "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
     "ob_v3p0_achievementcredential_schema.json",
-    "type": "1EdTechJsonSchemaValidator2019",
+    # VC JSON Schema's "JsonSchema" (2019-09 schemas included), which the credentials v2
+    # context defines. OB 3.0's examples write "1EdTechJsonSchemaValidator2019", a type no
+    # bundled context defines: JSON-LD processors in safe mode refuse it, and others drop it
+    # from what the proof covers.
+    "type": "JsonSchema",
 }
 
 

@@ -5,7 +5,7 @@ controller is the issuer."""
 
 from badges.models import Issuer, IssuerKey
 from badges.ob3 import credentials, urls
-from badges.ob3.contexts import CREDENTIALS_V2, MULTIKEY_V1, OPEN_BADGES_V3
+from badges.ob3.contexts import CREDENTIALS_V2, DID_V1, MULTIKEY_V1, OPEN_BADGES_V3
 
 
 def verification_method(issuer: Issuer, key: IssuerKey) -> dict:
@@ -32,7 +32,9 @@ def profile_document(issuer: Issuer) -> dict:
         key=lambda key: key.retired_at is not None,
     )
     document = {
-        "@context": [CREDENTIALS_V2, OPEN_BADGES_V3, MULTIKEY_V1],
+        # DID v1 first: it defines assertionMethod, and verifiers read a controller document
+        # that starts with it as it is, without JSON-LD framing.
+        "@context": [DID_V1, CREDENTIALS_V2, OPEN_BADGES_V3, MULTIKEY_V1],
         **credentials.issuer_profile(issuer),
     }
     if issuer.description:

@@ -54,5 +54,5 @@ def test_contexts_come_only_from_the_bundle(credential):
     # pyld wraps the loader's refusal; it is at the root of the chain of causes.
     cause = refused.value
     while cause is not None and not isinstance(cause, contexts.UnknownContext):
-        cause = getattr(cause, "cause", None)
+        cause = cause.__cause__ or cause.__context__
     assert cause is not None and "unknown-context.jsonld" in str(cause)
