@@ -23,8 +23,9 @@ DID_V1 = "https://www.w3.org/ns/did/v1"
 
 BUNDLED = {
     # Copied from @digitalbazaar/credentials-context 3.2.0, @digitalbazaar/multikey-context
-    # 2.0.1 and did-context 3.1.1; the Open Badges 3.0.3 and data-integrity v2 contexts as 1EdTech and the W3C
-    # publish them. The 1EdTech test vector's hashes reproduce with these (tests/badges).
+    # 2.0.1 and did-context 3.1.1; the Open Badges 3.0.3 and data-integrity v2 contexts as
+    # 1EdTech and the W3C publish them. The 1EdTech test vector's hashes reproduce with
+    # these (tests/badges/test_ob3_test_vector.py).
     CREDENTIALS_V2: "credentials-v2.jsonld",
     OPEN_BADGES_V3: "ob-v3p0-context-3.0.3.jsonld",
     MULTIKEY_V1: "multikey-v1.jsonld",
