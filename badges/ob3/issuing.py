@@ -34,6 +34,7 @@ def current_key(issuer: Issuer) -> IssuerKey:
     """The issuer's current signing key, made on first use."""
     found = IssuerKey.objects.filter(issuer=issuer, retired_at__isnull=True).first()
     if found:
+        found.issuer = issuer  # already in hand: no query to name the verification method
         return found
     try:
         with transaction.atomic():

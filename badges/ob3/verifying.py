@@ -130,7 +130,8 @@ def _check_issuer(report: Report, controller: str) -> None:
     if issuer != controller:
         report.add("Issuer", FAILED, f"The key belongs to {controller}, not to {issuer}.")
         return
-    name = report.credential.get("issuer", {}).get("name", issuer)
+    named = report.credential.get("issuer")
+    name = named.get("name", issuer) if isinstance(named, dict) else issuer
     report.add("Issuer", PASSED, f"Issued by {name} ({issuer}), whose key signed it.")
 
 
