@@ -44,7 +44,7 @@ def test_a_pasted_json_credential_is_verified_step_by_step(client, award):
         "/badges/verify/", {"credential": json.dumps(document), "email": "trainee@example.org"}
     )
     assert response.status_code == 200
-    assert "<h2 id=\"result-heading\">Verified</h2>" in response.content.decode()
+    assert '<h2 id="result-heading">Verified</h2>' in response.content.decode()
     found = steps(response)
     assert [step.split(":")[0].split(">")[-1] for step in found] == [
         "Proof",
@@ -91,9 +91,7 @@ def test_a_credential_signed_by_a_key_published_elsewhere_is_not_passed(client, 
     )
 
 
-def test_the_verify_page_costs_a_fixed_number_of_queries(
-    client, award, django_assert_num_queries
-):
+def test_the_verify_page_costs_a_fixed_number_of_queries(client, award, django_assert_num_queries):
     jwt = client.get(f"/ob/v3/credentials/{award.uid}.jwt").content.decode()
     # The key, the status list; sessions and CSRF cost none for a signed-out visitor.
     with django_assert_num_queries(2):
