@@ -114,7 +114,8 @@ def credential_for(award: Award) -> OpenBadgeCredential:
         )
         if revoked_at:
             raise NotIssuable("This badge has been revoked.")
-        return _issue(award)
+        # Whoever held the lock before us may have signed it meanwhile.
+        return OpenBadgeCredential.objects.filter(award=award).first() or _issue(award)
 
 
 def _issue(award: Award) -> OpenBadgeCredential:
