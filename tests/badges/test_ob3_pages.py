@@ -96,3 +96,12 @@ def test_the_verify_page_costs_a_fixed_number_of_queries(client, award, django_a
     # The key, the status list; sessions and CSRF cost none for a signed-out visitor.
     with django_assert_num_queries(2):
         client.post("/badges/verify/", {"credential": jwt})
+
+
+def test_the_verification_page_costs_a_fixed_number_of_queries(
+    client, award, django_assert_num_queries
+):
+    client.get(f"/badges/awards/{award.uid}/")  # the first request signs the credential
+    # The award with its badge class and issuer, the alignments, the stored credential.
+    with django_assert_num_queries(3):
+        client.get(f"/badges/awards/{award.uid}/")
