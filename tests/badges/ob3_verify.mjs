@@ -2,7 +2,7 @@
 // Waymark's: @digitalbazaar/vc with the eddsa-rdfc-2022 cryptosuite and the Bitstring
 // Status List checker for the embedded proof, and the `jose` package for the VC-JWT.
 //
-// Reads {"credential": <object or compact JWS>, "documents": {url: document}, "now": iso}
+// Reads {"credential": <object or compact JWS, or a list of them>, "documents": {url: document}, "now": iso}
 // on standard input. The documents are the only ones the loader serves (contexts, issuer
 // profiles, status lists): nothing is fetched from the network.
 // Prints {"verified": bool, "revoked": bool, "error": string|null}.
@@ -54,7 +54,7 @@ function statusOf(statusResult) {
   return {verified: !revoked, revoked, error: revoked ? 'revoked' : null};
 }
 
-async function verifyEmbedded() {
+async function verifyEmbedded(credential) {
   const result = await vc.verifyCredential({
     credential, suite, documentLoader, now: new Date(now), checkStatus
   });
@@ -66,7 +66,7 @@ async function verifyEmbedded() {
   return statusOf(result.statusResult);
 }
 
-async function verifyJwt() {
+async function verifyJwt(credential) {
   const {kid} = jose.decodeProtectedHeader(credential);
   const {document: method} = await documentLoader(kid);
   const keyPair = await Ed25519Multikey.from(method);
@@ -86,5 +86,11 @@ async function verifyJwt() {
   return statusOf(statusResult);
 }
 
-const outcome = typeof credential === 'string' ? await verifyJwt() : await verifyEmbedded();
+async function verify(one) {
+  return typeof one === 'string' ? verifyJwt(one) : verifyEmbedded(one);
+}
+
+// One credential, or a list of them checked in one run (node starts once).
+const outcome = Array.isArray(credential) ?
+  await Promise.all(credential.map(verify)) : await verify(credential);
 process.stdout.write(JSON.stringify(outcome));

@@ -180,3 +180,22 @@ def test_the_credential_costs_a_fixed_number_of_queries(client, award, django_as
     download(client, award)
     with django_assert_num_queries(2):
         client.get(f"/ob/v3/credentials/{award.uid}")
+
+
+def test_every_demo_award_verifies_independently_in_both_forms(client):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from badges.models import Award
+
+    call_command("seed_demo", stdout=StringIO())
+    awards = list(Award.objects.standing())
+    assert len(awards) >= 5
+    forms, urls = [], set()
+    for award in awards:
+        document, jwt = download(client, award)
+        forms += [document, jwt]
+        urls |= {document["issuer"]["id"], document["credentialStatus"]["statusListCredential"]}
+    outcomes = verify_independently(forms, published_documents(client, urls))
+    assert outcomes == [VERIFIED] * len(forms)
