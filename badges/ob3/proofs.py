@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from joserfc import jws
 from joserfc.errors import JoseError, SecurityWarning
 from joserfc.jwk import OKPKey
+from pyld.jsonld import JsonLdError
 
 from badges.ob3 import keys
 from badges.ob3.contexts import canonical_nquads
@@ -91,6 +92,11 @@ def verify_proof(credential: dict, public_key: Ed25519PublicKey) -> None:
         data = hashes(credential, proof).signed_data
     except ValueError as error:
         raise ProofError(f"The proof cannot be read: {error}") from error
+    except (JsonLdError, KeyError, TypeError) as error:
+        raise ProofError(
+            "The credential is not JSON-LD that can be canonicalised with the contexts this "
+            "verifier holds; contexts are never fetched."
+        ) from error
     try:
         public_key.verify(signature, data)
     except InvalidSignature as error:

@@ -1,9 +1,10 @@
 """Verifying an Open Badges 3.0 credential, step by step, in words: for the "verify a
 credential" page and the badge's own verification page.
 
-Keys and status lists that this Waymark publishes are looked up directly, and did:key keys
-are read from the identifier itself; other issuers' keys and lists would need fetching
-over the network, which this verifier does not do (it says so instead of guessing).
+Keys and status lists that this Waymark publishes are looked up directly, did:key keys are
+read from the identifier itself, and other issuers' profiles and status lists are fetched
+over HTTPS (badges.ob3.remote). Contexts are never fetched: a credential whose contexts are
+not bundled fails its proof.
 """
 
 import hmac
@@ -18,7 +19,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from badges.models import IssuerKey, StatusList
-from badges.ob3 import keys, proofs, status_list
+from badges.ob3 import keys, proofs, remote, status_list
 from badges.ob3.contexts import UnknownContext
 from badges.openbadges import hashed_identity
 
@@ -67,16 +68,37 @@ def resolve_key(method_id: str) -> tuple[Ed25519PublicKey, str]:
     controller, _, fragment = method_id.partition("#")
     match = _local(controller)
     if match is None or match.url_name != "ob3_issuer":
-        raise ValueError(
-            f"The key {method_id} is published elsewhere; this page only checks keys that "
-            "this site publishes and did:key keys."
-        )
+        return _remote_key(method_id, controller), controller
     key = IssuerKey.objects.filter(
         issuer_id=match.kwargs["issuer_id"], public_key_multibase=fragment
     ).first()
     if key is None:
         raise ValueError(f"No key {fragment} is published in {controller}.")
     return keys.public_key_from_multibase(key.public_key_multibase), controller
+
+
+def _remote_key(method_id: str, controller: str) -> Ed25519PublicKey:
+    """A Multikey from another issuer's controller document, if that document lists it as
+    one of its own assertion methods."""
+    document = remote.fetch_json(controller)
+    if document.get("id") != controller:
+        raise ValueError(f"The document at {controller} is not that issuer's own.")
+    method = next(
+        (
+            m
+            for m in document.get("verificationMethod") or []
+            if isinstance(m, dict) and m.get("id") == method_id
+        ),
+        None,
+    )
+    asserted = [
+        m if isinstance(m, str) else m.get("id") for m in document.get("assertionMethod") or []
+    ]
+    if method is None or method.get("controller") != controller or method_id not in asserted:
+        raise ValueError(f"{controller} does not publish {method_id} for signing credentials.")
+    if method.get("type") != "Multikey":
+        raise ValueError(f"The key {method_id} is not a Multikey, which this page reads.")
+    return keys.public_key_from_multibase(method.get("publicKeyMultibase", ""))
 
 
 def parse(text: str) -> tuple[str, dict | str]:
@@ -92,7 +114,16 @@ def parse(text: str) -> tuple[str, dict | str]:
 
 
 def verify(text: str, *, email: str = "", now: datetime | None = None) -> Report:
+    """Every check in turn. Whatever is pasted, the answer is a report, never an error."""
     report = Report()
+    try:
+        return _verify(report, text, email=email, now=now)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        report.add("Reading", FAILED, "This is not an Open Badges 3.0 credential.")
+        return report
+
+
+def _verify(report: Report, text: str, *, email: str, now: datetime | None) -> Report:
     try:
         report.form, parsed = parse(text)
     except ValueError as error:
@@ -146,10 +177,32 @@ def _check_status(report: Report, now) -> None:
         if match and match.url_name == "ob3_status_list"
         else None
     )
+    index = int(entry.get("statusListIndex", -1))
     if place is None:
-        report.add("Status", UNCHECKED, "The status list is published elsewhere; not checked.")
+        _check_remote_status(report, entry["statusListCredential"], index)
         return
-    if status_list.bit(bytes(place.bits), int(entry.get("statusListIndex", -1))):
+    if status_list.bit(bytes(place.bits), index):
+        report.add("Status", FAILED, "The issuer has revoked this credential.")
+    else:
+        report.add("Status", PASSED, "The issuer has not revoked it.")
+
+
+def _check_remote_status(report: Report, url: str, index: int) -> None:
+    """Another issuer's status list: fetched, its own proof verified, issued by the same
+    issuer, then the bit read."""
+    try:
+        listed = remote.fetch_json(url)
+        method_id = (listed.get("proof") or {}).get("verificationMethod", "")
+        public_key, controller = resolve_key(method_id)
+        proofs.verify_proof(listed, public_key)
+        if controller != _issuer_id(report.credential) or _issuer_id(listed) != controller:
+            raise ValueError("The status list is not signed by the credential's issuer.")
+        bits = status_list.decode(listed["credentialSubject"]["encodedList"])
+        revoked = status_list.bit(bits, index)
+    except (ValueError, KeyError, IndexError, OSError, UnknownContext) as error:
+        report.add("Status", FAILED, f"The status list could not be checked: {error}")
+        return
+    if revoked:
         report.add("Status", FAILED, "The issuer has revoked this credential.")
     else:
         report.add("Status", PASSED, "The issuer has not revoked it.")

@@ -82,13 +82,17 @@ def test_the_form_says_what_is_missing_or_wrong(client):
     assert "Reading: failed.</strong> Paste a credential as JSON, or as a JWT" in page
 
 
-def test_a_credential_signed_by_a_key_published_elsewhere_is_not_passed(client, award):
+def test_a_key_its_issuer_does_not_answer_for_fails_the_proof(client, award, monkeypatch):
+    from badges.ob3 import remote
+
+    def not_found(url):
+        raise remote.FetchRefused(f"{url} answered 404.")
+
+    monkeypatch.setattr(remote, "fetch_json", not_found)
     document = client.get(f"/ob/v3/credentials/{award.uid}").json()
     document["proof"]["verificationMethod"] = "https://issuer.example/profile#key-1"
     page = client.post("/badges/verify/", {"credential": json.dumps(document)}).content.decode()
-    assert "Proof: failed.</strong> The key https://issuer.example/profile#key-1 is published" in (
-        page
-    )
+    assert "Proof: failed.</strong> https://issuer.example/profile answered 404." in page
 
 
 def test_the_verify_page_costs_a_fixed_number_of_queries(client, award, django_assert_num_queries):
