@@ -208,6 +208,10 @@ class IssuerKey(models.Model):
         return f"{self.issuer} key {self.public_key_multibase[:12]}… ({state})"
 
 
+def empty_status_bits() -> bytes:
+    return bytes(StatusList.SIZE // 8)
+
+
 class StatusList(models.Model):
     """One issuer's W3C Bitstring Status List for revocation: bit n is 1 when the credential
     at index n is revoked. The bits are stored uncompressed; the published credential
@@ -217,7 +221,7 @@ class StatusList(models.Model):
     SIZE = 131_072
 
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="status_lists")
-    bits = models.BinaryField(default=bytes(SIZE // 8))
+    bits = models.BinaryField(default=empty_status_bits)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
