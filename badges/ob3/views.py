@@ -25,7 +25,9 @@ def award_and_credential(uid):
         raise Http404(str(error)) from error
 
 
-@cache_control(max_age=300, public=True)
+# Short, so that a rotated-in key is published before many credentials signed with it are
+# checked against a cached copy of the profile.
+@cache_control(max_age=60, public=True)
 def ob3_issuer(request, issuer_id):
     issuer = get_object_or_404(Issuer, pk=issuer_id)
     return public_document(profiles.profile_document(issuer), content_type=JSON_LD)
