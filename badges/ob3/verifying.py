@@ -144,7 +144,7 @@ def _verify(report: Report, text: str, *, email: str, now: datetime | None) -> R
         return report
     report.add("Proof", PASSED, f"The signature verifies with the key {method_id}.")
     _check_issuer(report, controller)
-    _check_status(report, now)
+    _check_status(report)
     _check_window(report, now or timezone.now())
     if email:
         _check_recipient(report, email)
@@ -166,7 +166,7 @@ def _check_issuer(report: Report, controller: str) -> None:
     report.add("Issuer", PASSED, f"Issued by {name} ({issuer}), whose key signed it.")
 
 
-def _check_status(report: Report, now) -> None:
+def _check_status(report: Report) -> None:
     entry = report.credential.get("credentialStatus")
     if not entry:
         report.add("Status", UNCHECKED, "The credential has no status entry to check.")
