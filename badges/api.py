@@ -7,12 +7,13 @@ with each problem, in words, under `error.fields.rule`."""
 from django.urls import NoReverseMatch, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from badges import achievements, selectors
 from badges.api_rules import RuleField
 from badges.models import Award, BadgeClass, Issuer, Progress
-from badges.services import badge_classes
+from badges.services import awarding, badge_classes
 from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
 from core.site import absolute_url
 from curriculum.models import Item
@@ -63,6 +64,25 @@ class AwardSerializer(serializers.ModelSerializer):
         help_text="How the badge was earned, as recorded when it was awarded: what the rules "
         "counted, or who awarded it by hand. Its public page and evidence say the same."
     )
+    credential_url = serializers.SerializerMethodField(
+        help_text="The Open Badges 3.0 credential (JSON-LD with an embedded Data Integrity "
+        "proof), public; null if not available."
+    )
+    credential_jwt_url = serializers.SerializerMethodField(
+        help_text="The same Open Badges 3.0 credential as a VC-JWT; null if not available."
+    )
+    baked_png_url = serializers.SerializerMethodField(
+        help_text="The badge image with the Open Badges 2.0 assertion baked in (PNG)."
+    )
+    baked_svg_url = serializers.SerializerMethodField(
+        help_text="The badge image with the Open Badges 2.0 assertion baked in (SVG)."
+    )
+    credential_png_url = serializers.SerializerMethodField(
+        help_text="The badge image with the Open Badges 3.0 credential baked in (PNG)."
+    )
+    credential_svg_url = serializers.SerializerMethodField(
+        help_text="The badge image with the Open Badges 3.0 credential baked in (SVG)."
+    )
 
     class Meta:
         model = Award
@@ -80,6 +100,12 @@ class AwardSerializer(serializers.ModelSerializer):
             "verify_url",
             "assertion_url",
             "how_earned",
+            "credential_url",
+            "credential_jwt_url",
+            "baked_png_url",
+            "baked_svg_url",
+            "credential_png_url",
+            "credential_svg_url",
         ]
         read_only_fields = fields
         extra_kwargs = {
@@ -101,6 +127,30 @@ class AwardSerializer(serializers.ModelSerializer):
 
     def get_how_earned(self, award) -> str:
         return achievements.describe(award).as_text()
+
+    def get_credential_url(self, award) -> str | None:
+        return _public_url(award, "badges:award_credential")
+
+    def get_credential_jwt_url(self, award) -> str | None:
+        return _public_url(award, "badges:award_credential_jwt")
+
+    def get_baked_png_url(self, award) -> str | None:
+        return _public_url(award, "badges:award_baked_png")
+
+    def get_baked_svg_url(self, award) -> str | None:
+        return _public_url(award, "badges:award_baked_svg")
+
+    def get_credential_png_url(self, award) -> str | None:
+        return _public_url(award, "badges:award_baked_ob3_png")
+
+    def get_credential_svg_url(self, award) -> str | None:
+        return _public_url(award, "badges:award_baked_ob3_svg")
+
+
+class RevokeSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, help_text="Why the badge is revoked; published with the revocation."
+    )
 
 
 class ProgressSerializer(serializers.ModelSerializer):
@@ -233,13 +283,40 @@ CHANGE_SCHEMA = {
     ),
 )
 class AwardViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
-    """The badges awarded to the caller."""
+    """The badges awarded to the caller; issuer staff revoke the awards of their issuer."""
 
     serializer_class = AwardSerializer
     queryset = Award.objects.none()
 
     def visible_to(self, user):
         return selectors.awards_of(user)
+
+    @extend_schema(
+        summary="Revoke an award (admins of the issuing organisation)",
+        description="Revokes the award with the reason given, which is published: its Open "
+        "Badges 2.0 assertion answers 410 Gone and its Open Badges 3.0 credential's bit is set "
+        "in the issuer's status list as the request commits.",
+        request=RevokeSerializer,
+        responses={
+            200: AwardSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: FORBIDDEN,
+            404: OpenApiResponse(
+                ErrorSerializer, description="No such award of an issuer you administer."
+            ),
+            409: OpenApiResponse(ErrorSerializer, description="The award is already revoked."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        award = selectors.access_award_to_revoke(request.user, pk)
+        serializer = RevokeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        award = awarding.revoke_award(
+            award=award, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(AwardSerializer(award, context=self.get_serializer_context()).data)
 
 
 @extend_schema(tags=["badges"])

@@ -12,6 +12,7 @@ class BadgesConfig(AppConfig):
     verbose_name = "Badges"
 
     def ready(self):
+        from badges import checks  # noqa: F401  (registers the deployment check)
         from portfolio.signals import portfolio_changed
 
         # Portfolio changes reach badges through this signal; portfolio never imports badges.

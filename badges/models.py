@@ -209,3 +209,81 @@ class PublicProfile(models.Model):
 
     def __str__(self):
         return f"{self.user}'s public badges ({'on' if self.enabled else 'off'})"
+
+
+# --- Open Badges 3.0 ------------------------------------------------------------------------------
+
+
+class IssuerKey(models.Model):
+    """An issuer's Ed25519 signing key. The private half is encrypted with a key from the
+    environment (badges.ob3.keys); the public half is published in the issuer's profile for
+    as long as any credential it signed may be verified: retired keys stay published."""
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="signing_keys")
+    public_key_multibase = models.CharField(max_length=64, unique=True)
+    encrypted_private_key = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when a newer key took over: no new credential is signed with it.
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer"], condition=Q(retired_at__isnull=True), name="one_current_key"
+            ),
+        ]
+
+    def __str__(self):
+        state = f"retired {self.retired_at:%Y-%m-%d}" if self.retired_at else "current"
+        return f"{self.issuer} key {self.public_key_multibase[:12]}… ({state})"
+
+
+def empty_status_bits() -> bytes:
+    return bytes(StatusList.SIZE // 8)
+
+
+class StatusList(models.Model):
+    """One issuer's W3C Bitstring Status List for revocation: bit n is 1 when the credential
+    at index n is revoked. The bits are stored uncompressed; the published credential
+    GZIP-compresses them."""
+
+    # The specification's minimum, so that a list does not narrow down whose credential it is.
+    SIZE = 131_072
+
+    issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="status_lists")
+    bits = models.BinaryField(default=empty_status_bits)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.issuer} revocation list {self.pk}"
+
+
+class OpenBadgeCredential(models.Model):
+    """An award as an Open Badges 3.0 credential, signed once and stored: a stored signed
+    credential is what a wallet holds, so it is never re-signed on request."""
+
+    award = models.OneToOneField(Award, on_delete=models.PROTECT, related_name="credential")
+    document = models.JSONField(help_text="The credential with its embedded Data Integrity proof.")
+    jwt = models.TextField(help_text="The same credential as a VC-JWT (compact JWS).")
+    key = models.ForeignKey(IssuerKey, on_delete=models.PROTECT, related_name="credentials")
+    status_list = models.ForeignKey(
+        StatusList, on_delete=models.PROTECT, related_name="credentials"
+    )
+    status_index = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            # A random index per credential, never shared within a list.
+            models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="one_credential_per_status_bit"
+            ),
+            models.CheckConstraint(
+                condition=Q(status_index__lt=131_072), name="status_index_within_list"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Open Badges 3.0 credential for {self.award}"

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from badges import verification as views
+from badges.ob3 import views as ob3
 
 urlpatterns = [
     path("ob/v2/issuers/<int:issuer_id>", views.ob_issuer, name="ob_issuer"),
@@ -20,5 +21,21 @@ urlpatterns = [
     path("badges/awards/<uuid:uid>/", views.award_verify, name="award_verify"),
     path("badges/awards/<uuid:uid>/badge.png", views.award_baked_png, name="award_baked_png"),
     path("badges/awards/<uuid:uid>/badge.svg", views.award_baked_svg, name="award_baked_svg"),
+    # Open Badges 3.0
+    path("ob/v3/issuers/<int:issuer_id>", ob3.ob3_issuer, name="ob3_issuer"),
+    path("ob/v3/credentials/<uuid:uid>", ob3.award_credential, name="award_credential"),
+    path("ob/v3/credentials/<uuid:uid>.jwt", ob3.award_credential_jwt, name="award_credential_jwt"),
+    path("ob/v3/status-lists/<int:list_id>", ob3.ob3_status_list, name="ob3_status_list"),
+    path(
+        "badges/awards/<uuid:uid>/badge-ob3.png",
+        ob3.award_baked_ob3_png,
+        name="award_baked_ob3_png",
+    ),
+    path(
+        "badges/awards/<uuid:uid>/badge-ob3.svg",
+        ob3.award_baked_ob3_svg,
+        name="award_baked_ob3_svg",
+    ),
+    path("badges/verify/", ob3.verify_credential, name="verify_credential"),
     path("profiles/<slug:slug>/", views.public_profile, name="public_profile"),
 ]

@@ -129,6 +129,18 @@ def access_award_for_admin(organisation: Organisation, award_id: int) -> Award:
         raise Http404("No such award.") from None
 
 
+def access_award_to_revoke(user, award_id: int) -> Award:
+    """An award of an issuer whose organisation `user` administers; 404 for any other, so
+    the API does not tell whether an award id exists."""
+    administered = Membership.objects.admins().filter(user=user).values("organisation")
+    try:
+        return Award.objects.select_related("badge_class__issuer", "recipient").get(
+            pk=award_id, badge_class__issuer__organisation__in=administered
+        )
+    except Award.DoesNotExist:
+        raise Http404("No such award.") from None
+
+
 def alignable_items(organisation: Organisation, badge_class: BadgeClass | None = None):
     """Curriculum items a badge class can align to: those of the frameworks the
     organisation's programmes use, or of every framework if it runs no programme yet; and

@@ -25,3 +25,20 @@ def run_pending_evaluations(grace_seconds: int | None = None) -> int:
     for trainee_id in ids:
         awarding.run_evaluation(trainee_id=trainee_id)
     return len(ids)
+
+
+@shared_task
+def issue_credential(award_id: int) -> bool:
+    """Sign a new award's Open Badges 3.0 credential. Idempotent: an award that already has
+    one, or was revoked meanwhile, is left as it is (pages sign any missing one on request)."""
+    from badges.models import Award
+    from badges.ob3 import issuing
+
+    award = Award.objects.select_related("badge_class__issuer").filter(pk=award_id).first()
+    if award is None:
+        return False
+    try:
+        issuing.credential_for(award)
+    except issuing.NotIssuable:
+        return False
+    return True

@@ -2,6 +2,7 @@
 the human verification page. Anyone with a badge link can check it without an account."""
 
 import hmac
+import json
 
 from django import forms
 from django.http import Http404, HttpResponse
@@ -10,7 +11,9 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from badges import achievements, images, openbadges, selectors
-from badges.models import Award, BadgeClass, Issuer
+from badges.models import Award, BadgeClass, Issuer, OpenBadgeCredential
+from badges.ob3 import issuing
+from badges.ob3 import urls as ob3_urls
 from core.site import public_document
 
 JSON_LD = "application/ld+json"
@@ -104,6 +107,15 @@ class RecipientCheckForm(forms.Form):
     )
 
 
+def ob3_credential(award: Award) -> OpenBadgeCredential | None:
+    """The award's Open Badges 3.0 credential, signed now for an award made before Waymark
+    issued them; none for a revoked award that never had one."""
+    try:
+        return issuing.credential_for(award)
+    except issuing.NotIssuable:
+        return None
+
+
 @require_http_methods(["GET", "POST"])
 def award_verify(request, uid):
     """What a person sees when they follow a badge link: who issued it, to whom (if the
@@ -116,6 +128,7 @@ def award_verify(request, uid):
         stored = openbadges.hashed_identity(award.recipient_email, award.salt)
         is_recipient = hmac.compare_digest(typed, stored)
     status = "revoked" if award.revoked_at else "expired" if award.is_expired else "valid"
+    credential = ob3_credential(award)
     return render(
         request,
         "badges/verify.html",
@@ -128,6 +141,12 @@ def award_verify(request, uid):
             "form": form,
             "is_recipient": is_recipient,
             "assertion_url": openbadges.assertion_url(award),
+            "credential": credential,
+            "credential_json": json.dumps(credential.document, indent=2, ensure_ascii=False)
+            if credential
+            else "",
+            "credential_url": ob3_urls.credential_url(award),
+            "credential_jwt_url": ob3_urls.credential_jwt_url(award),
         },
         status=410 if award.revoked_at else 200,
     )

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.beat import beat_schedule
 from config.logging import logging_config
+from config.production import refuse_half_configured
 from config.storage import object_storages
 from core.middleware import permissions_policy
 
@@ -32,38 +33,7 @@ PRODUCTION = DJANGO_ENV == "production"
 DEVELOPMENT = not PRODUCTION
 
 if PRODUCTION:
-    # Refuse to start half-configured: a production site with a guessable key, an open
-    # Host header or a throwaway SQLite file is worse than one that does not start. SITE_URL
-    # is baked into every issued badge; without REDIS_URL tasks would silently run in the
-    # web process; TOTP secrets get a key of their own, so that it can be rotated apart
-    # from SECRET_KEY and a leaked SECRET_KEY alone does not open them.
-    missing = [
-        name
-        for name in (
-            "SECRET_KEY",
-            "ALLOWED_HOSTS",
-            "DATABASE_URL",
-            "SITE_URL",
-            "REDIS_URL",
-            "MFA_ENCRYPTION_KEY",
-        )
-        if not env(name, default="")
-    ]
-    if missing:
-        raise ImproperlyConfigured(
-            "DJANGO_ENV=production needs these environment variables: "
-            + ", ".join(missing)
-            + ". See 'Configuration' in README.md."
-        )
-    if not env("AUDIT_SIGNING_KEY", default="") and not env("AUDIT_SIGNING_KEY_FILE", default=""):
-        raise ImproperlyConfigured(
-            "DJANGO_ENV=production needs AUDIT_SIGNING_KEY or AUDIT_SIGNING_KEY_FILE: the key "
-            "that signs audit checkpoints lives outside the database. See README.md."
-        )
-    if env("MFA_ENCRYPTION_KEY") == env("SECRET_KEY"):
-        raise ImproperlyConfigured(
-            "DJANGO_ENV=production needs an MFA_ENCRYPTION_KEY of its own, not SECRET_KEY."
-        )
+    refuse_half_configured(env)
 
 SECRET_KEY = env.str("SECRET_KEY", default="development-only-insecure-key-do-not-use-in-production")
 DEBUG = env.bool("DEBUG", default=DEVELOPMENT)
@@ -216,6 +186,14 @@ AUDIT_SIGNING_KEY_FILE = env.str(
 AUDIT_TRUSTED_PUBLIC_KEYS = env.list("AUDIT_TRUSTED_PUBLIC_KEYS", default=[])
 # How often a checkpoint is signed (when anything was appended since the last one).
 AUDIT_CHECKPOINT_MINUTES = env.int("AUDIT_CHECKPOINT_MINUTES", default=15)
+
+# --- Open Badges 3.0 -------------------------------------------------------------------
+# Fernet keys (comma-separated, newest first) that encrypt issuers' Ed25519 signing keys at
+# rest. Development makes a key file of its own on first use.
+BADGE_KEY_ENCRYPTION_KEYS = env.list("BADGE_KEY_ENCRYPTION_KEYS", default=[])
+BADGE_KEY_ENCRYPTION_KEY_FILE = (
+    str(BASE_DIR / "var" / "badge-key-encryption-key") if DEVELOPMENT else ""
+)
 
 CELERY_BEAT_SCHEDULE = beat_schedule(audit_checkpoint_minutes=AUDIT_CHECKPOINT_MINUTES)
 

@@ -14,6 +14,7 @@ from accounts.selectors import has_role, is_admin_of
 from audit import services as audit
 from badges import selectors
 from badges.models import Award, BadgeClass, Issuer, PendingEvaluation, Progress
+from badges.ob3 import issuing
 from core.errors import StateConflict
 from core.hashing import canonical_json, sha256
 from core.tasks import enqueue_after_commit
@@ -133,6 +134,9 @@ def award_badge(
             },
             chain=audit.user_chain(award.recipient_id),
         )
+        from badges.tasks import issue_credential
+
+        enqueue_after_commit(issue_credential, award.pk)
     return award
 
 
@@ -151,6 +155,8 @@ def revoke_award(*, award: Award, actor, reason: str) -> Award:
     check_revocable(award)
     award.revoked_at, award.revocation_reason = timezone.now(), reason
     award.save(update_fields=["revoked_at", "revocation_reason"])
+    # In this transaction: the published status list says "revoked" as soon as this commits.
+    issuing.revoke_in_status_list(award)
     audit.append(
         actor=actor,
         action="revoke",

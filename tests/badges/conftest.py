@@ -38,3 +38,11 @@ def sign_off(enrolled_trainee, supervisor):
         return entries
 
     return sign_off
+
+
+@pytest.fixture(autouse=True)
+def badge_key_encryption(settings):
+    """A Fernet key of the test's own for issuers' signing keys, never the machine's file."""
+    from cryptography.fernet import Fernet
+
+    settings.BADGE_KEY_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]

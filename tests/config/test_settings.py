@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
@@ -48,6 +49,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://cache.example.org:6379/0",
     "SITE_URL": "https://waymark.example.org",
     "MFA_ENCRYPTION_KEY": secrets.token_urlsafe(50),
+    "BADGE_KEY_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "AUDIT_SIGNING_KEY": Ed25519PrivateKey.generate()
     .private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
@@ -219,3 +221,16 @@ def test_workers_keep_database_connections_between_tasks_but_drop_stale_ones(mon
     Task.request.is_eager = True
     task_prerun.send(sender=Task, task_id="t", task=Task, args=(), kwargs={})
     assert closed == [True]
+
+
+def test_production_refuses_to_start_without_badge_key_encryption_keys():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "BADGE_KEY_ENCRYPTION_KEYS"}
+    result = manage("check", **env)
+    assert result.returncode != 0
+    assert "needs BADGE_KEY_ENCRYPTION_KEYS" in result.stderr
+
+
+def test_deployment_checks_report_badge_encryption_keys_that_do_not_load():
+    result = manage("check", "--deploy", **(PRODUCTION_ENV | {"BADGE_KEY_ENCRYPTION_KEYS": "x"}))
+    assert result.returncode != 0
+    assert "badges.E001" in result.stdout + result.stderr
