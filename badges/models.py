@@ -182,6 +182,10 @@ class ExternalBadge(models.Model):
     expires = models.DateTimeField(null=True, blank=True)
     assertion = models.JSONField()
     image = models.FileField(upload_to=external_badge_path, storage=private_storage)
+    # The Open Badges 3.0 credential, where the issuing site had made one: its JSON-LD form
+    # with the embedded proof, and the same credential as a VC-JWT. Kept byte for byte.
+    credential = models.JSONField(null=True, blank=True)
+    credential_jwt = models.TextField(blank=True)
     # The Waymark site whose archive brought it.
     source = models.URLField(max_length=500)
     imported_at = models.DateTimeField(auto_now_add=True)

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from badges.images import badge_png, bake_png
 from badges.models import Award, ExternalBadge, Progress
+from badges.ob3.issuing import credential_for
 from badges.openbadges import assertion_document, assertion_url
 from curriculum.models import Enrolment
 from portfolio.models import AttestedSignOff, Evidence, LearningEntry, SignOffRequest
@@ -218,10 +219,18 @@ def _sign_off(*, signed_at, content_hash, hash_version, comment, withdrawn_at, r
 # --- Badges ---------------------------------------------------------------------------------
 
 
-def _badge_files(uid, files, assertion: dict, image) -> dict:
+def _badge_files(uid, files, assertion: dict, image, credential=None, jwt: str = "") -> dict:
+    """The badge's files in the archive: its Open Badges 2.0 assertion and baked PNG, and,
+    where one was made, its Open Badges 3.0 credential in both forms."""
     paths = {"assertion": f"badges/{uid}.json", "image": f"badges/{uid}.png"}
     files.append(ArchiveFile(paths["assertion"], lambda: assertion_bytes(assertion)))
     files.append(ArchiveFile(paths["image"], image))
+    paths["credential"] = paths["credential_jwt"] = None
+    if credential is not None:
+        paths["credential"] = f"badges/{uid}.credential.json"
+        paths["credential_jwt"] = f"badges/{uid}.credential.jwt"
+        files.append(ArchiveFile(paths["credential"], lambda: assertion_bytes(credential)))
+        files.append(ArchiveFile(paths["credential_jwt"], lambda: jwt.encode()))
     return paths
 
 
@@ -240,6 +249,8 @@ def _awards(trainee, files) -> list[dict]:
     for award in awards:
         assertion = assertion_document(award)
         png = bake_png(badge_png(award.badge_class), assertion_url(award))
+        # Signed on first request for awards made before credentials were issued.
+        credential = credential_for(award)
         found.append(
             {
                 "uid": str(award.uid),
@@ -248,7 +259,14 @@ def _awards(trainee, files) -> list[dict]:
                 "issued_on": moment(award.issued_on),
                 "expires": moment(award.expires),
                 "site": settings.SITE_URL,
-                **_badge_files(award.uid, files, assertion, lambda png=png: png),
+                **_badge_files(
+                    award.uid,
+                    files,
+                    assertion,
+                    lambda png=png: png,
+                    credential.document,
+                    credential.jwt,
+                ),  # fmt: skip
             }
         )
     return found
@@ -264,7 +282,14 @@ def _external_badges(trainee, files) -> list[dict]:
             "issued_on": moment(badge.issued_on),
             "expires": moment(badge.expires),
             "site": badge.source,
-            **_badge_files(badge.uid, files, badge.assertion, badge.image.open),
+            **_badge_files(
+                badge.uid,
+                files,
+                badge.assertion,
+                badge.image.open,
+                badge.credential,
+                badge.credential_jwt,
+            ),  # fmt: skip
         }
         for badge in ExternalBadge.objects.filter(trainee=trainee)
     ]

@@ -109,6 +109,14 @@ def _write(actor, trainee, plan: Plan, archive: Archive, report: ImportReport, s
             expires=_moment(badge["expires"]),
             assertion=_json(archive.read(badge["assertion"])),
             image=archive.read(badge["image"]),
+            credential=_json(archive.read(badge["credential"]))
+            if badge.get("credential")
+            else None,
+            credential_jwt=(
+                archive.read(badge["credential_jwt"]).decode()
+                if badge.get("credential_jwt")
+                else ""
+            ),
             source=badge["site"],
             saved_files=saved,
         )

@@ -117,8 +117,16 @@ def plan_import(trainee, document: dict, archive: Archive) -> Plan:
                 problems.append(
                     f"{at(f'$.badges[{n}].{name}')}: {badge[name]} is not in the archive."
                 )
+        for name in ("credential", "credential_jwt"):
+            if badge.get(name) and badge[name] not in archive.names:
+                problems.append(
+                    f"{at(f'$.badges[{n}].{name}')}: {badge[name]} is not in the archive."
+                )
         if badge["assertion"] in archive.names and not _is_json_object(archive, badge["assertion"]):
             problems.append(f"{badge['assertion']}: not an Open Badges assertion (JSON object).")
+        credential = badge.get("credential")
+        if credential in archive.names and not _is_json_object(archive, credential):
+            problems.append(f"{credential}: not an Open Badges 3.0 credential (JSON object).")
         plan.new_badges.append(badge)
     quota = settings.EVIDENCE_QUOTA_BYTES - evidence_bytes_of(trainee)
     if plan.evidence_bytes > quota:

@@ -26,6 +26,8 @@ def record_external_badge(
     assertion: dict,
     image: bytes,
     source: str,
+    credential: dict | None = None,
+    credential_jwt: str = "",
     saved_files: list | None = None,
 ) -> ExternalBadge:
     """Keep one badge issued elsewhere. The image's stored name is appended to
@@ -41,6 +43,8 @@ def record_external_badge(
         issued_on=issued_on,
         expires=expires,
         assertion=assertion,
+        credential=credential,
+        credential_jwt=credential_jwt,
         source=source,
     )
     # Through the storage API only: the private storage may be object storage.

@@ -11,6 +11,8 @@ from django.test import override_settings
 
 from audit.chain import verify_record
 from badges.images import baked_url
+from badges.models import Award
+from badges.ob3 import verifying as ob3_verifying
 from exports.archive import write_archive
 from exports.importer_checks import schema
 from tests.exports.archive.conftest import archive_of, portfolio_json, read_zip
@@ -85,6 +87,18 @@ def test_every_award_travels_as_its_assertion_and_baked_image(portfolio):
     assert assertion["type"] == "Assertion"
     assert assertion["id"].endswith(badge["uid"])
     assert baked_url(files[badge["image"]]) == assertion["id"]
+
+
+def test_every_award_travels_as_its_open_badges_3_credential_in_both_forms(portfolio):
+    files = read_zip(archive_of(portfolio))
+    [badge] = json.loads(files["portfolio.json"])["badges"]
+
+    for path in (badge["credential"], badge["credential_jwt"]):
+        report = ob3_verifying.verify(files[path].decode(), email=portfolio.email)
+        assert report.verified, report.steps
+    credential = json.loads(files[badge["credential"]])
+    assert "OpenBadgeCredential" in credential["type"]
+    assert credential == Award.objects.get(uid=badge["uid"]).credential.document
 
 
 def test_the_trainees_audit_chain_and_the_latest_checkpoint_travel_and_verify(portfolio):

@@ -65,7 +65,9 @@ def test_round_trip_gives_the_same_portfolio_and_byte_identical_files(instance_b
     assert document_b["instance"]["url"] == "https://b.waymark.example"
     carried = {n for n in from_a if n.startswith(("evidence/", "badges/"))}
     assert carried == {n for n in from_b if n.startswith(("evidence/", "badges/"))}
-    assert len(carried) == 4  # a PDF, an image, and a badge's assertion and image
+    # A PDF, an image, and a badge's assertion, baked image and Open Badges 3.0 credential
+    # in both forms.
+    assert len(carried) == 6
     assert all(from_b[name] == from_a[name] for name in carried)
 
 
