@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from config.beat import beat_schedule
 from config.storage import object_storages
 from core.middleware import permissions_policy
+from integrations.provider_settings import oauth2_provider_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -95,6 +96,8 @@ INSTALLED_APPS = [
     "teaching",
     "badges",
     "exports",
+    "oauth2_provider",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -294,10 +297,15 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous call gets 401 with a WWW-Authenticate header.
         # No BasicAuthentication: passwords never travel with API calls.
+        # Personal tokens (`Token`/`Bearer wm_…`) first; OAuth takes any other `Bearer`.
         "accounts.api_auth.PersonalAccessTokenAuthentication",
+        "integrations.api_auth.OAuthAccessTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [  # and an OAuth token needs the scope the view declares
+        "core.api_scopes.TokenHasDeclaredScope",
+        "rest_framework.permissions.IsAuthenticated",
+    ],
     # drf-spectacular's, with the errors every operation shares documented once.
     "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -321,6 +329,10 @@ REST_KNOX = {
     "SECURE_HASH_ALGORITHM": "hashlib.sha512",
 }
 KNOX_TOKEN_MODEL = "accounts.PersonalAccessToken"
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # named by migrations
+OAUTH2_PROVIDER = oauth2_provider_settings(
+    access_token_seconds=env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600)
+)
 # knox's own migrations create its default token table even when the model is swapped
 # out, and that orphan table's foreign key to users breaks `flush` on PostgreSQL.
 MIGRATION_MODULES = {"knox": None}

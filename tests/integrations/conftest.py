@@ -1,0 +1,99 @@
+"""Fixtures for OAuth tests: registered apps, a browser-like session signed in to the live
+server, and the consent form driven over HTTP as a person's browser would."""
+
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+import requests
+from authlib.integrations.requests_client import OAuth2Session
+from django.core.cache import cache
+
+from integrations import services
+from tests.factories import PASSWORD
+
+REDIRECT_URI = "https://app.example.org/callback"
+
+
+@pytest.fixture(autouse=True)
+def clean_cache():
+    """Throttles and allauth's rate limits count in the cache; no test may inherit another
+    test's counts."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def register(trainee):
+    """Register an app through the service, owned by the trainee unless told otherwise."""
+
+    def register(*, owner=None, public=False, grant=services.AUTHORIZATION_CODE, **kwargs):
+        owner = owner or trainee
+        return services.register_application(
+            owner=owner,
+            name=kwargs.pop("name", "Rota Planner"),
+            redirect_uris=kwargs.pop("redirect_uris", REDIRECT_URI),
+            public=public,
+            grant=grant,
+            actor=kwargs.pop("actor", owner),
+            **kwargs,
+        )
+
+    return register
+
+
+class HiddenFields(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.fields = {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("type") == "hidden":
+            self.fields[attrs["name"]] = unescape(attrs.get("value") or "")
+
+
+def signed_in(base_url: str, user) -> requests.Session:
+    """A requests session signed in through the sign-in form, as a browser is."""
+    session = requests.Session()
+    login = f"{base_url}/accounts/login/"
+    session.get(login)
+    response = session.post(
+        login,
+        data={
+            "login": user.email,
+            "password": PASSWORD,
+            "csrfmiddlewaretoken": session.cookies["csrftoken"],
+        },
+        allow_redirects=False,
+    )
+    assert response.status_code == 302, response.text
+    return session
+
+
+def consent(session: requests.Session, authorization_url: str, *, allow: bool = True):
+    """Open the consent page and answer it; returns the answer (a redirect to the app)."""
+    page = session.get(authorization_url)
+    assert page.status_code == 200, page.text
+    parser = HiddenFields()
+    parser.feed(page.text)
+    data = dict(parser.fields)
+    if allow:
+        data["allow"] = "Authorize"
+    return session.post(
+        page.url, data=data, headers={"Referer": page.url}, allow_redirects=False
+    ), page
+
+
+def oauth_client(application, secret, *, scope: str, **kwargs) -> OAuth2Session:
+    """Authlib's client for the app, as a third party would configure it."""
+    return OAuth2Session(
+        client_id=application.client_id,
+        client_secret=secret,
+        scope=scope,
+        redirect_uri=REDIRECT_URI,
+        code_challenge_method="S256",
+        token_endpoint_auth_method="client_secret_basic" if secret else "none",
+        **kwargs,
+    )
