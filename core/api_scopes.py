@@ -53,8 +53,10 @@ class TokenHasDeclaredScope(BasePermission):
         needed = declared_scopes(view, request.method)
         if needed is None:
             raise InsufficientScope("Apps connected through OAuth cannot use this endpoint.")
-        if getattr(token, "user_id", None) is None and not getattr(
-            view, "oauth_organisation_tokens", False
+        if (
+            needed
+            and getattr(token, "user_id", None) is None
+            and not getattr(view, "oauth_organisation_tokens", False)
         ):
             # A client-credentials token acts for an organisation's integration, not for a
             # person, so it reads no one's private data unless the endpoint is made for it.

@@ -1,13 +1,18 @@
 """Fixtures for OAuth tests: registered apps, a browser-like session signed in to the live
 server, and the consent form driven over HTTP as a person's browser would."""
 
+import secrets
 from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 from authlib.integrations.requests_client import OAuth2Session
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.core.cache import cache
+from django.test import Client
+from rest_framework.test import APIClient
 
 from integrations import services
 from tests.factories import PASSWORD
@@ -22,6 +27,11 @@ def clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
 
 
 @pytest.fixture
@@ -57,6 +67,9 @@ class HiddenFields(HTMLParser):
 def signed_in(base_url: str, user) -> requests.Session:
     """A requests session signed in through the sign-in form, as a browser is."""
     session = requests.Session()
+    # No keep-alive: the live server's threads must not be left reading an open connection
+    # when the test ends.
+    session.headers["Connection"] = "close"
     login = f"{base_url}/accounts/login/"
     session.get(login)
     response = session.post(
@@ -88,7 +101,7 @@ def consent(session: requests.Session, authorization_url: str, *, allow: bool = 
 
 def oauth_client(application, secret, *, scope: str, **kwargs) -> OAuth2Session:
     """Authlib's client for the app, as a third party would configure it."""
-    return OAuth2Session(
+    client = OAuth2Session(
         client_id=application.client_id,
         client_secret=secret,
         scope=scope,
@@ -97,3 +110,49 @@ def oauth_client(application, secret, *, scope: str, **kwargs) -> OAuth2Session:
         token_endpoint_auth_method="client_secret_basic" if secret else "none",
         **kwargs,
     )
+    client.headers["Connection"] = "close"
+    return client
+
+
+def obtain_token(application, secret, user, scope: str) -> dict:
+    """An access token for `user`, obtained the whole way through the endpoints with
+    Django's test client: the person consents, the app redeems the code with PKCE."""
+    browser = Client()
+    browser.force_login(user)
+    verifier = secrets.token_urlsafe(48)
+    page = browser.get(
+        "/oauth/authorize/",
+        {
+            "client_id": application.client_id,
+            "response_type": "code",
+            "redirect_uri": REDIRECT_URI,
+            "scope": scope,
+            "state": "xyz",
+            "code_challenge": create_s256_code_challenge(verifier),
+            "code_challenge_method": "S256",
+        },
+    )
+    assert page.status_code == 200, page.content
+    fields = {k: v for k, v in page.context["form"].initial.items() if v is not None}
+    answer = browser.post("/oauth/authorize/", {**fields, "allow": "Authorize"})
+    assert answer.status_code == 302, answer.content
+    code = parse_qs(urlsplit(answer["Location"]).query)["code"][0]
+    response = Client().post(
+        "/oauth/token/",
+        {
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT_URI,
+            "code_verifier": verifier,
+            "client_id": application.client_id,
+            **({"client_secret": secret} if secret else {}),
+        },
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def bearer(access_token: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {access_token}")
+    return client
