@@ -30,4 +30,8 @@ def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
             "task": "portfolio.tasks.process_pending_evidence",
             "schedule": crontab(minute="*/5"),
         },
+        "clear-expired-oauth-tokens": {
+            "task": "integrations.tasks.clear_expired_tokens",
+            "schedule": crontab(minute=17, hour=3),
+        },
     }

@@ -6,9 +6,16 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from oauth2_provider.generators import generate_client_secret
-from oauth2_provider.models import AccessToken, Grant, RefreshToken, get_application_model
+from oauth2_provider.models import (
+    AccessToken,
+    Grant,
+    RefreshToken,
+    clear_expired,
+    get_application_model,
+)
 
 from accounts.models import Organisation, User
 from accounts.services.organisations import refuse_unless_admin
@@ -199,3 +206,20 @@ def revoke_app_tokens_after_password_change(*, user: User, how: str, actor: User
         )
     connections.delete()
     return len(client_ids)
+
+
+@transaction.atomic
+def clear_expired_tokens() -> int:
+    """Delete expired and revoked tokens (the toolkit's sweep), then the connections left
+    with no token at all: an app whose refresh token lapsed must be allowed again, and no
+    longer shows as connected. Returns how many connections ended."""
+    clear_expired()
+    live = RefreshToken.objects.filter(
+        user=OuterRef("user"), application=OuterRef("application"), revoked__isnull=True
+    )
+    access = AccessToken.objects.filter(
+        user=OuterRef("user"), application=OuterRef("application"), expires__gt=timezone.now()
+    )
+    lapsed = Connection.objects.filter(~Exists(live), ~Exists(access))
+    ended, _ = lapsed.delete()
+    return ended
