@@ -34,5 +34,8 @@ def test_the_api_schema_documents_the_oauth_flows_and_each_operations_scopes(cli
     entries = schema["paths"]["/api/v1/events/"]
     assert {"oauth2": ["entries:read"]} in entries["get"]["security"]
     assert {"oauth2": ["entries:write"]} in entries["post"]["security"]
-    tokens = schema["paths"]["/api/v1/tokens/"]["get"]["security"]
-    assert not any("oauth2" in requirement for requirement in tokens)
+    tokens = schema["paths"]["/api/v1/tokens/"]["get"]
+    assert not any("oauth2" in requirement for requirement in tokens["security"])
+    # Apps refused a scope, or refused an operation closed to them, get a documented 403.
+    assert "insufficient_scope" in entries["get"]["responses"]["403"]["description"]
+    assert "403" in tokens["responses"]
