@@ -29,6 +29,23 @@ def clean_cache():
     cache.clear()
 
 
+# HTTP sessions against the live server, closed after each test so that none of the
+# server's threads is left waiting on a kept-alive connection when the test database goes.
+_sessions: list[requests.Session] = []
+
+
+def _opened(session):
+    _sessions.append(session)
+    return session
+
+
+@pytest.fixture(autouse=True)
+def close_http_sessions():
+    yield
+    while _sessions:
+        _sessions.pop().close()
+
+
 @pytest.fixture
 def api_client():
     return APIClient()
@@ -66,10 +83,7 @@ class HiddenFields(HTMLParser):
 
 def signed_in(base_url: str, user) -> requests.Session:
     """A requests session signed in through the sign-in form, as a browser is."""
-    session = requests.Session()
-    # No keep-alive: the live server's threads must not be left reading an open connection
-    # when the test ends.
-    session.headers["Connection"] = "close"
+    session = _opened(requests.Session())
     login = f"{base_url}/accounts/login/"
     session.get(login)
     response = session.post(
@@ -101,17 +115,17 @@ def consent(session: requests.Session, authorization_url: str, *, allow: bool = 
 
 def oauth_client(application, secret, *, scope: str, **kwargs) -> OAuth2Session:
     """Authlib's client for the app, as a third party would configure it."""
-    client = OAuth2Session(
-        client_id=application.client_id,
-        client_secret=secret,
-        scope=scope,
-        redirect_uri=REDIRECT_URI,
-        code_challenge_method="S256",
-        token_endpoint_auth_method="client_secret_basic" if secret else "none",
-        **kwargs,
+    return _opened(
+        OAuth2Session(
+            client_id=application.client_id,
+            client_secret=secret,
+            scope=scope,
+            redirect_uri=REDIRECT_URI,
+            code_challenge_method="S256",
+            token_endpoint_auth_method="client_secret_basic" if secret else "none",
+            **kwargs,
+        )
     )
-    client.headers["Connection"] = "close"
-    return client
 
 
 def obtain_token(application, secret, user, scope: str) -> dict:
