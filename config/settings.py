@@ -296,8 +296,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous call gets 401 with a WWW-Authenticate header.
-        # No BasicAuthentication: passwords never travel with API calls.
-        # Personal tokens (`Token`/`Bearer wm_…`) first; OAuth takes any other `Bearer`.
+        # No BasicAuthentication: passwords never travel with API calls. Personal tokens
+        # come as `Token wm_…` or `Bearer wm_…`; OAuth takes any other `Bearer`.
         "accounts.api_auth.PersonalAccessTokenAuthentication",
         "integrations.api_auth.OAuthAccessTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
