@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from accounts import selectors, services
 from accounts.models import Membership, PersonalAccessToken, User
 from core.api import UNAUTHENTICATED, ErrorSerializer
+from core.api_scopes import declare_scopes
 
 
 class PersonalAccessTokenScheme(OpenApiAuthenticationExtension):
@@ -57,6 +58,7 @@ class MeSerializer(serializers.ModelSerializer):
     summary="The signed-in user, with their roles",
     tags=["me"],
 )
+@declare_scopes(read="profile")
 @api_view(["GET"])
 def me(request):
     return Response(MeSerializer(selectors.user_with_memberships(request.user)).data)

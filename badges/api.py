@@ -15,6 +15,7 @@ from badges.api_rules import RuleField
 from badges.models import Award, BadgeClass, Issuer, Progress
 from badges.services import awarding, badge_classes
 from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
+from core.api_scopes import ANY_SCOPE, TokenHasDeclaredScope
 from core.site import absolute_url
 from curriculum.models import Item
 
@@ -287,6 +288,7 @@ class AwardViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = AwardSerializer
     queryset = Award.objects.none()
+    oauth_scopes = {"read": "badges:read"}
 
     def visible_to(self, user):
         return selectors.awards_of(user)
@@ -329,6 +331,7 @@ class AwardViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
 class BadgeProgressViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = ProgressSerializer
     queryset = Progress.objects.none()
+    oauth_scopes = {"read": "badges:read"}
 
     def visible_to(self, user):
         return selectors.progress_of(user)
@@ -365,10 +368,14 @@ class BadgeClassViewSet(
     serializer_class = BadgeClassSerializer
     queryset = BadgeClass.objects.none()
 
+    # Reading is public; changing badge classes is for organisation admins in person,
+    # never for apps.
+    oauth_scopes = {"read": ANY_SCOPE}
+
     def get_permissions(self):
         if self.action in ("list", "retrieve"):
-            return [permissions.AllowAny()]
-        return [permissions.IsAuthenticated()]
+            return [TokenHasDeclaredScope(), permissions.AllowAny()]
+        return [TokenHasDeclaredScope(), permissions.IsAuthenticated()]
 
     def visible_to(self, user):
         return selectors.badge_classes_visible_to(user)

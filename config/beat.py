@@ -38,4 +38,8 @@ def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
             "task": "exports.tasks.delete_expired_exports",
             "schedule": crontab(minute=17),
         },
+        "clear-expired-oauth-tokens": {
+            "task": "integrations.tasks.clear_expired_tokens",
+            "schedule": crontab(minute=17, hour=3),
+        },
     }

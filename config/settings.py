@@ -17,6 +17,7 @@ from config.logging import logging_config
 from config.production import refuse_half_configured
 from config.storage import object_storages
 from core.middleware import permissions_policy
+from integrations.provider_settings import oauth2_provider_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +67,8 @@ INSTALLED_APPS = [
     "teaching",
     "badges",
     "exports",
+    "oauth2_provider",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -272,11 +275,16 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that an anonymous call gets 401 with a WWW-Authenticate header.
-        # No BasicAuthentication: passwords never travel with API calls.
+        # No BasicAuthentication: passwords never travel with API calls. Personal tokens
+        # come as `Token wm_…` or `Bearer wm_…`; OAuth takes any other `Bearer`.
         "accounts.api_auth.PersonalAccessTokenAuthentication",
+        "integrations.api_auth.OAuthAccessTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [  # and an OAuth token needs the scope the view declares
+        "core.api_scopes.TokenHasDeclaredScope",
+        "rest_framework.permissions.IsAuthenticated",
+    ],
     # drf-spectacular's, with the errors every operation shares documented once.
     "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -300,6 +308,10 @@ REST_KNOX = {
     "SECURE_HASH_ALGORITHM": "hashlib.sha512",
 }
 KNOX_TOKEN_MODEL = "accounts.PersonalAccessToken"
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # named by migrations
+OAUTH2_PROVIDER = oauth2_provider_settings(
+    access_token_seconds=env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600)
+)
 # knox's own migrations create its default token table even when the model is swapped
 # out, and that orphan table's foreign key to users breaks `flush` on PostgreSQL.
 MIGRATION_MODULES = {"knox": None}

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("badges.urls")),
     path("", include("exports.urls")),
     path("", include("audit.urls")),
+    path("", include("integrations.urls")),
+    path("oauth/", include("integrations.oauth_urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("config.api", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

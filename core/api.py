@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from core.api_scopes import ANY_SCOPE, declared_scopes
 from core.errors import StateConflict
 
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -160,6 +161,10 @@ UNSUPPORTED_BODY = _error(
     "The request body is not in a media type this operation reads, or could not be parsed as "
     "the one its `Content-Type` names."
 )
+INSUFFICIENT_SCOPE = _error(
+    "An app's OAuth token lacks the scope this operation needs (code `insufficient_scope`; "
+    "the message names it), or the operation is closed to apps."
+)
 THROTTLED = _error(
     "Too many requests (code `throttled`); the `Retry-After` header says how many seconds to wait."
 )
@@ -187,6 +192,8 @@ class AutoSchema(SpectacularAutoSchema):
             # silently answering as if nobody had signed in.
             public = not self.get_auth() or {} in self.get_auth()
             yield "401", BAD_TOKEN if public else UNAUTHENTICATED
+            if declared_scopes(view, self.method) != ANY_SCOPE:
+                yield "403", INSUFFICIENT_SCOPE
         if view.get_throttles():
             yield "429", THROTTLED
         if self.method in ("POST", "PUT", "PATCH"):

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 
 from core.api import VisibleToCaller
+from core.api_scopes import ANY_SCOPE, TokenHasDeclaredScope
 from core.site import absolute_url
 from curriculum import selectors
 from curriculum.models import Framework, Item, Programme
@@ -66,7 +67,8 @@ class ItemFilter(django_filters.FilterSet):
 class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
     """Curriculum frameworks. Public: no sign-in needed."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [TokenHasDeclaredScope, permissions.AllowAny]
+    oauth_scopes = {"read": ANY_SCOPE}
     serializer_class = FrameworkSerializer
     queryset = Framework.objects.all()
     filterset_fields = ["slug", "version"]
@@ -76,7 +78,8 @@ class FrameworkViewSet(viewsets.ReadOnlyModelViewSet):
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     """Curriculum items. Public: no sign-in needed."""
 
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [TokenHasDeclaredScope, permissions.AllowAny]
+    oauth_scopes = {"read": ANY_SCOPE}
     serializer_class = ItemSerializer
     queryset = Item.objects.select_related("framework")
     filterset_class = ItemFilter
@@ -96,6 +99,7 @@ class ProgrammeViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ProgrammeSerializer
     queryset = Programme.objects.none()
+    oauth_scopes = {"read": "profile"}
 
     def visible_to(self, user):
         return selectors.programmes_visible_to(user).order_by("pk")

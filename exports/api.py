@@ -113,6 +113,7 @@ class ExportViewSet(
 
     serializer_class = ExportSerializer
     queryset = Export.objects.none()
+    oauth_scopes = {"read": "exports", "write": "exports"}
 
     def visible_to(self, user):
         return selectors.exports_of(user)

@@ -1,12 +1,12 @@
 """The portable archive: everything a trainee owns, in a ZIP another Waymark imports.
 
 In a fixed order: portfolio.json; evidence/<uid>.<ext> for every evidence file;
-badges/<uid>.json and badges/<uid>.png (the Open Badges 2.0 assertion and the baked image)
-and badges/<uid>.credential.json and .credential.jwt (its Open Badges 3.0 credential, in
-both forms) for every badge; audit/checkpoint.json (the latest signed checkpoint of the whole log) and
-audit/chain.json (the trainee's own audit chain with its proof of inclusion in that
-checkpoint); and last manifest.json, the SHA-256 of every other file. Every entry carries
-the same fixed timestamp, so the same portfolio gives the same ZIP.
+badges/<uid>.json and badges/<uid>.png (the Open Badges 2.0 assertion and the baked
+image) and badges/<uid>.credential.json and .credential.jwt (its Open Badges 3.0
+credential, in both forms) for every badge; audit/checkpoint.json (the latest signed
+checkpoint of the whole log) and audit/chain.json (the trainee's own audit chain with its
+proof of inclusion in that checkpoint); and last manifest.json, the SHA-256 of every other
+file. Every entry carries the same fixed timestamp, so the same portfolio gives the same ZIP.
 """
 
 import hashlib

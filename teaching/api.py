@@ -149,6 +149,7 @@ class CheckInSerializer(serializers.Serializer):
 class TeachingProgrammeViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
     serializer_class = TeachingProgrammeSerializer
     queryset = TeachingProgramme.objects.none()
+    oauth_scopes = {"read": "entries:read"}
 
     def visible_to(self, user):
         return selectors.teaching_programmes_visible_to(user)
@@ -183,6 +184,8 @@ class TeachingSessionViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.Ge
     serializer_class = TeachingSessionSerializer
     filterset_class = SessionFilter
     queryset = TeachingSession.objects.none()
+    # Registers and check-ins make learning entries.
+    oauth_scopes = {"read": "entries:read", "write": "entries:write"}
 
     def visible_to(self, user):
         return selectors.teaching_sessions_visible_to(user)

@@ -40,6 +40,7 @@ class ProgrammeCoverageViewSet(viewsets.GenericViewSet):
     # Only for the schema, which reads the id's type from it; requests go through
     # curriculum_selectors.access_trainee_programme.
     queryset = Programme.objects.none()
+    oauth_scopes = {"read": "entries:read"}
     # Ids are whole numbers; anything else names no programme (404, from the API's catch-all).
     lookup_value_regex = "[0-9]+"
 

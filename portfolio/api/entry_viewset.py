@@ -77,6 +77,8 @@ class EntryViewSet(VisibleToCaller, SignOffActions, EvidenceActions, viewsets.Ge
     # Only for the schema, which reads the model and the id's type from it; requests always
     # go through get_queryset or selectors.access_entry, which hold what the caller may see.
     queryset = LearningEntry.objects.none()
+    # Sign-off actions change entries too: writes all need entries:write.
+    oauth_scopes = {"read": "entries:read", "write": "entries:write"}
 
     def visible_to(self, user):
         return with_summary(selectors.entries_visible_to(user))

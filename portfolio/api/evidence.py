@@ -165,6 +165,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = EvidenceSerializer
     # Only for the schema; requests go through selectors.access_evidence.
     queryset = Evidence.objects.none()
+    oauth_scopes = {"read": "entries:read", "write": "entries:write"}
 
     def get_object(self):
         return selectors.access_evidence(self.request.user, self.kwargs["pk"])

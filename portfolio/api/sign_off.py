@@ -165,5 +165,7 @@ class SignOffRequestViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.Gen
     serializer_class = QueuedRequestSerializer
     queryset = SignOffRequest.objects.none()
 
+    oauth_scopes = {"read": "entries:read"}
+
     def visible_to(self, user):
         return selectors.sign_off_queue(user)

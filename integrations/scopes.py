@@ -1,0 +1,26 @@
+"""What third-party apps may ask for, in the words the consent page uses. Kept free of
+Django imports: settings read it to configure the authorization server."""
+
+# Each scope, explained to the person asked to allow it.
+SCOPES = {
+    "profile": (
+        "See your name, email address, GMC number, and your organisations, roles and programmes."
+    ),
+    "entries:read": (
+        "Read your learning entries, their evidence, reflections, sign-offs and coverage."
+    ),
+    "entries:write": (
+        "Add, change and delete your learning entries and evidence, and ask for sign-off."
+    ),
+    "badges:read": "See the badges you have earned and your progress towards others.",
+    "exports": "Export your portfolio as a PDF or a portable archive.",
+}
+
+# What an app gets when it names no scope: the least there is.
+DEFAULT_SCOPES = ["profile"]
+
+
+def in_words(scope: str) -> list[str]:
+    """A token's space-separated scopes as the sentences above, in the order above."""
+    granted = set(scope.split())
+    return [words for name, words in SCOPES.items() if name in granted]

@@ -1,0 +1,73 @@
+"""Every API operation says which OAuth scope it needs, or is on the list below of those
+closed to apps on purpose: a new endpoint cannot be opened to apps by forgetting it."""
+
+import pytest
+from rest_framework.permissions import SAFE_METHODS
+
+from config import api as api_urls
+from core.api import not_found
+from core.api_scopes import TokenHasDeclaredScope, declared_scopes
+
+# (URL name, method): why apps may not use it.
+CLOSED_TO_APPS = {
+    ("api-root", "GET"): "The API's table of contents; apps are given its addresses instead.",
+    ("token-list", "GET"): "Personal access tokens are their owner's alone, never an app's.",
+    ("token-detail", "DELETE"): "Personal access tokens are their owner's alone, never an app's.",
+    ("badge-class-list", "POST"): "Badge classes are made by organisation admins in person.",
+    ("badge-class-detail", "PUT"): "Badge classes are changed by organisation admins in person.",
+    ("badge-class-detail", "PATCH"): "Badge classes are changed by organisation admins in person.",
+    ("award-revoke", "POST"): "Awards are revoked by the issuer's admins in person.",
+}
+
+
+def operations():
+    """(URL name, method, view) for every operation the API answers."""
+    seen = set()
+    for pattern in api_urls.urlpatterns:
+        callback = pattern.callback
+        if callback is not_found or (pattern.name, callback) in seen:
+            continue
+        seen.add((pattern.name, callback))
+        actions = getattr(callback, "actions", None) or {
+            method: None
+            for method in callback.cls.http_method_names
+            if method not in ("options", "head") and hasattr(callback.cls, method)
+        }
+        for method, action in actions.items():
+            view = callback.cls(**getattr(callback, "initkwargs", {}))
+            view.action = action
+            view.format_kwarg = None
+            yield pattern.name, method.upper(), view
+
+
+OPERATIONS = sorted(operations(), key=lambda op: (op[0], op[1]))
+
+
+def test_the_walk_finds_the_api():
+    names = {name for name, _, _ in OPERATIONS}
+    assert {"me", "entry-list", "entry-detail", "award-list", "token-list"} <= names
+
+
+@pytest.mark.parametrize(
+    ("name", "method", "view"), OPERATIONS, ids=[f"{n} {m}" for n, m, _ in OPERATIONS]
+)
+def test_every_operation_declares_a_scope_or_is_closed_to_apps_on_purpose(name, method, view):
+    scopes = declared_scopes(view, method)
+    if (name, method) in CLOSED_TO_APPS:
+        assert scopes is None, f"{name} {method} is listed as closed but declares {scopes}"
+    else:
+        assert scopes is not None, f"{name} {method} declares no OAuth scope"
+    # A view that chooses its own permissions must still check scopes.
+    assert any(isinstance(p, TokenHasDeclaredScope) for p in view.get_permissions())
+
+
+def test_reading_never_needs_a_write_scope():
+    for name, method, view in OPERATIONS:
+        scopes = declared_scopes(view, method) or ()
+        if method in SAFE_METHODS:
+            assert not any(s.endswith(":write") for s in scopes), (name, method)
+
+
+def test_the_closed_list_names_only_real_operations():
+    real = {(name, method) for name, method, _ in OPERATIONS}
+    assert set(CLOSED_TO_APPS) <= real
