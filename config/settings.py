@@ -153,6 +153,10 @@ CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Without a broker, tasks run in-process at the point they are enqueued (after commit).
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
+# With tasks in-process, long ones (exports) may run in a thread of the web process instead,
+# so that the page answers at once and shows their progress, as it would with a worker.
+# `make run` turns this on; tests keep such work synchronous unless they ask.
+TASKS_IN_THREADS = CELERY_TASK_ALWAYS_EAGER and env.bool("TASKS_IN_THREADS", default=False)
 # A worker keeps its database connection across tasks instead of opening one per task
 # (Celery closes it only after this many); config.celery still drops a connection that is
 # older than CONN_MAX_AGE or fails its health check before each task, as requests do.

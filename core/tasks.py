@@ -4,7 +4,8 @@ import logging
 import threading
 import time
 
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from kombu.exceptions import OperationalError
 
 logger = logging.getLogger(__name__)
@@ -73,3 +74,26 @@ def enqueue_after_commit(task, *args) -> None:
             )
 
     transaction.on_commit(publish)
+
+
+def enqueue_long_after_commit(task, *args) -> None:
+    """As enqueue_after_commit, for work that takes a while and reports its progress. With
+    tasks run in-process and TASKS_IN_THREADS on (`make run`), the task runs in a thread of
+    its own instead of inside the request, so that the page can show how it is going."""
+    if not settings.TASKS_IN_THREADS:
+        enqueue_after_commit(task, *args)
+        return
+
+    def run():
+        try:
+            task.apply(args=args)
+        except Exception:
+            logger.exception("%s%r failed in its thread", task.name, args)
+        finally:
+            # The thread's own connection, which nothing else would close.
+            connection.close()
+
+    def start():
+        threading.Thread(target=run, name=f"task {task.name}", daemon=True).start()
+
+    transaction.on_commit(start)

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit import services as audit
-from core.tasks import enqueue_after_commit
+from core.tasks import enqueue_after_commit, enqueue_long_after_commit
 from exports import archive, contents, pdf
 from exports.filters import Chosen, Filters, check_filters
 from exports.models import Export
@@ -64,7 +64,7 @@ def request_export(*, actor, format: str, chosen: Chosen | None = None) -> Expor
     )
     from exports.tasks import make_export
 
-    enqueue_after_commit(make_export, export.pk)
+    enqueue_long_after_commit(make_export, export.pk)
     return export
 
 
