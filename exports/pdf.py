@@ -13,10 +13,16 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from PIL import ImageFile
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from exports.contents import Portfolio
+
+# Importing WeasyPrint tells Pillow, for the whole process, to load truncated images. The
+# worker that makes PDFs also checks evidence uploads, which must refuse a truncated or
+# bomb image, so the default is put back; the PDF embeds no raster image from outside.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 PDF_VARIANT = "pdf/ua-1"
 TEMPLATE = "exports/pdf/portfolio.html"

@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 class CountingServer:
     """Answers every GET with a tiny PNG, and counts them."""
 
+    # A whole 1×1 transparent PNG, made by Pillow.
     PNG = bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+        "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d494441"
+        "54789c6360606060000000050001a5f645400000000049454e44ae426082"
     )
 
     def __init__(self):
@@ -125,3 +126,13 @@ def test_an_entry_naming_local_addresses_exports_without_a_single_request(
     assert export.status == "done"
     assert f'<img src="{server.url}/title.png"> Ward round' in pdf_text(read_pdf(export))
     assert server.requests == []
+
+
+def test_making_pdfs_leaves_pillow_refusing_truncated_images():
+    # WeasyPrint switches this on when imported; evidence checks in the same worker need it
+    # off (tests/portfolio/evidence/test_processing.py refuses a bomb image with it off).
+    from PIL import ImageFile
+
+    import exports.pdf  # noqa: F401
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
