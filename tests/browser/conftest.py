@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 try:
     from playwright.sync_api import expect, sync_playwright
@@ -171,3 +172,28 @@ def sign_in(page, email=TRAINEE_EMAIL, password=None):
     page.get_by_label("Email").fill(email)
     page.get_by_label(PASSWORD_LABEL).fill(password or settings.DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def demo_data(transactional_db):
+    """The demo site, as `make run` seeds it."""
+    call_command("seed_demo")
+
+
+def assert_fits_phone(page):
+    scroll_width, viewport_width = horizontal_overflow(page)
+    assert scroll_width <= PHONE["width"], (
+        f"{page.url} scrolls sideways on a {viewport_width}px phone: "
+        f"the document is {scroll_width}px wide"
+    )
+
+
+def assert_no_axe_violations(page, where):
+    violations = run_axe(page)
+    assert not violations, f"axe found problems on {where}:\n{describe_violations(violations)}"
+
+
+def assert_no_csp_violations(page):
+    violations = page.watch.csp_violations()
+    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
+    assert not page.watch.errors, "JavaScript errors:\n" + "\n".join(page.watch.errors)

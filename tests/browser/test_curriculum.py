@@ -5,7 +5,6 @@ a trainee's coverage and an admin looking at a programme, with axe-core on every
 import re
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from curriculum import selectors
@@ -16,11 +15,11 @@ from tests.browser.conftest import (
     PHONE,
     SUPERVISOR_EMAIL,
     TRAINEE_EMAIL,
-    describe_violations,
+    assert_no_axe_violations,
+    assert_no_csp_violations,
     expect,
     horizontal_overflow,
     open_path,
-    run_axe,
     screenshot,
     sign_in,
 )
@@ -32,27 +31,11 @@ FPC1 = FRAMEWORK + "items/FPC1/"
 FPCS_PER_HLO = [5, 5, 3]
 
 
-@pytest.fixture
-def demo_data(transactional_db):
-    call_command("seed_demo")
-
-
 def assert_fits(page, viewport):
     scroll_width, viewport_width = horizontal_overflow(page)
     assert scroll_width <= viewport["width"], (
         f"{page.url} scrolls sideways at {viewport_width}px: the document is {scroll_width}px wide"
     )
-
-
-def assert_no_axe_violations(page, where):
-    violations = run_axe(page)
-    assert not violations, f"axe found problems on {where}:\n{describe_violations(violations)}"
-
-
-def assert_no_csp_violations(page):
-    violations = page.watch.csp_violations()
-    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
-    assert not page.watch.errors, "JavaScript errors:\n" + "\n".join(page.watch.errors)
 
 
 def main_nav(page):

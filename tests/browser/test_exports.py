@@ -9,7 +9,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import FileSystemStorage
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 from pypdf import PdfReader
@@ -21,9 +20,10 @@ from portfolio.models import LearningEntry
 from tests.browser.conftest import (
     PHONE,
     TRAINEE_EMAIL,
+    assert_fits_phone,
+    assert_no_csp_violations,
     describe_violations,
     expect,
-    horizontal_overflow,
     open_path,
     run_axe,
     screenshot,
@@ -32,11 +32,6 @@ from tests.browser.conftest import (
 from tests.exports.conftest import link_uris, pdf_text, qr_codes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_data(transactional_db):
-    call_command("seed_demo")
 
 
 @pytest.fixture(autouse=True)
@@ -95,17 +90,6 @@ def worker(monkeypatch):
     yield worker
     worker.seen_progress.set()
     worker.join()
-
-
-def assert_fits_phone(page):
-    scroll_width, viewport_width = horizontal_overflow(page)
-    assert scroll_width <= PHONE["width"], f"{page.url} scrolls sideways: {scroll_width}px"
-
-
-def assert_no_csp_violations(page):
-    violations = page.watch.csp_violations()
-    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
-    assert not page.watch.errors, "JavaScript errors:\n" + "\n".join(page.watch.errors)
 
 
 def export_a_pdf(page, date_from):

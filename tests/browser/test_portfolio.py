@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.storage import FileSystemStorage
-from django.core.management import call_command
 from django.utils import timezone
 from PIL import Image
 
@@ -20,9 +19,10 @@ from tests.browser.conftest import (
     PHONE,
     SUPERVISOR_EMAIL,
     TRAINEE_EMAIL,
+    assert_fits_phone,
+    assert_no_csp_violations,
     describe_violations,
     expect,
-    horizontal_overflow,
     open_path,
     run_axe,
     screenshot,
@@ -32,11 +32,6 @@ from tests.browser.conftest import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SUPERVISOR = "Dr Daniel Hughes"
-
-
-@pytest.fixture
-def demo_data(transactional_db):
-    call_command("seed_demo")
 
 
 @pytest.fixture(autouse=True)
@@ -61,20 +56,6 @@ def photo(tmp_path):
 
 
 # --- Checks -------------------------------------------------------------------------------------
-
-
-def assert_fits_phone(page):
-    scroll_width, viewport_width = horizontal_overflow(page)
-    assert scroll_width <= PHONE["width"], (
-        f"{page.url} scrolls sideways on a {viewport_width}px phone: "
-        f"the document is {scroll_width}px wide"
-    )
-
-
-def assert_no_csp_violations(page):
-    violations = page.watch.csp_violations()
-    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
-    assert not page.watch.errors, "JavaScript errors:\n" + "\n".join(page.watch.errors)
 
 
 class AxeReport:

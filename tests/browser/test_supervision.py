@@ -8,7 +8,6 @@ violations, script errors or sideways scrolling on the way."""
 import re
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from portfolio import selectors
@@ -16,11 +15,11 @@ from tests.browser.conftest import (
     PHONE,
     SUPERVISOR_EMAIL,
     TRAINEE_EMAIL,
-    describe_violations,
+    assert_fits_phone,
+    assert_no_axe_violations,
+    assert_no_csp_violations,
     expect,
-    horizontal_overflow,
     open_path,
-    run_axe,
     screenshot,
     sign_in,
 )
@@ -28,30 +27,6 @@ from tests.browser.conftest import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TRAINEE = "Dr Asha Patel"
-
-
-@pytest.fixture
-def demo_data(transactional_db):
-    call_command("seed_demo")
-
-
-def assert_fits_phone(page):
-    scroll_width, viewport_width = horizontal_overflow(page)
-    assert scroll_width <= PHONE["width"], (
-        f"{page.url} scrolls sideways on a {viewport_width}px phone: "
-        f"the document is {scroll_width}px wide"
-    )
-
-
-def assert_no_axe_violations(page, where):
-    violations = run_axe(page)
-    assert not violations, f"axe found problems on {where}:\n{describe_violations(violations)}"
-
-
-def assert_no_csp_violations(page):
-    violations = page.watch.csp_violations()
-    assert not violations, "Content Security Policy violations:\n" + "\n".join(violations)
-    assert not page.watch.errors, "JavaScript errors:\n" + "\n".join(page.watch.errors)
 
 
 def readable_entries():
