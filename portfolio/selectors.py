@@ -24,6 +24,7 @@ from portfolio.models import (
     SignOff,
     SignOffLink,
     SignOffRequest,
+    Source,
     Status,
     SupervisorLastViewed,
     Tag,
@@ -408,3 +409,13 @@ def attested_sign_offs_of(entry: LearningEntry) -> list[AttestedSignOff]:
     """Sign-off requests the entry had at other sites, newest first. Their content hashes
     cannot be recomputed here: the formula covers the entry's and trainee's ids there."""
     return list(entry.attested_sign_offs.all())
+
+
+def reading_list_identities(trainee, identities) -> set[str]:
+    """Which of these references (by portfolio.reading_lists.Reference.identity) the trainee
+    has logged from a reading list before."""
+    return set(
+        LearningEntry.objects.filter(
+            trainee=trainee, source=Source.READING_LIST, external_id__in=list(identities)
+        ).values_list("external_id", flat=True)
+    )
