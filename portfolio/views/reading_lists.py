@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from core.forms import submitted
+from core.forms import form_data, form_files, submitted
 from portfolio import reading_lists, selectors, services
 from portfolio.forms import ReadingListImportForm, ReadingListUploadForm
 from portfolio.models import Kind
@@ -15,7 +15,7 @@ from portfolio.models import Kind
 
 @login_required
 def reading_list_upload(request):
-    form = ReadingListUploadForm(request.POST or None, request.FILES or None)
+    form = ReadingListUploadForm(form_data(request), form_files(request))
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
