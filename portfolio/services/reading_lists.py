@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
@@ -56,6 +57,10 @@ def import_references(
     date in the future, say) logs none, and the error says which."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied("Only a trainee imports a reading list, into their own portfolio.")
+    # One import at a time per trainee, so that what is read as already logged stays true
+    # until this one commits. Two imports of overlapping lists would otherwise each hold a
+    # new entry's unique key the other waits for, while waiting for the other's audit chain.
+    get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
     result = ReadingListImport()
     known = selectors.reading_list_identities(actor, [r.identity for r in references])
     for reference in references:
@@ -73,7 +78,7 @@ def import_references(
             external_id=reference.identity,
         )
         if not created:
-            # Logged by another import that committed after `known` was read.
+            # Logged since `known` was read (through the API while this ran, say).
             result.already_logged.append(reference)
             continue
         known.add(reference.identity)
