@@ -260,11 +260,10 @@ def _author(name) -> str:
 # --- Formats: each reader gives (record name, fields) or (record name, problem) per record ---
 
 
-def _read_bibtex(text: str) -> list[tuple[str, dict | str]]:
-    library = bibtexparser.parse_string(
+def _parse_bibtex(text: str):
+    return bibtexparser.parse_string(
         text,
         append_middleware=[
-            # Zotero writes accents as LaTeX ({\"o}); names stay whole until split here.
             # Zotero writes accents as LaTeX (Sch{\"o}n). Braces are kept while names are
             # split, so that "and" inside them ({Health and Care}) stays part of an
             # organisation's name; _clean drops them after.
@@ -273,6 +272,15 @@ def _read_bibtex(text: str) -> list[tuple[str, dict | str]]:
             middlewares.SplitNameParts(),
         ],
     )
+
+
+def _read_bibtex(text: str) -> list[tuple[str, dict | str]]:
+    try:
+        library = _parse_bibtex(text)
+    except Exception:  # bibtexparser keeps most errors to their block; others are the file's
+        raise ReadingListError(
+            "The BibTeX file could not be read. Export it again from your reference manager."
+        ) from None
     records = []
     for block in library.blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
