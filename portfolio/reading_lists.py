@@ -2,9 +2,10 @@
 CSL-JSON, read into plain references a trainee can choose to log as reading entries.
 
 Pure functions over the uploaded bytes: no database, no network. The file is untrusted, so it
-is bounded in size and in references before any parser sees it, must be UTF-8, and nothing
-in it is ever fetched (a DOI or URL is only text here). A record that cannot be used is named
-in a problem ("record 7 (smith2020): no title") and left out; the others stay importable."""
+is bounded in size before any parser sees it and in references after, must be UTF-8, and
+nothing in it is ever fetched (a DOI or URL is only text here). A record that cannot be used
+is named in a problem ("record 7 (smith2020): no title") and left out; the others stay
+importable."""
 
 import hashlib
 import json
@@ -66,9 +67,9 @@ class Reference:
 
     @property
     def doi_url(self) -> str:
-        # Characters that end a URL's path (# ?) or escape (%) are encoded, as the DOI
-        # handbook asks of DOIs in URLs.
-        return f"https://doi.org/{quote(self.doi, safe='/:;()._-<>[]')}" if self.doi else ""
+        # Characters that end a URL's path (# ?), escape (%) or are unsafe in one (< > as in
+        # old SICI DOIs) are percent-encoded, as the DOI handbook asks of DOIs in URLs.
+        return f"https://doi.org/{quote(self.doi, safe='/:;()._-')}" if self.doi else ""
 
     @property
     def citation(self) -> str:
@@ -93,7 +94,7 @@ class ReadingList:
 
 
 class PreviewExpired(ValueError):
-    pass
+    """A preview that cannot be imported from: too old, altered, or another trainee's."""
 
 
 def sign_preview(reading_list: ReadingList, *, trainee_id: int) -> str:

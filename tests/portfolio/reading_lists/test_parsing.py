@@ -141,10 +141,10 @@ def test_a_doi_is_one_string_however_it_is_written(written):
     assert normal_doi(written) == "10.1056/nejmoa010307"
 
 
-def test_a_doi_link_escapes_what_would_end_a_url_path():
-    reference = Reference(title="T", doi=normal_doi("10.1002/(SICI)1097#12?x"))
+def test_a_doi_link_escapes_what_would_end_or_break_a_url_path():
+    reference = Reference(title="T", doi=normal_doi("10.1002/(SICI)1097:8<693::AID>3.0.CO;2-#?"))
 
-    assert reference.doi_url == "https://doi.org/10.1002/(sici)1097%2312%3Fx"
+    assert reference.doi_url == "https://doi.org/10.1002/(sici)1097:8%3C693::aid%3E3.0.co;2-%23%3F"
 
 
 def test_csl_json_of_the_wrong_shape_names_the_record():
