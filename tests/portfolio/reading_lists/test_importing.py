@@ -117,6 +117,18 @@ def test_the_preview_names_the_records_left_out(client, trainee):
     assert "Record 5 (unclosed2017): could not be read at line 27" in page
 
 
+def test_a_file_with_no_usable_record_says_so_and_offers_nothing_to_log(client, trainee):
+    client.force_login(trainee)
+    only_broken = b"@article{smith2020, journal={BMJ}, year={2020}}"
+
+    page = client.post(UPLOAD, {"file": SimpleUploadedFile("a.bib", only_broken)})
+
+    content = page.content.decode()
+    assert "Record 1 (smith2020): no title" in content
+    assert "Nothing in this file can be logged" in content
+    assert "Log the chosen references" not in content
+
+
 def test_a_file_that_cannot_be_read_is_refused_on_the_form(client, trainee):
     client.force_login(trainee)
 
