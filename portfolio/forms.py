@@ -204,11 +204,15 @@ class ReadingListImportForm(forms.Form):
 
     def __init__(self, *args, reading_list, already_logged=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        # Only references not yet in the portfolio can be chosen.
+        # Every reference may be chosen, so that a form sent twice (a double click) is not
+        # refused; the import leaves those already logged as they are. Offered ticked are
+        # those not yet in the portfolio.
         self.fields["chosen"].choices = [
-            (index, reference.title)
-            for index, reference in enumerate(reading_list.references)
-            if reference.identity not in already_logged
+            (index, reference.title) for index, reference in enumerate(reading_list.references)
         ]
         if not self.is_bound:
-            self.initial["chosen"] = [index for index, _ in self.fields["chosen"].choices]
+            self.initial["chosen"] = [
+                index
+                for index, reference in enumerate(reading_list.references)
+                if reference.identity not in already_logged
+            ]

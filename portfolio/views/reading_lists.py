@@ -92,5 +92,6 @@ def _preview(request, reading_list, *, token=None, data=None):
                 for index, reference in enumerate(reading_list.references)
             ],
             "already_count": len(already),
+            "loggable_count": len(reading_list.references) - len(already),
         },
     )

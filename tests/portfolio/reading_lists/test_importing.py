@@ -91,6 +91,18 @@ def test_the_same_doi_from_another_manager_written_another_way_is_not_logged_aga
     assert LearningEntry.objects.filter(trainee=trainee).count() == 20
 
 
+def test_the_same_choice_sent_twice_logs_each_reference_once(client, trainee, frozen_today):
+    client.force_login(trainee)
+    preview = upload(client, "endnote.ris")
+    form = {"preview": preview_token(preview), "chosen": chosen(preview), "read_on": frozen_today}
+
+    client.post(IMPORT, form)
+    second = client.post(IMPORT, form, follow=True)
+
+    assert "Logged 0 reading entries. 3 were already in your portfolio." in second.content.decode()
+    assert LearningEntry.objects.filter(trainee=trainee).count() == 3
+
+
 def test_only_the_chosen_references_are_logged(client, trainee, frozen_today):
     client.force_login(trainee)
     preview = upload(client, "endnote.ris")
