@@ -108,9 +108,7 @@ class ReadingListViewSet(viewsets.ViewSet):
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         reading_list = upload.validated_data["file"]
-        already = selectors.reading_list_identities(
-            request.user, [r.identity for r in reading_list.references]
-        )
+        already = selectors.reading_list_identities(request.user, reading_list.references)
         references = [
             {**r.as_data(), "index": i, "already_logged": r.identity in already}
             for i, r in enumerate(reading_list.references)

@@ -62,7 +62,7 @@ def import_references(
     # new entry's unique key the other waits for, while waiting for the other's audit chain.
     get_user_model().objects.select_for_update().filter(pk=actor.pk).first()
     result = ReadingListImport()
-    known = selectors.reading_list_identities(actor, [r.identity for r in references])
+    known = selectors.reading_list_identities(actor, references)
     for reference in references:
         if reference.identity in known:
             result.already_logged.append(reference)

@@ -48,9 +48,7 @@ def reading_list_import(request):
 
 def _preview(request, reading_list, *, token=None, data=None):
     """The references read from the file, to choose from; on a valid choice, the import."""
-    already = selectors.reading_list_identities(
-        request.user, [r.identity for r in reading_list.references]
-    )
+    already = selectors.reading_list_identities(request.user, reading_list.references)
     form = ReadingListImportForm(
         data, initial={"preview": token}, reading_list=reading_list, already_logged=already
     )

@@ -103,6 +103,21 @@ def test_the_same_choice_sent_twice_logs_each_reference_once(client, trainee, fr
     assert LearningEntry.objects.filter(trainee=trainee).count() == 3
 
 
+def test_a_paper_logged_by_hand_with_its_doi_link_is_not_logged_again(
+    client, trainee, log, frozen_today
+):
+    by_hand = log(kind=Kind.READING, title="Rivers et al, EGDT")
+    services.add_link_evidence(
+        entry=by_hand, actor=trainee, url="http://dx.doi.org/10.1056/NEJMoa010307"
+    )
+    client.force_login(trainee)
+
+    preview = upload(client, "endnote.ris")
+
+    assert "1 is already in your portfolio" in preview.content.decode()
+    assert chosen(preview) == ["1", "2"]
+
+
 def test_only_the_chosen_references_are_logged(client, trainee, frozen_today):
     client.force_login(trainee)
     preview = upload(client, "endnote.ris")
@@ -185,7 +200,7 @@ def test_a_reference_logged_since_the_import_read_the_portfolio_is_not_logged_tw
     services.import_references(actor=trainee, references=[reference], read_on=frozen_today)
     # Logged (through the entries API, say) after the import read what is already logged.
     monkeypatch.setattr(
-        "portfolio.selectors.reading_list_identities", lambda trainee, identities: set()
+        "portfolio.selectors.reading_list_identities", lambda trainee, references: set()
     )
 
     result = services.import_references(actor=trainee, references=[reference], read_on=frozen_today)
@@ -213,10 +228,11 @@ def test_the_preview_costs_the_same_queries_for_three_references_or_twenty(
     client, trainee, django_assert_num_queries
 ):
     client.force_login(trainee)
-    # Session, user, which of the file's references are already logged, the menu's roles.
-    with django_assert_num_queries(4):
+    # Session, user, which of the file's references are already logged (from a list, or by
+    # hand with their DOI link), the menu's roles.
+    with django_assert_num_queries(5):
         upload(client, "endnote.ris")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         upload(client, "zotero_20.bib")
 
 
@@ -230,7 +246,8 @@ def test_the_import_costs_the_same_queries_for_each_reference_as_logging_it_by_h
     preview = upload(client, "zotero_20.bib")
     form = {"preview": preview_token(preview), "chosen": chosen(preview), "read_on": frozen_today}
 
-    # The trainee's row locked, 20 entries, 18 links, and the first audit and badge rows of
-    # this trainee.
-    with django_assert_num_queries(518):
+    # What is already logged (two queries), read for the form and again under the lock on
+    # the trainee's row; 20 entries, 18 links, and the first audit and badge rows of this
+    # trainee.
+    with django_assert_num_queries(520):
         client.post(IMPORT, form)
