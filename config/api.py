@@ -25,6 +25,7 @@ router.register("programmes", curriculum.ProgrammeViewSet, basename="programme")
 router.register("events", portfolio.EntryViewSet, basename="entry")
 router.register("evidence", portfolio.EvidenceViewSet, basename="evidence")
 router.register("sign-off-requests", portfolio.SignOffRequestViewSet, basename="sign-off-request")
+router.register("reading-lists", portfolio.ReadingListViewSet, basename="reading-list")
 # Teaching
 router.register(
     "teaching-programmes", teaching.TeachingProgrammeViewSet, basename="teaching-programme"

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from core.forms import DateInput, TimeInput
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.models import TEXT_MAX_LENGTH, Kind, LearningEntry
+from portfolio.models import TEXT_MAX_LENGTH, Kind, LearningEntry, validate_entry_date
 
 LEARNING_FIELDS = (
     "kind", "title", "date", "time", "duration_minutes", "cpd_credits",
@@ -172,3 +172,47 @@ class EvidenceForm(forms.Form):
         elif data.get("file") and data.get("url"):
             self.add_error("url", "Add a file or a link, not both at once.")
         return data
+
+
+class ReadingListUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Reading list",
+        help_text="Exported from Zotero, Mendeley or EndNote as BibTeX (.bib), RIS (.ris) or "
+        "CSL JSON (.json), up to 1 MB.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".bib,.ris,.json,.txt"}),
+    )
+
+
+class ReadingListImportForm(forms.Form):
+    """Which of the previewed references to log. The references themselves come back in the
+    signed preview, never from the form's fields."""
+
+    preview = forms.CharField(widget=forms.HiddenInput)
+    chosen = forms.TypedMultipleChoiceField(
+        label="References to log",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one reference to log."},
+    )
+    read_on = forms.DateField(
+        label="Date read",
+        initial=timezone.localdate,
+        widget=DateInput(),
+        validators=[validate_entry_date],
+        help_text="Each entry is dated this day; change one later on its page.",
+    )
+
+    def __init__(self, *args, reading_list, already_logged=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Every reference may be chosen, so that a form sent twice (a double click) is not
+        # refused; the import leaves those already logged as they are. Offered ticked are
+        # those not yet in the portfolio.
+        self.fields["chosen"].choices = [
+            (index, reference.title) for index, reference in enumerate(reading_list.references)
+        ]
+        if not self.is_bound:
+            self.initial["chosen"] = [
+                index
+                for index, reference in enumerate(reading_list.references)
+                if reference.identity not in already_logged
+            ]

@@ -79,6 +79,9 @@ class Source(models.TextChoices):
     API = "api", "API"
     XAPI = "xapi", "xAPI"
     IMPORT = "import", "Import"
+    # A reference manager's reading list; the external id is the reference's DOI
+    # (portfolio.reading_lists.Reference.identity).
+    READING_LIST = "reading", "Reading list"
 
 
 class Status(models.TextChoices):

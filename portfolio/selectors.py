@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Lower, TruncMonth
 from django.http import Http404
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from portfolio.models import (
     SignOff,
     SignOffLink,
     SignOffRequest,
+    Source,
     Status,
     SupervisorLastViewed,
     Tag,
@@ -408,3 +409,34 @@ def attested_sign_offs_of(entry: LearningEntry) -> list[AttestedSignOff]:
     """Sign-off requests the entry had at other sites, newest first. Their content hashes
     cannot be recomputed here: the formula covers the entry's and trainee's ids there."""
     return list(entry.attested_sign_offs.all())
+
+
+def reading_list_identities(trainee, references) -> set[str]:
+    """Which of these references (portfolio.reading_lists.Reference) are in the trainee's
+    portfolio already, by their identity: logged from a reading list before, or logged by
+    hand with the same DOI as a link (however the link writes it: doi.org or dx.doi.org,
+    any case)."""
+    references = list(references)
+    found = set(
+        LearningEntry.objects.filter(
+            trainee=trainee,
+            source=Source.READING_LIST,
+            external_id__in=[r.identity for r in references],
+        ).values_list("external_id", flat=True)
+    )
+    links = {}
+    for reference in references:
+        if reference.doi and reference.identity not in found:
+            for written in (reference.doi, reference.doi_url.removeprefix("https://doi.org/")):
+                for start in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/",
+                              "http://dx.doi.org/"):  # fmt: skip
+                    links[f"{start}{written}".lower()] = reference.identity
+    if links:
+        linked = (
+            Evidence.objects.filter(entry__trainee=trainee, kind=Evidence.Kind.LINK)
+            .annotate(lower_url=Lower("url"))
+            .filter(lower_url__in=list(links))
+            .values_list("lower_url", flat=True)
+        )
+        found.update(links[url] for url in linked)
+    return found

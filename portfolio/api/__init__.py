@@ -9,11 +9,13 @@ who may not make it 403. Entries the caller may not see do not exist for them: 4
 from portfolio.api.coverage import ProgrammeCoverageViewSet
 from portfolio.api.entry_viewset import EntryViewSet
 from portfolio.api.evidence import EvidenceViewSet
+from portfolio.api.reading_lists import ReadingListViewSet
 from portfolio.api.sign_off import SignOffRequestViewSet
 
 __all__ = [
     "EntryViewSet",
     "EvidenceViewSet",
     "ProgrammeCoverageViewSet",
+    "ReadingListViewSet",
     "SignOffRequestViewSet",
 ]

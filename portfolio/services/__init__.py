@@ -18,6 +18,7 @@ from portfolio.services.evidence import (
     remove_evidence,
     store_evidence_thumbnail,
 )
+from portfolio.services.reading_lists import import_references
 from portfolio.services.sign_off import (
     approve,
     recall_request,
@@ -42,6 +43,7 @@ __all__ = [
     "approve_batch",
     "default_credits",
     "delete_entry",
+    "import_references",
     "ensure_deletable",
     "ensure_editable",
     "log_entry",
