@@ -6,17 +6,14 @@ import re
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from accounts.models import User
 from portfolio.models import Kind, LearningEntry
 from tests.browser.conftest import (
-    PHONE,
     TRAINEE_EMAIL,
-    describe_violations,
+    assert_fits_phone,
+    assert_no_axe_violations,
     expect,
-    horizontal_overflow,
-    run_axe,
     screenshot,
     sign_in,
 )
@@ -26,16 +23,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FILES = Path(__file__).resolve().parents[1] / "portfolio" / "reading_lists" / "files"
 
 
-@pytest.fixture
-def demo_data(transactional_db):
-    call_command("seed_demo")
-
-
 def assert_fits_phone_and_passes_axe(page):
-    scroll_width, _ = horizontal_overflow(page)
-    assert scroll_width <= PHONE["width"], f"{page.url} scrolls sideways: {scroll_width}px"
-    violations = run_axe(page)
-    assert not violations, describe_violations(violations)
+    assert_fits_phone(page)
+    assert_no_axe_violations(page, page.url)
 
 
 def upload(page, name: str):
