@@ -10,6 +10,7 @@ import pytest
 from accounts.models import User
 from portfolio.models import Kind, LearningEntry
 from tests.browser.conftest import (
+    PHONE,
     TRAINEE_EMAIL,
     assert_fits_phone,
     assert_no_axe_violations,
