@@ -16,6 +16,13 @@ def oauth2_provider_settings(*, access_token_seconds: int) -> dict:
         # never reach an app (RFC 9700).
         "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
         "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+        # The rest of RFC 9700's advice: access tokens only in the Authorization header,
+        # never in a URL; the issuer named in every authorization response (RFC 9207), so
+        # a client talking to several servers cannot be mixed up; and tokens kept hashed
+        # at rest, so a copy of the database holds none that work.
+        "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+        "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+        "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
         "OAUTH2_RESPONSE_TYPES_SUPPORTED": ["code"],
         "OAUTH2_GRANT_TYPES_SUPPORTED": [
             "authorization_code",

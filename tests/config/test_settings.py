@@ -190,7 +190,11 @@ def test_unknown_environment_name_is_refused():
 
 def test_api_defaults_are_safe():
     api = settings.REST_FRAMEWORK
-    assert api["DEFAULT_PERMISSION_CLASSES"] == ["rest_framework.permissions.IsAuthenticated"]
+    assert api["DEFAULT_PERMISSION_CLASSES"] == [
+        # OAuth tokens reach only what a view declares a scope for (core/api_scopes.py).
+        "core.api_scopes.TokenHasDeclaredScope",
+        "rest_framework.permissions.IsAuthenticated",
+    ]
     assert not any("Basic" in cls for cls in api["DEFAULT_AUTHENTICATION_CLASSES"])
     assert api["NUM_PROXIES"] == settings.ALLAUTH_TRUSTED_PROXY_COUNT
 

@@ -5,8 +5,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
-from oauth2_provider.models import RefreshToken
 
 from audit.models import AuditEntry
 from integrations.models import Connection
@@ -54,14 +54,26 @@ def test_resetting_the_password_ends_every_apps_access(client, trainee, token):
     assert AuditEntry.objects.filter(action="revoke_oauth_apps_on_password_reset").exists()
 
 
-def test_the_refresh_token_is_revoked_too(client, trainee, token):
+def test_the_refresh_token_no_longer_works_either(client, trainee, register):
+    application, secret = register()
+    token = obtain_token(application, secret, trainee, "profile")
     client.post(reverse("account_login"), {"login": trainee.email, "password": PASSWORD})
     client.post(
         reverse("account_change_password"),
         {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
 
-    assert RefreshToken.objects.get(token=token["refresh_token"]).revoked is not None
+    refreshed = Client().post(
+        "/oauth/token/",
+        {
+            "grant_type": "refresh_token",
+            "refresh_token": token["refresh_token"],
+            "client_id": application.client_id,
+            "client_secret": secret,
+        },
+    )
+    assert refreshed.status_code == 400
+    assert refreshed.json()["error"] == "invalid_grant"
 
 
 def test_another_persons_password_change_leaves_my_apps_alone(

@@ -203,8 +203,9 @@ def test_the_schema_documents_the_teaching_endpoints_and_their_errors():
     assert set(paths[f"{SESSIONS}{{id}}/"]) == {"get"}
     register = paths[f"{SESSIONS}{{id}}/register/"]["post"]
     check_in = paths[CHECK_IN]["post"]
-    assert set(register["responses"]) == {"200", "400", "401", "404", "415", "429"}
-    assert set(check_in["responses"]) == {"201", "400", "401", "415", "429"}
+    # 403: an OAuth token without the scope the operation declares.
+    assert set(register["responses"]) == {"200", "400", "401", "403", "404", "415", "429"}
+    assert set(check_in["responses"]) == {"201", "400", "401", "403", "415", "429"}
     for operation in (register, check_in):
         error = operation["responses"]["400"]["content"]["application/json"]["schema"]
         assert error["$ref"].endswith("/Error")

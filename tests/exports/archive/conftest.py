@@ -18,9 +18,6 @@ from curriculum.models import Framework
 from exports.archive import write_archive
 from portfolio import services
 from portfolio.models import Evidence
-
-# The real-browser fixtures, for the import page's browser test.
-from tests.browser.conftest import chromium_browser, new_page  # noqa: F401
 from tests.conftest import member
 from tests.factories import (
     EnrolmentFactory,

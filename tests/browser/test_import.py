@@ -10,6 +10,18 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
+@pytest.fixture(autouse=True)
+def private_files(settings, tmp_path):
+    """Evidence and badge images, on both sites, go to this test's own folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private", "base_url": None},
+        },
+    }
+
+
 def test_a_trainee_imports_their_archive_in_a_browser(settings, new_page, tmp_path):
     archive = tmp_path / "my-portfolio.zip"
     archive.write_bytes(exported_from_another_instance("https://a.waymark.example", settings))
