@@ -31,7 +31,9 @@ class RegistrationThrottle(SimpleRateThrottle):
     flood of made-up apps would use."""
 
     scope = "oauth_registration"
-    rate = getattr(settings, "OAUTH_REGISTRATION_RATE", "20/hour")
+
+    def get_rate(self):
+        return settings.OAUTH_REGISTRATION_RATE
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

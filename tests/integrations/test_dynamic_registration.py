@@ -1,13 +1,15 @@
 """Dynamic Client Registration (RFC 7591): any app may register, within what Waymark
 allows, a few times an hour from one address, and is named in the server's metadata."""
 
+import secrets
+
 import pytest
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.core.cache import cache
 from oauth2_provider.models import get_application_model
 
 from audit.models import AuditEntry
 from integrations.models import RegisteredClient
-from integrations.registration.views import RegistrationThrottle
 from integrations.scopes import OB_CREDENTIAL_READ
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +84,9 @@ def test_a_native_app_may_use_the_loopback_address(client):
     assert answer.status_code == 201
 
 
-def test_registering_is_rate_limited_per_address(client, monkeypatch):
+def test_registering_is_rate_limited_per_address(client, settings):
     cache.clear()
-    monkeypatch.setattr(RegistrationThrottle, "rate", "2/hour")
+    settings.OAUTH_REGISTRATION_RATE = "2/hour"
     assert register(client).status_code == 201
     assert register(client).status_code == 201
 
@@ -119,3 +121,28 @@ def test_the_discovery_document_describes_the_api_and_its_oauth(client, settings
         )
     }
     assert set(document["paths"]) == {"/credentials", "/profile", "/discovery"}
+
+
+def test_the_consent_page_says_the_app_registered_itself_and_links_its_pages(client, trainee):
+    body = register(
+        client, token_endpoint_auth_method="none", policy_uri="https://wallet.example.org/privacy"
+    ).json()
+    client.force_login(trainee)
+
+    page = client.get(
+        "/oauth/authorize/",
+        {
+            "client_id": body["client_id"],
+            "response_type": "code",
+            "redirect_uri": "https://wallet.example.org/callback",
+            "scope": OB_CREDENTIAL_READ,
+            "code_challenge": create_s256_code_challenge(secrets.token_urlsafe(48)),
+            "code_challenge_method": "S256",
+        },
+    )
+
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Pocket Wallet registered itself with Waymark" in text
+    assert 'href="https://wallet.example.org/privacy"' in text
+    assert "Copy the Open Badges credentials of the badges you have earned." in text

@@ -8,12 +8,10 @@ import secrets
 
 import pytest
 import requests
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from badges import demo
 from badges.models import BadgeClass, ExternalBadge
-from badges.ob3 import contexts, keys, proofs, verifying
-from badges.openbadges import hashed_identity
+from badges.ob3 import verifying
 from badges.services import awarding
 from integrations.models import RegisteredClient
 from integrations.scopes import (
@@ -22,6 +20,7 @@ from integrations.scopes import (
     OB_PROFILE_READ,
     OB_PROFILE_UPDATE,
 )
+from tests.badges.did_key_credentials import credential_from_another_issuer, jwt_from_another_issuer
 from tests.integrations.conftest import REDIRECT_URI, _opened, consent, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,42 +148,6 @@ def test_credentials_come_page_by_page_with_links_and_a_total(base, three_awards
     assert minor["imsx_codeMinorFieldValue"] == "invalid_query_parameter"
 
 
-def credential_from_another_issuer(email: str) -> dict:
-    """A credential to `email`, signed with a did:key, so that it verifies without any
-    network."""
-    key = Ed25519PrivateKey.generate()
-    multikey = keys.public_key_multibase(keys.raw_public(key.public_key()))
-    did = f"did:key:{multikey}"
-    unsigned = {
-        "@context": [contexts.CREDENTIALS_V2, contexts.OPEN_BADGES_V3],
-        "id": "urn:uuid:2d1c7c52-1f0a-4a6e-9c57-5a3a6f0f8e21",
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": did, "type": ["Profile"], "name": "Royal College of Simulation"},
-        "validFrom": "2026-03-01T00:00:00Z",
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "emailAddress",
-                    "hashed": True,
-                    "salt": "pepper",
-                    "identityHash": hashed_identity(email, "pepper"),
-                }
-            ],
-            "achievement": {
-                "id": "https://college.example/achievements/sim-faculty",
-                "type": ["Achievement"],
-                "name": "Simulation faculty",
-                "criteria": {"narrative": "Ran three simulation sessions."},
-            },
-        },
-    }
-    return proofs.add_proof(
-        unsigned, key=key, verification_method=f"{did}#{multikey}", created="2026-03-01T00:00:00Z"
-    )
-
-
 def test_a_credential_from_another_issuer_becomes_a_verified_external_badge(base, enrolled_trainee):
     wallet = connect(base, enrolled_trainee)
     credential = credential_from_another_issuer(enrolled_trainee.email)
@@ -222,6 +185,22 @@ def test_a_credential_from_another_issuer_becomes_a_verified_external_badge(base
     }
     # The wallet finds it again among the trainee's credentials.
     assert wallet.get(url).json()["credential"] == [badge.credential]
+
+
+def test_a_credential_sent_as_a_jwt_comes_back_and_is_listed_as_one(base, enrolled_trainee):
+    wallet = connect(base, enrolled_trainee)
+    token = jwt_from_another_issuer(enrolled_trainee.email)
+    url = f"{base}/ims/ob/v3p0/credentials"
+
+    created = wallet.post(url, data=token, headers={"Content-Type": "text/plain"})
+
+    assert created.status_code == 201, created.text
+    assert created.headers["Content-Type"].startswith("text/plain")
+    assert created.text == token
+    [badge] = ExternalBadge.objects.filter(trainee=enrolled_trainee)
+    assert badge.verified is True
+    assert badge.credential is None and badge.credential_jwt == token
+    assert wallet.get(url).json() == {"credential": [], "compactJwsStrings": [token]}
 
 
 def test_something_that_is_not_a_credential_is_refused_as_imsx_status_info(base, enrolled_trainee):
