@@ -31,6 +31,9 @@ DEFAULT_LIMIT, MAX_LIMIT = 50, 100
 class OpenBadgesView(APIView):
     authentication_classes = [OAuthAccessTokenAuthentication]
     permission_classes = [TokenHasDeclaredScope, IsAuthenticated]
+    # Described by its own service description (/discovery), in the specification's
+    # terms, rather than in Waymark's API schema.
+    schema = None
 
     def get_exception_handler(self):
         return documents.exception_handler
@@ -47,6 +50,7 @@ class DiscoveryView(APIView):
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+    schema = None
 
     def get_exception_handler(self):
         return documents.exception_handler
