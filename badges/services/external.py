@@ -16,7 +16,7 @@ from joserfc import jws
 from joserfc.errors import JoseError
 
 from audit import services as audit
-from badges.models import ExternalBadge
+from badges.models import ExternalBadge, OpenBadgeCredential
 from badges.ob3 import verifying
 
 
@@ -71,11 +71,13 @@ def record_external_badge(
 
 @dataclass
 class Upserted:
-    badge: ExternalBadge
-    outcome: str  # CREATED, REPLACED or UNCHANGED
+    badge: ExternalBadge | None
+    outcome: str  # CREATED, REPLACED, UNCHANGED or ISSUED_HERE
 
 
 CREATED, REPLACED, UNCHANGED = "created", "replaced", "unchanged"
+# The trainee's own award's credential, sent back by a wallet: already held, as an award.
+ISSUED_HERE = "issued here"
 
 
 def _moment(value) -> datetime | None:
@@ -118,6 +120,10 @@ def upsert_external_credential(*, actor, trainee, text: str, source: str) -> Ups
         )
     if issued_on is None:
         raise ValidationError({"credential": "The credential says nothing of when it was issued."})
+    if OpenBadgeCredential.objects.filter(
+        award__recipient=trainee, document__id=credential_id
+    ).exists():
+        return Upserted(None, ISSUED_HERE)
     issuer = credential.get("issuer")
     issuer_name = (issuer.get("name") or issuer.get("id")) if isinstance(issuer, dict) else issuer
     as_jwt = report.form == "VC-JWT"

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.services.people import update_profile
-from badges.services.external import CREATED, UNCHANGED, upsert_external_credential
+from badges.services.external import CREATED, REPLACED, upsert_external_credential
 from core.api_scopes import TokenHasDeclaredScope
 from integrations.api_auth import OAuthAccessTokenAuthentication
 from integrations.ob_api import documents, selectors
@@ -158,7 +158,8 @@ class CredentialsView(OpenBadgesView):
             raise _refusal(error) from error
         except PermissionDenied as error:
             raise exceptions.PermissionDenied(str(error)) from error
-        if upserted.outcome == UNCHANGED:
+        if upserted.outcome not in (CREATED, REPLACED):
+            # Unchanged, or the trainee's own award sent back: held already.
             return HttpResponse(status=status.HTTP_304_NOT_MODIFIED)
         answer = status.HTTP_201_CREATED if upserted.outcome == CREATED else status.HTTP_200_OK
         badge = upserted.badge

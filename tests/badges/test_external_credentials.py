@@ -8,9 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from audit.models import AuditEntry
-from badges.models import ExternalBadge
+from badges import demo
+from badges.models import BadgeClass, ExternalBadge
+from badges.ob3.issuing import credential_for
+from badges.services import awarding
 from badges.services.external import (
     CREATED,
+    ISSUED_HERE,
     REPLACED,
     UNCHANGED,
     upsert_external_credential,
@@ -83,3 +87,15 @@ def test_the_badges_page_shows_which_verified_and_why_one_did_not(client, traine
     assert "Verified when it arrived" in page
     assert "Did not verify" in page and "Proof: The signature" in page
     assert "sent by Pocket Wallet" in page
+
+
+def test_the_trainees_own_award_sent_back_is_not_kept_twice(org_a, enrolled_trainee):
+    demo.create_badge_classes(org_a)
+    award = awarding.award_badge(
+        badge_class=BadgeClass.objects.order_by("pk").first(), recipient=enrolled_trainee
+    )
+
+    sent = send(enrolled_trainee, credential_for(award).document)
+
+    assert sent.outcome == ISSUED_HERE
+    assert not ExternalBadge.objects.exists()

@@ -146,3 +146,20 @@ def test_the_consent_page_says_the_app_registered_itself_and_links_its_pages(cli
     assert "Pocket Wallet registered itself with Waymark" in text
     assert 'href="https://wallet.example.org/privacy"' in text
     assert "Copy the Open Badges credentials of the badges you have earned." in text
+
+
+def test_an_app_reads_its_registration_with_its_token_but_cannot_change_it(client):
+    body = register(client).json()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {body['registration_access_token']}"}
+
+    read = client.get(body["registration_client_uri"], **auth)
+    change = client.put(
+        body["registration_client_uri"],
+        metadata(redirect_uris=["http://attacker.example/cb"]),
+        content_type="application/json",
+        **auth,
+    )
+
+    assert read.status_code == 200 and read.json()["client_id"] == body["client_id"]
+    assert change.status_code == 405
+    assert Application.objects.get().redirect_uris == "https://wallet.example.org/callback"
