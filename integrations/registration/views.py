@@ -99,6 +99,10 @@ class ClientRegistrationView(toolkit.DynamicClientRegistrationView):
             response = _error("rate_limited", "Too many registrations; try again later.", 429)
             response["Retry-After"] = str(int(throttle.wait() or 60))
             return response
+        if request.content_type != "application/json":
+            # RFC 7591 asks for JSON; and a cross-site form, which a browser sends with a
+            # signed-in person's cookies, cannot send it without the site's consent (CORS).
+            return _error("invalid_client_metadata", "Send the metadata as application/json.")
         try:
             data = json.loads(request.body)
             if not isinstance(data, dict):

@@ -1,6 +1,7 @@
 """Dynamic Client Registration (RFC 7591): any app may register, within what Waymark
 allows, a few times an hour from one address, and is named in the server's metadata."""
 
+import json
 import secrets
 
 import pytest
@@ -163,3 +164,11 @@ def test_an_app_reads_its_registration_with_its_token_but_cannot_change_it(clien
     assert read.status_code == 200 and read.json()["client_id"] == body["client_id"]
     assert change.status_code == 405
     assert Application.objects.get().redirect_uris == "https://wallet.example.org/callback"
+
+
+def test_metadata_not_sent_as_json_is_refused(client):
+    answer = client.post(URL, json.dumps(metadata()), content_type="text/plain")
+
+    assert answer.status_code == 400
+    assert answer.json()["error"] == "invalid_client_metadata"
+    assert Application.objects.count() == 0
