@@ -167,9 +167,11 @@ def external_badge_path(instance, filename) -> str:
 
 
 class ExternalBadge(models.Model):
-    """A badge issued elsewhere that arrived with an imported portfolio: its original Open
-    Badges assertion and baked image, kept as they came. Shown as issued elsewhere; never an
-    award here, so no rule (stacking included) counts it."""
+    """A badge issued elsewhere: one that arrived with an imported portfolio (its original
+    Open Badges assertion and baked image, kept as they came), or an Open Badges 3.0
+    credential a wallet or another issuer sent through the Open Badges API (verified on
+    arrival). Shown as issued elsewhere; never an award here, so no rule (stacking
+    included) counts it."""
 
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_badges"
@@ -180,18 +182,34 @@ class ExternalBadge(models.Model):
     issuer_name = models.CharField(max_length=200)
     issued_on = models.DateTimeField()
     expires = models.DateTimeField(null=True, blank=True)
-    assertion = models.JSONField()
-    image = models.FileField(upload_to=external_badge_path, storage=private_storage)
+    # The Open Badges 2.0 assertion and baked image; a credential sent through the Open
+    # Badges API has neither.
+    assertion = models.JSONField(null=True, blank=True)
+    image = models.FileField(upload_to=external_badge_path, storage=private_storage, blank=True)
     # The Open Badges 3.0 credential, where the issuing site had made one: its JSON-LD form
     # with the embedded proof, and the same credential as a VC-JWT. Kept byte for byte.
     credential = models.JSONField(null=True, blank=True)
     credential_jwt = models.TextField(blank=True)
-    # The Waymark site whose archive brought it.
-    source = models.URLField(max_length=500)
+    # The credential's own id: sending the same credential again replaces it (upsert).
+    credential_id = models.CharField(max_length=500, blank=True)
+    # The Waymark site whose archive brought it, or the app that sent it.
+    source = models.CharField(max_length=500)
     imported_at = models.DateTimeField(auto_now_add=True)
+    # Checked on arrival through the Open Badges API (badges.ob3.verifying): the steps in
+    # words, and whether all passed. None where it was never checked.
+    verified = models.BooleanField(null=True, blank=True)
+    verification = models.JSONField(default=list, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["trainee", "credential_id"],
+                condition=~Q(credential_id=""),
+                name="external_badge_one_per_credential",
+            )
+        ]
 
     def __str__(self):
         return f"{self.badge_name} (issued by {self.issuer_name} elsewhere)"

@@ -316,6 +316,7 @@ OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"  # named by mi
 OAUTH2_PROVIDER = oauth2_provider_settings(
     access_token_seconds=env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600)
 )
+OAUTH_REGISTRATION_RATE = env.str("OAUTH_REGISTRATION_RATE", default="20/hour")  # per address
 # knox's own migrations create its default token table even when the model is swapped
 # out, and that orphan table's foreign key to users breaks `flush` on PostgreSQL.
 MIGRATION_MODULES = {"knox": None}

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("audit.urls")),
     path("", include("integrations.urls")),
     path("oauth/", include("integrations.oauth_urls")),
+    # The Open Badges 3.0 API, at the path the specification gives it.
+    path("ims/ob/v3p0/", include("integrations.ob_api.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("config.api", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -291,7 +291,9 @@ def _external_badges(trainee, files) -> list[dict]:
                 badge.credential_jwt,
             ),  # fmt: skip
         }
-        for badge in ExternalBadge.objects.filter(trainee=trainee)
+        # Credentials sent through the Open Badges API have no 2.0 assertion or image for
+        # the archive's format to carry yet; they stay behind.
+        for badge in ExternalBadge.objects.filter(trainee=trainee, assertion__isnull=False)
     ]
 
 

@@ -52,3 +52,7 @@ class Connection(models.Model):
 
     def __str__(self):
         return f"{self.application} for {self.user}"
+
+
+# Apps that registered themselves (RFC 7591) keep their metadata in a module of its own.
+from integrations.registration.models import RegisteredClient  # noqa: E402, F401

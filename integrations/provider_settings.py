@@ -43,4 +43,9 @@ def oauth2_provider_settings(*, access_token_seconds: int) -> dict:
         # loopback addresses native apps listen on (RFC 8252); registration refuses it for
         # any other host.
         "ALLOWED_SCHEMES": ["https", "http"],
+        # Dynamic Client Registration (RFC 7591), open to anyone as Open Badges 3.0 asks of
+        # a host: wallets register themselves. integrations.registration checks what they
+        # ask for and limits how often.
+        "DCR_ENABLED": True,
+        "DCR_REGISTRATION_PERMISSION_CLASSES": ("oauth2_provider.dcr.AllowAllDCRPermission",),
     }

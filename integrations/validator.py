@@ -31,3 +31,10 @@ class WaymarkOAuth2Validator(OAuth2Validator):
         super().revoke_token(token, token_type_hint, request, *args, **kwargs)
         for row, kind in live:
             services.record_token_revocation(token=row, kind=kind)
+
+    def validate_scopes(self, client_id, scopes, client, request, *args, **kwargs):
+        """An app that registered itself gets no scope beyond those it registered for."""
+        registered = getattr(client, "registered_client", None)
+        if registered is not None and not set(scopes) <= set(registered.scope.split()):
+            return False
+        return super().validate_scopes(client_id, scopes, client, request, *args, **kwargs)
