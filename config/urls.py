@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("exports.urls")),
     path("", include("audit.urls")),
     path("", include("integrations.urls")),
+    path("", include("integrations.xapi.urls")),
     path("oauth/", include("integrations.oauth_urls")),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", include(("config.api", "api"))),

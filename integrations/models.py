@@ -52,3 +52,11 @@ class Connection(models.Model):
 
     def __str__(self):
         return f"{self.application} for {self.user}"
+
+
+# xAPI intake's models, in a module of their own.
+from integrations.xapi.models import (  # noqa: E402, F401
+    ProviderConnection,
+    Statement,
+    XapiCredential,
+)
