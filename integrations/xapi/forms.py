@@ -12,6 +12,7 @@ class ConnectProviderForm(forms.Form):
         help_text="Its completions for you become learning entries in your portfolio.",
     )
     account_home_page = forms.URLField(
+        assume_scheme="https",
         label="Account home page",
         required=False,
         help_text="Only if the provider knows you by an account rather than your email: "
