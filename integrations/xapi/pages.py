@@ -3,6 +3,7 @@ page where its admins manage the key and secret its systems send statements with
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -76,7 +77,13 @@ def organisation_integrations(request, slug):
 def credential_create(request, slug):
     """The secret is on this answer alone, which no cache may keep."""
     organisation = access_organisation_for_admin(request.user, slug)
-    credential, secret = services.create_credential(organisation=organisation, actor=request.user)
+    try:
+        credential, secret = services.create_credential(
+            organisation=organisation, actor=request.user
+        )
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("xapi:organisation_integrations", slug=slug)
     return _integrations_page(request, organisation, secret=secret, credential=credential)
 
 
