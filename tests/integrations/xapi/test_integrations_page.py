@@ -6,12 +6,14 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from audit.models import AuditEntry
 from integrations.xapi import services
 from integrations.xapi.models import XapiCredential
 from integrations.xapi.services import secret_matches
-from tests.helpers import messages_of
+from tests.factories import UserFactory
+from tests.helpers import messages_of, sign_in_as_staff
 
 PAGE = "/organisations/ward-round-learning/integrations/"
 
@@ -123,3 +125,12 @@ def test_the_command_says_why_an_organisation_that_is_not_a_provider_gets_none(o
         call_command("create_xapi_credentials", "org-a")
     with pytest.raises(CommandError, match="No organisation"):
         call_command("create_xapi_credentials", "nowhere")
+
+
+def test_support_sees_a_key_in_the_admin_without_its_secret_hash(client, provider):
+    credential, _ = services.create_credential(organisation=provider, actor=None)
+    sign_in_as_staff(client, UserFactory(is_staff=True, is_superuser=True))
+    page = client.get(reverse("admin:integrations_xapicredential_change", args=[credential.pk]))
+    assert page.status_code == 200
+    assert credential.key in page.text
+    assert credential.secret_hash not in page.text
