@@ -5,7 +5,7 @@ import secrets
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
@@ -205,7 +205,10 @@ def record_statements(*, provider: Organisation, received: list) -> list[str]:
     for statement in received:
         statements.check(statement)
         statement_id = str(statements.statement_id(statement.get("id", str(uuid.uuid4()))))
-        statement = {**statement, "id": statement_id}
+        statement = {
+            **{k: v for k, v in statement.items() if k not in statements.SET_BY_THE_LRS},
+            "id": statement_id,
+        }
         if statement_id in batch and batch[statement_id] != statement:
             raise statements.MalformedStatement(
                 f"Statement id {statement_id} is given twice with different content."
@@ -217,13 +220,24 @@ def record_statements(*, provider: Organisation, received: list) -> list[str]:
     }
     for statement_id, statement in batch.items():
         if statement_id in stored:
-            if stored[statement_id].raw != statement:
-                raise StatementConflict(
-                    f"Statement {statement_id} was stored before with other content."
-                )
+            _refuse_other_content(stored[statement_id], statement)
             continue  # sent again: changes nothing
-        _record(provider, statement)
+        try:
+            with transaction.atomic():
+                _record(provider, statement)
+        except IntegrityError:
+            # The same id arrived meanwhile in another request, which stored it first.
+            _refuse_other_content(
+                Statement.objects.get(provider=provider, statement_id=statement_id), statement
+            )
     return list(batch)
+
+
+def _refuse_other_content(stored: Statement, statement: dict) -> None:
+    if stored.raw != statement:
+        raise StatementConflict(
+            f"Statement {stored.statement_id} was stored before with other content."
+        )
 
 
 def _record(provider: Organisation, statement: dict) -> None:

@@ -13,6 +13,8 @@ STATEMENT_PROPERTIES = {
     "id", "actor", "verb", "object", "result", "context", "timestamp", "stored",
     "authority", "version", "attachments",
 }  # fmt: skip
+# What the LRS itself sets, whatever the statement says (xAPI-Data 2.2).
+SET_BY_THE_LRS = {"stored", "authority"}
 # Inverse functional identifiers: an agent has exactly one (xAPI-Data 2.4.2.3).
 IDENTIFIERS = ("mbox", "mbox_sha1sum", "openid", "account")
 
@@ -134,6 +136,8 @@ def check(statement) -> dict:
         raise MalformedStatement("A voiding statement's object must be a StatementRef.")
     if "timestamp" in statement:
         timestamp(statement["timestamp"])
+    if "version" in statement and not str(statement["version"]).startswith("1.0."):
+        raise MalformedStatement("version must be a 1.0.x version.")
     result = statement.get("result", {})
     if not isinstance(result, dict):
         raise MalformedStatement("result must be an object.")

@@ -3,6 +3,7 @@ Django views: xAPI has its own headers and error answers, not the REST API's."""
 
 import json
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -67,7 +68,22 @@ def _get(request, provider):
     )
     if found is None:
         return _error(404, "No such statement from this provider.")
-    return _answer(JsonResponse(found.raw))
+    return _answer(JsonResponse(_as_stored(found, provider)))
+
+
+def _as_stored(statement, provider) -> dict:
+    """The statement with what the LRS adds to every statement it returns (xAPI-Data 2.2):
+    when it was stored, the version, and the authority it was received from."""
+    return {
+        "version": "1.0.0",
+        **statement.raw,
+        "stored": statement.stored_at.isoformat(),
+        "authority": {
+            "objectType": "Agent",
+            "name": provider.name,
+            "account": {"homePage": settings.SITE_URL, "name": provider.slug},
+        },
+    }
 
 
 def _store(request, provider):

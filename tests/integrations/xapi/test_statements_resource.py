@@ -6,6 +6,7 @@ import json
 import uuid
 
 import pytest
+from django.conf import settings
 
 from integrations.xapi import services
 from integrations.xapi.models import Statement
@@ -170,8 +171,34 @@ def test_get_by_statement_id_reads_back_the_statement(client, connected_trainee,
     post(client, lrs_headers, statement)
     response = client.get(URL, {"statementId": statement["id"]}, **lrs_headers)
     assert response.status_code == 200
-    assert response.json() == statement
     assert response["X-Experience-API-Version"] == "1.0.3"
+    read = response.json()
+    stored = Statement.objects.get()
+    assert read == {
+        **statement,
+        "version": "1.0.0",
+        "stored": stored.stored_at.isoformat(),
+        "authority": {
+            "objectType": "Agent",
+            "name": "Ward Round Learning",
+            "account": {"homePage": settings.SITE_URL, "name": "ward-round-learning"},
+        },
+    }
+
+
+def test_stored_and_authority_are_the_lrss_to_set(client, connected_trainee, lrs_headers):
+    statement = completion()
+    claimed = {**statement, "authority": {"mbox": "mailto:someone@else.example"}}
+    post(client, lrs_headers, claimed)
+    assert Statement.objects.get().raw == statement
+    # Sent again without them, it is the same statement.
+    assert post(client, lrs_headers, statement).status_code == 200
+    read = client.get(URL, {"statementId": statement["id"]}, **lrs_headers).json()
+    assert read["authority"]["account"]["name"] == "ward-round-learning"
+
+
+def test_a_version_other_than_1_0_is_refused(client, connected_trainee, lrs_headers):
+    assert post(client, lrs_headers, completion(version="2.0.0")).status_code == 400
 
 
 def test_get_never_reads_another_providers_statements(
