@@ -278,7 +278,7 @@ def _void(provider: Organisation, statement: dict) -> User | None:
     A target this provider never sent is no reason to refuse (xAPI-Data 2.3.2)."""
     target_id = statement["object"]["id"]
     target = (
-        Statement.objects.select_for_update()
+        Statement.objects.select_for_update(of=("self",))
         .select_related("entry")
         .filter(provider=provider, statement_id=target_id)
         .first()
