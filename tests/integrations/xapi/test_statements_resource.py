@@ -244,3 +244,18 @@ def test_a_revoked_key_is_refused(client, connected_trainee, credentials, provid
     response = post(client, {**VERSION, **basic(key, secret)}, completion())
     assert response.status_code == 401
     assert not LearningEntry.objects.exists()
+
+
+def test_a_statement_costs_the_same_queries_however_many_came_before(
+    client, connected_trainee, lrs_headers, django_assert_num_queries
+):
+    post(client, lrs_headers, completion())
+    with django_assert_num_queries(QUERIES_PER_COMPLETION):
+        post(client, lrs_headers, completion())
+    post(client, lrs_headers, [completion(name=f"Module {n}") for n in range(5)])
+    with django_assert_num_queries(QUERIES_PER_COMPLETION):
+        assert post(client, lrs_headers, completion()).status_code == 200
+
+
+# Authentication, consent, the entry and its audit entry, badge follow-up, the statement.
+QUERIES_PER_COMPLETION = 19
