@@ -4,6 +4,7 @@ withdrawn; an entry a supervisor has seen stays, and the void is refused saying 
 import json
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from integrations.xapi.models import Statement
 from portfolio import services as portfolio
@@ -82,3 +83,10 @@ def test_a_voiding_statement_must_point_at_a_statement(client, lrs_headers, sent
     void["object"] = {"objectType": "Activity", "id": "https://wardround.example/x"}
     assert post(client, lrs_headers, void).status_code == 400
     assert LearningEntry.objects.exists()
+
+
+def test_only_an_entry_another_system_sent_can_be_withdrawn_by_it(log):
+    entry = log(title="Logged on the web")
+    with pytest.raises(PermissionDenied):
+        portfolio.withdraw_sent_entry(entry=entry, reason="voided")
+    assert LearningEntry.objects.filter(pk=entry.pk).exists()
