@@ -105,3 +105,16 @@ def test_the_api_lists_only_the_callers_connections(api, other_trainee, provider
     services.connect_provider(user=other_trainee, organisation=provider, actor=other_trainee)
     assert api.get(API).json()["results"] == []
     assert api.delete(API + "ward-round-learning/").status_code == 404
+
+
+def test_an_account_address_without_a_name_is_refused_on_its_field(client, trainee, provider):
+    client.force_login(trainee)
+    answer = client.post(
+        PAGE,
+        {"organisation": "ward-round-learning", "account_home_page": "https://wardround.example"},
+    )
+    assert answer.status_code == 200
+    assert answer.context["form"].errors["account_name"] == [
+        "Give the account name at that address."
+    ]
+    assert not ProviderConnection.objects.exists()
