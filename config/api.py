@@ -7,6 +7,7 @@ from badges import api as badges
 from core.api import Router
 from curriculum import api as curriculum
 from exports import api as exports
+from integrations.xapi import api as xapi
 from portfolio import api as portfolio
 from teaching import api as teaching
 
@@ -37,6 +38,8 @@ router.register("badge-classes", badges.BadgeClassViewSet, basename="badge-class
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
+# Integrations
+router.register("connected-providers", xapi.ConnectedProviderViewSet, basename="connected-provider")
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),

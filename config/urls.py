@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("exports.urls")),
     path("", include("audit.urls")),
     path("", include("integrations.urls")),
+    path("", include("integrations.xapi.urls")),
     path("oauth/", include("integrations.oauth_urls")),
     # The Open Badges 3.0 API, at the path the specification gives it.
     path("ims/ob/v3p0/", include("integrations.ob_api.urls")),

@@ -38,3 +38,7 @@ class ConnectionAdmin(ReadOnlyAdmin):
     list_display = ["user", "application", "scope", "connected_at", "last_used_at"]
     list_select_related = ["user", "application"]
     search_fields = ["user__email", "application__name"]
+
+
+# xAPI intake's admin pages, registered with their module.
+import integrations.xapi.admin  # noqa: E402, F401

@@ -10,6 +10,7 @@ from portfolio.services.entries import (
     record_reflection_view,
     set_mappings,
     update_entry,
+    withdraw_sent_entry,
 )
 from portfolio.services.evidence import (
     add_file_evidence,
@@ -57,5 +58,6 @@ __all__ = [
     "store_evidence_thumbnail",
     "submit_for_sign_off",
     "update_entry",
+    "withdraw_sent_entry",
     "withdraw_sign_off",
 ]

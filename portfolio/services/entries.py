@@ -255,3 +255,25 @@ def record_reflection_view(*, entry: LearningEntry, actor) -> None:
     list. The trainee reading their own, or a reflection not shared, records nothing."""
     if actor.pk != entry.trainee_id and entry.reflection_shared and entry.has_reflection:
         ReflectionView.objects.create(entry=entry, viewer=actor)
+
+
+@transaction.atomic
+def withdraw_sent_entry(*, entry: LearningEntry, reason: str) -> None:
+    """The system that sent an entry (an e-learning provider) takes it back, as when it
+    voids the statement that made it. Only a draft never sent for sign-off goes: once a
+    supervisor has seen an entry, its history is kept and the refusal says so."""
+    if not entry.external_id or entry.source == Source.WEB:
+        raise PermissionDenied("Only an entry another system sent can be withdrawn by it.")
+    entry = lock_entry(entry)
+    ensure_deletable(entry)
+    audit.append(
+        actor=None,
+        action="withdraw_sent",
+        obj=entry,
+        payload={**_audit_payload(entry), "source": entry.source, "reason": reason},
+        chain=audit.user_chain(entry.trainee_id),
+    )
+    for evidence in entry.evidence.all():
+        delete_files_after_commit(evidence)
+    entry.delete()
+    send_portfolio_changed(trainee_id=entry.trainee_id)

@@ -17,6 +17,8 @@ CLOSED_TO_APPS = {
     ("badge-class-detail", "PUT"): "Badge classes are changed by organisation admins in person.",
     ("badge-class-detail", "PATCH"): "Badge classes are changed by organisation admins in person.",
     ("award-revoke", "POST"): "Awards are revoked by the issuer's admins in person.",
+    ("connected-provider-list", "POST"): "Consent to a provider is given in person.",
+    ("connected-provider-detail", "DELETE"): "Consent to a provider is withdrawn in person.",
 }
 
 
