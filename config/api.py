@@ -7,6 +7,7 @@ from badges import api as badges
 from core.api import Router
 from curriculum import api as curriculum
 from exports import api as exports
+from integrations.webhooks import api as webhooks
 from portfolio import api as portfolio
 from teaching import api as teaching
 
@@ -36,6 +37,8 @@ router.register("badge-classes", badges.BadgeClassViewSet, basename="badge-class
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
+# Integrations
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),

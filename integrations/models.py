@@ -52,3 +52,8 @@ class Connection(models.Model):
 
     def __str__(self):
         return f"{self.application} for {self.user}"
+
+
+# Webhooks keep their models in a module of their own; imported here so that Django finds
+# them as the app's.
+from integrations.webhooks.models import Delivery, DeliveryAttempt, Subscription  # noqa: E402, F401

@@ -14,6 +14,10 @@ SCOPES = {
     ),
     "badges:read": "See the badges you have earned and your progress towards others.",
     "exports": "Export your portfolio as a PDF or a portable archive.",
+    "webhooks": (
+        "Be told when your entries, badges or exports change (ids and links only), "
+        "and see what it was told."
+    ),
 }
 
 # What an app gets when it names no scope: the least there is.
