@@ -2,6 +2,7 @@
 again; and delivering a message, retrying it with backoff, redelivering it by hand, and
 disabling a subscription that keeps failing."""
 
+import ipaddress
 import json
 from datetime import datetime, timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.selectors import is_admin_of
 from audit import services as audit
-from core.addresses import AddressRefused
+from core.addresses import AddressRefused, checked_address
 from core.errors import StateConflict
 from core.tasks import enqueue_after_commit
 from core.validators import validate_web_address
@@ -82,11 +83,24 @@ def _check_events(events, organisation) -> list[str]:
 
 
 def _check_url(url: str) -> None:
+    """Refuse at once what can never be delivered to: a malformed URL, or an address given
+    literally (or `localhost`) that is not allowed. A name is resolved and checked again at
+    every delivery, since what it resolves to can change."""
     validate_web_address(url)
     try:
-        sending.check_url(url)
+        _scheme, host, port = sending.check_url(url)
+        if host == "localhost" or _is_ip_literal(host):
+            checked_address(host, port, allow_private=sending.allow_private())
     except AddressRefused as error:
-        raise ValidationError({"url": str(error)}) from error
+        raise ValidationError(str(error)) from error
+
+
+def _is_ip_literal(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 @transaction.atomic
