@@ -3,9 +3,12 @@ the outbox with the change and retried under the same webhook-id until delivered
 
 import json
 from datetime import UTC, datetime, timedelta
+from io import StringIO
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core import mail
+from django.core.management import call_command
 from django.db import transaction
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
@@ -217,3 +220,20 @@ def test_the_secret_is_stored_encrypted(enrolled_trainee, subscribe):
     subscription, secret = subscribe(enrolled_trainee, ["entry.created"])
     stored = Subscription.objects.get(pk=subscription.pk)
     assert secret not in stored.secret_encrypted and secret[6:] not in stored.secret_encrypted
+
+
+def test_secrets_are_re_encrypted_under_a_new_key_and_still_sign(
+    enrolled_trainee, subscribe, settings
+):
+    old, new = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    settings.BADGE_KEY_ENCRYPTION_KEYS = [old]
+    subscription, secret = subscribe(enrolled_trainee, ["entry.created"])
+    webhooks.rotate_secret(subscription=subscription, actor=enrolled_trainee, now=START)
+    settings.BADGE_KEY_ENCRYPTION_KEYS = [new, old]
+
+    call_command("reencrypt_webhook_secrets", stdout=StringIO())
+
+    settings.BADGE_KEY_ENCRYPTION_KEYS = [new]  # the old key dropped
+    subscription.refresh_from_db()
+    current, previous = webhooks.signing_secrets(subscription, START)
+    assert previous == secret and current.startswith("whsec_")
