@@ -13,6 +13,8 @@ Who hears of what, strictly:
 Payloads carry ids and API URLs, never content: the receiver reads what it may through the
 API, with its own token, so the API's own access rules still decide."""
 
+from collections.abc import Callable
+
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -29,10 +31,13 @@ def _api_url(name: str, pk: int) -> str:
     return absolute_url(reverse(f"api:{name}", args=[pk]))
 
 
-def record(*, event: str, trainee_id: int, organisations: Q | None, data: dict) -> list[Delivery]:
+def record(
+    *, event: str, trainee_id: int, organisations: Q | None, data: Callable[[], dict]
+) -> list[Delivery]:
     """Write one outbox row for each enabled subscription that asked for `event` and may
     hear of it: the trainee's own, and those of the organisations `organisations` (a
-    condition on Subscription) selects."""
+    condition on Subscription) selects. `data` makes the message's data, only when someone
+    will hear it: most changes have no subscriber, and building URLs loads the URLconf."""
     whose = Q(owner_id=trainee_id)
     if organisations is not None and event in ORGANISATION_EVENTS:
         whose |= Q(organisation__isnull=False) & organisations
@@ -42,7 +47,7 @@ def record(*, event: str, trainee_id: int, organisations: Q | None, data: dict) 
     if not subscriptions:
         return []
     now = timezone.now()
-    body = {"type": event, "timestamp": now.isoformat().replace("+00:00", "Z"), "data": data}
+    body = {"type": event, "timestamp": now.isoformat().replace("+00:00", "Z"), "data": data()}
     deliveries = Delivery.objects.bulk_create(
         Delivery(
             subscription=subscription,
@@ -75,7 +80,7 @@ def on_entry_event(sender, *, entry, event: str, actor, **kwargs) -> None:
         event=f"entry.{event}",
         trainee_id=entry.trainee_id,
         organisations=organisations,
-        data={
+        data=lambda: {
             "entry": {"id": entry.pk, "url": _api_url("entry-detail", entry.pk)},
             "trainee": {"id": entry.trainee_id},
         },
@@ -93,7 +98,7 @@ def on_award_event(sender, *, award, event: str, **kwargs) -> None:
         event=f"award.{event}",
         trainee_id=award.recipient_id,
         organisations=issuing,
-        data={
+        data=lambda: {
             "award": {"id": award.pk, "url": _api_url("award-detail", award.pk)},
             "badge_class": {
                 "id": award.badge_class_id,
@@ -109,7 +114,7 @@ def on_export_ready(sender, *, export, **kwargs) -> None:
         event="export.ready",
         trainee_id=export.owner_id,
         organisations=None,
-        data={
+        data=lambda: {
             "export": {"id": export.pk, "url": _api_url("export-detail", export.pk)},
             "download_url": _api_url("export-download", export.pk),
             "owner": {"id": export.owner_id},
