@@ -264,7 +264,10 @@ def deliver(*, delivery_id: int, now: datetime | None = None, post=sending.post)
 
 @transaction.atomic
 def _record(delivery: Delivery, outcome: sending.Outcome, now: datetime) -> None:
-    subscription = Subscription.objects.select_for_update().get(pk=delivery.subscription_id)
+    subscription = Subscription.objects.select_for_update().filter(pk=delivery.subscription_id)
+    subscription = subscription.first()
+    if subscription is None:
+        return  # deleted while the message was on its way, and its log with it
     DeliveryAttempt.objects.create(
         delivery=delivery,
         number=DeliveryAttempt.objects.filter(delivery=delivery).count() + 1,

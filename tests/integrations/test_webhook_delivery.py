@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
+from integrations.webhooks import sending
 from integrations.webhooks import services as webhooks
 from integrations.webhooks.models import Delivery, Subscription
 from portfolio import services as portfolio
@@ -237,3 +238,18 @@ def test_secrets_are_re_encrypted_under_a_new_key_and_still_sign(
     subscription.refresh_from_db()
     current, previous = webhooks.signing_secrets(subscription, START)
     assert previous == secret and current.startswith("whsec_")
+
+
+def test_a_webhook_deleted_while_a_message_is_on_its_way_is_left_alone(
+    log, enrolled_trainee, subscribe
+):
+    subscription, _ = subscribe(enrolled_trainee, ["entry.created"])
+    log()
+    delivery = Delivery.objects.get()
+
+    def receiver_answers_after_deletion(url, **kwargs):
+        webhooks.delete_subscription(subscription=subscription, actor=enrolled_trainee)
+        return sending.Outcome(204, 5, "")
+
+    assert webhooks.deliver(delivery_id=delivery.pk, post=receiver_answers_after_deletion)
+    assert not Delivery.objects.exists()
