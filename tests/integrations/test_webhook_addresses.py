@@ -7,6 +7,7 @@ import pytest
 
 from core.addresses import AddressRefused, checked_address
 from integrations.webhooks import sending
+from tests.config.test_settings import production_setting
 from tests.integrations.webhook_receiver import Receiver
 
 
@@ -108,10 +109,18 @@ def test_the_connection_goes_to_the_address_checked_not_a_second_lookup(
     assert receiver.received[0].headers["Host"] == f"rebinding.example:{port}"
 
 
-def test_the_setting_defaults_by_environment():
+def test_production_refuses_private_addresses_unless_told_otherwise():
+    assert production_setting("s.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES") == "False"
+    told = production_setting(
+        "s.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", WEBHOOKS_ALLOW_PRIVATE_ADDRESSES="1"
+    )
+    assert told == "True"
+
+
+def test_development_allows_them():
     from config import settings as config
 
-    assert config.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES == config.DEVELOPMENT
+    assert config.DEVELOPMENT and config.WEBHOOKS_ALLOW_PRIVATE_ADDRESSES
 
 
 @pytest.mark.parametrize(
