@@ -7,6 +7,7 @@ from badges import api as badges
 from core.api import Router
 from curriculum import api as curriculum
 from exports import api as exports
+from integrations.webhooks import api as webhooks
 from integrations.xapi import api as xapi
 from portfolio import api as portfolio
 from teaching import api as teaching
@@ -40,6 +41,7 @@ router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-p
 router.register("exports", exports.ExportViewSet, basename="export")
 # Integrations
 router.register("connected-providers", xapi.ConnectedProviderViewSet, basename="connected-provider")
+router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),

@@ -38,6 +38,10 @@ def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
             "task": "exports.tasks.delete_expired_exports",
             "schedule": crontab(minute=17),
         },
+        "deliver-due-webhooks": {
+            "task": "integrations.tasks.deliver_due_webhooks",
+            "schedule": crontab(minute="*"),
+        },
         "clear-expired-oauth-tokens": {
             "task": "integrations.tasks.clear_expired_tokens",
             "schedule": crontab(minute=17, hour=3),

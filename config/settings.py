@@ -317,6 +317,9 @@ OAUTH2_PROVIDER = oauth2_provider_settings(
     access_token_seconds=env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600)
 )
 OAUTH_REGISTRATION_RATE = env.str("OAUTH_REGISTRATION_RATE", default="20/hour")  # per address
+# Webhooks to loopback and private addresses: allowed in development, so that a receiver on
+# the same machine works; refused in production (link-local and metadata addresses always are).
+WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEVELOPMENT)
 # knox's own migrations create its default token table even when the model is swapped
 # out, and that orphan table's foreign key to users breaks `flush` on PostgreSQL.
 MIGRATION_MODULES = {"knox": None}

@@ -24,6 +24,7 @@ from core.tasks import enqueue_after_commit, enqueue_long_after_commit
 from exports import archive, contents, pdf
 from exports.filters import Chosen, Filters, check_filters
 from exports.models import Export
+from exports.signals import send_export_ready
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,7 @@ def _finish(export: Export, stored: str, size: int) -> Export:
         payload={"size": size},
         chain=audit.user_chain(export.owner_id),
     )
+    send_export_ready(export=export)
     from exports.tasks import notify_export_ready
 
     enqueue_after_commit(notify_export_ready, export.pk)

@@ -9,7 +9,11 @@ class IntegrationsConfig(AppConfig):
         from allauth.account.signals import password_changed, password_reset
         from oauth2_provider.signals import app_authorized
 
+        from badges.signals import award_event
+        from exports.signals import export_ready
         from integrations import receivers
+        from integrations.webhooks import outbox
+        from portfolio.signals import entry_event
 
         # The token endpoint announces each token it issues; a new grant is recorded as a
         # connection and audited there.
@@ -22,3 +26,8 @@ class IntegrationsConfig(AppConfig):
         password_reset.connect(
             receivers.revoke_on_password_reset, dispatch_uid="waymark-oauth-pw-reset"
         )
+        # Webhooks: each domain event is written to the outbox inside the transaction that
+        # made the change, and delivered after it commits.
+        entry_event.connect(outbox.on_entry_event, dispatch_uid="waymark-webhooks-entry")
+        award_event.connect(outbox.on_award_event, dispatch_uid="waymark-webhooks-award")
+        export_ready.connect(outbox.on_export_ready, dispatch_uid="waymark-webhooks-export")

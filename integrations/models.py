@@ -57,6 +57,10 @@ class Connection(models.Model):
 # Apps that registered themselves (RFC 7591) keep their metadata in a module of its own.
 from integrations.registration.models import RegisteredClient  # noqa: E402, F401
 
+# Webhooks keep their models in a module of their own; imported here so that Django finds
+# them as the app's.
+from integrations.webhooks.models import Delivery, DeliveryAttempt, Subscription  # noqa: E402, F401
+
 # xAPI intake's models, in a module of their own.
 from integrations.xapi.models import (  # noqa: E402, F401
     ProviderConnection,

@@ -27,6 +27,10 @@ SCOPES = {
     ),
     OB_PROFILE_READ: "See your name and email address as your Open Badges profile.",
     OB_PROFILE_UPDATE: "Change your name as your Open Badges profile shows it.",
+    "webhooks": (
+        "Be told when your entries, badges or exports change (ids and links only), "
+        "and see what it was told."
+    ),
 }
 
 # What an app gets when it names no scope: the least there is.

@@ -12,3 +12,18 @@ portfolio_changed = Signal()
 
 def send_portfolio_changed(*, trainee_id: int) -> None:
     portfolio_changed.send(sender=None, trainee_id=trainee_id)
+
+
+# Sent inside the transaction of each step in an entry's life that other systems may want to
+# hear of: "created", "updated", "submitted", "signed_off" and "returned". Receivers get the
+# saved `entry`, the `event` and the `actor` (the supervisor, for a sign-off or a return;
+# None when the system logged the entry). As with portfolio_changed, a receiver records
+# what it will do in the same transaction, so that it cannot be lost after the commit.
+ENTRY_EVENTS = ("created", "updated", "submitted", "signed_off", "returned")
+entry_event = Signal()
+
+
+def send_entry_event(*, entry, event: str, actor) -> None:
+    if event not in ENTRY_EVENTS:
+        raise ValueError(f"Unknown entry event {event!r}.")
+    entry_event.send(sender=None, entry=entry, event=event, actor=actor)

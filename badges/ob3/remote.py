@@ -8,13 +8,13 @@ resolves elsewhere a moment later cannot point the fetch at this site's own netw
 Answers are small JSON documents, read up to a limit, with a short timeout, no redirects.
 """
 
-import ipaddress
 import json
-import socket
 from urllib.parse import urlsplit
 
 import certifi
 import urllib3
+
+from core.addresses import AddressRefused, checked_address
 
 MAX_BYTES = 256 * 1024
 TIMEOUT = urllib3.Timeout(connect=3, read=5)
@@ -26,13 +26,9 @@ class FetchRefused(ValueError):
 
 def _public_address(host: str) -> str:
     try:
-        found = socket.getaddrinfo(host, 443, type=socket.SOCK_STREAM)
-    except OSError as error:
-        raise FetchRefused(f"{host} could not be found.") from error
-    addresses = {info[4][0] for info in found}
-    if not addresses or not all(ipaddress.ip_address(a).is_global for a in addresses):
-        raise FetchRefused(f"{host} is not a public internet address.")
-    return sorted(addresses)[0]
+        return checked_address(host, 443)
+    except AddressRefused as error:
+        raise FetchRefused(str(error)) from error
 
 
 def fetch_json(url: str) -> dict:

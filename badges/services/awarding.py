@@ -15,6 +15,7 @@ from audit import services as audit
 from badges import selectors
 from badges.models import Award, BadgeClass, Issuer, PendingEvaluation, Progress
 from badges.ob3 import issuing
+from badges.signals import send_award_event
 from core.errors import StateConflict
 from core.hashing import canonical_json, sha256
 from core.tasks import enqueue_after_commit
@@ -134,6 +135,7 @@ def award_badge(
             },
             chain=audit.user_chain(award.recipient_id),
         )
+        send_award_event(award=award, event="issued")
         from badges.tasks import issue_credential
 
         enqueue_after_commit(issue_credential, award.pk)
@@ -164,6 +166,7 @@ def revoke_award(*, award: Award, actor, reason: str) -> Award:
         payload={"reason_sha256": sha256(reason)},
         chain=audit.user_chain(award.recipient_id),
     )
+    send_award_event(award=award, event="revoked")
     return award
 
 

@@ -18,7 +18,7 @@ from portfolio.services.status import (
     ensure_editable,
     lock_entry,
 )
-from portfolio.signals import send_portfolio_changed
+from portfolio.signals import send_entry_event, send_portfolio_changed
 from portfolio.tags import normal_tag
 
 
@@ -167,6 +167,7 @@ def log_entry(
         chain=audit.user_chain(entry.trainee_id),
     )
     send_portfolio_changed(trainee_id=trainee.pk)
+    send_entry_event(entry=entry, event="created", actor=actor)
     return entry, True
 
 
@@ -207,6 +208,7 @@ def update_entry(*, entry: LearningEntry, actor, items=None, tags=None, **fields
             chain=audit.user_chain(entry.trainee_id),
         )
         send_portfolio_changed(trainee_id=entry.trainee_id)
+        send_entry_event(entry=entry, event="updated", actor=actor)
     return entry
 
 

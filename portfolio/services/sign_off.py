@@ -19,7 +19,7 @@ from portfolio.models import (
     check_text_length,
 )
 from portfolio.services.status import TransitionNotAllowed, lock_entry, transition
-from portfolio.signals import send_portfolio_changed
+from portfolio.signals import send_entry_event, send_portfolio_changed
 
 
 @transaction.atomic
@@ -34,6 +34,7 @@ def submit_for_sign_off(*, entry: LearningEntry, supervisor, actor) -> SignOffRe
     _refuse_while_evidence_is_processed(entry)
     transition(entry, "submit", actor=actor, payload={"supervisor": supervisor.pk})
     request = SignOffRequest.objects.create(entry=entry, supervisor=supervisor)
+    send_entry_event(entry=entry, event="submitted", actor=actor)
     from portfolio.tasks import notify_sign_off_requested
 
     enqueue_after_commit(notify_sign_off_requested, request.pk)
@@ -108,6 +109,7 @@ def approve(*, entry: LearningEntry, actor, comment: str = "") -> SignOff:
     sign_off.link = SignOffLink.objects.create(sign_off=sign_off)
     _record_decision(request, SignOffRequest.Outcome.APPROVED, comment)
     send_portfolio_changed(trainee_id=entry.trainee_id)
+    send_entry_event(entry=entry, event="signed_off", actor=actor)
     return sign_off
 
 
@@ -122,6 +124,7 @@ def return_entry(*, entry: LearningEntry, actor, comment: str) -> SignOffRequest
     request = _open_request_for(entry, actor)
     transition(request.entry, "return", actor=actor, payload={"request": request.pk})
     _record_decision(request, SignOffRequest.Outcome.RETURNED, comment)
+    send_entry_event(entry=request.entry, event="returned", actor=actor)
     return request
 
 
