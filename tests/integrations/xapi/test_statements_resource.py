@@ -257,5 +257,6 @@ def test_a_statement_costs_the_same_queries_however_many_came_before(
         assert post(client, lrs_headers, completion()).status_code == 200
 
 
-# Authentication, consent, the entry and its audit entry, badge follow-up, the statement.
-QUERIES_PER_COMPLETION = 19
+# Authentication, consent, the entry and its audit entry, the webhooks that may hear of it,
+# badge follow-up, the statement.
+QUERIES_PER_COMPLETION = 20
