@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "curriculum",
     "portfolio",
+    "assessments",
     "teaching",
     "badges",
     "exports",

@@ -8,6 +8,7 @@ from portfolio.services.entries import (
     delete_entry,
     log_entry,
     record_reflection_view,
+    replace_items,
     set_mappings,
     update_entry,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "record_portfolio_visit",
     "record_reflection_view",
     "remove_evidence",
+    "replace_items",
     "return_entry",
     "set_mappings",
     "store_evidence_thumbnail",
