@@ -4,6 +4,7 @@ organisation's extension needs no new page."""
 from django import forms
 from django.utils import timezone
 
+from assessments.models import GMC_NUMBER
 from assessments.schema import questions_by
 from core.forms import DateInput
 from portfolio.forms import REFLECTION_FIELDS, ItemChoiceField
@@ -122,6 +123,13 @@ class CompleteForm(AnswersForm):
         if with_name:
             self.fields["assessor_name"] = forms.CharField(label="Your name", max_length=200)
             self.order_fields(["assessor_name", "assessor_role", "assessor_gmc_number"])
+
+    def clean_assessor_gmc_number(self):
+        # People copy numbers with spaces; the check is the model's.
+        number = "".join(self.cleaned_data["assessor_gmc_number"].split())
+        if number:
+            GMC_NUMBER(number)
+        return number
 
     def service_fields(self) -> dict:
         data = self.cleaned_data

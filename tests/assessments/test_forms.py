@@ -38,14 +38,18 @@ def test_only_the_organisations_admins_extend_its_forms(org_a, trainee, mini_cex
         )
 
 
+def question(**fields):
+    return [{"key": "q", "type": "text", "by": "assessor", "label": "A question", **fields}]
+
+
 @pytest.mark.parametrize(
     ("questions", "problem"),
     [
-        ([{"key": "overall", "type": "text", "by": "assessor", "label": "Again"}], "repeated: overall"),
-        ([{"key": "q", "type": "scale", "by": "assessor", "label": "No choices"}], "'choices' is a required"),
-        ([{"key": "q", "type": "essay", "by": "assessor", "label": "Odd"}], "'essay' is not one of"),
+        (question(key="overall"), "repeated: overall"),
+        (question(type="scale"), "'choices' is a required"),
+        (question(type="essay"), "'essay' is not one of"),
     ],
-)  # fmt: skip
+)
 def test_an_extension_that_does_not_fit_the_schema_is_refused_with_reasons(
     org_a, org_admin, mini_cex, questions, problem
 ):

@@ -149,8 +149,11 @@ def test_an_assessor_with_an_account_gets_it_in_their_queue(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         ticket = services.request_assessment(
-            actor=enrolled_trainee, assessment=assessment, name="Supervisor", email=supervisor.email.upper()
-        )  # fmt: skip
+            actor=enrolled_trainee,
+            assessment=assessment,
+            name="Supervisor",
+            email=supervisor.email.upper(),
+        )
     assert ticket is None and not Ticket.objects.exists()
     assert list(selectors.queue_of(supervisor)) == [assessment]
     assert reverse("assessments:complete", args=[assessment.pk]) in mailoutbox[-1].body
