@@ -336,6 +336,7 @@ SPECTACULAR_SETTINGS = {
     # kinds an export chooses).
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "portfolio.models.Kind",
+        "LoggableKindEnum": "portfolio.models.LOGGABLE_KINDS",
         "ExportFormatEnum": "exports.models.Export.Format",
     },
 }
