@@ -68,3 +68,11 @@ def test_answers_are_checked_against_their_questions(mini_cex):
     errors = refused.value.message_dict
     assert "Choose one of" in errors["overall"][0]
     assert errors["history"] == ["This question needs an answer."]
+
+
+def test_the_demo_has_the_forms_even_after_they_were_emptied():
+    from django.core.management import call_command
+
+    AssessmentForm.objects.all().delete()
+    call_command("seed_demo")
+    assert AssessmentForm.objects.filter(organisation=None).count() == len(AssessmentType.values)
