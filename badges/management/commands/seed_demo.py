@@ -1,8 +1,8 @@
 """Demo data for every app, so a new install has something to show.
 
 It lives in the highest app of the dependency chain (accounts ← curriculum ← portfolio ←
-assessments ← teaching ← badges) because it seeds all of them, in that order; each app's own part is in
-its demo.py.
+assessments ← teaching ← badges) because it seeds all of them, in that order; each app's own
+part is in its demo.py.
 """
 
 from django.conf import settings
