@@ -155,3 +155,37 @@ def test_forms_of_another_organisation_are_not_offered(client, enrolled_trainee,
     )
     client.force_login(enrolled_trainee)
     assert client.get(reverse("assessments:start", args=[theirs.pk])).status_code == 404
+
+
+def test_an_assessor_with_an_account_completes_it_from_their_queue(
+    client, assessment, enrolled_trainee, supervisor
+):
+    client.force_login(enrolled_trainee)
+    response = client.post(
+        reverse("assessments:request", args=[assessment.pk]),
+        {"name": "My supervisor", "email": supervisor.email},
+    )
+    assert response.status_code == 302
+    client.force_login(supervisor)
+    queue = client.get(reverse("assessments:list"))
+    complete_url = reverse("assessments:complete", args=[assessment.pk])
+    assert complete_url.encode() in queue.content
+    response = client.post(
+        complete_url,
+        {
+            "assessor_role": "Educational supervisor",
+            **{f"answer_{key}": value for key, value in MINI_CEX_ASSESSOR_ANSWERS.items()},
+        },
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.is_locked and not assessment.by_ticket
+    assert assessment.assessor_name == supervisor.full_name
+    page = client.get(assessment.get_absolute_url())
+    assert b"Completed by ticket" not in page.content
+    assert b"The assessment is locked." in page.content
+
+
+def test_someone_not_asked_cannot_complete_it(client, assessment, other_trainee):
+    client.force_login(other_trainee)
+    assert client.get(reverse("assessments:complete", args=[assessment.pk])).status_code == 404
