@@ -342,7 +342,7 @@ def complete_by_ticket(
             }[ticket.state]
         )
     assessment = (
-        Assessment.objects.select_for_update()
+        Assessment.objects.select_for_update(of=("self",))
         .select_related("form__base")
         .get(pk=ticket.assessment_id)
     )
@@ -382,7 +382,9 @@ def complete_as_assessor(
 ) -> Assessment:
     """The assessor with an account, signed in, completes an assessment in their queue."""
     assessment = (
-        Assessment.objects.select_for_update().select_related("form__base").get(pk=assessment.pk)
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("form__base")
+        .get(pk=assessment.pk)
     )
     if actor.pk != assessment.assessor_id:
         raise PermissionDenied("Only the assessor asked completes this assessment.")
