@@ -10,6 +10,7 @@ from assessments.forms import CompleteForm, RequestForm, StartForm
 from assessments.schema import answered
 from core.forms import apply_errors, form_data, submitted
 from portfolio import selectors as portfolio_selectors
+from portfolio.forms import REFLECTION_FIELDS
 
 # --- The trainee's pages -----------------------------------------------------------------------
 
@@ -45,6 +46,40 @@ def assessment_start(request, form_id):
         return redirect(assessment)
     return render(
         request, "assessments/start.html", {"assessment_form": assessment_form, "form": form}
+    )
+
+
+@login_required
+def assessment_edit(request, assessment_id):
+    assessment = selectors.access_own_assessment(request.user, assessment_id)
+    if assessment.state != "draft":
+        messages.error(request, "Only an assessment not yet sent can be changed.")
+        return redirect(assessment)
+    entry = assessment.entry
+    form = StartForm(
+        form_data(request),
+        questions=assessment.form.all_questions(),
+        items=portfolio_selectors.allowed_items(request.user),
+        initial={
+            "title": entry.title,
+            "date": entry.date,
+            "items": list(entry.mappings.values_list("item_id", flat=True)),
+            **{f"answer_{key}": value for key, value in assessment.answers.items()},
+            **{name: getattr(entry, name) for name in REFLECTION_FIELDS},
+        },
+    )
+    if submitted(
+        form,
+        lambda data: services.update_assessment(
+            actor=request.user, assessment=assessment, **form.service_fields()
+        ),
+    ):
+        messages.success(request, "Assessment saved.")
+        return redirect(assessment)
+    return render(
+        request,
+        "assessments/start.html",
+        {"assessment_form": assessment.form, "form": form, "assessment": assessment},
     )
 
 

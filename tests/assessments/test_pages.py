@@ -189,3 +189,23 @@ def test_an_assessor_with_an_account_completes_it_from_their_queue(
 def test_someone_not_asked_cannot_complete_it(client, assessment, other_trainee):
     client.force_login(other_trainee)
     assert client.get(reverse("assessments:complete", args=[assessment.pk])).status_code == 404
+
+
+def test_the_trainee_changes_a_draft_on_its_page(client, assessment, enrolled_trainee, fpcs):
+    client.force_login(enrolled_trainee)
+    url = reverse("assessments:edit", args=[assessment.pk])
+    form = client.get(url)
+    assert b"ED majors" in form.content
+    response = client.post(
+        url,
+        {
+            "title": "Chest pain, re-titled",
+            "date": "2026-11-03",
+            "answer_setting": "Acute medical unit.",
+            "items": [fpcs["FPC2"].pk],
+        },
+    )
+    assert response.status_code == 302
+    assessment.refresh_from_db()
+    assert assessment.entry.title == "Chest pain, re-titled"
+    assert assessment.answers == {"setting": "Acute medical unit."}
