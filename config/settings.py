@@ -337,6 +337,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "portfolio.models.Kind",
         "LoggableKindEnum": "portfolio.models.LOGGABLE_KINDS",
+        "AssessmentTypeEnum": "assessments.models.AssessmentType",
         "ExportFormatEnum": "exports.models.Export.Format",
     },
 }
