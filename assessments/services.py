@@ -326,13 +326,20 @@ def complete_by_ticket(
 ) -> Assessment:
     """The assessor behind a one-time link completes the assessment, without signing in.
     The link is spent and the assessment locked in the same transaction."""
-    ticket = (
-        Ticket.objects.select_for_update()
-        .filter(token_sha256=selectors.token_sha256(token))
-        .first()
+    digest = selectors.token_sha256(token)
+    assessment_id = (
+        Ticket.objects.filter(token_sha256=digest).values_list("assessment_id", flat=True).first()
     )
-    if ticket is None:
+    if assessment_id is None:
         raise TicketUnusable("This link is not valid.")
+    # The assessment's row, then the ticket's: the order revoke_request locks them in, so a
+    # revocation and a completion at the same moment queue rather than deadlock.
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("form__base")
+        .get(pk=assessment_id)
+    )
+    ticket = Ticket.objects.select_for_update().get(token_sha256=digest)
     if ticket.state != "open":
         raise TicketUnusable(
             {
@@ -341,11 +348,6 @@ def complete_by_ticket(
                 "expired": "This link has expired.",
             }[ticket.state]
         )
-    assessment = (
-        Assessment.objects.select_for_update(of=("self",))
-        .select_related("form__base")
-        .get(pk=ticket.assessment_id)
-    )
     details = _assessor_details(assessor_role, assessor_gmc_number, assessor_comment)
     if not assessor_name.strip():
         raise ValidationError({"assessor_name": "Enter your name."})

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.core.cache import cache
 
 from assessments import services
 from assessments.models import AssessmentForm
@@ -18,8 +19,18 @@ MINI_CEX_ASSESSOR_ANSWERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    """Tickets are counted per trainee in the cache; each test starts with none sent."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def mini_cex(db):
+    # Installed by a migration, which a transactional test's flush empties: install again.
+    services.install_base_forms()
     return AssessmentForm.objects.get(organisation=None, code="mini-cex")
 
 

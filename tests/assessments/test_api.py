@@ -3,7 +3,6 @@ it back marked as completed by ticket; an entry of the assessment kind cannot be
 changed through /events/."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from assessments import services
@@ -13,11 +12,6 @@ from tests.assessments.conftest import MINI_CEX_ASSESSOR_ANSWERS, link_in, token
 pytestmark = pytest.mark.django_db
 
 ASSESSMENTS = "/api/v1/assessments/"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
 
 
 @pytest.fixture

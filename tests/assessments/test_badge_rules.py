@@ -2,7 +2,6 @@
 from those completed by an assessor who signed in."""
 
 import pytest
-from django.core.cache import cache
 
 from assessments import services
 from badges import rules
@@ -14,11 +13,6 @@ from tests.assessments.conftest import MINI_CEX_ASSESSOR_ANSWERS, token_of
 pytestmark = pytest.mark.django_db
 
 TWO_MINI_CEX = {"type": "event_count", "min": 2, "assessment_types": ["mini_cex"]}
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
 
 
 def badge(org_a, org_admin, slug, rule):

@@ -4,7 +4,6 @@ locked and marked as completed by ticket; the link then shows only a thank-you, 
 submission is refused."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from assessments.models import Assessment, AssessmentForm
@@ -13,11 +12,6 @@ from tests.assessments.conftest import MINI_CEX_ASSESSOR_ANSWERS, link_in
 from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
 
 
 def assessor_form(**overrides):

@@ -4,7 +4,6 @@ completes the assessment signed out; the link then works no more."""
 import datetime
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
@@ -16,11 +15,6 @@ from tests.assessments.conftest import MINI_CEX_ASSESSOR_ANSWERS, token_of
 from tests.helpers import audit_intact
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
 
 
 def complete(link, **details):
