@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from accounts import selectors as account_selectors
 from accounts.models import Organisation
 from assessments.models import Assessment, AssessmentForm, Ticket
 
@@ -43,14 +44,17 @@ def access_own_assessment(user, assessment_id, *, for_update: bool = False) -> A
 
 
 def access_assessment(user, assessment_id) -> Assessment:
-    """An assessment its trainee, or the assessor with an account asked to complete it, may
-    see; 404 for anyone else."""
+    """An assessment its trainee, the assessor with an account asked to complete it, or the
+    trainee's current supervisors may see; 404 for anyone else."""
     assessment = (
         Assessment.objects.select_related("entry", "form__base", "assessor", "trainee")
         .filter(pk=assessment_id)
         .first()
     )
-    if assessment is None or user.pk not in (assessment.trainee_id, assessment.assessor_id):
+    if assessment is None or not (
+        user.pk in (assessment.trainee_id, assessment.assessor_id)
+        or account_selectors.is_active_supervisor(user, assessment.trainee)
+    ):
         raise Http404("No such assessment.")
     return assessment
 

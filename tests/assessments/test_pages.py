@@ -203,3 +203,16 @@ def test_the_trainee_changes_a_draft_on_its_page(client, assessment, enrolled_tr
     assessment.refresh_from_db()
     assert assessment.entry.title == "Chest pain, re-titled"
     assert assessment.answers == {"setting": "Acute medical unit."}
+
+
+def test_the_trainees_supervisor_reads_the_completed_assessment(
+    client, assessment, send_ticket, supervisor, other_trainee
+):
+    _, link = send_ticket(assessment)
+    client.post(link, assessor_form())
+    client.force_login(supervisor)
+    page = client.get(assessment.get_absolute_url())
+    assert page.status_code == 200 and b"GMC 7654321" in page.content
+    assert b"Send to your assessor" not in page.content
+    client.force_login(other_trainee)
+    assert client.get(assessment.get_absolute_url()).status_code == 404
