@@ -8,6 +8,7 @@ signed off. They never validate anything."""
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
+from assessments.models import AssessmentType
 from portfolio.models import Kind
 
 SIGNED_OFF_ONLY = (
@@ -43,6 +44,16 @@ class EventCountRuleSerializer(serializers.Serializer):
     )
     signed_off_only = serializers.BooleanField(required=False, help_text=SIGNED_OFF_ONLY)
     provider = serializers.CharField(required=False)
+    assessment_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=AssessmentType.choices),
+        required=False,
+        help_text="Only completed assessments of these types count.",
+    )
+    by_ticket = serializers.BooleanField(
+        required=False,
+        help_text="true: only assessments completed through a one-time link; false: only "
+        "those completed by an assessor who signed in.",
+    )
     window = WindowSerializer(required=False)
     label = serializers.CharField(
         required=False, help_text="What the progress shown to trainees counts."

@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
+from assessments.models import Assessment
 from badges.evaluation import Attendance, Coverage, Tally
 from curriculum.models import Item
 from curriculum.selectors import descendant_ids
@@ -106,7 +107,7 @@ def _fact(trainee, request: tuple, items: dict[str, ResolvedItem], tags: dict[st
     kind = request[0]
     entries = LearningEntry.objects.filter(trainee=trainee)
     if kind == "event_count":
-        _, kinds, tag_names, refs, signed_off_only, provider, since = request
+        _, kinds, tag_names, refs, signed_off_only, provider, since, types, by_ticket = request
         if kinds:
             entries = entries.filter(kind__in=kinds)
         if tag_names:
@@ -119,6 +120,13 @@ def _fact(trainee, request: tuple, items: dict[str, ResolvedItem], tags: dict[st
             entries = entries.filter(provider__iexact=provider)
         if since:
             entries = entries.filter(date__gte=since)
+        if types or by_ticket is not None:
+            # An assessment counts once its assessor has completed it.
+            entries = entries.filter(assessment__state=Assessment.State.COMPLETED)
+        if types:
+            entries = entries.filter(assessment__assessment_type__in=types)
+        if by_ticket is not None:
+            entries = entries.filter(assessment__by_ticket=by_ticket)
         return tally(entries)
     if kind == "cpd_credits":
         _, signed_off_only, since = request

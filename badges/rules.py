@@ -12,10 +12,12 @@ them. Evaluation happens in two steps so the pure part can be tested without a d
 
 Leaf rules:
   {"type": "event_count", "min": 5, "kinds": [...], "tags": [...], "items": ["slug/version/CODE"],
-   "signed_off_only": false, "provider": "...",
-   "window": {"last_days": 365} | {"academic_year": true}}
+   "signed_off_only": false, "provider": "...", "assessment_types": ["mini_cex", ...],
+   "by_ticket": true | false, "window": {"last_days": 365} | {"academic_year": true}}
       at least `min` entries matching every filter given; items include their descendants;
-      with signed_off_only, only signed-off entries count
+      with signed_off_only, only signed-off entries count; with assessment_types, only
+      completed assessments of those types; by_ticket tells assessments completed through
+      a one-time link (true) from those completed by an assessor who signed in (false)
   {"type": "cpd_credits", "min": 20, "signed_off_only": false, "window": {...}}
   {"type": "coverage", "item": "slug/version/CODE", "min_signed_off": 1}
       every item under `item` has at least that many signed-off entries
@@ -30,6 +32,7 @@ from datetime import date, timedelta
 
 import jsonschema
 
+from assessments.models import AssessmentType
 from curriculum.models import training_year_start
 from portfolio.tags import normal_tag
 
@@ -90,6 +93,13 @@ SCHEMA = {
                 "items": {"type": "array", "items": ITEM_REF, "minItems": 1, "uniqueItems": True},
                 "signed_off_only": {"type": "boolean"},
                 "provider": {"type": "string", "minLength": 1},
+                "assessment_types": {
+                    "type": "array",
+                    "items": {"enum": list(AssessmentType.values)},
+                    "minItems": 1,
+                    "uniqueItems": True,
+                },
+                "by_ticket": {"type": "boolean"},
                 "window": WINDOW,
                 "label": {"type": "string"},
             },
@@ -249,6 +259,8 @@ def fact_request(rule: dict, today: date) -> tuple | None:
             bool(rule.get("signed_off_only")),
             rule.get("provider", ""),
             since,
+            tuple(sorted(rule.get("assessment_types", ()))),
+            rule.get("by_ticket"),
         )
     if kind == "cpd_credits":
         return ("cpd_credits", bool(rule.get("signed_off_only")), since)

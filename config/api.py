@@ -3,6 +3,7 @@
 from django.urls import path
 
 from accounts import api as accounts
+from assessments import api as assessments
 from badges import api as badges
 from core.api import Router
 from curriculum import api as curriculum
@@ -28,6 +29,9 @@ router.register("events", portfolio.EntryViewSet, basename="entry")
 router.register("evidence", portfolio.EvidenceViewSet, basename="evidence")
 router.register("sign-off-requests", portfolio.SignOffRequestViewSet, basename="sign-off-request")
 router.register("reading-lists", portfolio.ReadingListViewSet, basename="reading-list")
+# Assessments
+router.register("assessments", assessments.AssessmentViewSet, basename="assessment")
+router.register("assessment-forms", assessments.AssessmentFormViewSet, basename="assessment-form")
 # Teaching
 router.register(
     "teaching-programmes", teaching.TeachingProgrammeViewSet, basename="teaching-programme"

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "curriculum",
     "portfolio",
+    "assessments",
     "teaching",
     "badges",
     "exports",
@@ -339,6 +340,8 @@ SPECTACULAR_SETTINGS = {
     # kinds an export chooses).
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "portfolio.models.Kind",
+        "LoggableKindEnum": "portfolio.models.LOGGABLE_KINDS",
+        "AssessmentTypeEnum": "assessments.models.AssessmentType",
         "ExportFormatEnum": "exports.models.Export.Format",
     },
 }

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("curriculum.urls")),
     path("", include("portfolio.urls")),
+    path("", include("assessments.urls")),
     path("", include("teaching.urls")),
     path("", include("badges.urls")),
     path("", include("exports.urls")),

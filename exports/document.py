@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from assessments.models import Assessment
 from badges.images import badge_png, bake_png
 from badges.models import Award, ExternalBadge, Progress
 from badges.ob3.issuing import credential_for
@@ -85,16 +86,47 @@ def portfolio_of(trainee, *, exported_at: datetime | None = None) -> Portfolio:
 
 def _entries(trainee):
     """The trainee's entries with everything they hold, in a fixed number of queries."""
-    return LearningEntry.objects.filter(trainee=trainee).prefetch_related(
-        "tags",
-        "mappings__item__framework",
-        Prefetch("evidence", queryset=Evidence.objects.filter(state=Evidence.State.READY)),
-        Prefetch(
-            "sign_off_requests",
-            queryset=SignOffRequest.objects.select_related("supervisor", "sign_off__withdrawal"),
-        ),
-        Prefetch("attested_sign_offs", queryset=AttestedSignOff.objects.all()),
+    return (
+        LearningEntry.objects.filter(trainee=trainee)
+        .select_related("assessment__form")
+        .prefetch_related(
+            "tags",
+            "mappings__item__framework",
+            Prefetch("evidence", queryset=Evidence.objects.filter(state=Evidence.State.READY)),
+            Prefetch(
+                "sign_off_requests",
+                queryset=SignOffRequest.objects.select_related(
+                    "supervisor", "sign_off__withdrawal"
+                ),
+            ),
+            Prefetch("attested_sign_offs", queryset=AttestedSignOff.objects.all()),
+        )
     )
+
+
+def _assessment(entry: LearningEntry) -> dict | None:
+    """The form, answers and assessor of an assessment entry. None for other entries, and
+    for assessment entries imported from an archive, whose assessment stayed at the site
+    that completed it."""
+    try:
+        assessment = entry.assessment
+    except Assessment.DoesNotExist:
+        return None
+    return {
+        "form": assessment.form.code,
+        "form_name": assessment.form.name,
+        "assessment_type": assessment.assessment_type,
+        "state": assessment.state,
+        "answers": assessment.answers,
+        "by_ticket": assessment.by_ticket,
+        "assessor": {
+            "name": assessment.assessor_name,
+            "role": assessment.assessor_role,
+            "gmc_number": assessment.assessor_gmc_number,
+            "comment": assessment.assessor_comment,
+        },
+        "completed_at": moment(assessment.completed_at),
+    }
 
 
 def _entry(entry: LearningEntry, files: list[ArchiveFile]) -> dict:
@@ -133,6 +165,7 @@ def _entry(entry: LearningEntry, files: list[ArchiveFile]) -> dict:
             (_evidence(e, files) for e in entry.evidence.all()), key=lambda e: e["uid"]
         ),
         "sign_off_requests": sorted(requests, key=lambda r: (r["requested_at"], r["uid"])),
+        **({"assessment": found} if (found := _assessment(entry)) else {}),
     }
 
 

@@ -5,7 +5,12 @@ from django.utils import timezone
 
 from core.forms import DateInput, TimeInput
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.models import TEXT_MAX_LENGTH, Kind, LearningEntry, validate_entry_date
+from portfolio.models import (
+    LOGGABLE_KINDS,
+    TEXT_MAX_LENGTH,
+    LearningEntry,
+    validate_entry_date,
+)
 
 LEARNING_FIELDS = (
     "kind", "title", "date", "time", "duration_minutes", "cpd_credits",
@@ -17,7 +22,7 @@ REFLECTION_FIELDS = ("reflection_what_happened", "reflection_learned", "reflecti
 class QuickLogForm(forms.Form):
     """The first screen on a phone: four fields, then save."""
 
-    kind = forms.ChoiceField(choices=Kind.choices, label="What kind of learning?")
+    kind = forms.ChoiceField(choices=LOGGABLE_KINDS, label="What kind of learning?")
     title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     date = forms.DateField(initial=timezone.localdate, widget=DateInput())
     duration_minutes = forms.IntegerField(

@@ -70,8 +70,14 @@ class Kind(models.TextChoices):
     SIMULATION = "simulation", "Simulation"
     REFLECTION = "reflection", "Reflection only"
     OTHER = "other", "Other"
-    # Supervised learning event forms (mini-CEX, CBD, DOPS, DCT, LEADER, LEARN) will be
-    # further kinds, each with its structured form stored beside the entry.
+    # A supervised learning event or other assessment (mini-CEX, CBD, DOPS, …): its form,
+    # answers and assessor are the assessments app's, beside the entry.
+    ASSESSMENT = "assessment", "Assessment (supervised learning event)"
+
+
+# What a trainee logs by hand. An assessment entry is made and changed only through its
+# assessment, which its assessor completes and locks.
+LOGGABLE_KINDS = [(value, label) for value, label in Kind.choices if value != Kind.ASSESSMENT]
 
 
 class Source(models.TextChoices):
@@ -180,7 +186,7 @@ class LearningEntry(PortableIdentity):
 
     @property
     def is_locked(self) -> bool:
-        return self.status in (Status.SUBMITTED, Status.SIGNED_OFF)
+        return self.status in (Status.SUBMITTED, Status.SIGNED_OFF) or self.kind == Kind.ASSESSMENT
 
     @property
     def has_reflection(self) -> bool:

@@ -14,7 +14,7 @@ from portfolio.api.evidence import EvidenceSerializer
 from portfolio.api.schema import EnumField
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
-from portfolio.models import Kind, LearningEntry, SignOff, SignOffRequest, Status
+from portfolio.models import LOGGABLE_KINDS, LearningEntry, SignOff, SignOffRequest, Status
 from portfolio.verification import sign_off_link
 
 
@@ -171,7 +171,10 @@ class EntryInputSerializer(serializers.Serializer):
     """An entry's fields as written. PUT replaces the entry: fields left out take their
     defaults. PATCH changes only the fields sent."""
 
-    kind = serializers.ChoiceField(choices=Kind.choices)
+    kind = serializers.ChoiceField(
+        choices=LOGGABLE_KINDS,
+        help_text="Any kind but `assessment`: assessments are started at /assessments/.",
+    )
     title = serializers.CharField(max_length=200)
     date = serializers.DateField()
     time = serializers.TimeField(allow_null=True, default=None)

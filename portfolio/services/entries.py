@@ -197,7 +197,7 @@ def update_entry(*, entry: LearningEntry, actor, items=None, tags=None, **fields
         if {t.pk for t in new_tags} != set(entry.tags.values_list("pk", flat=True)):
             entry.tags.set(new_tags)
             changed.append("tags")
-    if items is not None and _replace_items(entry, items):
+    if items is not None and replace_items(entry, items):
         changed.append("items")
     if changed:
         audit.append(
@@ -212,7 +212,9 @@ def update_entry(*, entry: LearningEntry, actor, items=None, tags=None, **fields
     return entry
 
 
-def _replace_items(entry: LearningEntry, items) -> bool:
+def replace_items(entry: LearningEntry, items) -> bool:
+    """Map the entry to exactly these items; whether that changed anything. The caller
+    holds the entry's lock and audits the change."""
     items = _check_items(entry.trainee, items)
     wanted = {i.pk for i in items}
     current = set(entry.mappings.values_list("item_id", flat=True))

@@ -3,7 +3,7 @@ a submitted or signed-off entry as it was."""
 
 from audit import services as audit
 from core.errors import StateConflict
-from portfolio.models import LearningEntry, Status
+from portfolio.models import Kind, LearningEntry, Status
 
 
 class EntryLocked(StateConflict):
@@ -35,6 +35,11 @@ ACTION_WORDS = {
 
 
 def transition(entry: LearningEntry, action: str, *, actor, payload: dict | None = None) -> None:
+    if entry.kind == Kind.ASSESSMENT and action == "submit":
+        raise TransitionNotAllowed(
+            "An assessment is completed by its assessor, not signed off: send it from its "
+            "assessment page."
+        )
     target = TRANSITIONS.get((action, entry.status))
     if target is None:
         status = entry.get_status_display().lower()
@@ -50,7 +55,15 @@ def transition(entry: LearningEntry, action: str, *, actor, payload: dict | None
     )
 
 
+ASSESSMENT_LOCK = (
+    "This is an assessment: its case and reflection are changed on its assessment page "
+    "until the assessor completes it, which locks it."
+)
+
+
 def ensure_editable(entry: LearningEntry) -> None:
+    if entry.kind == Kind.ASSESSMENT:
+        raise EntryLocked(ASSESSMENT_LOCK)
     if entry.status == Status.SIGNED_OFF:
         raise EntryLocked(
             "This entry is signed off, so it is locked. "
@@ -64,6 +77,8 @@ def ensure_deletable(entry: LearningEntry) -> None:
     """Only a draft never sent for sign-off can be deleted: once a supervisor has seen an
     entry, its history is kept."""
     rule = "only a draft that has never been submitted for sign-off can be."
+    if entry.kind == Kind.ASSESSMENT:
+        raise EntryLocked(ASSESSMENT_LOCK)
     if entry.status == Status.SIGNED_OFF:
         raise EntryLocked(f"This entry is signed off, so it cannot be deleted: {rule}")
     if entry.status == Status.SUBMITTED:

@@ -1,8 +1,8 @@
 """Demo data for every app, so a new install has something to show.
 
 It lives in the highest app of the dependency chain (accounts ← curriculum ← portfolio ←
-teaching ← badges) because it seeds all of them, in that order; each app's own part is in
-its demo.py.
+assessments ← teaching ← badges) because it seeds all of them, in that order; each app's own
+part is in its demo.py.
 """
 
 from django.conf import settings
@@ -11,6 +11,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
+from assessments import services as assessment_services
 from audit import services as audit
 from badges import demo as badges_demo
 from curriculum import demo as curriculum_demo
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             for supervisor, trainee, kind in accounts_demo.SUPERVISIONS:
                 supervisors_by_trainee[users[trainee]][kind] = users[supervisor]
             portfolio_demo.seed(trainees=trainees, supervisors_by_trainee=supervisors_by_trainee)
+            # The assessment forms (mini-CEX, CBD, DOPS, …), brought up to date with the data.
+            assessment_services.install_base_forms()
             trust, admin = organisations[accounts_demo.TRUST], users["admin"]
             teaching_demo.seed(trust=trust, trainees=trainees, admin=admin)
             badges_demo.seed(trust=trust, trainees=trainees, admin=admin)
