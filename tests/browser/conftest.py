@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 try:
@@ -176,7 +177,9 @@ def sign_in(page, email=TRAINEE_EMAIL, password=None):
 
 @pytest.fixture
 def demo_data(transactional_db):
-    """The demo site, as `make run` seeds it."""
+    """The demo site, as `make run` seeds it, with nothing counted in the cache (rate
+    limits) from an earlier test."""
+    cache.clear()
     call_command("seed_demo")
 
 

@@ -6,19 +6,16 @@ scrolling on the trainee's assessment page or the public page behind the link.""
 import re
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 
 from assessments.models import Assessment
 from tests.assessments.conftest import MINI_CEX_ASSESSOR_ANSWERS, link_in
 from tests.browser.conftest import (
     PHONE,
     TRAINEE_EMAIL,
-    describe_violations,
+    assert_fits_phone,
+    assert_no_axe_violations,
     expect,
-    horizontal_overflow,
     open_path,
-    run_axe,
     screenshot,
     sign_in,
 )
@@ -34,17 +31,9 @@ LABELS = {
 }
 
 
-@pytest.fixture
-def demo_data(transactional_db):
-    cache.clear()
-    call_command("seed_demo")
-
-
 def assert_accessible_on_a_phone(page, where):
-    violations = run_axe(page)
-    assert not violations, f"axe found problems on {where}:\n{describe_violations(violations)}"
-    scroll_width, viewport_width = horizontal_overflow(page)
-    assert scroll_width <= PHONE["width"], f"{where} scrolls sideways ({scroll_width}px)"
+    assert_no_axe_violations(page, where)
+    assert_fits_phone(page)
 
 
 def test_a_mini_cex_sent_by_email_and_completed_signed_out_on_phones(
