@@ -241,7 +241,8 @@ def test_the_import_costs_the_same_queries_for_each_reference_as_logging_it_by_h
 ):
     """Each entry and each link goes through the services a trainee's own logging goes
     through, audited one by one: 14 queries an entry (one of them finds the webhooks that may
-    hear of it) and 12 a link, whatever else is in the portfolio. A bulk path would skip the audit chain's order; an import is rare."""
+    hear of it) and 12 a link, whatever else is in the portfolio. A bulk path would skip the
+    audit chain's order; an import is rare."""
     client.force_login(trainee)
     preview = upload(client, "zotero_20.bib")
     form = {"preview": preview_token(preview), "chosen": chosen(preview), "read_on": frozen_today}
