@@ -9,7 +9,8 @@ from pyld.jsonld import JsonLdError
 
 from badges.ob3 import contexts, keys, proofs
 
-VECTOR = Path(__file__).resolve().parents[3] / "shared/open-badges/ob3-1edtech-test-vector"
+# A copy of the vector as 1EdTech publishes it, kept beside this test (see its README).
+VECTOR = Path(__file__).resolve().parent / "data" / "ob3-1edtech-test-vector"
 # The guide's full values; the README beside the vector shortens them.
 DOCUMENT_HASH = "87f65a76d40146205e3b3e06cb0fbd153f97f9ce70372390f52566bb7f9e0773"
 PROOF_HASH = "d34009cea0dbc1ca941e09dc01c8c9d3e3ce3c5b853f67ee44698dcea10f5d19"
