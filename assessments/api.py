@@ -22,7 +22,13 @@ class AssessmentFormSerializer(serializers.ModelSerializer):
         read_only=True,
         help_text="The base form's questions, then the organisation's own.",
     )
-    organisation = serializers.CharField(source="organisation.slug", default=None, read_only=True)
+    organisation = serializers.CharField(
+        source="organisation.slug",
+        default=None,
+        allow_null=True,
+        read_only=True,
+        help_text="The organisation that extended a Waymark form; null for Waymark's own.",
+    )
 
     class Meta:
         model = AssessmentForm

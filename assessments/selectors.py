@@ -4,11 +4,11 @@ import hashlib
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from accounts import selectors as account_selectors
 from accounts.models import Organisation
 from assessments.models import Assessment, AssessmentForm, Ticket
+from core.access import get_or_404
 
 
 def token_sha256(token: str) -> str:
@@ -22,7 +22,7 @@ def forms_for(user) -> QuerySet[AssessmentForm]:
 
 
 def access_form(user, form_id) -> AssessmentForm:
-    return get_object_or_404(forms_for(user), pk=form_id)
+    return get_or_404(forms_for(user), "No such assessment form.", pk=form_id)
 
 
 def assessments_of(trainee) -> QuerySet[Assessment]:
@@ -40,18 +40,18 @@ def access_own_assessment(user, assessment_id, *, for_update: bool = False) -> A
     )
     if for_update:
         assessments = assessments.select_for_update(of=("self",))
-    return get_object_or_404(assessments, pk=assessment_id)
+    return get_or_404(assessments, "No such assessment.", pk=assessment_id)
 
 
 def access_assessment(user, assessment_id) -> Assessment:
     """An assessment its trainee, the assessor with an account asked to complete it, or the
     trainee's current supervisors may see; 404 for anyone else."""
-    assessment = (
-        Assessment.objects.select_related("entry", "form__base", "assessor", "trainee")
-        .filter(pk=assessment_id)
-        .first()
+    assessment = get_or_404(
+        Assessment.objects.select_related("entry", "form__base", "assessor", "trainee"),
+        "No such assessment.",
+        pk=assessment_id,
     )
-    if assessment is None or not (
+    if not (
         user.pk in (assessment.trainee_id, assessment.assessor_id)
         or account_selectors.is_active_supervisor(user, assessment.trainee)
     ):
@@ -73,8 +73,11 @@ def tickets_of(assessment: Assessment) -> QuerySet[Ticket]:
 
 
 def access_own_ticket(user, ticket_id) -> Ticket:
-    return get_object_or_404(
-        Ticket.objects.select_related("assessment"), pk=ticket_id, assessment__trainee=user
+    return get_or_404(
+        Ticket.objects.select_related("assessment"),
+        "No such ticket.",
+        pk=ticket_id,
+        assessment__trainee=user,
     )
 
 

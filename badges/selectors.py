@@ -15,6 +15,7 @@ from accounts.models import Membership, Organisation
 from accounts.selectors import is_admin_of, organisations_administered_by
 from badges import evaluation, facts, rules
 from badges.models import Award, BadgeClass, ExternalBadge, Issuer, Progress, PublicProfile
+from core.access import get_or_404
 from curriculum.models import Framework, Item
 from portfolio.models import LearningEntry
 
@@ -133,12 +134,12 @@ def access_award_to_revoke(user, award_id: int) -> Award:
     """An award of an issuer whose organisation `user` administers; 404 for any other, so
     the API does not tell whether an award id exists."""
     administered = Membership.objects.admins().filter(user=user).values("organisation")
-    try:
-        return Award.objects.select_related("badge_class__issuer", "recipient").get(
-            pk=award_id, badge_class__issuer__organisation__in=administered
-        )
-    except Award.DoesNotExist:
-        raise Http404("No such award.") from None
+    return get_or_404(
+        Award.objects.select_related("badge_class__issuer", "recipient"),
+        "No such award.",
+        pk=award_id,
+        badge_class__issuer__organisation__in=administered,
+    )
 
 
 def alignable_items(organisation: Organisation, badge_class: BadgeClass | None = None):

@@ -23,6 +23,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
     organisation = serializers.SlugRelatedField(
         slug_field="slug",
         read_only=True,
+        allow_null=True,
         help_text="The organisation's slug for an organisation's webhook; null for yours.",
     )
     enabled = serializers.BooleanField(source="is_enabled", read_only=True)
