@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from audit import services as audit
 from core.tasks import enqueue_after_commit, enqueue_long_after_commit
-from exports import archive, contents, pdf
+from exports import archive, contents
 from exports.filters import Chosen, Filters, check_filters
 from exports.models import Export
 from exports.signals import send_export_ready
@@ -116,6 +116,10 @@ def _reporter(export: Export) -> Callable[[int, str], None]:
 
 def write_pdf_portfolio(*, trainee, out: BinaryIO, progress, filters) -> None:
     """The PDF writer: gather (0–40%), lay out and write (40–100%)."""
+    # Imported here, in the worker that lays PDFs out: WeasyPrint takes about half a second
+    # to import, which every web process would otherwise pay at start-up for nothing.
+    from exports import pdf
+
     portfolio = contents.gather(
         trainee, filters, progress=lambda p, what: progress(round(p * 0.4), what)
     )
