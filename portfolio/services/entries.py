@@ -155,9 +155,7 @@ def log_entry(
         entry.save()
     tags = _tags(tags)
     entry.tags.add(*tags)
-    EntryItem.objects.bulk_create(
-        EntryItem(entry=entry, item=item, trainee_id=entry.trainee_id) for item in items
-    )
+    link_items(entry, items)
     audit.append(
         actor=actor,
         action="create",
@@ -221,10 +219,18 @@ def replace_items(entry: LearningEntry, items) -> bool:
     if wanted == current:
         return False
     entry.mappings.exclude(item_id__in=wanted).delete()
-    EntryItem.objects.bulk_create(
-        EntryItem(entry=entry, item_id=pk, trainee_id=entry.trainee_id) for pk in wanted - current
-    )
+    link_items(entry, [pk for pk in wanted - current])
     return True
+
+
+def link_items(entry: LearningEntry, items) -> None:
+    """Map a saved entry to these items (Item objects or their ids), which it is not mapped
+    to yet. Each link carries the entry's trainee, which verify_audit checks, so that pages
+    can find a trainee's links without going through their entries."""
+    EntryItem.objects.bulk_create(
+        EntryItem(entry=entry, item_id=getattr(item, "pk", item), trainee_id=entry.trainee_id)
+        for item in items
+    )
 
 
 @transaction.atomic

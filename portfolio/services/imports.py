@@ -21,14 +21,13 @@ from curriculum.models import Item
 from portfolio.content import content_hash
 from portfolio.models import (
     AttestedSignOff,
-    EntryItem,
     Evidence,
     LearningEntry,
     SignOffRequest,
     Source,
     Status,
 )
-from portfolio.services.entries import _tags
+from portfolio.services.entries import _tags, link_items
 from portfolio.signals import send_portfolio_changed
 
 
@@ -103,9 +102,7 @@ def restore_entry(
     entry.full_clean(exclude=["trainee", "tags", "items", "uid"], validate_constraints=False)
     entry.save()
     entry.tags.add(*_tags(tags))
-    EntryItem.objects.bulk_create(
-        EntryItem(entry=entry, item=item, trainee_id=trainee.pk) for item in items
-    )
+    link_items(entry, items)
     for restored in evidence:
         _restore_evidence(entry, restored, saved_files if saved_files is not None else [])
     AttestedSignOff.objects.bulk_create(
