@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts import selectors as account_selectors
 from accounts.models import Membership, Role, Supervision, User
+from core.access import get_or_404
 from curriculum import selectors as curriculum_selectors
 from curriculum.models import Item
 from portfolio.models import (
@@ -54,18 +55,14 @@ def access_entry(user, entry_id, *, for_update: bool = False) -> LearningEntry:
     entries = entries_visible_to(user).select_related("trainee")
     if for_update:
         entries = entries.select_for_update(of=("self",))
-    try:
-        return entries.get(pk=entry_id)
-    except (LearningEntry.DoesNotExist, ValueError):
-        raise Http404("No such entry.") from None
+    return get_or_404(entries, "No such entry.", pk=entry_id)
 
 
 def access_own_entry(user, entry_id) -> LearningEntry:
     """An entry the user owns: for changes only the trainee may make."""
-    try:
-        return LearningEntry.objects.select_related("trainee").get(pk=entry_id, trainee=user)
-    except (LearningEntry.DoesNotExist, ValueError):
-        raise Http404("No such entry.") from None
+    return get_or_404(
+        LearningEntry.objects.select_related("trainee"), "No such entry.", pk=entry_id, trainee=user
+    )
 
 
 def can_see_reflection(user, entry: LearningEntry) -> bool:
@@ -130,10 +127,9 @@ def access_own_evidence(user, evidence_id) -> Evidence:
 
 
 def _access_evidence(evidence_id, **scope) -> Evidence:
-    try:
-        return Evidence.objects.select_related("entry").get(pk=evidence_id, **scope)
-    except (Evidence.DoesNotExist, ValueError):
-        raise Http404("No such file.") from None
+    return get_or_404(
+        Evidence.objects.select_related("entry"), "No such file.", pk=evidence_id, **scope
+    )
 
 
 def evidence_bytes_of(trainee) -> int:
@@ -296,10 +292,7 @@ def sign_offs_in(organisation) -> QuerySet[SignOff]:
 
 
 def access_sign_off_in(organisation, sign_off_id) -> SignOff:
-    try:
-        return sign_offs_in(organisation).get(pk=sign_off_id)
-    except (SignOff.DoesNotExist, ValueError):
-        raise Http404("No such sign-off.") from None
+    return get_or_404(sign_offs_in(organisation), "No such sign-off.", pk=sign_off_id)
 
 
 # --- Dashboard --------------------------------------------------------------------------------
@@ -360,12 +353,12 @@ def access_supervised_trainee(user, trainee_id) -> User:
     """A trainee `user` supervises today, else 404: another supervisor's trainee, a
     supervision that has ended and a fellow trainee are all "no such trainee". The one check
     of every page about a supervised trainee, portfolio's and badges' alike."""
-    try:
-        return User.objects.get(
-            pk=trainee_id, pk__in=account_selectors.supervised_trainee_ids(user)
-        )
-    except (User.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such trainee.") from None
+    return get_or_404(
+        User.objects,
+        "No such trainee.",
+        pk=trainee_id,
+        pk__in=account_selectors.supervised_trainee_ids(user),
+    )
 
 
 def supervised_entries(supervisor, trainee) -> QuerySet[LearningEntry]:
