@@ -157,9 +157,8 @@ class AwardForm(forms.Form):
         help_text="Optional: signed-off entries of the trainee's that this badge recognises.",
     )
 
-    def __init__(self, *args, trainees, badge_class, **kwargs):
+    def __init__(self, *args, trainees, **kwargs):
         super().__init__(*args, **kwargs)
-        self.badge_class = badge_class
         self.fields["trainee"].queryset = trainees
         # Offer the chosen trainee's signed-off entries (titles and dates only).
         chosen = self.data.get("trainee") or self.initial.get("trainee")
@@ -167,12 +166,6 @@ class AwardForm(forms.Form):
         if trainee is not None:
             self.fields["entries"].queryset = selectors.linkable_entries(trainee)
             self.fields["entries"].label_from_instance = lambda e: f"{e.title} ({e.date:%d %b %Y})"
-
-    def clean_trainee(self):
-        trainee = self.cleaned_data["trainee"]
-        if selectors.holds_badge(trainee, self.badge_class):
-            raise forms.ValidationError(f"{trainee} already holds this badge.")
-        return trainee
 
 
 class RevokeForm(forms.Form):

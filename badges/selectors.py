@@ -75,11 +75,8 @@ def public_profile_of(trainee) -> PublicProfile | None:
     return PublicProfile.objects.filter(user=trainee).first()
 
 
-def access_own_award(trainee, award_id: int) -> Award:
-    try:
-        return awards_of(trainee).get(pk=award_id)
-    except Award.DoesNotExist:
-        raise Http404("No such award.") from None
+def access_own_award(trainee, award_id) -> Award:
+    return get_or_404(awards_of(trainee), "No such award of yours.", pk=award_id)
 
 
 def award_public_url(award: Award, view_name: str) -> str | None:
@@ -118,7 +115,11 @@ def access_badge_class_for_admin(organisation: Organisation, badge_class_id: int
 
 
 def awards_of_badge_class(badge_class: BadgeClass) -> QuerySet[Award]:
-    return Award.objects.filter(badge_class=badge_class).select_related("recipient", "awarded_by")
+    """Everyone awarded the badge class, newest first, revoked awards included: the admins'
+    list, on the page and in the API."""
+    return Award.objects.filter(badge_class=badge_class).select_related(
+        "recipient", "awarded_by", "badge_class__issuer"
+    )
 
 
 def access_award_for_admin(organisation: Organisation, award_id: int) -> Award:
@@ -128,6 +129,18 @@ def access_award_for_admin(organisation: Organisation, award_id: int) -> Award:
         )
     except Award.DoesNotExist:
         raise Http404("No such award.") from None
+
+
+def access_badge_class_to_award(user, badge_class_id) -> BadgeClass:
+    """A badge class of an issuer whose organisation `user` administers, for the list of its
+    awards and awarding it by hand; 404 for any other, as for the organisation's pages."""
+    administered = Membership.objects.admins().filter(user=user).values("organisation")
+    return get_or_404(
+        BadgeClass.objects.select_related("issuer__organisation"),
+        "No such badge class of an organisation you administer.",
+        pk=badge_class_id,
+        issuer__organisation__in=administered,
+    )
 
 
 def access_award_to_revoke(user, award_id: int) -> Award:

@@ -203,9 +203,9 @@ def award_create(request, slug, badge_class_id):
     trainees = account_selectors.users_with_role(organisation, Role.TRAINEE)
     if "choose" in request.POST:
         # "Show their entries": redisplay with the chosen trainee's signed-off entries.
-        form = AwardForm(initial=request.POST.dict(), trainees=trainees, badge_class=badge_class)
+        form = AwardForm(initial=request.POST.dict(), trainees=trainees)
     else:
-        form = AwardForm(form_data(request), trainees=trainees, badge_class=badge_class)
+        form = AwardForm(form_data(request), trainees=trainees)
     try:
         awarding.check_awardable(badge_class)
         if request.method == "POST" and "choose" not in request.POST and form.is_valid():

@@ -1,6 +1,6 @@
 """The API's wiring: every viewset of every app is registered here, and nowhere else."""
 
-from django.urls import path
+from django.urls import path, re_path
 
 from accounts import api as accounts
 from assessments import api as assessments
@@ -40,6 +40,11 @@ router.register("teaching-sessions", teaching.TeachingSessionViewSet, basename="
 # Badges
 router.register("awards", badges.AwardViewSet, basename="award")
 router.register("badge-classes", badges.BadgeClassViewSet, basename="badge-class")
+router.register(
+    r"badge-classes/(?P<badge_class_id>[0-9]+)/awards",
+    badges.BadgeClassAwardViewSet,
+    basename="badge-class-award",
+)
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
@@ -49,6 +54,14 @@ router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),
+    # Badges: one of each per caller or organisation, so no router collection.
+    path("badge-profile/", badges.PublicProfileView.as_view(), name="badge-profile"),
+    path("credential-checks/", badges.CredentialCheckView.as_view(), name="credential-check"),
+    re_path(
+        r"^organisations/(?P<slug>[^/.]+)/issuer/$",
+        badges.IssuerView.as_view(),
+        name="organisation-issuer",
+    ),
     # Last: the router ends with a catch-all that answers unknown API addresses with a 404.
     *router.urls,
 ]

@@ -15,11 +15,12 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from badges.models import IssuerKey, StatusList
-from badges.ob3 import keys, proofs, remote, status_list
+from badges.ob3 import baking, keys, proofs, remote, status_list
 from badges.ob3.contexts import UnknownContext
 from badges.openbadges import hashed_identity
 
@@ -101,11 +102,42 @@ def _remote_key(method_id: str, controller: str) -> Ed25519PublicKey:
     return keys.public_key_from_multibase(method.get("publicKeyMultibase", ""))
 
 
+# A credential is a few kilobytes; anything far larger is not one.
+MAX_BYTES = 2 * 1024 * 1024
+
+
+def credential_text(*, text: str = "", image=None) -> str:
+    """What a person or a system gave to verify, as text: the credential baked into an image
+    if one was uploaded, else the text itself. Raises ValidationError by field (`image` or
+    `credential`): the "verify a credential" page and the API ask alike."""
+    if image is not None:
+        if image.size is not None and image.size > MAX_BYTES:
+            raise ValidationError({"image": "That file is too large to be a badge image."})
+        try:
+            return baking.unbake(image.read(MAX_BYTES + 1))
+        except baking.NotBaked as error:
+            raise ValidationError({"image": str(error)}) from None
+    if text.strip():
+        return text.strip()
+    raise ValidationError(
+        {"credential": "Give a credential, as JSON or a JWT, or a baked badge image."}
+    )
+
+
+def _refuse_constant(name: str):
+    # NaN and Infinity are not JSON, though Python's parser reads them.
+    raise ValueError(f"{name} is not a JSON value.")
+
+
 def parse(text: str) -> tuple[str, dict | str]:
     text = text.strip()
     if text.startswith("{"):
         try:
-            return "JSON-LD with an embedded proof", json.loads(text)
+            return "JSON-LD with an embedded proof", json.loads(
+                text, parse_constant=_refuse_constant
+            )
+        except RecursionError:
+            raise ValueError("This is not a credential: it is nested too deeply.") from None
         except ValueError as error:
             raise ValueError(f"This is not valid JSON: {error}") from error
     if text.count(".") == 2:

@@ -3,6 +3,7 @@ award's credential (JSON-LD and VC-JWT), baked images, the status lists, and the
 credential" page."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.http import http_date
@@ -95,23 +96,14 @@ class VerifyCredentialForm(forms.Form):
         help_text="Optional. Checks whether the credential was issued to this address.",
     )
 
-    # A credential is a few kilobytes; anything far larger is not one.
-    MAX_BYTES = 2 * 1024 * 1024
-
     def clean(self):
         data = super().clean()
-        upload, text = data.get("image"), (data.get("credential") or "").strip()
-        if upload and upload.size > self.MAX_BYTES:
-            self.add_error("image", "That file is too large to be a badge image.")
-        elif upload:
-            try:
-                data["text"] = baking.unbake(upload.read())
-            except baking.NotBaked as error:
-                self.add_error("image", str(error))
-        elif text:
-            data["text"] = text
-        else:
-            self.add_error("credential", "Paste a credential or choose a baked badge image.")
+        try:
+            data["text"] = verifying.credential_text(
+                text=data.get("credential") or "", image=data.get("image") or None
+            )
+        except ValidationError as error:
+            self.add_error(None, error)
         return data
 
 

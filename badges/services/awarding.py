@@ -45,11 +45,15 @@ def check_revocable(award: Award) -> None:
 
 
 def _check_manual_award(*, badge_class: BadgeClass, recipient, entries) -> None:
-    """A badge awarded by hand goes to a trainee of the issuing organisation, and the entries
-    it links are that trainee's own signed-off entries: they are published with the badge."""
+    """A badge awarded by hand goes to a trainee of the issuing organisation who does not hold
+    it already, and the entries it links are that trainee's own signed-off entries: they are
+    published with the badge. Refusals about the recipient are keyed `trainee`, the field
+    that names them on the page and in the API."""
     organisation_id = badge_class.issuer.organisation_id
     if not has_role(recipient, organisation_id, Role.TRAINEE):
-        raise ValidationError(f"{recipient} is not a trainee of {badge_class.issuer}.")
+        raise ValidationError({"trainee": f"{recipient} is not a trainee of {badge_class.issuer}."})
+    if selectors.holds_badge(recipient, badge_class):
+        raise ValidationError({"trainee": f"{recipient} already holds this badge."})
     wanted = {entry.pk for entry in entries}
     linkable = set(
         selectors.linkable_entries(recipient).filter(pk__in=wanted).values_list("pk", flat=True)

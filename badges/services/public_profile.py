@@ -15,7 +15,7 @@ def set_award_public(*, award: Award, actor, public: bool) -> Award:
     if actor is None or award.recipient_id != actor.pk:
         raise PermissionDenied("Only the person who earned a badge decides who sees it.")
     if public and award.revoked_at:
-        raise ValidationError("A revoked badge cannot be shown on your public profile.")
+        raise ValidationError({"public": "A revoked badge cannot be shown on your public profile."})
     if award.public != public:
         award.public = public
         award.save(update_fields=["public"])

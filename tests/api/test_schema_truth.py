@@ -186,12 +186,24 @@ def test_a_download_is_documented_with_the_files_own_type(schema):
 # --- Requests as the API reads them ---------------------------------------------------------------
 
 
+# Writes that may bring a file as well as JSON's fields: a badge image or an issuer's logo,
+# or a baked badge image to check.
+MULTIPART_TOO = {
+    "/api/v1/badge-classes/",
+    "/api/v1/badge-classes/{id}/",
+    "/api/v1/organisations/{slug}/issuer/",
+    "/api/v1/credential-checks/",
+}
+
+
 def test_request_bodies_are_documented_as_json_and_a_file_as_multipart(schema):
     for method, path, operation in operations(schema):
         if "requestBody" not in operation:
             continue
         expected = {"application/json"}
         if path == "/api/v1/events/{id}/evidence/":
+            expected.add("multipart/form-data")
+        if path in MULTIPART_TOO:
             expected.add("multipart/form-data")
         if path == "/api/v1/reading-lists/preview/":
             expected = {"multipart/form-data"}  # a file and nothing else

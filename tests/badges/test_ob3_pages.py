@@ -74,7 +74,7 @@ def test_an_uploaded_baked_png_of_a_revoked_badge_fails_as_revoked(client, award
 
 def test_the_form_says_what_is_missing_or_wrong(client):
     page = client.post("/badges/verify/", {}).content.decode()
-    assert "Paste a credential or choose a baked badge image." in page
+    assert "Give a credential, as JSON or a JWT, or a baked badge image." in page
     upload = SimpleUploadedFile("x.svg", b"<svg xmlns='http://www.w3.org/2000/svg'/>")
     page = client.post("/badges/verify/", {"image": upload}).content.decode()
     assert "This SVG has no Open Badges 3.0 credential baked into it." in page

@@ -17,6 +17,12 @@ CLOSED_TO_APPS = {
     ("badge-class-detail", "PUT"): "Badge classes are changed by organisation admins in person.",
     ("badge-class-detail", "PATCH"): "Badge classes are changed by organisation admins in person.",
     ("award-revoke", "POST"): "Awards are revoked by the issuer's admins in person.",
+    ("award-detail", "PATCH"): "Whether a badge is public is its earner's decision, in person.",
+    ("badge-profile", "PUT"): "Whether a trainee's badges are public is decided in person.",
+    ("badge-class-award-list", "GET"): "Who holds a badge is for the issuer's admins in person.",
+    ("badge-class-award-list", "POST"): "Badges are awarded by the issuer's admins in person.",
+    ("organisation-issuer", "GET"): "The issuer profile is kept by its admins in person.",
+    ("organisation-issuer", "PUT"): "The issuer profile is kept by its admins in person.",
     ("connected-provider-list", "POST"): "Consent to a provider is given in person.",
     ("connected-provider-detail", "DELETE"): "Consent to a provider is withdrawn in person.",
 }
