@@ -219,9 +219,10 @@ def with_normal_tags(rule):
     if not isinstance(rule, dict):
         return rule
     rule = dict(rule)
-    if isinstance(rule.get("tags"), list):
-        names = (normal_tag(t) if isinstance(t, str) else t for t in rule["tags"])
-        rule["tags"] = list(dict.fromkeys(n for n in names if n != ""))
+    tags = rule.get("tags")
+    # Tags that are not all names are left as they are, for validate() to refuse in words.
+    if isinstance(tags, list) and all(isinstance(t, str) for t in tags):
+        rule["tags"] = list(dict.fromkeys(n for n in map(normal_tag, tags) if n != ""))
     if isinstance(rule.get("rules"), list):
         rule["rules"] = [with_normal_tags(sub) for sub in rule["rules"]]
     return rule

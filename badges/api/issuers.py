@@ -113,11 +113,16 @@ class IssuerView(GenericAPIView):
         },
     )
     def get(self, request, slug):
-        organisation = account_selectors.access_organisation_for_admin(request.user, slug)
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def get_object(self):
+        organisation = account_selectors.access_organisation_for_admin(
+            self.request.user, self.kwargs["slug"]
+        )
         issuer = selectors.issuer_of(organisation)
         if issuer is None:
             raise Http404("This organisation has no issuer profile yet.")
-        return Response(self.get_serializer(issuer).data)
+        return issuer
 
     @extend_schema(
         tags=["badges"],

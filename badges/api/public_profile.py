@@ -55,11 +55,12 @@ class PublicProfileView(GenericAPIView):
         responses={200: PublicProfileSerializer, 401: UNAUTHENTICATED},
     )
     def get(self, request):
-        profile = selectors.public_profile_of(request.user)
-        # Before it is first turned on it has no row, and no address yet.
-        return Response(
-            self.get_serializer(profile or PublicProfile(enabled=False, slug=None)).data
-        )
+        return Response(self.get_serializer(self.get_object()).data)
+
+    def get_object(self):
+        # Before it is first switched it has no row, and no address yet.
+        profile = selectors.public_profile_of(self.request.user)
+        return profile or PublicProfile(enabled=False, slug=None)
 
     @extend_schema(
         tags=["badges"],

@@ -211,6 +211,17 @@ def test_a_rule_that_does_not_fit_is_refused_field_by_field_in_words(badge_class
     assert error["fields"] == {"slug": ["Another badge class already uses this slug."]}
 
 
+def test_a_rules_tags_that_are_not_names_are_refused_in_words(badge_classes, org_admin):
+    issuer = Issuer.objects.get()
+    rule = {"type": "all", "rules": [{"type": "event_count", "min": 1, "tags": [{}, "x"]}]}
+
+    response = client_for(org_admin).post(CLASSES, new_class(issuer.pk, rule=rule), format="json")
+
+    error = assert_error(response, 400, "invalid")
+    assert list(error["fields"]) == ["rule"]
+    assert not BadgeClass.objects.filter(slug="sepsis-six").exists()
+
+
 def test_an_admin_changes_their_badge_class(badge_classes, org_admin):
     peer = badge("peer-teacher")
     response = client_for(org_admin).patch(

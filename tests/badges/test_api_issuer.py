@@ -161,3 +161,10 @@ def test_an_unknown_organisation_is_not_found(org_admin):
 def test_signed_out_callers_are_refused(org_a, method):
     response = getattr(client_for(), method)(issuer_url(org_a), PROFILE, format="json")
     assert_error(response, 401)
+
+
+@pytest.mark.parametrize("who", ["org_admin", "org_b_admin"])
+def test_asking_what_the_address_allows_is_answered(request, org_a, who):
+    response = client_for(request.getfixturevalue(who)).options(issuer_url(org_a))
+    assert response.status_code == 200
+    assert response.json()["name"]

@@ -153,3 +153,9 @@ def test_the_switch_needs_a_yes_or_no(trainee):
 @pytest.mark.parametrize("method", ["get", "put"])
 def test_signed_out_callers_have_no_profile(method):
     assert_error(getattr(client_for(), method)(PROFILE, {"enabled": True}, format="json"), 401)
+
+
+def test_asking_what_the_address_allows_is_answered(trainee):
+    response = client_for(trainee).options(PROFILE)
+    assert response.status_code == 200
+    assert "PUT" in response.json()["actions"]
