@@ -112,6 +112,10 @@ def start_periodic_tasks_in_thread(app, schedule: dict | None = None):
 
     if schedule is not None:
         app.conf.beat_schedule = schedule
+    # Beat runs a task in-process only if this process knows it; unknown ones it sends to the
+    # broker by name, where nothing would take them. A worker imports every app's tasks
+    # module at start; a web process has imported only those its requests touched.
+    app.loader.import_default_modules()
     service = EmbeddedService(app, thread=True, scheduler_cls="celery.beat:Scheduler")
     service.start()
     return service
