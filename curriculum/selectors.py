@@ -150,7 +150,9 @@ def access_programme_for_admin(
 def access_programme_to_manage(user, programme_id) -> Programme:
     """A programme the user may see (404 otherwise) and manage: only the admins of its
     organisation may (403 for anyone else who sees it, such as its trainees)."""
-    programme = get_or_404(programmes_visible_to(user), "No such programme.", pk=programme_id)
+    # Without the frameworks the list prefetches: what a programme holds is managed by id.
+    visible = programmes_visible_to(user).prefetch_related(None)
+    programme = get_or_404(visible, "No such programme.", pk=programme_id)
     if not account_selectors.is_admin_of(user, programme.organisation_id):
         raise PermissionDenied("Only the organisation's admins manage its programmes.")
     return programme
