@@ -16,6 +16,16 @@ from teaching import api as teaching
 router = Router()
 # Accounts
 router.register("tokens", accounts.TokenViewSet, basename="token")
+router.register("organisations", accounts.OrganisationViewSet, basename="organisation")
+# An organisation's administration, for its admins: /organisations/{slug}/….
+ORGANISATION = r"organisations/(?P<slug>[^/.]+)"
+router.register(f"{ORGANISATION}/members", accounts.MemberViewSet, basename="organisation-member")
+router.register(
+    f"{ORGANISATION}/invitations", accounts.InvitationViewSet, basename="organisation-invitation"
+)
+router.register(
+    f"{ORGANISATION}/supervisions", accounts.SupervisionViewSet, basename="organisation-supervision"
+)
 # Curriculum
 router.register("frameworks", curriculum.FrameworkViewSet, basename="framework")
 router.register("items", curriculum.ItemViewSet, basename="item")
@@ -24,6 +34,14 @@ router.register("items", curriculum.ItemViewSet, basename="item")
 # names the programme list, which the registration after it sets.
 router.register("programmes", portfolio.ProgrammeCoverageViewSet, basename="programme-coverage")
 router.register("programmes", curriculum.ProgrammeViewSet, basename="programme")
+# What a programme holds, for its organisation's admins: /programmes/{programme_id}/….
+PROGRAMME = r"programmes/(?P<programme_id>[0-9]+)"
+router.register(
+    f"{PROGRAMME}/enrolments", curriculum.EnrolmentViewSet, basename="programme-enrolment"
+)
+router.register(
+    f"{PROGRAMME}/requirements", curriculum.RequirementViewSet, basename="programme-requirement"
+)
 # Portfolio (the path keeps the API's first name for learning entries)
 router.register("events", portfolio.EntryViewSet, basename="entry")
 router.register("evidence", portfolio.EvidenceViewSet, basename="evidence")

@@ -8,11 +8,36 @@ from config import api as api_urls
 from core.api import not_found
 from core.api_scopes import TokenHasDeclaredScope, declared_scopes
 
+ORGANISATION_ADMIN = "Organisations are administered by their admins in person."
+PROGRAMME_ADMIN = "Programmes are managed by their organisation's admins in person."
+
 # (URL name, method): why apps may not use it.
 CLOSED_TO_APPS = {
     ("api-root", "GET"): "The API's table of contents; apps are given its addresses instead.",
     ("token-list", "GET"): "Personal access tokens are their owner's alone, never an app's.",
     ("token-detail", "DELETE"): "Personal access tokens are their owner's alone, never an app's.",
+    ("token-list", "POST"): "Personal access tokens are their owner's alone, never an app's.",
+    ("me", "PATCH"): (
+        "A profile is changed by its owner; an app changes a name through the Open Badges "
+        "profile, with that API's own scope."
+    ),
+    ("organisation-member-list", "GET"): ORGANISATION_ADMIN,
+    ("organisation-member-roles", "PUT"): ORGANISATION_ADMIN,
+    ("organisation-invitation-list", "GET"): ORGANISATION_ADMIN,
+    ("organisation-invitation-list", "POST"): ORGANISATION_ADMIN,
+    ("organisation-invitation-revoke", "POST"): ORGANISATION_ADMIN,
+    ("organisation-supervision-list", "GET"): ORGANISATION_ADMIN,
+    ("organisation-supervision-list", "POST"): ORGANISATION_ADMIN,
+    ("organisation-supervision-end", "POST"): ORGANISATION_ADMIN,
+    ("programme-list", "POST"): PROGRAMME_ADMIN,
+    ("programme-detail", "PATCH"): PROGRAMME_ADMIN,
+    ("programme-enrolment-list", "GET"): PROGRAMME_ADMIN,
+    ("programme-enrolment-list", "POST"): PROGRAMME_ADMIN,
+    ("programme-enrolment-end", "POST"): PROGRAMME_ADMIN,
+    ("programme-requirement-list", "GET"): PROGRAMME_ADMIN,
+    ("programme-requirement-list", "POST"): PROGRAMME_ADMIN,
+    ("programme-requirement-bulk", "POST"): PROGRAMME_ADMIN,
+    ("programme-requirement-detail", "DELETE"): PROGRAMME_ADMIN,
     ("badge-class-list", "POST"): "Badge classes are made by organisation admins in person.",
     ("badge-class-detail", "PUT"): "Badge classes are changed by organisation admins in person.",
     ("badge-class-detail", "PATCH"): "Badge classes are changed by organisation admins in person.",
