@@ -14,7 +14,7 @@ from accounts.selectors import is_admin_of
 from audit import services as audit
 from portfolio import services as portfolio_services
 from teaching import selectors
-from teaching.models import Attendance, TeachingProgramme, TeachingSession
+from teaching.models import SESSION_MINUTES, Attendance, TeachingProgramme, TeachingSession
 
 # A code has a million values and a session is open for a couple of hours: without a limit a
 # script could find the code without being there.
@@ -58,6 +58,11 @@ def create_teaching_session(
 ) -> TeachingSession:
     """A session of a programme, with a fresh check-in code."""
     _refuse_unless_admin(actor, programme.organisation_id)
+    shortest, longest = SESSION_MINUTES
+    if not shortest <= duration_minutes <= longest:
+        raise ValidationError(
+            {"duration_minutes": f"A session lasts from {shortest} to {longest} minutes."}
+        )
     session = TeachingSession(
         programme=programme,
         title=title,

@@ -19,6 +19,8 @@ CLOSED_TO_APPS = {
     ("award-revoke", "POST"): "Awards are revoked by the issuer's admins in person.",
     ("connected-provider-list", "POST"): "Consent to a provider is given in person.",
     ("connected-provider-detail", "DELETE"): "Consent to a provider is withdrawn in person.",
+    ("teaching-programme-list", "POST"): "Teaching is set up by organisation admins in person.",
+    ("teaching-session-list", "POST"): "Teaching is set up by organisation admins in person.",
 }
 
 
