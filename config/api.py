@@ -49,6 +49,9 @@ router.register("apps", apps.AppViewSet, basename="app")
 router.register("connected-apps", apps.ConnectedAppViewSet, basename="connected-app")
 router.register("connected-providers", xapi.ConnectedProviderViewSet, basename="connected-provider")
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
+router.register(
+    r"organisations/(?P<slug>[^/.]+)/xapi-keys", xapi.XapiKeyViewSet, basename="xapi-key"
+)
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),
