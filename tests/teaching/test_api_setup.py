@@ -142,6 +142,8 @@ def test_a_time_without_an_offset_is_the_sites_local_time_as_on_the_page(org_adm
     [
         ({"title": ""}, "title"),
         ({"starts_at": "next tuesday"}, "starts_at"),
+        ({"starts_at": "0001-01-01T00:05:00Z"}, "starts_at"),
+        ({"starts_at": "9999-12-31T23:50:00Z"}, "starts_at"),
         ({"duration_minutes": 4}, "duration_minutes"),
         ({"duration_minutes": 12 * 60 + 1}, "duration_minutes"),
         ({"location": "x" * 201}, "location"),
