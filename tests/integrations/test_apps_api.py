@@ -109,6 +109,7 @@ def test_another_admin_of_the_organisation_sees_its_apps_and_nobody_else_does(
     [
         ({"redirect_uris": ["http://app.example.org/cb"]}, "redirect_uris", "must use https"),
         ({"redirect_uris": []}, "redirect_uris", "cannot be empty"),
+        ({"redirect_uris": ["http://[::1/cb"]}, "redirect_uris", "not a valid address"),
         ({"redirect_uris": ["https://a.example/ https://b.example/"]}, "redirect_uris", "spaces"),
         ({"grant": "client-credentials"}, "grant", "organisation"),
         ({"grant": "password"}, "grant", "not a valid choice"),
