@@ -8,6 +8,7 @@ from badges import api as badges
 from core.api import Router
 from curriculum import api as curriculum
 from exports import api as exports
+from integrations import api_apps as apps
 from integrations.webhooks import api as webhooks
 from integrations.xapi import api as xapi
 from portfolio import api as portfolio
@@ -62,8 +63,13 @@ router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-p
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
 # Integrations
+router.register("apps", apps.AppViewSet, basename="app")
+router.register("connected-apps", apps.ConnectedAppViewSet, basename="connected-app")
 router.register("connected-providers", xapi.ConnectedProviderViewSet, basename="connected-provider")
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
+router.register(
+    r"organisations/(?P<slug>[^/.]+)/xapi-keys", xapi.XapiKeyViewSet, basename="xapi-key"
+)
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),

@@ -44,6 +44,16 @@ CLOSED_TO_APPS = {
     ("award-revoke", "POST"): "Awards are revoked by the issuer's admins in person.",
     ("connected-provider-list", "POST"): "Consent to a provider is given in person.",
     ("connected-provider-detail", "DELETE"): "Consent to a provider is withdrawn in person.",
+    ("app-list", "GET"): "An app does not see which apps a person registered.",
+    ("app-list", "POST"): "An app may not register apps.",
+    ("connected-app-list", "GET"): "Which apps a person allowed is theirs to see, not an app's.",
+    ("connected-app-detail", "DELETE"): "Consent to an app is taken back in person.",
+    ("xapi-key-list", "GET"): "A provider's keys are its admins' to manage, in person.",
+    ("xapi-key-list", "POST"): "A provider's keys are its admins' to manage, in person.",
+    ("xapi-key-rotate", "POST"): "A provider's keys are its admins' to manage, in person.",
+    ("xapi-key-revoke", "POST"): "A provider's keys are its admins' to manage, in person.",
+    ("teaching-programme-list", "POST"): "Teaching is set up by organisation admins in person.",
+    ("teaching-session-list", "POST"): "Teaching is set up by organisation admins in person.",
 }
 
 
