@@ -19,6 +19,12 @@ CLOSED_TO_APPS = {
     ("award-revoke", "POST"): "Awards are revoked by the issuer's admins in person.",
     ("connected-provider-list", "POST"): "Consent to a provider is given in person.",
     ("connected-provider-detail", "DELETE"): "Consent to a provider is withdrawn in person.",
+    ("organisation-sign-off-list", "GET"): (
+        "An organisation's sign-offs are for its admins in person, not a person's portfolio."
+    ),
+    ("organisation-sign-off-withdraw", "POST"): (
+        "Organisation admins withdraw sign-offs in person."
+    ),
 }
 
 
