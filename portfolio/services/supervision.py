@@ -57,7 +57,8 @@ class BatchSignOff:
 
     approved: list[SignOffRequest] = field(default_factory=list)
     refusals: list[BatchRefusal] = field(default_factory=list)
-    # Requests chosen that are not the supervisor's at all: nothing is said about them.
+    # Ids chosen that name no request to the supervisor: left alone, and nothing said about
+    # them but the ids themselves.
     unknown_ids: list[int] = field(default_factory=list)
 
     @property
