@@ -235,6 +235,7 @@ IMPORT_REFUSED = OpenApiResponse(
 class ImportViewSet(viewsets.GenericViewSet):
     """Archives imported into your own portfolio."""
 
+    serializer_class = ArchiveImportSerializer
     parser_classes = [parsers.MultiPartParser]
     # Importing writes entries and evidence, and badges issued elsewhere: an app needs
     # leave for both. The second is Open Badges 3.0's own scope (integrations.scopes).

@@ -68,6 +68,7 @@ class CpdQuerySerializer(serializers.Serializer):
 class CpdViewSet(viewsets.GenericViewSet):
     """CPD credits per appraisal year."""
 
+    serializer_class = CpdYearSerializer
     pagination_class = None
     filter_backends = []
     oauth_scopes = {"read": "entries:read"}

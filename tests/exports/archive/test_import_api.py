@@ -162,3 +162,10 @@ def test_an_app_imports_with_leave_to_add_entries_and_badges_issued_elsewhere(
     else:
         assert_error(response, 403, "insufficient_scope")
         assert not LearningEntry.objects.exists()
+
+
+def test_asking_what_the_operation_takes_is_answered(arrived):
+    response = arrived.api.options(IMPORTS)
+
+    assert response.status_code == 200, response.content
+    assert "archive" in response.json()["actions"]["POST"]
