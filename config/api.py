@@ -48,6 +48,13 @@ router.register("events", portfolio.EntryViewSet, basename="entry")
 router.register("evidence", portfolio.EvidenceViewSet, basename="evidence")
 router.register("sign-off-requests", portfolio.SignOffRequestViewSet, basename="sign-off-request")
 router.register("reading-lists", portfolio.ReadingListViewSet, basename="reading-list")
+router.register("cpd", portfolio.CpdViewSet, basename="cpd")
+router.register("trainees", portfolio.TraineeViewSet, basename="trainee")
+router.register(
+    r"organisations/(?P<slug>[^/.]+)/sign-offs",
+    portfolio.OrganisationSignOffViewSet,
+    basename="organisation-sign-off",
+)
 # Assessments
 router.register("assessments", assessments.AssessmentViewSet, basename="assessment")
 router.register("assessment-forms", assessments.AssessmentFormViewSet, basename="assessment-form")
@@ -62,6 +69,7 @@ router.register("badge-classes", badges.BadgeClassViewSet, basename="badge-class
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
+router.register("imports", exports.ImportViewSet, basename="import")
 # Integrations
 router.register("apps", apps.AppViewSet, basename="app")
 router.register("connected-apps", apps.ConnectedAppViewSet, basename="connected-app")

@@ -54,6 +54,12 @@ CLOSED_TO_APPS = {
     ("xapi-key-revoke", "POST"): "A provider's keys are its admins' to manage, in person.",
     ("teaching-programme-list", "POST"): "Teaching is set up by organisation admins in person.",
     ("teaching-session-list", "POST"): "Teaching is set up by organisation admins in person.",
+    ("organisation-sign-off-list", "GET"): (
+        "An organisation's sign-offs are for its admins in person, not a person's portfolio."
+    ),
+    ("organisation-sign-off-withdraw", "POST"): (
+        "Organisation admins withdraw sign-offs in person."
+    ),
 }
 
 
