@@ -10,6 +10,7 @@ from curriculum import api as curriculum
 from exports import api as exports
 from integrations.webhooks import api as webhooks
 from integrations.xapi import api as xapi
+from notifications import api as notifications
 from portfolio import api as portfolio
 from teaching import api as teaching
 
@@ -43,12 +44,19 @@ router.register("badge-classes", badges.BadgeClassViewSet, basename="badge-class
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
+# Notifications
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 # Integrations
 router.register("connected-providers", xapi.ConnectedProviderViewSet, basename="connected-provider")
 router.register("webhooks", webhooks.WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),
+    path(
+        "notification-preferences/",
+        notifications.notification_preferences,
+        name="notification-preferences",
+    ),
     # Last: the router ends with a catch-all that answers unknown API addresses with a 404.
     *router.urls,
 ]
