@@ -40,9 +40,10 @@ def has_daily_digest(user) -> bool:
     return DigestSubscription.objects.filter(user=user).exists()
 
 
-def may_have_daily_digest(user) -> bool:
-    """The digest is offered to supervisors, whom many trainees' requests reach."""
-    return Role.SUPERVISOR in roles_of(user)
+def may_have_daily_digest(user, roles: set[str] | None = None) -> bool:
+    """The digest is offered to supervisors, whom many trainees' requests reach. `roles`,
+    when the caller has read them already (a page, for its navigation)."""
+    return Role.SUPERVISOR in (roles if roles is not None else roles_of(user))
 
 
 class Preferences:
@@ -54,9 +55,9 @@ class Preferences:
         self.digest_offered = digest_offered
 
 
-def preferences_of(user) -> Preferences:
+def preferences_of(user, roles: set[str] | None = None) -> Preferences:
     return Preferences(
         deliveries=deliveries_of(user),
         daily_digest=has_daily_digest(user),
-        digest_offered=may_have_daily_digest(user),
+        digest_offered=may_have_daily_digest(user, roles),
     )

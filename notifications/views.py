@@ -4,10 +4,13 @@ navigation, and the preferences page."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.selectors import roles_of_request
 from core.forms import form_data, submitted
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
@@ -56,14 +59,18 @@ def read_all(request):
 def unread_badge(request):
     """The count beside "Notifications" in the navigation, fetched by htmx once a page has
     loaded, so that no page pays a query for it while it renders."""
-    return render(
-        request, "notifications/_unread.html", {"unread": selectors.unread_count(request.user)}
+    # Without the request's context: the navigation's context processors are not needed.
+    return HttpResponse(
+        render_to_string(
+            "notifications/_unread.html", {"unread": selectors.unread_count(request.user)}
+        )
     )
 
 
 @login_required
 def preferences(request):
-    form = PreferencesForm(form_data(request), preferences=selectors.preferences_of(request.user))
+    chosen = selectors.preferences_of(request.user, roles_of_request(request))
+    form = PreferencesForm(form_data(request), preferences=chosen)
     saved = submitted(
         form,
         lambda data: services.set_preferences(
