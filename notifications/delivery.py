@@ -28,11 +28,17 @@ def send_email(*, notification_id: int) -> bool:
     )
     if notification is None:
         return False
+    recipient = notification.recipient
+    if not (recipient.is_active and recipient.email):
+        # Can no longer sign in: kept in the list, not emailed.
+        notification.email = Notification.Email.NOT_WANTED
+        notification.save(update_fields=["email"])
+        return False
     send_mail(
         subject=notification.subject,
         message=notification.body,
         from_email=None,
-        recipient_list=[notification.recipient.email],
+        recipient_list=[recipient.email],
     )
     notification.email = Notification.Email.SENT
     notification.emailed_at = timezone.now()

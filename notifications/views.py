@@ -54,11 +54,13 @@ def read_all(request):
     return redirect("notifications:list")
 
 
-@login_required
 @require_safe
 def unread_badge(request):
     """The count beside "Notifications" in the navigation, fetched by htmx once a page has
-    loaded, so that no page pays a query for it while it renders."""
+    loaded, so that no page pays a query for it while it renders. Signed out meanwhile: 204,
+    which htmx leaves unswapped (a redirect would put the sign-in page into the menu)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=204)
     # Without the request's context: the navigation's context processors are not needed.
     return HttpResponse(
         render_to_string(

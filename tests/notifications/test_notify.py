@@ -106,6 +106,17 @@ def test_nothing_is_told_if_the_change_it_tells_of_rolls_back(trainee, mailoutbo
     assert mailoutbox == []
 
 
+def test_someone_who_can_no_longer_sign_in_when_it_is_sent_is_not_emailed(trainee):
+    told = notify(recipient=trainee, kind=Kind.EXPORT_READY, subject="Ready", body="Ready.")
+    trainee.is_active = False
+    trainee.save()
+
+    assert delivery.send_email(notification_id=told.pk) is False
+    assert mail.outbox == []
+    told.refresh_from_db()
+    assert told.email == Notification.Email.NOT_WANTED and told.in_app
+
+
 def test_an_email_task_run_twice_sends_once(trainee):
     # No on-commit callbacks run here: as if the broker had not delivered the task yet.
     told = notify(recipient=trainee, kind=Kind.EXPORT_READY, subject="Ready", body="Ready.")
