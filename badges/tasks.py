@@ -3,6 +3,7 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from badges import notices
 from badges.models import PendingEvaluation
 from badges.services import awarding
 
@@ -25,6 +26,11 @@ def run_pending_evaluations(grace_seconds: int | None = None) -> int:
     for trainee_id in ids:
         awarding.run_evaluation(trainee_id=trainee_id)
     return len(ids)
+
+
+@shared_task
+def notify_expiring_awards() -> int:
+    return notices.notify_expiring_awards()
 
 
 @shared_task

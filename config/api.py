@@ -11,6 +11,7 @@ from exports import api as exports
 from integrations import api_apps as apps
 from integrations.webhooks import api as webhooks
 from integrations.xapi import api as xapi
+from notifications import api as notifications
 from portfolio import api as portfolio
 from teaching import api as teaching
 
@@ -70,6 +71,8 @@ router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-p
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
 router.register("imports", exports.ImportViewSet, basename="import")
+# Notifications
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 # Integrations
 router.register("apps", apps.AppViewSet, basename="app")
 router.register("connected-apps", apps.ConnectedAppViewSet, basename="connected-app")
@@ -81,6 +84,11 @@ router.register(
 
 urlpatterns = [
     path("me/", accounts.me, name="me"),
+    path(
+        "notification-preferences/",
+        notifications.notification_preferences,
+        name="notification-preferences",
+    ),
     # Last: the router ends with a catch-all that answers unknown API addresses with a 404.
     *router.urls,
 ]
