@@ -124,6 +124,15 @@ COUNTERPARTS = {
     "badges:org_badge_class_awards": ["GET /api/v1/badge-classes/{}/awards/"],
     "badges:org_award_create": ["POST /api/v1/badge-classes/{}/awards/"],
     "badges:org_award_revoke": ["POST /api/v1/awards/{}/revoke/"],
+    # Notifications
+    "notifications:list": ["GET /api/v1/notifications/"],
+    "notifications:unread": ["GET /api/v1/notifications/"],
+    "notifications:open": ["POST /api/v1/notifications/{}/read/"],
+    "notifications:read_all": ["POST /api/v1/notifications/read-all/"],
+    "notifications:preferences": [
+        "GET /api/v1/notification-preferences/",
+        "PUT /api/v1/notification-preferences/",
+    ],
     # Exports
     "exports:export_page": ["GET /api/v1/exports/", "POST /api/v1/exports/"],
     "exports:export_status": ["GET /api/v1/exports/{}/"],
