@@ -19,6 +19,9 @@ CLOSED_TO_APPS = {
     ("award-revoke", "POST"): "Awards are revoked by the issuer's admins in person.",
     ("connected-provider-list", "POST"): "Consent to a provider is given in person.",
     ("connected-provider-detail", "DELETE"): "Consent to a provider is withdrawn in person.",
+    ("issuer-domain-verification", "GET"): "An issuer's domain is proven by its admins in person.",
+    ("issuer-domain-check", "POST"): "An issuer's domain is proven by its admins in person.",
+    ("issuer-domain-token", "POST"): "An issuer's domain is proven by its admins in person.",
 }
 
 
