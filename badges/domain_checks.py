@@ -130,10 +130,11 @@ def fetch_well_known(url: str, *, timeout: urllib3.Timeout = TIMEOUT) -> str:
 
 
 def _reason(error: Exception) -> str:
-    if isinstance(error, urllib3.exceptions.TimeoutError):
-        return "it took too long to answer."
+    # NewConnectionError is a kind of ConnectTimeoutError in urllib3, so it is asked first.
     if isinstance(error, urllib3.exceptions.NewConnectionError):
         return "the connection was refused or could not be made."
+    if isinstance(error, urllib3.exceptions.TimeoutError):
+        return "it took too long to answer."
     return str(error)[:300]
 
 
