@@ -228,6 +228,8 @@ def test_staff_mark_an_issuer_as_a_recognised_body_with_their_evidence(client, i
     sign_in_as_staff(client, staff)
     listing = text(client.get(reverse("admin:badges_issuer_changelist")))
     assert "Domain not verified." in listing
+    change = client.get(reverse("admin:badges_issuer_change", args=[issuer.pk]))
+    assert recognition_page(issuer) in change.content.decode()
     response = client.post(
         recognition_page(issuer), {"kind": "deanery", "evidence": "  NHS England WTE list.  "}
     )
