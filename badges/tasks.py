@@ -4,8 +4,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from badges import notices
-from badges.models import PendingEvaluation
-from badges.services import awarding
+from badges.models import Issuer, PendingEvaluation
+from badges.services import awarding, issuer_domains
 
 # An evaluation younger than this may still be on its way through the broker.
 PENDING_GRACE = timedelta(minutes=1)
@@ -48,3 +48,14 @@ def issue_credential(award_id: int) -> bool:
     except issuing.NotIssuable:
         return False
     return True
+
+
+@shared_task
+def recheck_issuer_domains() -> int:
+    """Beat runs this daily: every verified issuer's token is looked for again, and a check
+    that no longer finds it unverifies the issuer; issuers waiting for a first proof are
+    checked too. Each issuer is checked on its own, so running twice does no harm."""
+    ids = issuer_domains.issuers_to_recheck()
+    for issuer in Issuer.objects.filter(pk__in=ids).order_by("pk"):
+        issuer_domains.check_issuer_domain(issuer)
+    return len(ids)

@@ -5,6 +5,7 @@ from django.urls import path
 from accounts import api as accounts
 from assessments import api as assessments
 from badges import api as badges
+from badges import api_issuer_domains as issuer_domains
 from core.api import Router
 from curriculum import api as curriculum
 from exports import api as exports
@@ -88,6 +89,22 @@ urlpatterns = [
         "notification-preferences/",
         notifications.notification_preferences,
         name="notification-preferences",
+    ),
+    # An issuer's domain verification, beside the issuer profile it proves.
+    path(
+        "organisations/<slug:slug>/issuer/domain-verification/",
+        issuer_domains.domain_verification,
+        name="issuer-domain-verification",
+    ),
+    path(
+        "organisations/<slug:slug>/issuer/domain-verification/check/",
+        issuer_domains.domain_check,
+        name="issuer-domain-check",
+    ),
+    path(
+        "organisations/<slug:slug>/issuer/domain-verification/token/",
+        issuer_domains.domain_token,
+        name="issuer-domain-token",
     ),
     # Last: the router ends with a catch-all that answers unknown API addresses with a 404.
     *router.urls,

@@ -59,6 +59,10 @@ def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
             "task": "integrations.tasks.deliver_due_webhooks",
             "schedule": crontab(minute="*"),
         },
+        "recheck-issuer-domains": {
+            "task": "badges.tasks.recheck_issuer_domains",
+            "schedule": crontab(minute=41, hour=4),
+        },
         "clear-expired-oauth-tokens": {
             "task": "integrations.tasks.clear_expired_tokens",
             "schedule": crontab(minute=17, hour=3),

@@ -118,6 +118,13 @@ COUNTERPARTS = {
     "badges:org_issuer_edit": [
         "GET /api/v1/organisations/{}/issuer/",
         "PUT /api/v1/organisations/{}/issuer/",
+        "GET /api/v1/organisations/{}/issuer/domain-verification/",
+    ],
+    "badges:org_issuer_domain_check": [
+        "POST /api/v1/organisations/{}/issuer/domain-verification/check/"
+    ],
+    "badges:org_issuer_domain_token": [
+        "POST /api/v1/organisations/{}/issuer/domain-verification/token/"
     ],
     "badges:org_badge_class_create": ["POST /api/v1/badge-classes/"],
     "badges:org_badge_class_edit": ["PATCH /api/v1/badge-classes/{}/"],
@@ -197,6 +204,8 @@ WITHOUT_API = {
         f"badges:{name}": PUBLIC_DOCUMENT
         for name in (
             "ob_issuer",
+            "ob_issuer_trust_context",
+            "ob_issuer_trust_schema",
             "issuer_image",
             "ob_badge_class",
             "award_assertion",

@@ -60,6 +60,9 @@ CLOSED_TO_APPS = {
     ("organisation-sign-off-withdraw", "POST"): (
         "Organisation admins withdraw sign-offs in person."
     ),
+    ("issuer-domain-verification", "GET"): "An issuer's domain is proven by its admins in person.",
+    ("issuer-domain-check", "POST"): "An issuer's domain is proven by its admins in person.",
+    ("issuer-domain-token", "POST"): "An issuer's domain is proven by its admins in person.",
 }
 
 
