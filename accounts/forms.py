@@ -50,8 +50,7 @@ class TokenForm(forms.Form):
     expires = forms.ChoiceField(choices=EXPIRY_CHOICES, initial="90", label="Expires after")
 
     def expires_in(self) -> timedelta | None:
-        value = self.cleaned_data["expires"]
-        return None if value == "never" else timedelta(days=int(value))
+        return services.TOKEN_LIFETIMES[self.cleaned_data["expires"]]
 
 
 class InviteForm(forms.Form):

@@ -16,6 +16,7 @@ from accounts.models import (
     Supervision,
     User,
 )
+from core.access import get_or_404
 
 INVITATION_SALT = "waymark.accounts.invitation"
 
@@ -62,6 +63,23 @@ def organisations_administered_by(user) -> QuerySet[Organisation]:
     ).distinct()
 
 
+def organisations_of(user) -> QuerySet[Organisation]:
+    """The organisations the user holds any role in, each with `roles_held`: the user's own
+    memberships there, fetched with one more query however many organisations there are."""
+    return (
+        Organisation.objects.filter(memberships__user=user)
+        .distinct()
+        .order_by("name", "pk")
+        .prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=Membership.objects.filter(user=user).order_by("role"),
+                to_attr="roles_held",
+            )
+        )
+    )
+
+
 def has_role(user, organisation, role: str) -> bool:
     """Whether `user` holds `role` in the organisation (given as itself or its id)."""
     return Membership.objects.filter(organisation=organisation, user=user, role=role).exists()
@@ -101,11 +119,8 @@ def members_of(organisation: Organisation) -> QuerySet[User]:
     )
 
 
-def access_member(organisation: Organisation, user_id: int) -> User:
-    try:
-        return members_of(organisation).get(pk=user_id)
-    except User.DoesNotExist:
-        raise Http404("No such member.") from None
+def access_member(organisation: Organisation, user_id) -> User:
+    return get_or_404(members_of(organisation), "No such member.", pk=user_id)
 
 
 def users_with_role(organisation: Organisation, role: str) -> QuerySet[User]:
@@ -123,22 +138,21 @@ def supervisions_in(organisation: Organisation) -> QuerySet[Supervision]:
     )
 
 
-def access_supervision(organisation: Organisation, supervision_id: int) -> Supervision:
-    try:
-        return supervisions_in(organisation).get(pk=supervision_id)
-    except Supervision.DoesNotExist:
-        raise Http404("No such supervision.") from None
+def access_supervision(organisation: Organisation, supervision_id) -> Supervision:
+    return get_or_404(supervisions_in(organisation), "No such supervision.", pk=supervision_id)
 
 
 def invitations_of(organisation: Organisation) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(organisation=organisation).select_related("invited_by")
+    # Newest first; the id orders invitations made in the same instant, so pages are stable.
+    return (
+        Invitation.objects.filter(organisation=organisation)
+        .select_related("invited_by")
+        .order_by("-created_at", "-pk")
+    )
 
 
-def access_invitation(organisation: Organisation, invitation_id: int) -> Invitation:
-    try:
-        return invitations_of(organisation).get(pk=invitation_id)
-    except Invitation.DoesNotExist:
-        raise Http404("No such invitation.") from None
+def access_invitation(organisation: Organisation, invitation_id) -> Invitation:
+    return get_or_404(invitations_of(organisation), "No such invitation.", pk=invitation_id)
 
 
 def invitation_token(invitation: Invitation) -> str:

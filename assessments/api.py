@@ -1,18 +1,37 @@
-"""/assessments/: the trainee starts an assessment, sends it to an assessor (by a one-time
-link, or to the queue of an assessor with an account), revokes the request, and reads the
-result; /assessment-forms/: the forms they may start."""
+"""/assessments/: the trainee starts an assessment, changes it while it is a draft, sends it
+to an assessor (by a one-time link, or to the queue of an assessor with an account), revokes
+the request, and reads the result; an assessor with an account reads their queue and
+completes what was sent to them. /assessment-forms/: the forms a trainee may start."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from assessments import selectors, services
 from assessments.models import Assessment, AssessmentForm, AssessmentType
-from core.api import IdField, VisibleToCaller
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, IdField, VisibleToCaller
 from curriculum.models import Item
 from portfolio.api.schema import entry_errors
+from portfolio.forms import REFLECTION_FIELDS
+from portfolio.models import TEXT_MAX_LENGTH
+
+NOT_FOUND = OpenApiResponse(
+    ErrorSerializer,
+    description="No such assessment, or not one you can see: your own, one sent to you to "
+    "complete, or one of a trainee you supervise.",
+)
+NOT_YOUR_OWN = OpenApiResponse(ErrorSerializer, description="No such assessment of yours.")
+NOT_YOURS = OpenApiResponse(
+    ErrorSerializer,
+    description="You can see the assessment, but only the assessor it was sent to completes it.",
+)
+NOT_CHANGEABLE = OpenApiResponse(
+    ErrorSerializer,
+    description="The assessment's state refuses this (code `conflict`; the message says why): "
+    "it has been sent to its assessor, or completed and locked, or is no longer waiting for you.",
+)
 
 
 class AssessmentFormSerializer(serializers.ModelSerializer):
@@ -47,13 +66,22 @@ class AssessmentSerializer(serializers.ModelSerializer):
         help_text="Completed through a one-time link by an assessor who did not sign in.",
     )
     locked = serializers.BooleanField(source="is_locked", read_only=True)
+    trainee_name = serializers.StringRelatedField(source="trainee")
+    questions = serializers.ListField(
+        source="form.all_questions",
+        child=serializers.DictField(),
+        read_only=True,
+        help_text="The form's questions, the trainee's (`by`: trainee) and the assessor's "
+        "(`by`: assessor); `answers` holds the answers by question key.",
+    )
 
     class Meta:
         model = Assessment
         fields = [
-            "id", "event", "title", "date", "form", "assessment_type", "state", "answers",
-            "by_ticket", "locked", "assessor_name", "assessor_email", "assessor_role",
-            "assessor_gmc_number", "assessor_comment", "requested_at", "completed_at",
+            "id", "event", "title", "date", "form", "assessment_type", "state", "trainee",
+            "trainee_name", "questions", "answers", "by_ticket", "locked", "assessor_name",
+            "assessor_email", "assessor_role", "assessor_gmc_number", "assessor_comment",
+            "requested_at", "completed_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -71,6 +99,47 @@ class StartSerializer(serializers.Serializer):
     reflection_what_happened = serializers.CharField(allow_blank=True, default="")
     reflection_learned = serializers.CharField(allow_blank=True, default="")
     reflection_next_time = serializers.CharField(allow_blank=True, default="")
+
+
+class EditSerializer(serializers.Serializer):
+    """What the trainee may change in a draft; what is left out stays as it is."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    date = serializers.DateField(required=False)
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="The trainee's answers, by question key. Sent, they replace the answers "
+        "given before as a whole.",
+    )
+    items = serializers.ListField(
+        child=IdField(),
+        required=False,
+        help_text="The curriculum items it is evidence for. Sent, they replace the mapping.",
+    )
+    reflection_what_happened = serializers.CharField(allow_blank=True, required=False)
+    reflection_learned = serializers.CharField(allow_blank=True, required=False)
+    reflection_next_time = serializers.CharField(allow_blank=True, required=False)
+
+
+class CompleteSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        help_text="The assessor's answers, by question key (the questions `by`: assessor). "
+        "Required questions need an answer; scales and choices take one of their choices.",
+    )
+    assessor_role = serializers.CharField(
+        max_length=200, help_text="For example, Consultant in acute medicine."
+    )
+    assessor_gmc_number = serializers.CharField(
+        max_length=20,
+        allow_blank=True,
+        default="",
+        help_text="7 digits, if you have one; spaces are ignored.",
+    )
+    assessor_comment = serializers.CharField(
+        max_length=TEXT_MAX_LENGTH, allow_blank=True, default=""
+    )
 
 
 class RequestSerializer(serializers.Serializer):
@@ -100,8 +169,9 @@ class AssessmentFormViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.Gen
 @extend_schema_view(
     list=extend_schema(summary="Your assessments"),
     retrieve=extend_schema(
-        summary="One of your assessments",
-        responses={200: AssessmentSerializer, **entry_errors(401, 404)},
+        summary="One assessment",
+        description="Your own, one sent to you to complete, or one of a trainee you supervise.",
+        responses={200: AssessmentSerializer, 401: UNAUTHENTICATED, 404: NOT_FOUND},
     ),
     create=extend_schema(
         summary="Start an assessment",
@@ -135,6 +205,102 @@ class AssessmentViewSet(
         data["items"] = _items(data["items"])
         assessment = services.start_assessment(actor=request.user, form=form, **data)
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+    def retrieve(self, request, pk=None):
+        return Response(AssessmentSerializer(selectors.access_assessment(request.user, pk)).data)
+
+    @extend_schema(
+        summary="Change a draft assessment's case, reflection, answers or items",
+        description="Only before it is sent: once sent, revoke the request to change it; once "
+        "completed, it is locked. Fields left out stay as they are.",
+        request=EditSerializer,
+        responses={
+            200: AssessmentSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            404: NOT_YOUR_OWN,
+            409: NOT_CHANGEABLE,
+        },
+        examples=[
+            OpenApiExample(
+                "A new title and reflection",
+                value={
+                    "title": "Chest pain in the emergency department",
+                    "reflection_learned": "Ask about radiation to the back.",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def partial_update(self, request, pk=None):
+        assessment = self.get_object()
+        given = EditSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        entry = assessment.entry
+        current = {
+            "title": entry.title,
+            "date": entry.date,
+            "answers": assessment.answers,
+            "items": list(entry.items.all()),
+            **{name: getattr(entry, name) for name in REFLECTION_FIELDS},
+        }
+        changes = dict(given.validated_data)
+        if "items" in changes:
+            changes["items"] = _items(changes["items"])
+        services.update_assessment(
+            actor=request.user, assessment=assessment, **{**current, **changes}
+        )
+        return Response(AssessmentSerializer(self.get_object()).data)
+
+    @extend_schema(
+        summary="Assessments sent to you to complete, oldest first",
+        responses={200: AssessmentSerializer(many=True), 401: UNAUTHENTICATED},
+    )
+    @action(detail=False, methods=["get"])
+    def queue(self, request):
+        page = self.paginate_queryset(selectors.queue_of(request.user))
+        return self.get_paginated_response(AssessmentSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Complete an assessment sent to you",
+        description="For the assessor with a Waymark account it was sent to: your answers to "
+        "the form's assessor questions, your role and a comment. Completing locks the "
+        "assessment; it is recorded in the audit log.",
+        request=CompleteSerializer,
+        responses={
+            200: AssessmentSerializer,
+            400: INVALID,
+            401: UNAUTHENTICATED,
+            403: NOT_YOURS,
+            404: NOT_FOUND,
+            409: NOT_CHANGEABLE,
+        },
+        examples=[
+            OpenApiExample(
+                "A mini-CEX",
+                value={
+                    "answers": {
+                        "history": "Meets expectations",
+                        "overall": "Meets expectations",
+                        "went_well": "Clear, kind explanation of the diagnosis.",
+                    },
+                    "assessor_role": "Consultant in acute medicine",
+                    "assessor_gmc_number": "1234567",
+                    "assessor_comment": "",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        assessment = selectors.access_assessment(request.user, pk)
+        given = CompleteSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.complete_as_assessor(
+            actor=request.user, assessment=assessment, **given.validated_data
+        )
+        return Response(AssessmentSerializer(selectors.access_assessment(request.user, pk)).data)
 
     @extend_schema(
         summary="Send the assessment to an assessor",

@@ -1,4 +1,6 @@
-"""Emails to assessors, sent from the process that made the request once it commits."""
+"""Telling people about assessments. An assessor without an account is emailed their
+one-time link from the process that made it, once it commits: they have no account to
+notify. People with accounts are notified in the transaction that made the change."""
 
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
@@ -6,6 +8,8 @@ from django.urls import reverse
 
 from assessments.models import Assessment, Ticket
 from core.site import absolute_url
+from notifications.models import Kind
+from notifications.services import notify
 
 
 def send_ticket(ticket_id: int, token: str) -> None:
@@ -25,19 +29,34 @@ def send_ticket(ticket_id: int, token: str) -> None:
     )
 
 
-def send_assessment_requested(assessment_id: int) -> None:
-    assessment = Assessment.objects.select_related("trainee", "form", "assessor").get(
-        pk=assessment_id
-    )
+def notify_assessment_requested(assessment: Assessment) -> None:
+    """The assessor with an account finds it in their queue, and is told."""
     if assessment.assessor is None:
         return
-    context = {
-        "assessment": assessment,
-        "url": absolute_url(reverse("assessments:complete", args=[assessment.pk])),
-    }
-    send_mail(
+    path = reverse("assessments:complete", args=[assessment.pk])
+    notify(
+        recipient=assessment.assessor,
+        kind=Kind.ASSESSMENT_REQUESTED,
         subject=f"{assessment.trainee} asks you to complete a {assessment.form.name}",
-        message=render_to_string("assessments/email/requested.txt", context),
-        from_email=None,
-        recipient_list=[assessment.assessor.email],
+        body=render_to_string(
+            "assessments/email/requested.txt",
+            {"assessment": assessment, "url": absolute_url(path)},
+        ),
+        url=path,
+        key=f"assessment-requested:{assessment.pk}:{assessment.requested_at:%Y%m%d%H%M%S%f}",
+    )
+
+
+def notify_assessment_completed(assessment: Assessment) -> None:
+    path = reverse("assessments:detail", args=[assessment.pk])
+    notify(
+        recipient=assessment.trainee,
+        kind=Kind.ASSESSMENT_COMPLETED,
+        subject=f"{assessment.assessor_name} completed your {assessment.form.name}",
+        body=render_to_string(
+            "assessments/email/completed.txt",
+            {"assessment": assessment, "url": absolute_url(path)},
+        ),
+        url=path,
+        key=f"assessment-completed:{assessment.pk}",
     )

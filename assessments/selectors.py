@@ -28,7 +28,7 @@ def access_form(user, form_id) -> AssessmentForm:
 def assessments_of(trainee) -> QuerySet[Assessment]:
     return (
         Assessment.objects.for_trainee(trainee)
-        .select_related("entry", "form", "assessor")
+        .select_related("entry", "form__base", "assessor", "trainee")
         .order_by("-created_at", "-pk")
     )
 
@@ -36,7 +36,7 @@ def assessments_of(trainee) -> QuerySet[Assessment]:
 def access_own_assessment(user, assessment_id, *, for_update: bool = False) -> Assessment:
     """The trainee's own assessment, with its form, or 404."""
     assessments = Assessment.objects.filter(trainee=user).select_related(
-        "entry", "form__base", "assessor"
+        "entry", "form__base", "assessor", "trainee"
     )
     if for_update:
         assessments = assessments.select_for_update(of=("self",))
@@ -63,7 +63,7 @@ def queue_of(assessor) -> QuerySet[Assessment]:
     """Assessments waiting for this assessor, oldest first."""
     return (
         Assessment.objects.filter(assessor=assessor, state=Assessment.State.REQUESTED)
-        .select_related("entry", "form", "trainee")
+        .select_related("entry", "form__base", "trainee")
         .order_by("requested_at", "pk")
     )
 

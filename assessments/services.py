@@ -214,7 +214,7 @@ def request_assessment(*, actor, assessment: Assessment, name: str, email: str) 
             payload={"assessor": assessor.pk, "email": email},
             chain=audit.user_chain(actor.pk),
         )
-        transaction.on_commit(lambda: emails.send_assessment_requested(assessment.pk))
+        emails.notify_assessment_requested(assessment)
         return None
     token = secrets.token_urlsafe(32)
     now = timezone.now()
@@ -368,6 +368,7 @@ def complete_by_ticket(
         },
         chain=audit.user_chain(assessment.trainee_id),
     )
+    emails.notify_assessment_completed(assessment)
     send_portfolio_changed(trainee_id=assessment.trainee_id)
     return assessment
 
@@ -402,5 +403,6 @@ def complete_as_assessor(
         payload={"by_ticket": False, "gmc_number": assessment.assessor_gmc_number},
         chain=audit.user_chain(assessment.trainee_id),
     )
+    emails.notify_assessment_completed(assessment)
     send_portfolio_changed(trainee_id=assessment.trainee_id)
     return assessment

@@ -74,6 +74,20 @@ BADGE_CLASSES = [
         ["FPC12"],
     ),
     (
+        "ward-round-learning-three",
+        "Three Ward Round Learning modules",
+        "Completed three e-learning modules from Ward Round Learning.",
+        "Complete three Ward Round Learning modules. Connect the provider under E-learning providers on your account page and its completions arrive by themselves.",
+        {
+            "type": "event_count",
+            "min": 3,
+            "kinds": ["elearning"],
+            "provider": "Ward Round Learning",
+            "label": "Ward Round Learning modules",
+        },
+        ["FPC12"],
+    ),
+    (
         "elearning-fifteen",
         "Fifteen programme e-learning modules",
         "Completed fifteen e-learning modules mapped to the foundation curriculum.",

@@ -309,3 +309,70 @@ class OpenBadgeCredential(models.Model):
 
     def __str__(self):
         return f"Open Badges 3.0 credential for {self.award}"
+
+
+# --- Issuers' trust: a verified domain, a recognised body -----------------------------------------
+
+
+def new_verification_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class IssuerDomainVerification(models.Model):
+    """An issuer's proof that it controls the domain of its web address: a token that only
+    someone who runs the domain could publish there (badges.services.issuer_domains)."""
+
+    class Method(models.TextChoices):
+        WELL_KNOWN = "well_known", "the file at /.well-known/waymark-issuer.txt"
+        DNS = "dns", "a DNS TXT record"
+
+    issuer = models.OneToOneField(
+        Issuer, on_delete=models.CASCADE, related_name="domain_verification"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_verification_token)
+    # The host of the issuer's web address this record is about; a new host starts over.
+    domain = models.CharField(max_length=253, blank=True)
+    # Since when the domain has been proven without a break; null while it is not.
+    verified_at = models.DateTimeField(null=True, blank=True)
+    method = models.CharField(max_length=20, choices=Method.choices, blank=True)
+    # An admin's "Check now": limits how often they can make Waymark fetch from a host,
+    # and marks the issuer as waiting, so the daily sweep checks it again too.
+    check_requested_at = models.DateTimeField(null=True, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_result = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verified_at__isnull=True, method="")
+                | (Q(verified_at__isnull=False) & ~Q(method="") & ~Q(domain="")),
+                name="verified_domain_has_method",
+            ),
+        ]
+
+    def __str__(self):
+        state = f"verified {self.verified_at:%Y-%m-%d}" if self.verified_at else "not verified"
+        return f"{self.issuer}: {self.domain or 'no domain'} ({state})"
+
+
+class IssuerRecognition(models.Model):
+    """Site staff's mark that an issuer is the body it says it is (a trust, a deanery, a
+    royal college), with the evidence they relied on, which is published beside it."""
+
+    class Kind(models.TextChoices):
+        TRUST = "trust", "an NHS trust or health board"
+        DEANERY = "deanery", "a deanery or postgraduate school"
+        ROYAL_COLLEGE = "royal_college", "a royal college or faculty"
+        UNIVERSITY = "university", "a university"
+        OTHER = "other", "a recognised body"
+
+    issuer = models.OneToOneField(Issuer, on_delete=models.CASCADE, related_name="recognition")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    evidence = models.TextField(help_text="What the mark relies on. Shown publicly.")
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    marked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.issuer}: {self.get_kind_display()}"

@@ -9,7 +9,7 @@ import hashlib
 
 from django.urls import reverse
 
-from badges import achievements
+from badges import achievements, openbadges_trust
 from badges.models import Award, BadgeClass, Issuer
 from core.site import absolute_url
 
@@ -51,6 +51,8 @@ def issuer_document(issuer: Issuer) -> dict:
         document["description"] = issuer.description
     if issuer.image:
         document["image"] = absolute_url(reverse("badges:issuer_image", args=[issuer.pk]))
+    # Whether the issuer proved its domain, and any recognised-body mark (an extension).
+    document[openbadges_trust.PROPERTY] = openbadges_trust.extension(issuer)
     return document
 
 

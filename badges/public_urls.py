@@ -7,6 +7,17 @@ from badges.ob3 import views as ob3
 
 urlpatterns = [
     path("ob/v2/issuers/<int:issuer_id>", views.ob_issuer, name="ob_issuer"),
+    # The Open Badges 2.0 extension issuers' documents carry their trust in.
+    path(
+        "ob/v2/extensions/issuer-trust/context.json",
+        views.ob_issuer_trust_context,
+        name="ob_issuer_trust_context",
+    ),
+    path(
+        "ob/v2/extensions/issuer-trust/schema.json",
+        views.ob_issuer_trust_schema,
+        name="ob_issuer_trust_schema",
+    ),
     path("badges/issuers/<int:issuer_id>/logo.png", views.issuer_image, name="issuer_image"),
     path("ob/v2/badge-classes/<int:badge_class_id>", views.ob_badge_class, name="ob_badge_class"),
     path("ob/v2/assertions/<uuid:uid>", views.award_assertion, name="award_assertion"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organisation
 from accounts.selectors import is_admin_of, organisations_administered_by
-from badges import evaluation, facts, rules
+from badges import evaluation, facts, rules, trust
 from badges.models import Award, BadgeClass, ExternalBadge, Issuer, Progress, PublicProfile
 from core.access import get_or_404
 from curriculum.models import Framework, Item
@@ -231,7 +231,7 @@ def public_awards_of(trainee):
     return (
         Award.objects.standing()
         .filter(recipient=trainee, public=True)
-        .select_related("badge_class__issuer")
+        .select_related("badge_class__issuer", *trust.related("badge_class__issuer"))
         .order_by("-issued_on")
     )
 

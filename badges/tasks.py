@@ -3,8 +3,9 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-from badges.models import PendingEvaluation
-from badges.services import awarding
+from badges import notices
+from badges.models import Issuer, PendingEvaluation
+from badges.services import awarding, issuer_domains
 
 # An evaluation younger than this may still be on its way through the broker.
 PENDING_GRACE = timedelta(minutes=1)
@@ -28,6 +29,11 @@ def run_pending_evaluations(grace_seconds: int | None = None) -> int:
 
 
 @shared_task
+def notify_expiring_awards() -> int:
+    return notices.notify_expiring_awards()
+
+
+@shared_task
 def issue_credential(award_id: int) -> bool:
     """Sign a new award's Open Badges 3.0 credential. Idempotent: an award that already has
     one, or was revoked meanwhile, is left as it is (pages sign any missing one on request)."""
@@ -42,3 +48,14 @@ def issue_credential(award_id: int) -> bool:
     except issuing.NotIssuable:
         return False
     return True
+
+
+@shared_task
+def recheck_issuer_domains() -> int:
+    """Beat runs this daily: every verified issuer's token is looked for again, and a check
+    that no longer finds it unverifies the issuer; issuers waiting for a first proof are
+    checked too. Each issuer is checked on its own, so running twice does no harm."""
+    ids = issuer_domains.issuers_to_recheck()
+    for issuer in Issuer.objects.filter(pk__in=ids).order_by("pk"):
+        issuer_domains.check_issuer_domain(issuer)
+    return len(ids)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from badges import public_urls, views
+from badges import domain_views, public_urls, views
 
 app_name = "badges"
 
@@ -18,6 +18,16 @@ urlpatterns = [
     # Organisation admins: the issuer, badge classes and awards
     path(f"{org}badges/", views.badge_class_list, name="org_badge_classes"),
     path(f"{org}badges/issuer/", views.issuer_edit, name="org_issuer_edit"),
+    path(
+        f"{org}badges/issuer/domain/check/",
+        domain_views.issuer_domain_check,
+        name="org_issuer_domain_check",
+    ),
+    path(
+        f"{org}badges/issuer/domain/token/",
+        domain_views.issuer_domain_token,
+        name="org_issuer_domain_token",
+    ),
     path(f"{org}badges/new/", views.badge_class_create, name="org_badge_class_create"),
     path(
         f"{org}badges/<int:badge_class_id>/edit/",

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
-from badges import achievements, images, openbadges, selectors
+from badges import achievements, images, openbadges, openbadges_trust, selectors, trust
 from badges.models import Award, BadgeClass, Issuer, OpenBadgeCredential
 from badges.ob3 import issuing
 from badges.ob3 import urls as ob3_urls
@@ -25,13 +25,31 @@ def ld_response(document: dict, status: int = 200):
 
 def _award(uid) -> Award:
     return get_object_or_404(
-        Award.objects.select_related("badge_class__issuer", "recipient", "awarded_by"), uid=uid
+        Award.objects.select_related(
+            "badge_class__issuer",
+            "recipient",
+            "awarded_by",
+            *trust.related("badge_class__issuer"),
+        ),
+        uid=uid,
     )
 
 
 @cache_control(max_age=300, public=True)
 def ob_issuer(request, issuer_id):
-    return ld_response(openbadges.issuer_document(get_object_or_404(Issuer, pk=issuer_id)))
+    issuer = get_object_or_404(Issuer.objects.select_related(*trust.related()), pk=issuer_id)
+    return ld_response(openbadges.issuer_document(issuer))
+
+
+# The extension's context and schema change only with Waymark itself.
+@cache_control(max_age=86400, public=True)
+def ob_issuer_trust_context(request):
+    return ld_response(openbadges_trust.context_document())
+
+
+@cache_control(max_age=86400, public=True)
+def ob_issuer_trust_schema(request):
+    return public_document(openbadges_trust.schema_document())
 
 
 @cache_control(max_age=300, public=True)
@@ -89,7 +107,9 @@ def award_baked_svg(request, uid):
 
 
 def badge_class_detail(request, badge_class_id):
-    badge_class = get_object_or_404(BadgeClass.objects.select_related("issuer"), pk=badge_class_id)
+    badge_class = get_object_or_404(
+        BadgeClass.objects.select_related("issuer", *trust.related("issuer")), pk=badge_class_id
+    )
     return render(
         request,
         "badges/badge_class_detail.html",

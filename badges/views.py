@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from accounts.models import Role
-from badges import selectors
+from badges import selectors, trust
 from badges.forms import AwardForm, BadgeClassForm, IssuerForm, RevokeForm
 from badges.services import awarding, badge_classes, public_profile
 from core.errors import StateConflict
@@ -106,7 +106,12 @@ def issuer_edit(request, slug):
     return render(
         request,
         "badges/manage/issuer_form.html",
-        {"organisation": organisation, "issuer": issuer, "form": form},
+        {
+            "organisation": organisation,
+            "issuer": issuer,
+            "form": form,
+            **(trust.domain_card(issuer) if issuer else {}),
+        },
     )
 
 

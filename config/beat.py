@@ -14,6 +14,23 @@ def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
             "task": "portfolio.tasks.send_pending_notifications",
             "schedule": crontab(minute="*/5"),
         },
+        "send-pending-notification-emails": {
+            "task": "notifications.tasks.send_pending_emails",
+            "schedule": crontab(minute="*/5"),
+        },
+        # Reminders and expiry notices first, so that a digest the same morning includes them.
+        "remind-waiting-supervisors": {
+            "task": "portfolio.tasks.remind_waiting_supervisors",
+            "schedule": crontab(minute=30, hour=6),
+        },
+        "notify-expiring-awards": {
+            "task": "badges.tasks.notify_expiring_awards",
+            "schedule": crontab(minute=40, hour=6),
+        },
+        "send-daily-notification-digests": {
+            "task": "notifications.tasks.send_daily_digests",
+            "schedule": crontab(minute=0, hour=7),
+        },
         "run-pending-badge-evaluations": {
             "task": "badges.tasks.run_pending_evaluations",
             "schedule": crontab(minute="*"),
@@ -41,6 +58,10 @@ def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
         "deliver-due-webhooks": {
             "task": "integrations.tasks.deliver_due_webhooks",
             "schedule": crontab(minute="*"),
+        },
+        "recheck-issuer-domains": {
+            "task": "badges.tasks.recheck_issuer_domains",
+            "schedule": crontab(minute=41, hour=4),
         },
         "clear-expired-oauth-tokens": {
             "task": "integrations.tasks.clear_expired_tokens",

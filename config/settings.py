@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from config.beat import beat_schedule
 from config.logging import logging_config
+from config.outbound import outbound_settings
 from config.production import refuse_half_configured
 from config.storage import object_storages
 from core.middleware import permissions_policy
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "audit",
     "accounts",
+    "notifications",
     "curriculum",
     "portfolio",
     "assessments",
@@ -318,9 +320,8 @@ OAUTH2_PROVIDER = oauth2_provider_settings(
     access_token_seconds=env.int("OAUTH_ACCESS_TOKEN_SECONDS", default=3600)
 )
 OAUTH_REGISTRATION_RATE = env.str("OAUTH_REGISTRATION_RATE", default="20/hour")  # per address
-# Webhooks to loopback and private addresses: allowed in development, so that a receiver on
-# the same machine works; refused in production (link-local and metadata addresses always are).
-WEBHOOKS_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOKS_ALLOW_PRIVATE_ADDRESSES", default=DEVELOPMENT)
+# Webhooks and issuers' domain checks: which addresses they may reach (config/outbound.py).
+vars().update(outbound_settings(env, development=DEVELOPMENT))
 # knox's own migrations create its default token table even when the model is swapped
 # out, and that orphan table's foreign key to users breaks `flush` on PostgreSQL.
 MIGRATION_MODULES = {"knox": None}

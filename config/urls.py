@@ -7,6 +7,7 @@ from core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("accounts.urls")),
+    path("", include("notifications.urls")),
     path("", include("curriculum.urls")),
     path("", include("portfolio.urls")),
     path("", include("assessments.urls")),

@@ -97,3 +97,25 @@ def enqueue_long_after_commit(task, *args) -> None:
         threading.Thread(target=run, name=f"task {task.name}", daemon=True).start()
 
     transaction.on_commit(start)
+
+
+def start_periodic_tasks_in_thread(app, schedule: dict | None = None):
+    """Run the beat schedule in a thread of this process, for `make run`.
+
+    With tasks run in-process there is no worker and no beat, so the periodic sweeps (webhook
+    retries, pending badge evaluations, audit checkpoints, expiring exports) would never run
+    and a retry promised for five seconds later would never come. Celery's own embedded beat
+    sends each due task with apply_async, which runs it right there while tasks are eager.
+    The in-memory scheduler keeps no schedule file: after a restart the sweeps simply start
+    from their next due time."""
+    from celery.beat import EmbeddedService
+
+    if schedule is not None:
+        app.conf.beat_schedule = schedule
+    # Beat runs a task in-process only if this process knows it; unknown ones it sends to the
+    # broker by name, where nothing would take them. A worker imports every app's tasks
+    # module at start; a web process has imported only those its requests touched.
+    app.loader.import_default_modules()
+    service = EmbeddedService(app, thread=True, scheduler_cls="celery.beat:Scheduler")
+    service.start()
+    return service

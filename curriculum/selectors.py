@@ -4,12 +4,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts import selectors as account_selectors
 from accounts.models import Organisation, Role, User
 from core import dated
+from core.access import get_or_404
 from curriculum.models import Enrolment, Framework, Item, Programme, Requirement
 
 # --- Frameworks and items: public ------------------------------------------------------------
@@ -140,21 +142,28 @@ def access_programme_for_admin(
 ) -> tuple[Organisation, Programme]:
     """The organisation and one of its programmes, for that organisation's admins only."""
     organisation = account_selectors.access_organisation_for_admin(user, slug)
-    try:
-        return organisation, programmes_of(organisation).get(pk=programme_id)
-    except Programme.DoesNotExist:
-        raise Http404("No such programme.") from None
+    return organisation, get_or_404(
+        programmes_of(organisation), "No such programme.", pk=programme_id
+    )
+
+
+def access_programme_to_manage(user, programme_id) -> Programme:
+    """A programme the user may see (404 otherwise) and manage: only the admins of its
+    organisation may (403 for anyone else who sees it, such as its trainees)."""
+    # Without the frameworks the list prefetches: what a programme holds is managed by id.
+    visible = programmes_visible_to(user).prefetch_related(None)
+    programme = get_or_404(visible, "No such programme.", pk=programme_id)
+    if not account_selectors.is_admin_of(user, programme.organisation_id):
+        raise PermissionDenied("Only the organisation's admins manage its programmes.")
+    return programme
 
 
 def enrolments_in(programme: Programme) -> QuerySet[Enrolment]:
     return Enrolment.objects.filter(programme=programme).select_related("trainee")
 
 
-def access_enrolment(programme: Programme, enrolment_id: int) -> Enrolment:
-    try:
-        return enrolments_in(programme).get(pk=enrolment_id)
-    except Enrolment.DoesNotExist:
-        raise Http404("No such enrolment.") from None
+def access_enrolment(programme: Programme, enrolment_id) -> Enrolment:
+    return get_or_404(enrolments_in(programme), "No such enrolment.", pk=enrolment_id)
 
 
 def enrolments_sharing_a_day(
@@ -186,11 +195,8 @@ def unrequired_items_at_level(programme: Programme, level: str) -> QuerySet[Item
     return items.filter(children__isnull=True)
 
 
-def access_requirement(programme: Programme, requirement_id: int) -> Requirement:
-    try:
-        return requirements_of(programme).get(pk=requirement_id)
-    except Requirement.DoesNotExist:
-        raise Http404("No such requirement.") from None
+def access_requirement(programme: Programme, requirement_id) -> Requirement:
+    return get_or_404(requirements_of(programme), "No such requirement.", pk=requirement_id)
 
 
 def active_enrolments_of(trainee_ids) -> QuerySet[Enrolment]:

@@ -1,10 +1,11 @@
 """API for exports: ask for a PDF portfolio or the archive (202, made in the background),
-follow its progress, and download it. Only the owner sees or downloads an export."""
+follow its progress, and download it. Only the owner sees or downloads an export. And the
+other way: import an archive into one's own portfolio, as the import page does."""
 
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -14,7 +15,9 @@ from core.site import absolute_url
 from exports import selectors, services
 from exports.files import file_response
 from exports.filters import Chosen
+from exports.importer import import_portfolio
 from exports.models import Export
+from exports.reading import ArchiveRefused
 from portfolio.models import Kind
 
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such export of yours.")
@@ -170,3 +173,111 @@ class ExportViewSet(
         if export.status != Export.Status.DONE:
             raise StateConflict(f"This export is not ready: it is {export.status}.")
         return file_response(export)
+
+
+class ArchiveImportSerializer(serializers.Serializer):
+    archive = serializers.FileField(
+        help_text="The .zip another Waymark (or this one) gave you when you exported your "
+        "portfolio as an archive. Checked whole before anything is written; as large as "
+        "this site imports on its page."
+    )
+
+
+class ArchiveImportReportSerializer(serializers.Serializer):
+    exported_from = serializers.CharField(help_text="The site the archive was exported from.")
+    entries_added = serializers.IntegerField()
+    entries_present = serializers.IntegerField(
+        help_text="Entries in the archive already here (by their uid), left as they are."
+    )
+    evidence_files = serializers.IntegerField(help_text="Evidence files of the entries added.")
+    attested_sign_offs = serializers.IntegerField(
+        help_text="Sign-offs given at the other site, now attested elsewhere on entries added."
+    )
+    badges_added = serializers.IntegerField(help_text="Badges now held as issued elsewhere.")
+    badges_present = serializers.IntegerField()
+    notes = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="What the archive held that was not imported, and why, in words.",
+    )
+
+
+IMPORT_REFUSED = OpenApiResponse(
+    ErrorSerializer,
+    description=(
+        "The archive was not imported and nothing was written: `error.fields.archive` names "
+        "every problem found, each with the file in the archive and, for portfolio.json, "
+        "the JSON path (too large, not a ZIP, unsafe names, files not matching the "
+        "manifest, a document not matching the schema, references that do not hold). Or "
+        "no file was sent."
+    ),
+    examples=[
+        OpenApiExample(
+            "A reference that does not hold",
+            value={
+                "error": {
+                    "status": 400,
+                    "code": "invalid",
+                    "message": "The request has invalid fields.",
+                    "fields": {
+                        "archive": [
+                            "portfolio.json at $.badges[0].image: "
+                            "badges/3f2a.png is not in the archive."
+                        ]
+                    },
+                }
+            },
+        )
+    ],
+)
+
+
+@extend_schema(tags=["exports"])
+class ImportViewSet(viewsets.GenericViewSet):
+    """Archives imported into your own portfolio."""
+
+    serializer_class = ArchiveImportSerializer
+    parser_classes = [parsers.MultiPartParser]
+    # Importing writes entries and evidence, and badges issued elsewhere: an app needs
+    # leave for both. The second is Open Badges 3.0's own scope (integrations.scopes).
+    oauth_scopes = {
+        "write": (
+            "entries:write",
+            "https://purl.imsglobal.org/spec/ob/v3p0/scope/credential.upsert",
+        )
+    }
+
+    @extend_schema(
+        summary="Import a portfolio archive",
+        description=(
+            "As the import page does: a portable archive exported from another Waymark (or "
+            "this one) comes into your portfolio. Entries arrive as they were, sign-offs "
+            "given there as attested elsewhere, badges as issued elsewhere. Everything is "
+            "matched by uid, so importing the same archive again changes nothing (200); "
+            "201 when something was added."
+        ),
+        request={"multipart/form-data": ArchiveImportSerializer},
+        responses={
+            201: ArchiveImportReportSerializer,
+            200: OpenApiResponse(
+                ArchiveImportReportSerializer,
+                description="Everything in the archive was here already; nothing changed.",
+            ),
+            400: IMPORT_REFUSED,
+            401: UNAUTHENTICATED,
+        },
+    )
+    def create(self, request):
+        given = ArchiveImportSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            report = import_portfolio(
+                actor=request.user,
+                trainee=request.user,
+                archive_file=given.validated_data["archive"],
+            )
+        except ArchiveRefused as refused:
+            raise serializers.ValidationError({"archive": refused.problems}) from None
+        return Response(
+            ArchiveImportReportSerializer(report).data,
+            status=status.HTTP_201_CREATED if report.changed_anything else status.HTTP_200_OK,
+        )

@@ -1,9 +1,8 @@
-"""The "your export is ready" email. Each export records when it went out, so a task run
-twice sends once and a sweep sends what a broker outage held back."""
+"""Telling the owner their export is ready. Each export records when they were told, so a
+task run twice tells once and a sweep tells what a broker outage held back."""
 
 from datetime import timedelta
 
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,6 +10,8 @@ from django.utils import timezone
 
 from core.site import absolute_url
 from exports.models import Export
+from notifications.models import Kind
+from notifications.services import notify
 
 # A notification younger than this may still be on its way through the broker.
 UNSENT_GRACE = timedelta(minutes=2)
@@ -26,14 +27,16 @@ def send_export_ready(*, export_id: int) -> bool:
     )
     if export is None:
         return False
-    send_mail(
+    path = reverse("exports:export_page")
+    notify(
+        recipient=export.owner,
+        kind=Kind.EXPORT_READY,
         subject=f"Your Waymark {export.get_format_display()} is ready",
-        message=render_to_string(
-            "exports/email/export_ready.txt",
-            {"export": export, "url": absolute_url(reverse("exports:export_page"))},
+        body=render_to_string(
+            "exports/email/export_ready.txt", {"export": export, "url": absolute_url(path)}
         ),
-        from_email=None,
-        recipient_list=[export.owner.email],
+        url=path,
+        key=f"export-ready:{export.pk}",
     )
     export.notified_at = timezone.now()
     export.save(update_fields=["notified_at"])
@@ -41,7 +44,7 @@ def send_export_ready(*, export_id: int) -> bool:
 
 
 def send_pending() -> int:
-    """Send every "ready" email held back for longer than the grace period."""
+    """Send every "ready" notification held back for longer than the grace period."""
     waiting = Export.objects.filter(
         status=Export.Status.DONE,
         notified_at__isnull=True,

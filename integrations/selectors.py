@@ -1,10 +1,10 @@
 """Reads for third-party apps, scoped to the person asking."""
 
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
 from oauth2_provider.models import get_application_model
 
 from accounts.selectors import organisations_administered_by
+from core.access import get_or_404
 from integrations.models import Connection
 
 Application = get_application_model()
@@ -28,4 +28,4 @@ def connections_of(user) -> QuerySet[Connection]:
 
 def access_connection(user, connection_id: int) -> Connection:
     """The person's connection to an app; anyone else's is a 404."""
-    return get_object_or_404(connections_of(user), pk=connection_id)
+    return get_or_404(connections_of(user), "No such connected app.", pk=connection_id)

@@ -41,7 +41,10 @@ def _refuse_plain_http(redirect_uris: str) -> None:
     # A code sent over plain http to another machine can be read on the way; only the
     # loopback addresses a native app listens on may use it (RFC 8252 section 7.3).
     for uri in redirect_uris.split():
-        parts = urlsplit(uri)
+        try:
+            parts = urlsplit(uri)
+        except ValueError:  # an unclosed IPv6 bracket, say: no address at all
+            raise ValidationError({"redirect_uris": f"{uri} is not a valid address."}) from None
         if parts.scheme == "http" and parts.hostname not in LOOPBACK_HOSTS:
             raise ValidationError(
                 {"redirect_uris": f"{uri} must use https (plain http only for localhost)."}

@@ -347,6 +347,8 @@ class SignOffRequest(PortableIdentity):
     # broker outage held back.
     request_notified_at = models.DateTimeField(null=True, blank=True)
     decision_notified_at = models.DateTimeField(null=True, blank=True)
+    # When its supervisor was last reminded that it waits: at most once a week.
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "-pk"]

@@ -20,6 +20,12 @@ def send_pending_notifications() -> int:
 
 
 @shared_task
+def remind_waiting_supervisors() -> int:
+    """Sign-off requests that have waited more than a week remind their supervisors."""
+    return notifications.remind_waiting_supervisors()
+
+
+@shared_task
 def process_evidence_file(evidence_id: int) -> bool:
     return services.process_evidence(evidence_id=evidence_id, actor=None)
 

@@ -1,5 +1,5 @@
-"""API for teaching: an organisation's admins read its programmes and sessions and mark
-registers; a trainee checks in with the code shown during the session.
+"""API for teaching: an organisation's admins create and read its programmes and sessions
+and mark registers; a trainee checks in with the code shown during the session.
 
 Writes go through teaching.services, as for the pages, after the same access helpers: a
 session of an organisation the caller does not administer is not found (404), and what the
@@ -7,6 +7,7 @@ service refuses is answered in the one error format (400 with `error.fields`).""
 
 import django_filters
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -16,10 +17,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.models import Organisation, User
+from accounts.selectors import organisations_administered_by
 from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
 from teaching import selectors, services
-from teaching.models import Attendance, TeachingProgramme, TeachingSession
+from teaching.models import SESSION_MINUTES, Attendance, TeachingProgramme, TeachingSession
 
 PROGRAMME_NOT_FOUND = OpenApiResponse(
     ErrorSerializer, description="No such programme of an organisation you administer."
@@ -107,6 +109,49 @@ class AttendanceSerializer(serializers.ModelSerializer):
 # --- Input ---------------------------------------------------------------------------------------
 
 
+class NewProgrammeSerializer(serializers.Serializer):
+    organisation = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.none(),
+        help_text="The id of an organisation you administer.",
+    )
+    name = serializers.CharField(max_length=200, help_text="For example “FY1 teaching 2026–27”.")
+    slug = serializers.SlugField(
+        max_length=80,
+        help_text="Lower-case letters, digits and hyphens, unique across Waymark. Attendance "
+        "badge rules name the programme by it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")  # none while the schema is generated
+        if request is not None:
+            self.fields["organisation"].queryset = organisations_administered_by(request.user)
+
+
+class NewSessionSerializer(serializers.Serializer):
+    programme = serializers.PrimaryKeyRelatedField(
+        queryset=TeachingProgramme.objects.none(),
+        help_text="The id of a teaching programme of an organisation you administer.",
+    )
+    title = serializers.CharField(max_length=200)
+    starts_at = serializers.DateTimeField(
+        help_text="With an offset, or else in the site's own time zone."
+    )
+    duration_minutes = serializers.IntegerField(
+        min_value=SESSION_MINUTES[0], max_value=SESSION_MINUTES[1], default=60
+    )
+    mandatory = serializers.BooleanField(default=False, help_text="Mandatory for trainees.")
+    location = serializers.CharField(max_length=200, allow_blank=True, default="")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["programme"].queryset = selectors.teaching_programmes_visible_to(
+                request.user
+            )
+
+
 class RegisterSerializer(serializers.Serializer):
     trainees = serializers.PrimaryKeyRelatedField(
         many=True,
@@ -149,10 +194,33 @@ class CheckInSerializer(serializers.Serializer):
 class TeachingProgrammeViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
     serializer_class = TeachingProgrammeSerializer
     queryset = TeachingProgramme.objects.none()
+    # Setting up an organisation's teaching is done by its admins in person: no scope opens
+    # it to apps.
     oauth_scopes = {"read": "entries:read"}
 
     def visible_to(self, user):
         return selectors.teaching_programmes_visible_to(user)
+
+    @extend_schema(
+        summary="Create a teaching programme",
+        description="For an organisation you administer. Sessions are added to it at "
+        "/teaching-sessions/.",
+        request=NewProgrammeSerializer,
+        responses={201: TeachingProgrammeSerializer, 400: INVALID, 401: UNAUTHENTICATED},
+        examples=[
+            OpenApiExample(
+                "FY1 teaching",
+                value={"organisation": 1, "name": "FY1 teaching 2026–27", "slug": "fy1-2026"},
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request):
+        given = NewProgrammeSerializer(data=request.data, context={"request": request})
+        given.is_valid(raise_exception=True)
+        programme = services.create_teaching_programme(actor=request.user, **given.validated_data)
+        created = self.get_queryset().get(pk=programme.pk)
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
 
 
 class SessionFilter(django_filters.FilterSet):
@@ -184,11 +252,40 @@ class TeachingSessionViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.Ge
     serializer_class = TeachingSessionSerializer
     filterset_class = SessionFilter
     queryset = TeachingSession.objects.none()
-    # Registers and check-ins make learning entries.
-    oauth_scopes = {"read": "entries:read", "write": "entries:write"}
+    # Registers and check-ins make learning entries. Sessions are set up by the
+    # organisation's admins in person, as its programmes are: closed to apps.
+    oauth_scopes = {"read": "entries:read", "write": "entries:write", "create": None}
 
     def visible_to(self, user):
         return selectors.teaching_sessions_visible_to(user)
+
+    @extend_schema(
+        summary="Create a session of a teaching programme",
+        description="For a programme of an organisation you administer. The session gets a "
+        "fresh check-in code, shown in the answer.",
+        request=NewSessionSerializer,
+        responses={201: TeachingSessionSerializer, 400: INVALID, 401: UNAUTHENTICATED},
+        examples=[
+            OpenApiExample(
+                "A lunchtime session",
+                value={
+                    "programme": 1,
+                    "title": "Sepsis: the first hour",
+                    "starts_at": "2026-11-10T12:30:00+00:00",
+                    "duration_minutes": 60,
+                    "mandatory": True,
+                    "location": "Education centre, room 2",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def create(self, request):
+        given = NewSessionSerializer(data=request.data, context={"request": request})
+        given.is_valid(raise_exception=True)
+        session = services.create_teaching_session(actor=request.user, **given.validated_data)
+        created = self.get_queryset().get(pk=session.pk)
+        return Response(self.get_serializer(created).data, status=status.HTTP_201_CREATED)
 
     def retrieve(self, request, pk=None):
         session = selectors.access_teaching_session_for_admin(request.user, pk)

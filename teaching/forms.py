@@ -1,6 +1,7 @@
 from django import forms
 
 from accounts.forms import PersonChoiceField
+from teaching.models import SESSION_MINUTES
 
 # --- Trainees ------------------------------------------------------------------------------------
 
@@ -36,7 +37,10 @@ class TeachingSessionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     duration_minutes = forms.IntegerField(
-        label="Duration (minutes)", min_value=5, max_value=12 * 60, initial=60
+        label="Duration (minutes)",
+        min_value=SESSION_MINUTES[0],
+        max_value=SESSION_MINUTES[1],
+        initial=60,
     )
     mandatory = forms.BooleanField(required=False, label="Mandatory for trainees")
     location = forms.CharField(max_length=200, required=False)

@@ -14,6 +14,10 @@ from portfolio.models import LearningEntry
 # A check-in code works from shortly before a session starts until a while after it ends.
 CHECK_IN_OPENS = timedelta(minutes=15)
 CHECK_IN_CLOSES = timedelta(minutes=30)
+# How long a session may be, in minutes: from a short briefing to a full day's teaching.
+SESSION_MINUTES = (5, 12 * 60)
+# How far ahead a session may be planned; a start later than this is a typing slip.
+SESSION_YEARS_AHEAD = 10
 
 
 class TeachingProgramme(models.Model):

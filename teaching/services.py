@@ -3,7 +3,7 @@
 Programmes, sessions and registers are the organisation's admins' to run; a trainee checks in
 only themself, with the code shown during the session."""
 
-from datetime import datetime
+from datetime import UTC, datetime, time
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,8 +13,15 @@ from django.utils import timezone
 from accounts.selectors import is_admin_of
 from audit import services as audit
 from portfolio import services as portfolio_services
+from portfolio.models import OLDEST_ENTRY_YEARS
 from teaching import selectors
-from teaching.models import Attendance, TeachingProgramme, TeachingSession
+from teaching.models import (
+    SESSION_MINUTES,
+    SESSION_YEARS_AHEAD,
+    Attendance,
+    TeachingProgramme,
+    TeachingSession,
+)
 
 # A code has a million values and a session is open for a couple of hours: without a limit a
 # script could find the code without being there.
@@ -58,6 +65,12 @@ def create_teaching_session(
 ) -> TeachingSession:
     """A session of a programme, with a fresh check-in code."""
     _refuse_unless_admin(actor, programme.organisation_id)
+    _check_start(starts_at)
+    shortest, longest = SESSION_MINUTES
+    if not shortest <= duration_minutes <= longest:
+        raise ValidationError(
+            {"duration_minutes": f"A session lasts from {shortest} to {longest} minutes."}
+        )
     session = TeachingSession(
         programme=programme,
         title=title,
@@ -75,6 +88,28 @@ def create_teaching_session(
         chain=audit.organisation_chain(programme.organisation_id),
     )
     return session
+
+
+def _check_start(starts_at: datetime) -> None:
+    """Within a working life before today, and a few years after. Attending logs an entry on
+    the session's day, which may be no older than an entry; and a start in the far past or
+    future is a typing slip, whose check-in window would not even be a date."""
+    today = timezone.localdate()
+    earliest = today.replace(month=1, day=1, year=today.year - OLDEST_ENTRY_YEARS)
+    latest = today.replace(month=12, day=31, year=today.year + SESSION_YEARS_AHEAD)
+    # Compared as instants, in UTC: turning a start near year 1 into local time could
+    # itself fall off the calendar.
+    if not (
+        datetime.combine(earliest, time.min, tzinfo=UTC)
+        <= starts_at
+        <= datetime.combine(latest, time.max, tzinfo=UTC)
+    ):
+        raise ValidationError(
+            {
+                "starts_at": f"A session starts between {earliest:%Y} and {latest:%Y}. "
+                "Check the year."
+            }
+        )
 
 
 @transaction.atomic

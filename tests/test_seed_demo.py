@@ -9,6 +9,8 @@ from accounts.models import Membership, Organisation, Supervision, User
 from audit.models import AuditEntry
 from curriculum import selectors
 from curriculum.models import Enrolment, Programme, Requirement
+from integrations.xapi import services as xapi
+from integrations.xapi.models import ProviderConnection
 from portfolio import coverage
 from portfolio.identifiers import patient_identifier_warnings
 from portfolio.models import EntryItem, LearningEntry, SignOff, SignOffRequest, Source, Status
@@ -185,3 +187,15 @@ def test_the_demo_trainee_holds_a_badge_that_needs_signed_off_entries_and_says_s
     page = client.get(award.get_absolute_url()).content.decode()
     assert "5 social media entries between " in page
     assert "all 5 signed off by a supervisor" in page
+
+
+def test_the_first_demo_trainee_has_connected_the_demo_provider_and_the_others_have_not():
+    call_command("seed_demo")
+    call_command("seed_demo")
+    provider = Organisation.objects.get(slug="ward-round-learning")
+    connected = ProviderConnection.objects.filter(organisation=provider)
+    assert [c.user.email for c in connected] == ["trainee1@waymark.example"]
+    # So a statement the provider sends for trainee1 becomes an entry, and for trainee2 not.
+    trainee2 = {"mbox": "mailto:trainee2@waymark.example"}
+    assert xapi.consenting_trainee(provider, {"mbox": "mailto:trainee1@waymark.example"})
+    assert xapi.consenting_trainee(provider, trainee2) is None

@@ -16,6 +16,7 @@ from accounts.services.invitations import (
 )
 from accounts.services.organisations import add_organisation_admin, set_member_roles
 from accounts.services.people import (
+    TOKEN_LIFETIMES,
     create_personal_access_token,
     revoke_personal_access_token,
     revoke_tokens_after_password_change,
@@ -24,6 +25,7 @@ from accounts.services.people import (
 from accounts.services.supervision import end_supervision, start_supervision
 
 __all__ = [
+    "TOKEN_LIFETIMES",
     "accept_invitation",
     "add_organisation_admin",
     "create_account_from_invitation",

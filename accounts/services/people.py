@@ -9,6 +9,15 @@ from django.db import transaction
 from accounts.models import PersonalAccessToken, User
 from audit import services as audit
 
+# The lifetimes a personal access token may be given, by the name the account page and the
+# API offer them under.
+TOKEN_LIFETIMES: dict[str, timedelta | None] = {
+    "30": timedelta(days=30),
+    "90": timedelta(days=90),
+    "365": timedelta(days=365),
+    "never": None,
+}
+
 
 def refuse_unless_self(actor: User | None, user: User, message: str) -> None:
     """`actor=None` is the system itself (a management command run by whoever runs the

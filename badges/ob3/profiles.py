@@ -3,9 +3,13 @@ every credential it signs and the controller document of its keys (W3C Controlle
 Identifiers), so a verifier dereferences a proof's verificationMethod to a Multikey whose
 controller is the issuer."""
 
+from badges import trust
 from badges.models import Issuer, IssuerKey
 from badges.ob3 import credentials, urls
 from badges.ob3.contexts import CREDENTIALS_V2, DID_V1, MULTIKEY_V1, OPEN_BADGES_V3
+
+# The identifier type of a domain the issuer proved to this site that it controls.
+VERIFIED_DOMAIN = "ext:WaymarkVerifiedDomain"
 
 
 def verification_method(issuer: Issuer, key: IssuerKey) -> dict:
@@ -39,6 +43,17 @@ def profile_document(issuer: Issuer) -> dict:
     }
     if issuer.description:
         document["description"] = issuer.description
+    standing = trust.trust_of(issuer)
+    if standing.verified:
+        # Open Badges 3.0 lets an identifier type be extended with an `ext:` name; any other
+        # new property would need a context of its own (badges.openbadges_trust says why).
+        document["otherIdentifier"] = [
+            {
+                "type": "IdentifierEntry",
+                "identifier": standing.domain,
+                "identifierType": VERIFIED_DOMAIN,
+            }
+        ]
     document["verificationMethod"] = [verification_method(issuer, key) for key in signing_keys]
     document["assertionMethod"] = [method["id"] for method in document["verificationMethod"]]
     return document

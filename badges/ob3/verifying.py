@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
-from badges.models import IssuerKey, StatusList
+from badges import trust
+from badges.models import Issuer, IssuerKey, StatusList
 from badges.ob3 import baking, keys, proofs, remote, status_list
 from badges.ob3.contexts import UnknownContext
 from badges.openbadges import hashed_identity
@@ -195,7 +196,23 @@ def _check_issuer(report: Report, controller: str) -> None:
         return
     named = report.credential.get("issuer")
     name = named.get("name", issuer) if isinstance(named, dict) else issuer
-    report.add("Issuer", PASSED, f"Issued by {name} ({issuer}), whose key signed it.")
+    report.add(
+        "Issuer", PASSED, f"Issued by {name} ({issuer}), whose key signed it. {_trust(issuer)}"
+    )
+
+
+def _trust(profile_url: str) -> str:
+    """What this site knows of the issuer's domain and standing: only of its own issuers.
+    Another site's claims about its issuers are theirs, not checked here."""
+    match = _local(profile_url)
+    local = (
+        Issuer.objects.select_related(*trust.RELATED).filter(pk=match.kwargs["issuer_id"]).first()
+        if match and match.url_name == "ob3_issuer"
+        else None
+    )
+    if local is None:
+        return "Its domain is not one this site has verified: it is another site's issuer."
+    return trust.trust_of(local).in_words()
 
 
 def _check_status(report: Report) -> None:

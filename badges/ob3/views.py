@@ -10,7 +10,7 @@ from django.utils.http import http_date
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
-from badges import images
+from badges import images, trust
 from badges.models import Award, Issuer, StatusList
 from badges.ob3 import baking, issuing, profiles, verifying
 from core.site import public_document
@@ -30,7 +30,7 @@ def award_and_credential(uid):
 # checked against a cached copy of the profile.
 @cache_control(max_age=60, public=True)
 def ob3_issuer(request, issuer_id):
-    issuer = get_object_or_404(Issuer, pk=issuer_id)
+    issuer = get_object_or_404(Issuer.objects.select_related(*trust.related()), pk=issuer_id)
     return public_document(profiles.profile_document(issuer), content_type=JSON_LD)
 
 

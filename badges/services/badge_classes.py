@@ -11,6 +11,7 @@ from accounts.selectors import is_admin_of
 from audit import services as audit
 from badges import rules
 from badges.models import BadgeClass, Issuer
+from badges.services import issuer_domains
 from badges.services.awarding import refuse_unless_issuer_admin, request_evaluation_of_members
 from curriculum.models import Item
 from portfolio import evidence
@@ -43,6 +44,8 @@ def update_issuer(
         payload={"organisation": organisation.pk},
         chain=audit.organisation_chain(organisation.pk),
     )
+    # A new host in the address is a new domain to prove.
+    issuer_domains.follow_issuer_address(issuer=issuer, actor=actor)
     return issuer
 
 

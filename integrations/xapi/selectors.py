@@ -2,10 +2,11 @@
 
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import Organisation
+from core.access import get_or_404
 from integrations.xapi.models import ProviderConnection, Statement, XapiCredential
 
 
@@ -35,10 +36,12 @@ def access_provider_connection(user, slug: str) -> ProviderConnection:
 
 
 def credentials_of(organisation: Organisation) -> QuerySet[XapiCredential]:
+    """The organisation's keys, working ones first (PostgreSQL would otherwise sort the
+    revoked ones first: it puts nulls last), newest first within each."""
     return XapiCredential.objects.filter(organisation=organisation).order_by(
-        "revoked_at", "-created_at"
+        F("revoked_at").asc(nulls_first=True), "-created_at", "-pk"
     )
 
 
 def access_credential(organisation: Organisation, credential_id: int) -> XapiCredential:
-    return get_object_or_404(credentials_of(organisation).active(), pk=credential_id)
+    return get_or_404(credentials_of(organisation).active(), "No such key.", pk=credential_id)

@@ -7,15 +7,21 @@ who may not make it 403. Entries the caller may not see do not exist for them: 4
 """
 
 from portfolio.api.coverage import ProgrammeCoverageViewSet
+from portfolio.api.cpd import CpdViewSet
 from portfolio.api.entry_viewset import EntryViewSet
 from portfolio.api.evidence import EvidenceViewSet
+from portfolio.api.organisation_sign_offs import OrganisationSignOffViewSet
 from portfolio.api.reading_lists import ReadingListViewSet
 from portfolio.api.sign_off import SignOffRequestViewSet
+from portfolio.api.trainees import TraineeViewSet
 
 __all__ = [
+    "CpdViewSet",
     "EntryViewSet",
     "EvidenceViewSet",
+    "OrganisationSignOffViewSet",
     "ProgrammeCoverageViewSet",
     "ReadingListViewSet",
     "SignOffRequestViewSet",
+    "TraineeViewSet",
 ]

@@ -14,6 +14,7 @@ from portfolio.api.evidence import EvidenceSerializer
 from portfolio.api.schema import EnumField
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
+from portfolio.identifiers import patient_identifier_warnings
 from portfolio.models import LOGGABLE_KINDS, LearningEntry, SignOff, SignOffRequest, Status
 from portfolio.verification import sign_off_link
 
@@ -130,6 +131,15 @@ class EntrySerializer(serializers.ModelSerializer):
 
 REFLECTION_FIELDS = ["reflection_what_happened", "reflection_learned", "reflection_next_time"]
 
+# The entry page's warning, in the API's words.
+IDENTIFIER_ADVICE = (
+    "It may identify a patient: remove anything that could, or send `identifiers_checked: "
+    "true` if you are sure nobody can be identified from it."
+)
+IDENTIFIERS_UNCHECKED = (
+    "Check the reflection before saving: it looks as if it may identify a patient."
+)
+
 
 class EntryDetailSerializer(EntrySerializer):
     """One entry in full. The reflection is present only for the trainee, and for their
@@ -169,7 +179,8 @@ class EntryDetailSerializer(EntrySerializer):
 
 class EntryInputSerializer(serializers.Serializer):
     """An entry's fields as written. PUT replaces the entry: fields left out take their
-    defaults. PATCH changes only the fields sent."""
+    defaults. PATCH changes only the fields sent. A reflection that may identify a patient
+    is refused until `identifiers_checked` confirms it cannot, as the entry's page asks."""
 
     kind = serializers.ChoiceField(
         choices=LOGGABLE_KINDS,
@@ -203,6 +214,34 @@ class EntryInputSerializer(serializers.Serializer):
     reflection_shared = serializers.BooleanField(
         default=False, help_text="Share the reflection with your supervisors."
     )
+    identifiers_checked = serializers.BooleanField(
+        required=False,
+        help_text=(
+            "Send `true` to confirm that no patient can be identified from the reflection, "
+            "when Waymark has warned that it may: as on the entry's page, a reflection that "
+            "looks as if it holds an NHS number, a date of birth or a hospital number is "
+            "refused (400, with the warnings by the reflection fields concerned) until you "
+            "confirm. Nothing is stored about the confirmation."
+        ),
+    )
+
+    def validate(self, data):
+        confirmed = data.pop("identifiers_checked", False)
+        # Only the reflection fields sent: a PATCH of the title does not ask again about a
+        # reflection confirmed when it was saved.
+        warnings = {
+            name: found
+            for name in REFLECTION_FIELDS
+            if (found := patient_identifier_warnings(data.get(name) or ""))
+        }
+        if warnings and not confirmed:
+            raise serializers.ValidationError(
+                {
+                    **{name: [*found, IDENTIFIER_ADVICE] for name, found in warnings.items()},
+                    "identifiers_checked": [IDENTIFIERS_UNCHECKED],
+                }
+            )
+        return data
 
     def validate_items(self, ids) -> list[Item]:
         items = list(Item.objects.filter(pk__in=ids))

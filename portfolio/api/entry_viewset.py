@@ -2,8 +2,8 @@
 here; its sign-off and evidence actions are written beside their serializers and joined
 in here."""
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -16,12 +16,25 @@ from portfolio.api.entries import (
     EntryInputSerializer,
     EntrySerializer,
     MappingsSerializer,
+    PersonSerializer,
     with_summary,
 )
 from portfolio.api.evidence import EvidenceActions
-from portfolio.api.schema import INVALID, UNAUTHENTICATED, entry_errors
+from portfolio.api.schema import INVALID, UNAUTHENTICATED, entry_errors, entry_write_errors
 from portfolio.api.sign_off import SignOffActions
-from portfolio.models import LearningEntry, Source
+from portfolio.models import LearningEntry, ReflectionView, Source
+
+
+class ReflectionReadSerializer(serializers.ModelSerializer):
+    reader = PersonSerializer(source="viewer", read_only=True)
+    read_at = serializers.DateTimeField(
+        source="viewed_at", read_only=True, help_text="Their latest reading."
+    )
+
+    class Meta:
+        model = ReflectionView
+        fields = ["reader", "read_at"]
+        read_only_fields = fields
 
 
 @extend_schema(tags=["events"])
@@ -32,14 +45,32 @@ from portfolio.models import LearningEntry, Source
     ),
     create=extend_schema(
         summary="Log a learning entry",
+        description=(
+            "A reflection that looks as if it may identify a patient is refused (400) until "
+            "the request confirms with `identifiers_checked: true`, as the entry's page asks."
+        ),
         request=EntryCreateSerializer,
+        examples=[
+            OpenApiExample(
+                "A reflection checked for patient identifiers",
+                request_only=True,
+                value={
+                    "kind": "teaching_attended",
+                    "title": "Sepsis teaching",
+                    "date": "2026-11-02",
+                    "duration_minutes": 60,
+                    "reflection_learned": "Lactate early; escalate sooner.",
+                    "identifiers_checked": True,
+                },
+            )
+        ],
         responses={
             201: EntryDetailSerializer,
             200: OpenApiResponse(
                 EntryDetailSerializer,
                 description="An entry with this external_id already existed; it is returned as is.",
             ),
-            **entry_errors(400, 401),
+            **entry_write_errors(400, 401),
         },
     ),
     retrieve=extend_schema(
@@ -52,13 +83,21 @@ from portfolio.models import LearningEntry, Source
     ),
     update=extend_schema(
         summary="Replace an entry",
+        description=(
+            "The reflection, as sent, is checked for what may identify a patient: see "
+            "`identifiers_checked`."
+        ),
         request=EntryInputSerializer,
-        responses={200: EntryDetailSerializer, **entry_errors(400, 401, 403, 404, 409)},
+        responses={200: EntryDetailSerializer, **entry_write_errors(400, 401, 403, 404, 409)},
     ),
     partial_update=extend_schema(
         summary="Change some of an entry's fields",
+        description=(
+            "Reflection fields sent are checked for what may identify a patient (see "
+            "`identifiers_checked`); a reflection not sent is not checked again."
+        ),
         request=EntryInputSerializer,
-        responses={200: EntryDetailSerializer, **entry_errors(400, 401, 403, 404, 409)},
+        responses={200: EntryDetailSerializer, **entry_write_errors(400, 401, 403, 404, 409)},
     ),
     destroy=extend_schema(
         summary="Delete a draft never submitted for sign-off",
@@ -146,3 +185,26 @@ class EntryViewSet(VisibleToCaller, SignOffActions, EvidenceActions, viewsets.Ge
             entry=entry, actor=request.user, items=serializer.validated_data["items"]
         )
         return self._summary(entry)
+
+    @extend_schema(
+        summary="Who has read your shared reflection, and when",
+        description=(
+            "For the trainee alone, as the entry's page shows it: each supervisor who read "
+            "the reflection while it was shared, once, at their latest reading, latest "
+            "first. Reading an entry with its reflection (GET /events/{id}/) as anyone but "
+            "the trainee is what adds to it. Others, the trainee's supervisors included, "
+            "find no such log (404)."
+        ),
+        responses={200: ReflectionReadSerializer(many=True), **entry_errors(401, 404)},
+    )
+    @action(
+        detail=True,
+        url_path="reflection-reads",
+        url_name="reflection-reads",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def reflection_reads(self, request, pk=None):
+        entry = selectors.access_own_entry(request.user, pk)
+        reads = selectors.reflection_views_of(entry)
+        return Response(ReflectionReadSerializer(reads, many=True).data)

@@ -179,7 +179,7 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         # A download answers with the file's own type whatever the client says it accepts;
         # only its errors are rendered, and those as JSON.
         return super().perform_content_negotiation(
-            request, force=force or self.action == "download"
+            request, force=force or self.action in ("download", "thumbnail")
         )
 
     @extend_schema(
@@ -214,3 +214,27 @@ class EvidenceViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         if not evidence.file:
             raise Http404("This evidence is a link, not a file.")
         return file_response(evidence)
+
+    @extend_schema(
+        summary="A small preview of an image",
+        description=(
+            "Made by Waymark, after the upload was checked, for images only: a WebP, shown "
+            "inline rather than as an attachment, never cached by shared caches. Who may "
+            "download the file may fetch its preview."
+        ),
+        responses={
+            (200, "image/webp"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The preview, as WebP."
+            ),
+            401: UNAUTHENTICATED,
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="No such file, or not one you can see; or no preview (yet): a "
+                "link, a file that is not an image, an image still being processed, or "
+                "one Waymark refused.",
+            ),
+        },
+    )
+    @action(detail=True)
+    def thumbnail(self, request, pk=None):
+        return file_response(self.get_object(), thumbnail=True)

@@ -1,18 +1,21 @@
 """Sign-off: an entry's submission, recall, approval, return and withdrawal (actions at
 /events/{id}/…), and the supervisor's queue of open requests."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts import selectors as account_selectors
 from accounts.models import User
-from core.api import VisibleToCaller
+from core.api import INVALID, IdField, VisibleToCaller
 from portfolio import selectors, services
 from portfolio.api.entries import EntrySerializer, PersonSerializer
 from portfolio.api.schema import UNAUTHENTICATED, entry_errors
-from portfolio.models import LearningEntry, SignOffRequest, SignOffWithdrawal
+from portfolio.models import TEXT_MAX_LENGTH, LearningEntry, SignOffRequest, SignOffWithdrawal
+
+# Requests signed off in one call: each is a transaction, an audit entry and an email.
+BATCH_MAX = 100
 
 
 class WithdrawalSerializer(serializers.ModelSerializer):
@@ -76,6 +79,53 @@ class ReturnSerializer(serializers.Serializer):
 
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(allow_blank=True, help_text="Why. Required.")
+
+
+class BatchApproveSerializer(serializers.Serializer):
+    requests = serializers.ListField(
+        child=IdField(),
+        allow_empty=False,
+        max_length=BATCH_MAX,
+        help_text=(
+            "Ids of requests waiting for you, as the queue lists them (not the entries' "
+            f"ids): each is signed off as it stood when listed. At most {BATCH_MAX}."
+        ),
+    )
+    comment = serializers.CharField(
+        allow_blank=True,
+        default="",
+        max_length=TEXT_MAX_LENGTH,
+        help_text="Optional. The same comment goes with each sign-off.",
+    )
+
+
+class BatchApprovedSerializer(serializers.Serializer):
+    request = serializers.IntegerField(source="pk")
+    event = serializers.IntegerField(source="entry_id")
+
+
+class BatchRefusedSerializer(serializers.Serializer):
+    request = serializers.IntegerField(source="request.pk")
+    event = serializers.IntegerField(source="request.entry_id")
+    stale = serializers.BooleanField(
+        help_text="The request was decided or recalled since it was listed: read the queue "
+        "again. Otherwise a rule refused it (see `reason`)."
+    )
+    reason = serializers.CharField(help_text="Why, in words.")
+
+
+class BatchOutcomeSerializer(serializers.Serializer):
+    signed_off = BatchApprovedSerializer(
+        source="approved", many=True, help_text="Requests whose entries are now signed off."
+    )
+    refused = BatchRefusedSerializer(
+        source="refusals", many=True, help_text="Requests left as they were, and why."
+    )
+    unknown = serializers.ListField(
+        source="unknown_ids",
+        child=serializers.IntegerField(),
+        help_text="Ids sent that name no request sent to you; nothing was done with them.",
+    )
 
 
 class SignOffActions:
@@ -165,7 +215,54 @@ class SignOffRequestViewSet(VisibleToCaller, mixins.ListModelMixin, viewsets.Gen
     serializer_class = QueuedRequestSerializer
     queryset = SignOffRequest.objects.none()
 
-    oauth_scopes = {"read": "entries:read"}
+    oauth_scopes = {"read": "entries:read", "write": "entries:write"}
 
     def visible_to(self, user):
         return selectors.sign_off_queue(user)
+
+    @extend_schema(
+        summary="Sign off several entries at once",
+        description=(
+            "As the sign-off queue's batch: each request's entry is signed off in a "
+            "transaction of its own, so one that cannot be (recalled by the trainee since "
+            "you listed it, decided meanwhile, evidence still being processed, a supervision "
+            "that has ended) leaves the others signed off. The answer says which were signed "
+            "off and which were not, and why; it is 200 even when none was."
+        ),
+        request=BatchApproveSerializer,
+        responses={200: BatchOutcomeSerializer, 400: INVALID, 401: UNAUTHENTICATED},
+        examples=[
+            OpenApiExample(
+                "Two requests from the queue",
+                request_only=True,
+                value={"requests": [41, 42], "comment": "Good work."},
+            ),
+            OpenApiExample(
+                "One signed off, one recalled meanwhile",
+                response_only=True,
+                value={
+                    "signed_off": [{"request": 41, "event": 310}],
+                    "refused": [
+                        {
+                            "request": 42,
+                            "event": 311,
+                            "stale": True,
+                            "reason": "It is no longer waiting for your sign-off: it was "
+                            "recalled by the trainee.",
+                        }
+                    ],
+                    "unknown": [],
+                },
+            ),
+        ],
+    )
+    @action(detail=False, methods=["post"], filter_backends=[], pagination_class=None)
+    def approve(self, request):
+        given = BatchApproveSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        outcome = services.approve_batch(
+            request_ids=given.validated_data["requests"],
+            actor=request.user,
+            comment=given.validated_data["comment"],
+        )
+        return Response(BatchOutcomeSerializer(outcome).data)

@@ -43,13 +43,35 @@ STALE_WORDS = {
 
 
 @dataclass
-class BatchSignOff:
-    """What became of a batch: the entries signed off, and for each one that was not, why."""
+class BatchRefusal:
+    request: SignOffRequest
+    reason: str
+    # Decided or recalled since the supervisor confirmed it, rather than refused by a rule.
+    stale: bool = False
 
-    signed_off: list[LearningEntry] = field(default_factory=list)
-    refused: list[tuple[LearningEntry, str]] = field(default_factory=list)
-    # Requests chosen that are not the supervisor's at all: nothing is said about them.
-    unknown: int = 0
+
+@dataclass
+class BatchSignOff:
+    """What became of a batch, request by request: those whose entries were signed off, and
+    for each one that was not, why."""
+
+    approved: list[SignOffRequest] = field(default_factory=list)
+    refusals: list[BatchRefusal] = field(default_factory=list)
+    # Ids chosen that name no request to the supervisor: left alone, and nothing said about
+    # them but the ids themselves.
+    unknown_ids: list[int] = field(default_factory=list)
+
+    @property
+    def signed_off(self) -> list[LearningEntry]:
+        return [request.entry for request in self.approved]
+
+    @property
+    def refused(self) -> list[tuple[LearningEntry, str]]:
+        return [(refusal.request.entry, refusal.reason) for refusal in self.refusals]
+
+    @property
+    def unknown(self) -> int:
+        return len(self.unknown_ids)
 
 
 def approve_batch(*, request_ids, actor, comment: str = "") -> BatchSignOff:
@@ -70,17 +92,19 @@ def approve_batch(*, request_ids, actor, comment: str = "") -> BatchSignOff:
         r.pk: r
         for r in SignOffRequest.objects.filter(pk__in=ids, supervisor=actor).select_related("entry")
     }
-    outcome = BatchSignOff(unknown=len(ids) - len(requests))
+    outcome = BatchSignOff(unknown_ids=[pk for pk in ids if pk not in requests])
     for request in (requests[pk] for pk in ids if pk in requests):
         try:
             with transaction.atomic():
                 _approve_as_confirmed(request, actor, comment)
+        except StaleRequest as error:
+            outcome.refusals.append(BatchRefusal(request, str(error), stale=True))
         except (StateConflict, PermissionDenied) as error:
-            outcome.refused.append((request.entry, str(error)))
+            outcome.refusals.append(BatchRefusal(request, str(error)))
         except ValidationError as error:
-            outcome.refused.append((request.entry, " ".join(error.messages)))
+            outcome.refusals.append(BatchRefusal(request, " ".join(error.messages)))
         else:
-            outcome.signed_off.append(request.entry)
+            outcome.approved.append(request)
     return outcome
 
 

@@ -16,16 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from accounts import selectors as account_selectors
-from curriculum import selectors as curriculum_selectors
-from portfolio import coverage as curriculum_coverage
 from portfolio import selectors, services
 from portfolio.filters import EntryFilter
 from portfolio.forms import BatchSignOffForm
+from portfolio.trainees import trainee_overview
 from portfolio.views.entries import PAGE_SIZE
 
-# Changes and requests waiting listed on the page; the rest are a click away.
-LISTED = 10
 # Ids are 64-bit: a longer number names no request, and the database would refuse it.
 MAX_ID_DIGITS = 18
 
@@ -38,38 +34,29 @@ def trainee_portfolio(request, trainee_id):
     # Read before this visit is recorded: "since you last looked" means the visit before.
     since = selectors.last_viewed_at(request.user, trainee)
     services.record_portfolio_visit(trainee=trainee, actor=request.user)
+    overview = trainee_overview(
+        supervisor=request.user, trainee=trainee, since=since, today=timezone.localdate()
+    )
     changes = None
     if since is not None:
-        changed = selectors.changed_since(request.user, trainee, since)
-        changes = {"entries": changed[:LISTED], "total": changed.count()}
-    waiting = selectors.open_requests_of(trainee)
-    start, end = selectors.appraisal_year(timezone.localdate())
-    programmes = [
-        (programme, curriculum_coverage.coverage(trainee=trainee, programme=programme))
-        for programme in curriculum_selectors.programmes_of_trainee(trainee)
-    ]
+        changes = {"entries": overview.changes, "total": overview.changes_total}
     return render(
         request,
         "portfolio/trainee_portfolio.html",
         {
             "trainee": trainee,
-            "supervisions": account_selectors.active_supervisors_of(trainee).filter(
-                supervisor=request.user
-            ),
+            "supervisions": overview.supervisions,
             "since": since,
             "changes": changes,
-            "waiting": {"requests": waiting[:LISTED], "total": waiting.count()},
-            "entry_count": selectors.supervised_entries(request.user, trainee).count(),
+            "waiting": {"requests": overview.waiting, "total": overview.waiting_total},
+            "entry_count": overview.entry_count,
             "credits": {
-                "start": start,
-                "end": end,
-                # The trainee's own figure, as their dashboard shows it.
-                "total": sum(c for _, c in selectors.credits_by_month(trainee, start, end)),
-                "target": selectors.cpd_target(),
+                "start": overview.credits.start,
+                "end": overview.credits.end,
+                "total": overview.credits.credits,
+                "target": overview.credits.target,
             },
-            "programmes": [
-                (p, rows, curriculum_coverage.coverage_summary(rows)) for p, rows in programmes
-            ],
+            "programmes": [(c.programme, c.rows, c.summary) for c in overview.programmes],
             "entries_url": reverse("portfolio:trainee_entries", args=[trainee.pk]),
         },
     )

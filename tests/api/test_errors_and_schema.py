@@ -102,7 +102,7 @@ def test_deleting_a_token_that_does_not_exist_is_404(trainee, make_token):
     [
         ("post", "/api/v1/me/"),
         ("delete", "/api/v1/me/"),
-        ("post", TOKENS),
+        ("put", TOKENS),
         ("put", f"{TOKENS}wm_000000000000/"),
         ("get", f"{TOKENS}wm_000000000000/"),
     ],
@@ -156,8 +156,8 @@ def test_the_schema_is_openapi_3_and_describes_the_api(api_client):
     assert schema["openapi"].startswith("3.")
     assert schema["info"]["title"] == "Waymark API"
     paths = schema["paths"]
-    assert set(paths["/api/v1/me/"]) == {"get"}
-    assert set(paths["/api/v1/tokens/"]) == {"get"}
+    assert set(paths["/api/v1/me/"]) == {"get", "patch"}
+    assert set(paths["/api/v1/tokens/"]) == {"get", "post"}
     assert set(paths["/api/v1/tokens/{token_key}/"]) == {"delete"}
     assert "personalAccessToken" in schema["components"]["securitySchemes"]
     assert "Error" in schema["components"]["schemas"]

@@ -118,7 +118,7 @@ def test_a_token_does_not_open_the_web_pages(trainee, make_token):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_me_is_read_only(api_client, trainee):
+def test_me_is_changed_field_by_field_not_replaced(api_client, trainee):
     api_client.force_login(trainee)
     response = api_client.put(ME, {"full_name": "Someone Else"}, format="json")
     assert_error(response, 405, "method_not_allowed")

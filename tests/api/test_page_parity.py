@@ -118,12 +118,28 @@ COUNTERPARTS = {
     "badges:org_issuer_edit": [
         "GET /api/v1/organisations/{}/issuer/",
         "PUT /api/v1/organisations/{}/issuer/",
+        "GET /api/v1/organisations/{}/issuer/domain-verification/",
+    ],
+    "badges:org_issuer_domain_check": [
+        "POST /api/v1/organisations/{}/issuer/domain-verification/check/"
+    ],
+    "badges:org_issuer_domain_token": [
+        "POST /api/v1/organisations/{}/issuer/domain-verification/token/"
     ],
     "badges:org_badge_class_create": ["POST /api/v1/badge-classes/"],
     "badges:org_badge_class_edit": ["PATCH /api/v1/badge-classes/{}/"],
     "badges:org_badge_class_awards": ["GET /api/v1/badge-classes/{}/awards/"],
     "badges:org_award_create": ["POST /api/v1/badge-classes/{}/awards/"],
     "badges:org_award_revoke": ["POST /api/v1/awards/{}/revoke/"],
+    # Notifications
+    "notifications:list": ["GET /api/v1/notifications/"],
+    "notifications:unread": ["GET /api/v1/notifications/"],
+    "notifications:open": ["POST /api/v1/notifications/{}/read/"],
+    "notifications:read_all": ["POST /api/v1/notifications/read-all/"],
+    "notifications:preferences": [
+        "GET /api/v1/notification-preferences/",
+        "PUT /api/v1/notification-preferences/",
+    ],
     # Exports
     "exports:export_page": ["GET /api/v1/exports/", "POST /api/v1/exports/"],
     "exports:export_status": ["GET /api/v1/exports/{}/"],
@@ -188,6 +204,8 @@ WITHOUT_API = {
         f"badges:{name}": PUBLIC_DOCUMENT
         for name in (
             "ob_issuer",
+            "ob_issuer_trust_context",
+            "ob_issuer_trust_schema",
             "issuer_image",
             "ob_badge_class",
             "award_assertion",

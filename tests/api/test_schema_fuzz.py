@@ -163,6 +163,7 @@ def world(private_storage, enrolled_trainee, supervisor, org_admin, org_a, found
         "badge-classes": list(BadgeClass.objects.order_by("pk").values_list("pk", flat=True)),
         "awards": list(Award.objects.filter(recipient=trainee).values_list("pk", flat=True)),
         "exports": _exports_of(trainee),
+        "organisations": [org_a.slug],
     }
     people = {"trainee": trainee, "supervisor": supervisor, "org_admin": org_admin}
     return {"people": people, "objects": objects}

@@ -8,11 +8,36 @@ from config import api as api_urls
 from core.api import not_found
 from core.api_scopes import TokenHasDeclaredScope, declared_scopes
 
+ORGANISATION_ADMIN = "Organisations are administered by their admins in person."
+PROGRAMME_ADMIN = "Programmes are managed by their organisation's admins in person."
+
 # (URL name, method): why apps may not use it.
 CLOSED_TO_APPS = {
     ("api-root", "GET"): "The API's table of contents; apps are given its addresses instead.",
     ("token-list", "GET"): "Personal access tokens are their owner's alone, never an app's.",
     ("token-detail", "DELETE"): "Personal access tokens are their owner's alone, never an app's.",
+    ("token-list", "POST"): "Personal access tokens are their owner's alone, never an app's.",
+    ("me", "PATCH"): (
+        "A profile is changed by its owner; an app changes a name through the Open Badges "
+        "profile, with that API's own scope."
+    ),
+    ("organisation-member-list", "GET"): ORGANISATION_ADMIN,
+    ("organisation-member-roles", "PUT"): ORGANISATION_ADMIN,
+    ("organisation-invitation-list", "GET"): ORGANISATION_ADMIN,
+    ("organisation-invitation-list", "POST"): ORGANISATION_ADMIN,
+    ("organisation-invitation-revoke", "POST"): ORGANISATION_ADMIN,
+    ("organisation-supervision-list", "GET"): ORGANISATION_ADMIN,
+    ("organisation-supervision-list", "POST"): ORGANISATION_ADMIN,
+    ("organisation-supervision-end", "POST"): ORGANISATION_ADMIN,
+    ("programme-list", "POST"): PROGRAMME_ADMIN,
+    ("programme-detail", "PATCH"): PROGRAMME_ADMIN,
+    ("programme-enrolment-list", "GET"): PROGRAMME_ADMIN,
+    ("programme-enrolment-list", "POST"): PROGRAMME_ADMIN,
+    ("programme-enrolment-end", "POST"): PROGRAMME_ADMIN,
+    ("programme-requirement-list", "GET"): PROGRAMME_ADMIN,
+    ("programme-requirement-list", "POST"): PROGRAMME_ADMIN,
+    ("programme-requirement-bulk", "POST"): PROGRAMME_ADMIN,
+    ("programme-requirement-detail", "DELETE"): PROGRAMME_ADMIN,
     ("badge-class-list", "POST"): "Badge classes are made by organisation admins in person.",
     ("badge-class-detail", "PUT"): "Badge classes are changed by organisation admins in person.",
     ("badge-class-detail", "PATCH"): "Badge classes are changed by organisation admins in person.",
@@ -25,6 +50,25 @@ CLOSED_TO_APPS = {
     ("organisation-issuer", "PUT"): "The issuer profile is kept by its admins in person.",
     ("connected-provider-list", "POST"): "Consent to a provider is given in person.",
     ("connected-provider-detail", "DELETE"): "Consent to a provider is withdrawn in person.",
+    ("app-list", "GET"): "An app does not see which apps a person registered.",
+    ("app-list", "POST"): "An app may not register apps.",
+    ("connected-app-list", "GET"): "Which apps a person allowed is theirs to see, not an app's.",
+    ("connected-app-detail", "DELETE"): "Consent to an app is taken back in person.",
+    ("xapi-key-list", "GET"): "A provider's keys are its admins' to manage, in person.",
+    ("xapi-key-list", "POST"): "A provider's keys are its admins' to manage, in person.",
+    ("xapi-key-rotate", "POST"): "A provider's keys are its admins' to manage, in person.",
+    ("xapi-key-revoke", "POST"): "A provider's keys are its admins' to manage, in person.",
+    ("teaching-programme-list", "POST"): "Teaching is set up by organisation admins in person.",
+    ("teaching-session-list", "POST"): "Teaching is set up by organisation admins in person.",
+    ("organisation-sign-off-list", "GET"): (
+        "An organisation's sign-offs are for its admins in person, not a person's portfolio."
+    ),
+    ("organisation-sign-off-withdraw", "POST"): (
+        "Organisation admins withdraw sign-offs in person."
+    ),
+    ("issuer-domain-verification", "GET"): "An issuer's domain is proven by its admins in person.",
+    ("issuer-domain-check", "POST"): "An issuer's domain is proven by its admins in person.",
+    ("issuer-domain-token", "POST"): "An issuer's domain is proven by its admins in person.",
 }
 
 

@@ -166,6 +166,22 @@ def test_an_admin_sets_up_a_programme_and_a_session_with_its_code_on_show(client
     assert 'class="check-in-code"' in html
 
 
+def test_a_session_in_year_one_is_refused_by_field_rather_than_a_server_error(
+    client, org_a, org_admin, session_of
+):
+    programme = session_of(org_a).programme
+    client.force_login(org_admin)
+
+    response = client.post(
+        reverse("teaching:session_create", args=[org_a.slug, programme.pk]),
+        {"title": "Slip", "starts_at": "0001-01-01T00:05", "duration_minutes": "60"},
+    )
+
+    assert response.status_code == 200
+    assert_inline_error(response, "starts_at", "Check the year.")
+    assert TeachingSession.objects.count() == 1
+
+
 def test_the_register_marks_the_ticked_trainees_and_logs_their_attendance(
     client, org_a, org_admin, trainee, other_trainee, supervisor, session_of
 ):

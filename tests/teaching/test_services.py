@@ -73,6 +73,45 @@ def test_only_the_organisations_admins_create_sessions(org_a, session_of, actor)
     assert TeachingSession.objects.count() == 1
 
 
+@pytest.mark.parametrize("minutes", [4, 12 * 60 + 1, 0])
+def test_a_session_lasts_from_five_minutes_to_twelve_hours(org_a, org_admin, session_of, minutes):
+    programme = session_of(org_a).programme
+    with pytest.raises(ValidationError) as refused:
+        services.create_teaching_session(
+            programme=programme,
+            actor=org_admin,
+            title="Too short or too long",
+            starts_at=timezone.now(),
+            duration_minutes=minutes,
+        )
+    assert refused.value.message_dict == {
+        "duration_minutes": ["A session lasts from 5 to 720 minutes."]
+    }
+    assert TeachingSession.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "starts_at",
+    [
+        datetime(1, 1, 1, 0, 5, tzinfo=UTC),
+        datetime(1900, 6, 1, 13, 0, tzinfo=UTC),
+        datetime(2300, 6, 1, 13, 0, tzinfo=UTC),
+        datetime(9999, 12, 31, 23, 50, tzinfo=UTC),
+    ],
+)
+def test_a_session_starting_in_another_century_is_a_typing_slip(
+    org_a, org_admin, session_of, starts_at
+):
+    programme = session_of(org_a).programme
+    with pytest.raises(ValidationError) as refused:
+        services.create_teaching_session(
+            programme=programme, actor=org_admin, title="Slip", starts_at=starts_at
+        )
+    assert list(refused.value.message_dict) == ["starts_at"]
+    assert "Check the year." in refused.value.message_dict["starts_at"][0]
+    assert TeachingSession.objects.count() == 1
+
+
 @pytest.mark.parametrize("actor", NOT_ADMINS, indirect=True)
 def test_only_the_organisations_admins_mark_the_register(org_a, session_of, trainee, actor):
     session = session_of(org_a)

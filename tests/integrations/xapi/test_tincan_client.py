@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import pytest
+from django.core.management import call_command
 from tincan import (
     Activity,
     ActivityDefinition,
@@ -18,6 +19,7 @@ from tincan import (
     Verb,
 )
 
+from accounts.models import Organisation, User
 from badges import demo as badge_demo
 from badges.models import Award
 from integrations.xapi import services
@@ -124,3 +126,28 @@ def test_a_wrong_secret_is_refused(live_server, provider, enrolled_trainee):
     )
     refused = lrs.save_statement(completed_module(enrolled_trainee.email))
     assert refused.response.status == 401
+
+
+def test_in_the_demo_three_completions_from_the_provider_earn_its_badge(live_server):
+    """The README's walk-through: the demo trainee has connected the demo provider, whose
+    admin makes a key on its integrations page; three modules earn the provider's badge."""
+    call_command("seed_demo")
+    demo_provider = Organisation.objects.get(slug="ward-round-learning")
+    credential, secret = services.create_credential(organisation=demo_provider, actor=None)
+    lrs = RemoteLRS(
+        endpoint=f"{live_server.url}/xapi/",
+        version="1.0.3",
+        username=credential.key,
+        password=secret,
+    )
+    trainee1 = User.objects.get(email="trainee1@waymark.example")
+    badge = {"recipient": trainee1, "badge_class__slug": "ward-round-learning-three"}
+
+    for number in (1, 2):
+        assert lrs.save_statement(completed_module(trainee1.email, f"Module {number}")).success
+    assert not Award.objects.filter(**badge).exists()
+    assert lrs.save_statement(completed_module(trainee1.email, "Module 3")).success
+    assert Award.objects.filter(**badge).exists()
+
+    refused = lrs.save_statement(completed_module("trainee2@waymark.example"))
+    assert not refused.success and refused.response.status == 403

@@ -1,15 +1,13 @@
-"""Read-only API for frameworks, items and programmes."""
+"""Curriculum frameworks and their items: public, read-only."""
 
 import django_filters
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers, viewsets
 
-from core.api import VisibleToCaller
 from core.api_scopes import ANY_SCOPE, TokenHasDeclaredScope
 from core.site import absolute_url
-from curriculum import selectors
-from curriculum.models import Framework, Item, Programme
+from curriculum.models import Framework, Item
 
 
 class FrameworkSerializer(serializers.ModelSerializer):
@@ -83,23 +81,3 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ItemSerializer
     queryset = Item.objects.select_related("framework")
     filterset_class = ItemFilter
-
-
-class ProgrammeSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-
-    class Meta:
-        model = Programme
-        fields = ["id", "name", "organisation", "frameworks", "start_date", "end_date"]
-
-
-@extend_schema(tags=["curriculum"])
-class ProgrammeViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
-    """Programmes the caller is enrolled in, administers, or supervises a trainee in."""
-
-    serializer_class = ProgrammeSerializer
-    queryset = Programme.objects.none()
-    oauth_scopes = {"read": "profile"}
-
-    def visible_to(self, user):
-        return selectors.programmes_visible_to(user).order_by("pk")

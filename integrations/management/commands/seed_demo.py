@@ -1,8 +1,8 @@
 """Demo data for every app, so a new install has something to show.
 
 It lives in the highest app of the dependency chain (accounts ← curriculum ← portfolio ←
-assessments ← teaching ← badges) because it seeds all of them, in that order; each app's own
-part is in its demo.py.
+assessments ← teaching ← badges ← integrations) because it seeds all of them, in that order;
+each app's own part is in its demo.py.
 """
 
 from django.conf import settings
@@ -15,6 +15,7 @@ from assessments import services as assessment_services
 from audit import services as audit
 from badges import demo as badges_demo
 from curriculum import demo as curriculum_demo
+from integrations import demo as integrations_demo
 from portfolio import demo as portfolio_demo
 from teaching import demo as teaching_demo
 
@@ -49,6 +50,9 @@ class Command(BaseCommand):
             trust, admin = organisations[accounts_demo.TRUST], users["admin"]
             teaching_demo.seed(trust=trust, trainees=trainees, admin=admin)
             badges_demo.seed(trust=trust, trainees=trainees, admin=admin)
+            integrations_demo.seed(
+                provider=organisations[accounts_demo.PROVIDER], connected=trainees[:1]
+            )
         # Anchor what the demo wrote, as beat would within AUDIT_CHECKPOINT_MINUTES.
         audit.sign_checkpoint()
         self.stdout.write(
