@@ -95,6 +95,9 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Awaiting sign-off"
     RETURNED = "returned", "Returned"
     SIGNED_OFF = "signed_off", "Signed off"
+    # An assessment its assessor has completed: the trainee's supervisors see it, as they
+    # see entries sent for sign-off, but no supervisor signed it off.
+    ASSESSED = "assessed", "Assessment completed"
 
 
 class Tag(models.Model):
