@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "curriculum",
     "portfolio",
     "assessments",
+    "reviews",
     "teaching",
     "badges",
     "exports",

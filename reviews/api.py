@@ -1,0 +1,401 @@
+"""API for annual reviews: /review-requirements/ (what a programme asks, for its
+organisation's admins), /annual-reviews/ (enrolments with their review date and forecast)
+and /supervisor-reports/ (the educational supervisor's report: started, saved as a draft,
+signed).
+
+Every write goes through reviews.services, after the same access helpers as the pages:
+what the caller may not see is not found (404), what they may see but not do is 403, and a
+signed report refuses every change with 409. Supervisors and admins write in person: these
+writes are closed to apps connected through OAuth."""
+
+from django.utils import timezone
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from assessments.models import AssessmentType
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, IdField, VisibleToCaller
+from curriculum.models import Enrolment
+from portfolio.api.schema import EnumField
+from reviews import forecast as forecasting
+from reviews import selectors, services
+from reviews.models import ReviewRequirement, SupervisorReport
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorSerializer, description=description)
+
+
+REQUIREMENT_NOT_FOUND = _error("No such requirement of a programme you administer.")
+ENROLMENT_NOT_FOUND = _error(
+    "No such enrolment: not yours, nor a trainee's you supervise, nor in a programme you "
+    "administer."
+)
+REPORT_NOT_FOUND = _error("No such report, or not one you can see (others' drafts included).")
+NOT_YOURS = _error("You can see this but may not do it: not an admin, or not the supervisor.")
+LOCKED = _error("The report is signed, so it is locked (code `conflict`).")
+
+# --- Review requirements ---------------------------------------------------------------------
+
+
+class ReviewRequirementSerializer(serializers.ModelSerializer):
+    kind = EnumField(enum_name="ReviewRequirementKind", choices=ReviewRequirement.Kind.choices)
+    assessment_type = EnumField(
+        enum_name="ReviewAssessmentType",
+        choices=[("", "Not an assessment count"), *AssessmentType.choices],
+        allow_blank=True,
+        default="",
+        help_text="For a count of assessments, which type counts; empty for anything else.",
+    )
+    label = serializers.CharField(read_only=True, help_text="What is counted, in words.")
+    programme = IdField(
+        source="programme_id", help_text="A programme of an organisation you administer."
+    )
+    target = serializers.IntegerField(
+        min_value=1,
+        max_value=10_000,
+        help_text="How many by the review: assessments, CPD credits, or requirements met.",
+    )
+
+    class Meta:
+        model = ReviewRequirement
+        fields = ["id", "programme", "kind", "assessment_type", "label", "target"]
+        read_only_fields = ["id", "label"]
+
+
+@extend_schema(tags=["annual reviews"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Review requirements of the programmes you administer",
+        responses={200: ReviewRequirementSerializer(many=True), 401: UNAUTHENTICATED},
+    ),
+    retrieve=extend_schema(
+        summary="One review requirement",
+        responses={200: ReviewRequirementSerializer, 404: REQUIREMENT_NOT_FOUND},
+    ),
+    create=extend_schema(
+        summary="Set a review requirement",
+        description=(
+            "Each trainee of the programme is asked for `target` completed assessments of a "
+            "type, CPD credits, or curriculum requirements met by their annual review. A "
+            "requirement of the same kind (and assessment type) is replaced."
+        ),
+        responses={201: ReviewRequirementSerializer, 400: INVALID, 403: NOT_YOURS},
+    ),
+    destroy=extend_schema(
+        summary="Remove a review requirement",
+        responses={204: None, 404: REQUIREMENT_NOT_FOUND},
+    ),
+)
+class ReviewRequirementViewSet(
+    VisibleToCaller,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ReviewRequirementSerializer
+    queryset = ReviewRequirement.objects.none()
+    # Programmes' settings, readable as the programmes themselves are; changed in person.
+    oauth_scopes = {"read": "profile"}
+
+    def visible_to(self, user):
+        return selectors.requirements_visible_to(user)
+
+    def create(self, request):
+        given = self.get_serializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        programme = (
+            selectors.programmes_administered_by(request.user)
+            .filter(pk=data.pop("programme_id"))
+            .first()
+        )
+        if programme is None:
+            raise serializers.ValidationError(
+                {"programme": "No such programme of an organisation you administer."}
+            )
+        requirement = services.set_review_requirement(
+            actor=request.user, programme=programme, **data
+        )
+        return Response(self.get_serializer(requirement).data, status=status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        services.remove_review_requirement(actor=self.request.user, requirement=instance)
+
+
+# --- Enrolments, their review date and forecast ----------------------------------------------
+
+
+class AnnualReviewSerializer(serializers.ModelSerializer):
+    trainee_name = serializers.StringRelatedField(source="trainee")
+    programme_name = serializers.CharField(source="programme.name", read_only=True)
+    review_date = serializers.SerializerMethodField(
+        help_text="The day of the annual review: set by the programme's admins, else the "
+        "day before the enrolment's first anniversary."
+    )
+
+    class Meta:
+        model = Enrolment
+        fields = [
+            "id", "trainee", "trainee_name", "programme", "programme_name", "start_date",
+            "end_date", "review_date",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DateField())
+    def get_review_date(self, enrolment):
+        return selectors.review_date_of(enrolment).isoformat()
+
+
+class UnmetItemSerializer(serializers.Serializer):
+    code = serializers.CharField(source="item.code")
+    title = serializers.CharField(source="item.title")
+    counted = serializers.IntegerField()
+    needed = serializers.IntegerField(source="requirement.min_entries")
+
+
+class ForecastRowSerializer(serializers.Serializer):
+    requirement = serializers.IntegerField(source="requirement.pk")
+    kind = EnumField(enum_name="ReviewRequirementKind", choices=ReviewRequirement.Kind.choices,
+                     source="requirement.kind")  # fmt: skip
+    label = serializers.CharField(source="forecast.label")
+    current = serializers.DecimalField(max_digits=12, decimal_places=2, source="forecast.current")
+    target = serializers.DecimalField(max_digits=12, decimal_places=2, source="forecast.target")
+    projected = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        source="forecast.projected",
+        help_text="At the trainee's average pace since the period began, by the review date.",
+    )
+    status = EnumField(
+        enum_name="ForecastStatus",
+        choices=list(forecasting.STATUS_LABELS),
+        source="forecast.status",
+        help_text="met, on_track (the pace reaches the target) or at_risk (it does not).",
+    )
+    missing = serializers.DecimalField(
+        max_digits=12,
+        decimal_places=2,
+        source="forecast.missing",
+        help_text="How many more are needed: beyond the projection when at risk, else now.",
+    )
+    sentence = serializers.CharField(source="forecast.sentence", help_text="The same, in words.")
+    unmet = UnmetItemSerializer(
+        many=True, help_text="For curriculum coverage: the required items not yet met."
+    )
+
+
+class ForecastSerializer(serializers.Serializer):
+    enrolment = serializers.IntegerField(source="enrolment.pk")
+    review_date = serializers.DateField()
+    period_start = serializers.DateField(help_text="The first day the review counts.")
+    today = serializers.DateField(help_text="The day the forecast was made.")
+    requirements = ForecastRowSerializer(source="rows", many=True)
+
+
+class ReviewDateSerializer(serializers.Serializer):
+    review_date = serializers.DateField()
+
+
+@extend_schema(tags=["annual reviews"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Enrolments you may see, with their annual review dates",
+        description="Yours, those of the trainees you supervise today, and those of the "
+        "programmes you administer.",
+        responses={200: AnnualReviewSerializer(many=True), 401: UNAUTHENTICATED},
+    ),
+    retrieve=extend_schema(
+        summary="One enrolment and its annual review date",
+        responses={200: AnnualReviewSerializer, 404: ENROLMENT_NOT_FOUND},
+    ),
+)
+class AnnualReviewViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
+    serializer_class = AnnualReviewSerializer
+    queryset = Enrolment.objects.none()
+    # The forecast is worked out from the trainee's entries and assessments.
+    oauth_scopes = {"read": "entries:read"}
+
+    def visible_to(self, user):
+        return selectors.enrolments_visible_to(user)
+
+    def get_object(self):
+        return selectors.access_enrolment(self.request.user, self.kwargs["pk"])
+
+    @extend_schema(
+        summary="The annual-review forecast of an enrolment",
+        description=(
+            "For each of the programme's review requirements: what the trainee has now, "
+            "what their average pace since the review period began gives by the review "
+            "date, and whether that is met, on track or at risk, with what is missing."
+        ),
+        responses={200: ForecastSerializer, 404: ENROLMENT_NOT_FOUND},
+    )
+    @action(detail=True, pagination_class=None, filter_backends=[])
+    def forecast(self, request, pk=None):
+        enrolment = self.get_object()
+        found = selectors.forecast_for(
+            enrolment,
+            today=timezone.localdate(),
+            you=request.user.pk == enrolment.trainee_id,
+        )
+        return Response(ForecastSerializer(found).data)
+
+    @extend_schema(
+        summary="Set the day of the annual review",
+        description="For the admins of the organisation running the programme.",
+        request=ReviewDateSerializer,
+        responses={
+            200: AnnualReviewSerializer,
+            400: INVALID,
+            403: NOT_YOURS,
+            404: ENROLMENT_NOT_FOUND,
+        },
+    )
+    @action(detail=True, methods=["post"], url_path="review-date", url_name="review-date")
+    def review_date(self, request, pk=None):
+        enrolment = self.get_object()
+        given = ReviewDateSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.set_review_date(actor=request.user, enrolment=enrolment, **given.validated_data)
+        return Response(AnnualReviewSerializer(self.get_object()).data)
+
+
+# --- The educational supervisor's report ------------------------------------------------------
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    state = EnumField(enum_name="SupervisorReportState", choices=SupervisorReport.State.choices)
+    locked = serializers.BooleanField(source="is_locked", read_only=True)
+    questions = serializers.ListField(
+        child=serializers.DictField(), read_only=True, help_text="As when the report began."
+    )
+    summary = serializers.DictField(
+        read_only=True,
+        help_text="The trainee's counts and coverage as they were when signed; empty while a "
+        "draft.",
+    )
+
+    class Meta:
+        model = SupervisorReport
+        fields = [
+            "id", "uid", "enrolment", "trainee", "supervisor", "state", "locked",
+            "period_start", "period_end", "questions", "answers", "summary", "content_hash",
+            "created_at", "signed_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class StartReportSerializer(serializers.Serializer):
+    enrolment = IdField(help_text="The enrolment of a trainee you are educational supervisor of.")
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+
+
+class SaveReportSerializer(serializers.Serializer):
+    answers = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        help_text="Answers by question key; required ones are needed before signing.",
+    )
+    period_start = serializers.DateField(required=False)
+    period_end = serializers.DateField(required=False)
+
+
+@extend_schema(tags=["annual reviews"])
+@extend_schema_view(
+    list=extend_schema(
+        summary="Educational supervisor's reports you may see",
+        description="Your own, drafts included; signed reports on you, on trainees you "
+        "supervise today, and in programmes you administer.",
+        responses={200: ReportSerializer(many=True), 401: UNAUTHENTICATED},
+    ),
+    retrieve=extend_schema(
+        summary="One report", responses={200: ReportSerializer, 404: REPORT_NOT_FOUND}
+    ),
+    create=extend_schema(
+        summary="Start a report",
+        description="For the trainee's educational supervisor today. A draft you already "
+        "have on this enrolment is answered instead of a new one.",
+        request=StartReportSerializer,
+        responses={
+            201: ReportSerializer,
+            400: INVALID,
+            403: NOT_YOURS,
+            404: ENROLMENT_NOT_FOUND,
+        },
+    ),
+    update=extend_schema(
+        summary="Save your draft report",
+        request=SaveReportSerializer,
+        responses={200: ReportSerializer, 400: INVALID, 404: REPORT_NOT_FOUND, 409: LOCKED},
+    ),
+    partial_update=extend_schema(
+        summary="Save part of your draft report",
+        request=SaveReportSerializer,
+        responses={200: ReportSerializer, 400: INVALID, 404: REPORT_NOT_FOUND, 409: LOCKED},
+    ),
+)
+class SupervisorReportViewSet(
+    VisibleToCaller,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ReportSerializer
+    queryset = SupervisorReport.objects.none()
+    # Reading is reading about the trainee's portfolio; writing and signing are in person.
+    oauth_scopes = {"read": "entries:read"}
+
+    def visible_to(self, user):
+        return selectors.reports_visible_to(user)
+
+    def get_object(self):
+        return selectors.access_report(self.request.user, self.kwargs["pk"])
+
+    def create(self, request):
+        given = StartReportSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = dict(given.validated_data)
+        enrolment = selectors.access_enrolment(request.user, data.pop("enrolment"))
+        report = services.start_report(actor=request.user, enrolment=enrolment, **data)
+        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, pk=None, partial=False):
+        report = selectors.access_own_report(request.user, pk)
+        given = SaveReportSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        data = given.validated_data
+        services.save_report(
+            actor=request.user,
+            report=report,
+            answers=data.get("answers", report.answers if partial else {}),
+            period_start=data.get("period_start", report.period_start),
+            period_end=data.get("period_end", report.period_end),
+        )
+        return Response(ReportSerializer(self.get_object()).data)
+
+    def partial_update(self, request, pk=None):
+        return self.update(request, pk, partial=True)
+
+    @extend_schema(
+        summary="Sign your report, which locks it",
+        description="Every required question must be answered. The trainee's counts and "
+        "coverage are kept in `summary` as they are now, the SHA-256 of the report as "
+        "signed is recorded in the audit log, and the report never changes again.",
+        request=None,
+        responses={200: ReportSerializer, 400: INVALID, 404: REPORT_NOT_FOUND, 409: LOCKED},
+    )
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        report = selectors.access_own_report(request.user, pk)
+        services.sign_report(actor=request.user, report=report)
+        return Response(ReportSerializer(self.get_object()).data)
