@@ -4,6 +4,7 @@ questions need no new page."""
 import json
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from assessments.models import AssessmentType
 from core.forms import DateInput
@@ -54,11 +55,16 @@ class ReportForm(forms.Form):
             "period_end": self.cleaned_data["period_end"],
         }
 
-    def add_error(self, field, error):
-        # A service names an answer by its question's key.
-        if field is not None and ANSWER_PREFIX + field in self.fields:
-            field = ANSWER_PREFIX + field
-        super().add_error(field, error)
+    def show_service_errors(self, error: ValidationError) -> None:
+        """A service's refusal on the form, next to the fields it names: it names an answer
+        by its question's key, the form's field by answer_<key>."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for name, errors in error.error_dict.items():
+            if ANSWER_PREFIX + name in self.fields:
+                name = ANSWER_PREFIX + name
+            self.add_error(name if name in self.fields else None, errors)
 
 
 # --- Organisation admins ---------------------------------------------------------------------

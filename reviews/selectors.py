@@ -213,7 +213,9 @@ def reports_visible_to(user) -> QuerySet[SupervisorReport]:
         SupervisorReport.objects.filter(
             Q(supervisor=user) | (Q(state=SupervisorReport.State.SIGNED) & signed_for)
         )
-        .select_related("trainee", "supervisor", "enrolment__programme__organisation")
+        .select_related(
+            "trainee", "supervisor", "enrolment__programme__organisation", "enrolment__trainee"
+        )
         .order_by("-period_end", "-pk")
     )
 
@@ -226,7 +228,7 @@ def access_own_report(user, report_id) -> SupervisorReport:
     """A report the user is writing or wrote: for changes only its supervisor may make."""
     return get_or_404(
         SupervisorReport.objects.select_related(
-            "trainee", "supervisor", "enrolment__programme__organisation"
+            "trainee", "supervisor", "enrolment__programme__organisation", "enrolment__trainee"
         ),
         "No such report.",
         pk=report_id,

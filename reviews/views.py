@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from core.forms import apply_errors, form_data
+from core.forms import form_data
 from portfolio import selectors as portfolio_selectors
 from reviews import facts, selectors, services
 from reviews.forms import ANSWER_PREFIX, ReportForm
@@ -100,7 +100,7 @@ def report(request, report_id):
                 if signing:
                     report = services.sign_report(actor=request.user, report=report)
             except ValidationError as error:
-                apply_errors(form, error)
+                form.show_service_errors(error)
             except services.ReportLocked as error:
                 messages.error(request, str(error))
                 return redirect(report)
