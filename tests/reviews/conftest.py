@@ -112,3 +112,24 @@ def completed_assessment(enrolled_trainee, educational_supervisor):
         )
 
     return complete
+
+
+REPORT_ANSWERS = {
+    "overall_progress": "Steady progress on the acute medical take.",
+    "strengths": "Calm under pressure; clear handovers.",
+    "development_needs": "More DOPS; lead a teaching session.",
+    "recommendation": "Satisfactory progress",
+}
+
+
+def signed_report(enrolment, supervisor, answers=REPORT_ANSWERS):
+    """A report by the trainee's educational supervisor, written and signed."""
+    report = services.start_report(actor=supervisor, enrolment=enrolment)
+    services.save_report(
+        actor=supervisor,
+        report=report,
+        answers=answers,
+        period_start=report.period_start,
+        period_end=report.period_end,
+    )
+    return services.sign_report(actor=supervisor, report=report)
