@@ -164,10 +164,15 @@ def update_assessment(
     return assessment
 
 
+def requests_sent_key(trainee_id: int) -> str:
+    """Where the trainee's requests of the last day are counted, in the cache."""
+    return f"assessments:tickets:{trainee_id}"
+
+
 def _count_ticket(trainee_id: int) -> None:
     # Counted before the email is sent and never given back: a failed send still used
     # the allowance, which errs on the side of sending less.
-    key = f"assessments:tickets:{trainee_id}"
+    key = requests_sent_key(trainee_id)
     cache.add(key, 0, TICKET_WINDOW_SECONDS)
     if cache.get(key, 0) >= TICKETS_PER_DAY:
         raise ValidationError(
