@@ -70,6 +70,12 @@ class Measures:
             return self.credits
         return self.coverage["met"]
 
+    def ceiling(self, requirement: ReviewRequirement):
+        """The most there can be: as many curriculum requirements as the programme has."""
+        if requirement.kind == ReviewRequirement.Kind.COVERAGE:
+            return self.coverage["required"]
+        return None
+
 
 def measures(enrolment: Enrolment, requirements, start: date, today: date) -> Measures:
     """The counts the requirements need, from the period's start to today; coverage (three

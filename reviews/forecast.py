@@ -77,10 +77,12 @@ def project(
     today: date,
     whole: bool = True,
     you: bool = True,
+    ceiling=None,
 ) -> Forecast:
     """Forecast one requirement. `whole` for counts (assessments, requirements met) rather
     than credits; `you` words the sentence for the trainee ("your pace"), else for someone
-    reading about them ("their pace")."""
+    reading about them ("their pace"); `ceiling`, the most there can be (a programme has so
+    many curriculum requirements to meet), caps the projection."""
     current, target = Decimal(current), Decimal(target)
     step = WHOLE if whole else HUNDREDTHS
     # Days of the period gone, today included, and days left up to the review date.
@@ -90,6 +92,8 @@ def project(
     projected = current
     if pace is not None:
         projected = (current + pace * remaining).quantize(step, rounding=ROUND_FLOOR)
+        if ceiling is not None:
+            projected = max(min(projected, Decimal(ceiling)), current)
     if current >= target:
         status = MET
     elif projected >= target:

@@ -165,6 +165,7 @@ def forecast_for(enrolment: Enrolment, *, today: date, you: bool) -> EnrolmentFo
             today=today,
             whole=requirement.kind != ReviewRequirement.Kind.CPD,
             you=you,
+            ceiling=found.ceiling(requirement),
         )
         unmet = (
             facts.unmet_requirements(found.coverage_rows)

@@ -111,6 +111,21 @@ def test_after_the_review_date_what_is_there_is_all_there_is():
     assert forecast.sentence == "3 of 4 CBDs by the review on 31 July: 1 short."
 
 
+def test_the_projection_stops_at_the_most_there_can_be():
+    # 10 of 13 curriculum requirements met in 122 days would be 29 at that pace.
+    forecast = project(
+        label="Curriculum requirements met",
+        noun="curriculum requirements met",
+        current=10,
+        target=13,
+        period_start=START,
+        review_date=REVIEW,
+        today=date(2026, 11, 30),
+        ceiling=13,
+    )
+    assert forecast.projected == 13 and forecast.status == ON_TRACK
+
+
 def test_on_the_review_day_itself_nothing_more_is_projected():
     assert cbds(3, REVIEW).projected == 3
 
