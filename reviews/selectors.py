@@ -32,10 +32,8 @@ def _administered_by(user):
     return Membership.objects.filter(user=user, role=Role.ADMIN).values("organisation")
 
 
-def _educational_supervision(user, trainee_ref: str = "trainee"):
-    return Supervision.objects.active().filter(
-        supervisor=user, trainee=OuterRef(trainee_ref), kind=Supervision.Kind.EDUCATIONAL
-    )
+def _educational_supervisions(user):
+    return Supervision.objects.active().filter(supervisor=user, kind=Supervision.Kind.EDUCATIONAL)
 
 
 def enrolments_visible_to(user) -> QuerySet[Enrolment]:
@@ -58,7 +56,9 @@ def enrolments_visible_to(user) -> QuerySet[Enrolment]:
                     pk=OuterRef("programme"), organisation__in=_administered_by(user)
                 )
             ),
-            viewer_is_educational_supervisor=Exists(_educational_supervision(user)),
+            viewer_is_educational_supervisor=Exists(
+                _educational_supervisions(user).filter(trainee=OuterRef("trainee"))
+            ),
         )
         .order_by("-start_date", "-pk")
     )
@@ -83,11 +83,8 @@ def review_date_of(enrolment: Enrolment) -> date:
 
 
 def has_set_review_date(enrolment: Enrolment) -> bool:
-    try:
-        enrolment.annual_review  # noqa: B018 (asks whether the row exists)
-    except AnnualReview.DoesNotExist:
-        return False
-    return True
+    # A missing reverse one-to-one raises a subclass of AttributeError.
+    return hasattr(enrolment, "annual_review")
 
 
 # --- Requirements and the forecast ------------------------------------------------------------
@@ -193,11 +190,8 @@ def has_own_questions(programme: Programme) -> bool:
 
 
 def is_active_educational_supervisor(user, trainee) -> bool:
-    return (
-        Supervision.objects.active()
-        .filter(supervisor=user, trainee=trainee, kind=Supervision.Kind.EDUCATIONAL)
-        .exists()
-    )
+    """Whether `user` is the trainee's educational supervisor today: who writes the report."""
+    return _educational_supervisions(user).filter(trainee=trainee).exists()
 
 
 def reports_visible_to(user) -> QuerySet[SupervisorReport]:
@@ -289,8 +283,8 @@ def programmes_administered_by(user) -> QuerySet[Programme]:
 def educational_supervision_start(supervisor, trainee) -> date | None:
     """When the supervisor's current educational supervision of the trainee began."""
     return (
-        Supervision.objects.active()
-        .filter(supervisor=supervisor, trainee=trainee, kind=Supervision.Kind.EDUCATIONAL)
+        _educational_supervisions(supervisor)
+        .filter(trainee=trainee)
         .order_by("start_date")
         .values_list("start_date", flat=True)
         .first()
