@@ -15,6 +15,7 @@ from integrations.xapi import api as xapi
 from notifications import api as notifications
 from portfolio import api as portfolio
 from reviews import api as reviews
+from reviews import api_reports as review_reports
 from teaching import api as teaching
 
 router = Router()
@@ -66,7 +67,9 @@ router.register(
     "review-requirements", reviews.ReviewRequirementViewSet, basename="review-requirement"
 )
 router.register("annual-reviews", reviews.AnnualReviewViewSet, basename="annual-review")
-router.register("supervisor-reports", reviews.SupervisorReportViewSet, basename="supervisor-report")
+router.register(
+    "supervisor-reports", review_reports.SupervisorReportViewSet, basename="supervisor-report"
+)
 # Teaching
 router.register(
     "teaching-programmes", teaching.TeachingProgrammeViewSet, basename="teaching-programme"

@@ -1,15 +1,15 @@
 """API for annual reviews: /review-requirements/ (what a programme asks, for its
-organisation's admins), /annual-reviews/ (enrolments with their review date and forecast)
-and /supervisor-reports/ (the educational supervisor's report: started, saved as a draft,
-signed).
+organisation's admins) and /annual-reviews/ (enrolments with their review date and
+forecast); the educational supervisor's report is in reviews.api_reports.
 
 Every write goes through reviews.services, after the same access helpers as the pages:
 what the caller may not see is not found (404), what they may see but not do is 403, and a
-signed report refuses every change with 409. Supervisors and admins write in person: these
-writes are closed to apps connected through OAuth."""
+signed report refuses every change with 409. Admins write in person: these writes are
+closed to apps connected through OAuth."""
 
 from django.utils import timezone
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
@@ -25,21 +25,21 @@ from curriculum.models import Enrolment
 from portfolio.api.schema import EnumField
 from reviews import forecast as forecasting
 from reviews import selectors, services
-from reviews.models import ReviewRequirement, SupervisorReport
+from reviews.models import ReviewRequirement
 
 
-def _error(description: str) -> OpenApiResponse:
+def error_response(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
-REQUIREMENT_NOT_FOUND = _error("No such requirement of a programme you administer.")
-ENROLMENT_NOT_FOUND = _error(
+REQUIREMENT_NOT_FOUND = error_response("No such requirement of a programme you administer.")
+ENROLMENT_NOT_FOUND = error_response(
     "No such enrolment: not yours, nor a trainee's you supervise, nor in a programme you "
     "administer."
 )
-REPORT_NOT_FOUND = _error("No such report, or not one you can see (others' drafts included).")
-NOT_YOURS = _error("You can see this but may not do it: not an admin, or not the supervisor.")
-LOCKED = _error("The report is signed, so it is locked (code `conflict`).")
+NOT_YOURS = error_response(
+    "You can see this but may not do it: not an admin, or not the supervisor."
+)
 
 # --- Review requirements ---------------------------------------------------------------------
 
@@ -87,6 +87,23 @@ class ReviewRequirementSerializer(serializers.ModelSerializer):
             "requirement of the same kind (and assessment type) is replaced."
         ),
         responses={201: ReviewRequirementSerializer, 400: INVALID, 403: NOT_YOURS},
+        examples=[
+            OpenApiExample(
+                "Four CBDs",
+                value={
+                    "programme": 1,
+                    "kind": "assessments",
+                    "assessment_type": "cbd",
+                    "target": 4,
+                },
+                request_only=True,
+            ),
+            OpenApiExample(
+                "Fifty CPD credits",
+                value={"programme": 1, "kind": "cpd_credits", "target": 50},
+                request_only=True,
+            ),
+        ],
     ),
     destroy=extend_schema(
         summary="Remove a review requirement",
@@ -164,8 +181,11 @@ class UnmetItemSerializer(serializers.Serializer):
 
 class ForecastRowSerializer(serializers.Serializer):
     requirement = serializers.IntegerField(source="requirement.pk")
-    kind = EnumField(enum_name="ReviewRequirementKind", choices=ReviewRequirement.Kind.choices,
-                     source="requirement.kind")  # fmt: skip
+    kind = EnumField(
+        enum_name="ReviewRequirementKind",
+        choices=ReviewRequirement.Kind.choices,
+        source="requirement.kind",
+    )
     label = serializers.CharField(source="forecast.label")
     current = serializers.DecimalField(max_digits=12, decimal_places=2, source="forecast.current")
     target = serializers.DecimalField(max_digits=12, decimal_places=2, source="forecast.target")
@@ -238,6 +258,33 @@ class AnnualReviewViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
             "date, and whether that is met, on track or at risk, with what is missing."
         ),
         responses={200: ForecastSerializer, 404: ENROLMENT_NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "A CBD at risk",
+                response_only=True,
+                value={
+                    "enrolment": 7,
+                    "review_date": "2027-07-31",
+                    "period_start": "2026-08-01",
+                    "today": "2026-11-30",
+                    "requirements": [
+                        {
+                            "requirement": 2,
+                            "kind": "assessments",
+                            "label": "Case-based discussion (CBD)",
+                            "current": "1.00",
+                            "target": "4.00",
+                            "projected": "2.00",
+                            "status": "at_risk",
+                            "missing": "2.00",
+                            "sentence": "1 of 4 CBDs; at your pace since 1 August you will "
+                            "have 2 by 31 July: 2 more needed.",
+                            "unmet": [],
+                        }
+                    ],
+                },
+            )
+        ],
     )
     @action(detail=True, pagination_class=None, filter_backends=[])
     def forecast(self, request, pk=None):
@@ -267,135 +314,3 @@ class AnnualReviewViewSet(VisibleToCaller, viewsets.ReadOnlyModelViewSet):
         given.is_valid(raise_exception=True)
         services.set_review_date(actor=request.user, enrolment=enrolment, **given.validated_data)
         return Response(AnnualReviewSerializer(self.get_object()).data)
-
-
-# --- The educational supervisor's report ------------------------------------------------------
-
-
-class ReportSerializer(serializers.ModelSerializer):
-    state = EnumField(enum_name="SupervisorReportState", choices=SupervisorReport.State.choices)
-    locked = serializers.BooleanField(source="is_locked", read_only=True)
-    questions = serializers.ListField(
-        child=serializers.DictField(), read_only=True, help_text="As when the report began."
-    )
-    summary = serializers.DictField(
-        read_only=True,
-        help_text="The trainee's counts and coverage as they were when signed; empty while a "
-        "draft.",
-    )
-
-    class Meta:
-        model = SupervisorReport
-        fields = [
-            "id", "uid", "enrolment", "trainee", "supervisor", "state", "locked",
-            "period_start", "period_end", "questions", "answers", "summary", "content_hash",
-            "created_at", "signed_at",
-        ]  # fmt: skip
-        read_only_fields = fields
-
-
-class StartReportSerializer(serializers.Serializer):
-    enrolment = IdField(help_text="The enrolment of a trainee you are educational supervisor of.")
-    period_start = serializers.DateField(required=False)
-    period_end = serializers.DateField(required=False)
-
-
-class SaveReportSerializer(serializers.Serializer):
-    answers = serializers.DictField(
-        child=serializers.CharField(allow_blank=True),
-        required=False,
-        help_text="Answers by question key; required ones are needed before signing.",
-    )
-    period_start = serializers.DateField(required=False)
-    period_end = serializers.DateField(required=False)
-
-
-@extend_schema(tags=["annual reviews"])
-@extend_schema_view(
-    list=extend_schema(
-        summary="Educational supervisor's reports you may see",
-        description="Your own, drafts included; signed reports on you, on trainees you "
-        "supervise today, and in programmes you administer.",
-        responses={200: ReportSerializer(many=True), 401: UNAUTHENTICATED},
-    ),
-    retrieve=extend_schema(
-        summary="One report", responses={200: ReportSerializer, 404: REPORT_NOT_FOUND}
-    ),
-    create=extend_schema(
-        summary="Start a report",
-        description="For the trainee's educational supervisor today. A draft you already "
-        "have on this enrolment is answered instead of a new one.",
-        request=StartReportSerializer,
-        responses={
-            201: ReportSerializer,
-            400: INVALID,
-            403: NOT_YOURS,
-            404: ENROLMENT_NOT_FOUND,
-        },
-    ),
-    update=extend_schema(
-        summary="Save your draft report",
-        request=SaveReportSerializer,
-        responses={200: ReportSerializer, 400: INVALID, 404: REPORT_NOT_FOUND, 409: LOCKED},
-    ),
-    partial_update=extend_schema(
-        summary="Save part of your draft report",
-        request=SaveReportSerializer,
-        responses={200: ReportSerializer, 400: INVALID, 404: REPORT_NOT_FOUND, 409: LOCKED},
-    ),
-)
-class SupervisorReportViewSet(
-    VisibleToCaller,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    serializer_class = ReportSerializer
-    queryset = SupervisorReport.objects.none()
-    # Reading is reading about the trainee's portfolio; writing and signing are in person.
-    oauth_scopes = {"read": "entries:read"}
-
-    def visible_to(self, user):
-        return selectors.reports_visible_to(user)
-
-    def get_object(self):
-        return selectors.access_report(self.request.user, self.kwargs["pk"])
-
-    def create(self, request):
-        given = StartReportSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = dict(given.validated_data)
-        enrolment = selectors.access_enrolment(request.user, data.pop("enrolment"))
-        report = services.start_report(actor=request.user, enrolment=enrolment, **data)
-        return Response(ReportSerializer(report).data, status=status.HTTP_201_CREATED)
-
-    def update(self, request, pk=None, partial=False):
-        report = selectors.access_own_report(request.user, pk)
-        given = SaveReportSerializer(data=request.data)
-        given.is_valid(raise_exception=True)
-        data = given.validated_data
-        services.save_report(
-            actor=request.user,
-            report=report,
-            answers=data.get("answers", report.answers if partial else {}),
-            period_start=data.get("period_start", report.period_start),
-            period_end=data.get("period_end", report.period_end),
-        )
-        return Response(ReportSerializer(self.get_object()).data)
-
-    def partial_update(self, request, pk=None):
-        return self.update(request, pk, partial=True)
-
-    @extend_schema(
-        summary="Sign your report, which locks it",
-        description="Every required question must be answered. The trainee's counts and "
-        "coverage are kept in `summary` as they are now, the SHA-256 of the report as "
-        "signed is recorded in the audit log, and the report never changes again.",
-        request=None,
-        responses={200: ReportSerializer, 400: INVALID, 404: REPORT_NOT_FOUND, 409: LOCKED},
-    )
-    @action(detail=True, methods=["post"])
-    def sign(self, request, pk=None):
-        report = selectors.access_own_report(request.user, pk)
-        services.sign_report(actor=request.user, report=report)
-        return Response(ReportSerializer(self.get_object()).data)

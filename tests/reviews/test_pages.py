@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from reviews import services
 from reviews.models import SupervisorReport
+from tests.factories import EnrolmentFactory, ProgrammeFactory
 from tests.helpers import assert_answered, assert_inline_error, messages_of, queries_for
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +208,17 @@ def test_the_report_page_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(9 if not signed else 4):
         assert client.get(report.get_absolute_url()).status_code == 200
     assert queries_for(client, report.get_absolute_url()) == (9 if not signed else 4)
+
+
+def test_a_trainee_in_several_programmes_chooses_one_at_a_fixed_cost(
+    client, enrolment, enrolled_trainee, org_a
+):
+    client.force_login(enrolled_trainee)
+    url = reverse("reviews:own")
+    EnrolmentFactory(trainee=enrolled_trainee, programme=ProgrammeFactory(organisation=org_a))
+    two = queries_for(client, url)
+    for _ in range(3):
+        EnrolmentFactory(trainee=enrolled_trainee, programme=ProgrammeFactory(organisation=org_a))
+    page = client.get(url).content.decode()
+    assert page.count('href="/reviews/enrolments/') == 5
+    assert queries_for(client, url) == two
