@@ -20,7 +20,7 @@ def mark_them_drafts_again(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("assessments", "0002_install_base_forms"),
-        ("portfolio", "0016_assessed_status"),
+        ("portfolio", "0017_assessed_status"),
     ]
 
     operations = [

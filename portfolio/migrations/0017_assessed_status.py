@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portfolio", "0015_assessment_kind"),
+        ("portfolio", "0016_sign_off_reminders"),
     ]
 
     operations = [
