@@ -67,6 +67,7 @@ router.register(
     "review-requirements", reviews.ReviewRequirementViewSet, basename="review-requirement"
 )
 router.register("annual-reviews", reviews.AnnualReviewViewSet, basename="annual-review")
+router.register("report-questions", reviews.ReportQuestionsViewSet, basename="report-questions")
 router.register(
     "supervisor-reports", review_reports.SupervisorReportViewSet, basename="supervisor-report"
 )

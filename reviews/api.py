@@ -1,6 +1,7 @@
-"""API for annual reviews: /review-requirements/ (what a programme asks, for its
-organisation's admins) and /annual-reviews/ (enrolments with their review date and
-forecast); the educational supervisor's report is in reviews.api_reports.
+"""API for annual reviews: /review-requirements/ and /report-questions/{programme id}/
+(what a programme asks, and the questions of its report, for its organisation's admins) and
+/annual-reviews/ (enrolments with their review date and forecast); the educational
+supervisor's report is in reviews.api_reports.
 
 Every write goes through reviews.services, after the same access helpers as the pages:
 what the caller may not see is not found (404), what they may see but not do is 403, and a
@@ -20,8 +21,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from assessments.models import AssessmentType
+from core.access import get_or_404
 from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, IdField, VisibleToCaller
-from curriculum.models import Enrolment
+from curriculum.models import Enrolment, Programme
 from portfolio.api.schema import EnumField
 from reviews import forecast as forecasting
 from reviews import selectors, services
@@ -32,6 +34,7 @@ def error_response(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
 
+PROGRAMME_NOT_FOUND = error_response("No such programme of an organisation you administer.")
 REQUIREMENT_NOT_FOUND = error_response("No such requirement of a programme you administer.")
 ENROLMENT_NOT_FOUND = error_response(
     "No such enrolment: not yours, nor a trainee's you supervise, nor in a programme you "
@@ -146,6 +149,73 @@ class ReviewRequirementViewSet(
 
     def perform_destroy(self, instance):
         services.remove_review_requirement(actor=self.request.user, requirement=instance)
+
+
+# --- The report's questions ------------------------------------------------------------------
+
+
+class ReportQuestionsSerializer(serializers.Serializer):
+    programme = serializers.IntegerField(source="pk", read_only=True)
+    own = serializers.BooleanField(
+        read_only=True, help_text="Whether these are the programme's own or Waymark's default."
+    )
+    questions = serializers.ListField(
+        child=serializers.DictField(),
+        help_text=(
+            'Each {"key", "type": "text" or "choice", "label", "help"?, "required"?, '
+            '"choices"?}. Send an empty list to go back to Waymark\'s default questions.'
+        ),
+    )
+
+
+def _questions_of(programme) -> dict:
+    return {
+        "pk": programme.pk,
+        "own": selectors.has_own_questions(programme),
+        "questions": selectors.report_questions_of(programme),
+    }
+
+
+@extend_schema(tags=["annual reviews"])
+@extend_schema_view(
+    retrieve=extend_schema(
+        summary="The questions of a programme's educational supervisor's report",
+        responses={200: ReportQuestionsSerializer, 404: PROGRAMME_NOT_FOUND},
+    ),
+    update=extend_schema(
+        summary="Replace the questions of a programme's report",
+        description="Reports started from then on ask these; reports already started keep "
+        "the questions they began with.",
+        request=ReportQuestionsSerializer,
+        responses={200: ReportQuestionsSerializer, 400: INVALID, 404: PROGRAMME_NOT_FOUND},
+    ),
+)
+class ReportQuestionsViewSet(viewsets.GenericViewSet):
+    """By the programme's id, for the admins of the organisation running it."""
+
+    serializer_class = ReportQuestionsSerializer
+    queryset = Programme.objects.none()
+    oauth_scopes = {"read": "profile"}
+    lookup_value_regex = "[0-9]+"
+
+    def get_object(self):
+        return get_or_404(
+            selectors.programmes_administered_by(self.request.user),
+            "No such programme of an organisation you administer.",
+            pk=self.kwargs["pk"],
+        )
+
+    def retrieve(self, request, pk=None):
+        return Response(ReportQuestionsSerializer(_questions_of(self.get_object())).data)
+
+    def update(self, request, pk=None):
+        programme = self.get_object()
+        given = ReportQuestionsSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        services.set_report_questions(
+            actor=request.user, programme=programme, questions=given.validated_data["questions"]
+        )
+        return Response(ReportQuestionsSerializer(_questions_of(programme)).data)
 
 
 # --- Enrolments, their review date and forecast ----------------------------------------------

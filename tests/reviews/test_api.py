@@ -149,3 +149,19 @@ def test_a_draft_is_not_found_by_anyone_but_its_supervisor(
 def test_a_clinical_supervisor_may_not_start_one(clinical_supervisor, enrolment):
     refused = api_for(clinical_supervisor).post(REPORTS, {"enrolment": enrolment.pk}, format="json")
     assert_error(refused, 403)
+
+
+def test_an_admin_reads_and_replaces_the_report_questions(org_admin, org_b_admin, programme):
+    api = api_for(org_admin)
+    url = f"/api/v1/report-questions/{programme.pk}/"
+    default = api.get(url).json()
+    assert default["own"] is False and default["questions"][0]["key"] == "overall_progress"
+
+    own = [{"key": "summary", "type": "text", "label": "Summary"}]
+    replaced = api.put(url, {"questions": own}, format="json").json()
+    assert replaced == {"programme": programme.pk, "own": True, "questions": own}
+    refused = api.put(url, {"questions": [{"key": "x", "type": "choice"}]}, format="json")
+    assert "questions" in assert_error(refused, 400, "invalid")["fields"]
+    assert api.put(url, {"questions": []}, format="json").json()["own"] is False
+
+    assert_error(api_for(org_b_admin).get(url), 404)
