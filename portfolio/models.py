@@ -95,8 +95,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Awaiting sign-off"
     RETURNED = "returned", "Returned"
     SIGNED_OFF = "signed_off", "Signed off"
-    # An assessment its assessor has completed: the trainee's supervisors see it, as they
-    # see entries sent for sign-off, but no supervisor signed it off.
+    # An assessment its assessor completed: supervisors see it, but nobody signed it off.
     ASSESSED = "assessed", "Assessment completed"
 
 
