@@ -164,10 +164,15 @@ def update_assessment(
     return assessment
 
 
+def requests_sent_key(trainee_id: int) -> str:
+    """Where the trainee's requests of the last day are counted, in the cache."""
+    return f"assessments:tickets:{trainee_id}"
+
+
 def _count_ticket(trainee_id: int) -> None:
     # Counted before the email is sent and never given back: a failed send still used
     # the allowance, which errs on the side of sending less.
-    key = f"assessments:tickets:{trainee_id}"
+    key = requests_sent_key(trainee_id)
     cache.add(key, 0, TICKET_WINDOW_SECONDS)
     if cache.get(key, 0) >= TICKETS_PER_DAY:
         raise ValidationError(
@@ -301,7 +306,9 @@ def _assessor_details(role: str, gmc_number: str, comment: str) -> dict:
     return {"assessor_role": role, "assessor_gmc_number": gmc_number, "assessor_comment": comment}
 
 
-def _complete(assessment: Assessment, answers: dict, details: dict, *, by_ticket: bool) -> None:
+def _complete(
+    assessment: Assessment, answers: dict, details: dict, *, by_ticket: bool, actor=None
+) -> None:
     assessment.answers = {
         **assessment.answers,
         **clean_answers(assessment.form.all_questions(), "assessor", answers),
@@ -312,6 +319,12 @@ def _complete(assessment: Assessment, answers: dict, details: dict, *, by_ticket
     assessment.state = Assessment.State.COMPLETED
     assessment.completed_at = timezone.now()
     assessment.save()
+    # The entry leaves the trainee's drafts: their supervisors see it in their entries.
+    portfolio.mark_assessed(
+        entry=assessment.entry,
+        actor=actor,
+        payload={"assessment": assessment.pk, "by_ticket": by_ticket},
+    )
 
 
 @transaction.atomic
@@ -395,7 +408,7 @@ def complete_as_assessor(
         raise AssessmentNotChangeable("This assessment is no longer waiting for you.")
     details = _assessor_details(assessor_role, assessor_gmc_number, assessor_comment)
     details["assessor_name"] = actor.full_name or actor.email
-    _complete(assessment, answers, details, by_ticket=False)
+    _complete(assessment, answers, details, by_ticket=False, actor=actor)
     audit.append(
         actor=actor,
         action="complete_assessment",

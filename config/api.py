@@ -14,6 +14,8 @@ from integrations.webhooks import api as webhooks
 from integrations.xapi import api as xapi
 from notifications import api as notifications
 from portfolio import api as portfolio
+from reviews import api as reviews
+from reviews import api_reports as review_reports
 from teaching import api as teaching
 
 router = Router()
@@ -60,6 +62,15 @@ router.register(
 # Assessments
 router.register("assessments", assessments.AssessmentViewSet, basename="assessment")
 router.register("assessment-forms", assessments.AssessmentFormViewSet, basename="assessment-form")
+# Annual reviews
+router.register(
+    "review-requirements", reviews.ReviewRequirementViewSet, basename="review-requirement"
+)
+router.register("annual-reviews", reviews.AnnualReviewViewSet, basename="annual-review")
+router.register("report-questions", reviews.ReportQuestionsViewSet, basename="report-questions")
+router.register(
+    "supervisor-reports", review_reports.SupervisorReportViewSet, basename="supervisor-report"
+)
 # Teaching
 router.register(
     "teaching-programmes", teaching.TeachingProgrammeViewSet, basename="teaching-programme"

@@ -13,6 +13,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 
 from config.beat import beat_schedule
+from config.caches import redis_cache
 from config.logging import logging_config
 from config.outbound import outbound_settings
 from config.production import refuse_half_configured
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "curriculum",
     "portfolio",
     "assessments",
+    "reviews",
     "teaching",
     "badges",
     "exports",
@@ -127,20 +129,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery broker ----------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-
-
-def redis_cache(url: str) -> dict:
-    return {
-        # Falls back to process memory while Redis is unreachable (see config/cache.py).
-        "BACKEND": "core.cache.FailoverRedisCache",
-        "LOCATION": url,
-        "OPTIONS": {
-            # A hung or stopped Redis must cost a request a second, not a worker thread.
-            "SOCKET_CONNECT_TIMEOUT": 1,
-            "SOCKET_TIMEOUT": 1,
-        },
-    }
-
 
 if REDIS_URL:
     CACHES = {"default": redis_cache(REDIS_URL)}

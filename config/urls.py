@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("curriculum.urls")),
     path("", include("portfolio.urls")),
     path("", include("assessments.urls")),
+    path("", include("reviews.urls")),
     path("", include("teaching.urls")),
     path("", include("badges.urls")),
     path("", include("exports.urls")),

@@ -1,6 +1,7 @@
 """What a PDF portfolio says, gathered for one trainee from their own records only: the
-entries the filters choose, CPD credits per appraisal year, curriculum coverage and badges,
-each sign-off and badge with the public link (and QR code) that checks it on paper.
+entries the filters choose, CPD credits per appraisal year, curriculum coverage, badges and
+educational supervisors' signed reports, each sign-off and badge with the public link (and
+QR code) that checks it on paper.
 
 A fixed number of queries however many entries there are."""
 
@@ -22,6 +23,9 @@ from portfolio import coverage as portfolio_coverage
 from portfolio import selectors as portfolio_selectors
 from portfolio.models import EntryItem, LearningEntry, SignOff, Status
 from portfolio.verification import qr_code_svg, sign_off_link
+from reviews import selectors as review_selectors
+from reviews.models import SupervisorReport
+from reviews.questions import answered
 
 
 def qr_data_uri(url: str) -> str:
@@ -65,6 +69,25 @@ class CreditYear:
 
 
 @dataclass
+class ReportPage:
+    """A signed educational supervisor's report: its answers in its questions' order, and
+    the counts and coverage kept when it was signed (report.summary)."""
+
+    report: SupervisorReport
+    answers: list[tuple[dict, str]]
+
+    @property
+    def assessments(self) -> str:
+        """The completed assessments counted when signed, those of which there were any."""
+        done = [
+            f"{a['label']}: {a['completed']}"
+            for a in self.report.summary.get("assessments", [])
+            if a["completed"]
+        ]
+        return "; ".join(done) or "None"
+
+
+@dataclass
 class Portfolio:
     trainee: object
     filters: Filters
@@ -74,6 +97,7 @@ class Portfolio:
     target: int = 50
     coverage: list[tuple[object, list, dict]] = field(default_factory=list)
     awards: list[tuple[object, Verification | None]] = field(default_factory=list)
+    reports: list[ReportPage] = field(default_factory=list)
     # The chart's target line, in the SVG's units.
     target_x: float = 0
 
@@ -156,6 +180,11 @@ def gather(trainee, filters: Filters, *, progress=None) -> Portfolio:
         path = badge_selectors.award_public_url(award, "badges:award_verify")
         url = absolute_url(path) if path else None
         portfolio.awards.append((award, Verification(url, qr_data_uri(url)) if url else None))
+    # Signed reports only, whatever the period chosen: each says which period it covers.
+    portfolio.reports = [
+        ReportPage(report, answered(report.questions, report.answers))
+        for report in review_selectors.signed_reports_of(trainee)
+    ]
     say(100, "Gathered")
     return portfolio
 

@@ -4,10 +4,11 @@ schema (exports/schemas/waymark-portfolio-1.schema.json).
 Objects are named by uid and curriculum items by framework slug, version and code, never
 by database ids. Everything is sorted, so the same portfolio gives the same document apart
 from `exported_at` and `instance` (which site wrote it, and what only that site holds:
-programme enrolments, which the site's organisations grant, and progress, which its badge
-rules compute). Sign-offs given here and sign-offs attested by another site's archive are
-written the same way, each naming the site that issued it, so a portfolio exported, imported
-elsewhere and exported again reads the same.
+programme enrolments, which the site's organisations grant, progress, which its badge rules
+compute, and educational supervisors' signed reports, which its supervisors wrote).
+Sign-offs given here and sign-offs attested by another site's archive are written the same
+way, each naming the site that issued it, so a portfolio exported, imported elsewhere and
+exported again reads the same.
 """
 
 import json
@@ -28,6 +29,8 @@ from badges.ob3.issuing import credential_for
 from badges.openbadges import assertion_document, assertion_url
 from curriculum.models import Enrolment
 from portfolio.models import AttestedSignOff, Evidence, LearningEntry, SignOffRequest
+from reviews import selectors as review_selectors
+from reviews.questions import answered
 
 FORMAT = "waymark-portfolio/1"
 SCHEMA_NAME = "waymark-portfolio-1"
@@ -69,6 +72,7 @@ def portfolio_of(trainee, *, exported_at: datetime | None = None) -> Portfolio:
             "url": settings.SITE_URL,
             "enrolments": _enrolments(trainee),
             "progress": _progress(trainee),
+            "supervisor_reports": _reports(trainee),
         },
         "trainee": {
             "name": trainee.full_name,
@@ -328,6 +332,40 @@ def _external_badges(trainee, files) -> list[dict]:
         # the archive's format to carry yet; they stay behind.
         for badge in ExternalBadge.objects.filter(trainee=trainee, assertion__isnull=False)
     ]
+
+
+# --- Educational supervisors' reports ------------------------------------------------------
+
+
+def _reports(trainee) -> list[dict]:
+    """Signed reports on the trainee, with the counts and coverage kept when each was
+    signed. Drafts are their supervisors', not the trainee's, and stay behind; another site
+    importing the archive keeps none of them, as it keeps no enrolment."""
+    return sorted(
+        (
+            {
+                "uid": str(report.uid),
+                "site": settings.SITE_URL,
+                "programme": report.enrolment.programme.name,
+                "organisation": report.enrolment.programme.organisation.name,
+                "supervisor": {
+                    "name": str(report.supervisor),
+                    "gmc_number": report.supervisor.registration_number,
+                },
+                "period_start": day(report.period_start),
+                "period_end": day(report.period_end),
+                "signed_at": moment(report.signed_at),
+                "content_hash": report.content_hash,
+                "answers": [
+                    {"key": question["key"], "question": question["label"], "answer": answer}
+                    for question, answer in answered(report.questions, report.answers)
+                ],
+                "summary": report.summary,
+            }
+            for report in review_selectors.signed_reports_of(trainee)
+        ),
+        key=lambda r: (r["period_end"], r["uid"]),
+    )
 
 
 # --- What only the exporting site holds ----------------------------------------------------

@@ -6,7 +6,8 @@ the ZIP itself and its manifest (exports.reading), then the schema and every ref
 portfolio and badges services. Everything is matched by uid, so importing the same archive
 twice changes nothing the second time. Entries arrive as they were; sign-offs made elsewhere
 arrive as attested elsewhere; badges as badges issued elsewhere. Programme enrolments and
-badge progress stay with the site that holds them (`instance` in portfolio.json).
+badge progress, and educational supervisors' reports, stay with the site that holds them
+(`instance` in portfolio.json).
 """
 
 import json
@@ -137,6 +138,12 @@ def _notes(trainee, document: dict) -> list[str]:
         notes.append(
             f"Progress towards {len(instance['progress'])} badge(s) at {instance['url']} was "
             "not imported: badges here count your entries by their own rules."
+        )
+    # Optional: archives written before there were reports have none.
+    if reports := instance.get("supervisor_reports"):
+        notes.append(
+            f"{len(reports)} educational supervisor's report(s) signed at {instance['url']} "
+            "were not imported: a report stays with the site whose supervisor signed it."
         )
     waiting = sum(
         1

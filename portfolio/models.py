@@ -95,6 +95,8 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "Awaiting sign-off"
     RETURNED = "returned", "Returned"
     SIGNED_OFF = "signed_off", "Signed off"
+    # An assessment its assessor completed: supervisors see it, but nobody signed it off.
+    ASSESSED = "assessed", "Assessment completed"
 
 
 class Tag(models.Model):

@@ -34,7 +34,7 @@ from portfolio.models import (
 
 def entries_visible_to(user) -> QuerySet[LearningEntry]:
     """A trainee's own entries, and the entries active supervisees have sent for sign-off
-    (drafts stay private). Nobody else's."""
+    or had completed by an assessor (drafts stay private). Nobody else's."""
     if not user.is_authenticated:
         return LearningEntry.objects.none()
     # Whose entries first (the user and today's supervisees, one short subquery), then which

@@ -88,10 +88,19 @@ def test_demo_trainee_coverage_shows_13_fpcs_under_3_hlos():
 def test_demo_trainee_has_ten_months_of_entries_two_fifths_signed_off():
     call_command("seed_demo")
     trainee = User.objects.get(email="trainee1@waymark.example")
-    # Four more drafts come from the teaching register (badges' demo attendance).
-    assert statuses(trainee) == {"draft": 18, "submitted": 5, "returned": 2, "signed_off": 17}
-    entries = LearningEntry.objects.for_trainee(trainee).exclude(
-        external_id__startswith="attendance-"
+    # Four more drafts come from the teaching register (badges' demo attendance), and the
+    # three assessments (assessments' demo) are completed.
+    assert statuses(trainee) == {
+        "draft": 18,
+        "submitted": 5,
+        "returned": 2,
+        "signed_off": 17,
+        "assessed": 3,
+    }
+    entries = (
+        LearningEntry.objects.for_trainee(trainee)
+        .exclude(external_id__startswith="attendance-")
+        .exclude(kind="assessment")
     )
     assert entries.count() == 38
     assert len({e.kind for e in entries}) >= 12

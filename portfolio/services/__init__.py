@@ -33,6 +33,7 @@ from portfolio.services.status import (
     TransitionNotAllowed,
     ensure_deletable,
     ensure_editable,
+    mark_assessed,
 )
 from portfolio.services.supervision import approve_batch, record_portfolio_visit
 
@@ -49,6 +50,7 @@ __all__ = [
     "ensure_deletable",
     "ensure_editable",
     "log_entry",
+    "mark_assessed",
     "process_evidence",
     "recall_request",
     "record_portfolio_visit",

@@ -1,6 +1,8 @@
 """What an entry's status allows: the only status changes there are, and the lock that keeps
 a submitted or signed-off entry as it was."""
 
+from django.db import transaction
+
 from audit import services as audit
 from core.errors import StateConflict
 from portfolio.models import Kind, LearningEntry, Status
@@ -23,6 +25,8 @@ TRANSITIONS = {
     ("approve", Status.SUBMITTED): Status.SIGNED_OFF,
     ("return", Status.SUBMITTED): Status.RETURNED,
     ("withdraw", Status.SIGNED_OFF): Status.DRAFT,
+    # Assessments only: the assessor's completion, which locks the assessment for good.
+    ("complete", Status.DRAFT): Status.ASSESSED,
 }
 
 ACTION_WORDS = {
@@ -31,6 +35,7 @@ ACTION_WORDS = {
     "approve": "signed off",
     "return": "returned",
     "withdraw": "have its sign-off withdrawn",
+    "complete": "marked as an assessment completed",
 }
 
 
@@ -40,6 +45,8 @@ def transition(entry: LearningEntry, action: str, *, actor, payload: dict | None
             "An assessment is completed by its assessor, not signed off: send it from its "
             "assessment page."
         )
+    if entry.kind != Kind.ASSESSMENT and action == "complete":
+        raise TransitionNotAllowed("Only an assessment is completed by an assessor.")
     target = TRANSITIONS.get((action, entry.status))
     if target is None:
         status = entry.get_status_display().lower()
@@ -93,3 +100,13 @@ def ensure_deletable(entry: LearningEntry) -> None:
 def lock_entry(entry: LearningEntry) -> LearningEntry:
     """The entry's row, locked for the rest of the transaction and freshly read."""
     return LearningEntry.objects.select_for_update().get(pk=entry.pk)
+
+
+@transaction.atomic
+def mark_assessed(*, entry: LearningEntry, actor, payload: dict | None = None) -> LearningEntry:
+    """An assessment's entry, once its assessor has completed it: shown to the trainee's
+    supervisors like an entry sent for sign-off, and counted as mapped, not as signed off,
+    since no supervisor signed it. In the caller's transaction (the assessments app's)."""
+    entry = lock_entry(entry)
+    transition(entry, "complete", actor=actor, payload=payload)
+    return entry

@@ -97,6 +97,29 @@ COUNTERPARTS = {
     "assessments:request": ["POST /api/v1/assessments/{}/send/"],
     "assessments:revoke": ["POST /api/v1/assessments/{}/revoke/"],
     "assessments:complete": ["POST /api/v1/assessments/{}/complete/"],
+    # Annual reviews
+    "reviews:own": ["GET /api/v1/annual-reviews/"],
+    "reviews:trainee": ["GET /api/v1/annual-reviews/"],
+    "reviews:forecast": [
+        "GET /api/v1/annual-reviews/{}/forecast/",
+        "GET /api/v1/supervisor-reports/",
+    ],
+    "reviews:report_start": ["POST /api/v1/supervisor-reports/"],
+    "reviews:report": [
+        "GET /api/v1/supervisor-reports/{}/",
+        "PATCH /api/v1/supervisor-reports/{}/",
+        "POST /api/v1/supervisor-reports/{}/sign/",
+    ],
+    "reviews:programmes": ["GET /api/v1/programmes/"],
+    "reviews:manage": [
+        "GET /api/v1/review-requirements/",
+        "GET /api/v1/annual-reviews/",
+        "GET /api/v1/report-questions/{}/",
+    ],
+    "reviews:requirement_add": ["POST /api/v1/review-requirements/"],
+    "reviews:requirement_remove": ["DELETE /api/v1/review-requirements/{}/"],
+    "reviews:questions": ["GET /api/v1/report-questions/{}/", "PUT /api/v1/report-questions/{}/"],
+    "reviews:review_date": ["POST /api/v1/annual-reviews/{}/review-date/"],
     # Teaching
     "teaching:check_in": ["POST /api/v1/teaching-sessions/check-in/"],
     "teaching:programmes": ["GET /api/v1/teaching-programmes/"],

@@ -69,6 +69,14 @@ CLOSED_TO_APPS = {
     ("issuer-domain-verification", "GET"): "An issuer's domain is proven by its admins in person.",
     ("issuer-domain-check", "POST"): "An issuer's domain is proven by its admins in person.",
     ("issuer-domain-token", "POST"): "An issuer's domain is proven by its admins in person.",
+    ("review-requirement-list", "POST"): "Review requirements are set by admins in person.",
+    ("review-requirement-detail", "DELETE"): "Review requirements are removed by admins in person.",
+    ("annual-review-review-date", "POST"): "Review dates are set by admins in person.",
+    ("report-questions-detail", "PUT"): "A report's questions are set by admins in person.",
+    ("supervisor-report-list", "POST"): "A supervisor starts their report in person.",
+    ("supervisor-report-detail", "PUT"): "A supervisor writes their report in person.",
+    ("supervisor-report-detail", "PATCH"): "A supervisor writes their report in person.",
+    ("supervisor-report-sign", "POST"): "A supervisor signs their report in person.",
 }
 
 

@@ -1,8 +1,8 @@
 """Demo data for every app, so a new install has something to show.
 
 It lives in the highest app of the dependency chain (accounts ← curriculum ← portfolio ←
-assessments ← teaching ← badges ← integrations) because it seeds all of them, in that order;
-each app's own part is in its demo.py.
+assessments ← reviews ← teaching ← badges ← integrations) because it seeds all of them, in
+that order; each app's own part is in its demo.py.
 """
 
 from django.conf import settings
@@ -11,12 +11,14 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts import demo as accounts_demo
+from assessments import demo as assessments_demo
 from assessments import services as assessment_services
 from audit import services as audit
 from badges import demo as badges_demo
 from curriculum import demo as curriculum_demo
 from integrations import demo as integrations_demo
 from portfolio import demo as portfolio_demo
+from reviews import demo as reviews_demo
 from teaching import demo as teaching_demo
 
 
@@ -40,13 +42,23 @@ class Command(BaseCommand):
         ):
             organisations, users = accounts_demo.seed()
             trainees = [users[f"trainee{n}"] for n in (1, 2, 3)]
-            curriculum_demo.seed(deanery=organisations[accounts_demo.DEANERY], trainees=trainees)
+            programme = curriculum_demo.seed(
+                deanery=organisations[accounts_demo.DEANERY], trainees=trainees
+            )
             supervisors_by_trainee = {trainee: {} for trainee in trainees}
             for supervisor, trainee, kind in accounts_demo.SUPERVISIONS:
                 supervisors_by_trainee[users[trainee]][kind] = users[supervisor]
             portfolio_demo.seed(trainees=trainees, supervisors_by_trainee=supervisors_by_trainee)
             # The assessment forms (mini-CEX, CBD, DOPS, …), brought up to date with the data.
             assessment_services.install_base_forms()
+            # The first trainee's mini-CEXs and CBD, completed by their clinical supervisor.
+            assessments_demo.seed(
+                trainee=trainees[0],
+                assessor=supervisors_by_trainee[trainees[0]]["clinical"],
+                framework=portfolio_demo.framework(),
+            )
+            # What the F1 programme asks by the annual review, set by the deanery's admin.
+            reviews_demo.seed(programme=programme, admin=users["admin"])
             trust, admin = organisations[accounts_demo.TRUST], users["admin"]
             teaching_demo.seed(trust=trust, trainees=trainees, admin=admin)
             badges_demo.seed(trust=trust, trainees=trainees, admin=admin)
