@@ -90,7 +90,11 @@ COUNTERPARTS = {
         "POST /api/v1/organisations/{}/sign-offs/{}/withdraw/"
     ],
     # Assessments
-    "assessments:list": ["GET /api/v1/assessments/", "GET /api/v1/assessment-forms/"],
+    "assessments:list": [
+        "GET /api/v1/assessments/",
+        "GET /api/v1/assessments/queue/",
+        "GET /api/v1/assessment-forms/",
+    ],
     "assessments:start": ["POST /api/v1/assessments/"],
     "assessments:detail": ["GET /api/v1/assessments/{}/"],
     "assessments:edit": ["PATCH /api/v1/assessments/{}/"],
