@@ -311,10 +311,11 @@ class Router(routers.DefaultRouter):
     """The default router, ending with a catch-all that answers unknown API addresses.
 
     The catch-all matches only paths ending in a slash, so that Django's APPEND_SLASH still
-    redirects /api/v1/me to /api/v1/me/ rather than answering 404."""
+    redirects /api/v1/me to /api/v1/me/ rather than answering 404. Any character,
+    line breaks too: a path with an encoded newline is an unknown API address like any other."""
 
     def get_urls(self):
-        return [*super().get_urls(), re_path(r"^.*/$", not_found, name="not-found")]
+        return [*super().get_urls(), re_path(r"^[\s\S]*/$", not_found, name="not-found")]
 
 
 # For a viewset whose rows are those a selector lets the caller see: the viewset names its

@@ -115,7 +115,15 @@ def test_an_unsupported_method_is_405_in_the_error_format(trainee, make_token, m
     assert "Allow" in response
 
 
-@pytest.mark.parametrize("url", ["/api/v1/nothing-here/", "/api/v1/tokens/a/b/c/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/nothing-here/",
+        "/api/v1/tokens/a/b/c/",
+        # A line break inside a path segment is still an address under the API.
+        "/api/v1/nothing%0Ahere/",
+    ],
+)
 def test_an_unknown_api_address_is_404_in_the_error_format(api_client, url):
     assert_error(api_client.get(url), 404, "not_found")
     assert_error(api_client.post(url), 404, "not_found")
