@@ -3,6 +3,7 @@ supervisor's pages show them. Only trainees supervised today: anyone else is 404
 
 from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -231,7 +232,7 @@ class OverviewQuerySerializer(serializers.Serializer):
         parameters=[
             OpenApiParameter(
                 "since",
-                str,
+                OpenApiTypes.DATETIME,
                 description="Changes after this moment (ISO 8601), instead of after your "
                 "last look at the trainee's page.",
             )
