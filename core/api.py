@@ -4,6 +4,7 @@ turned into API errors once, here, so that no view translates them by hand."""
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import slug_re
 from django.http import Http404
 from django.urls import re_path
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -90,6 +91,17 @@ class IdField(serializers.IntegerField):
 
     def __init__(self, **kwargs):
         super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class SlugRelatedField(serializers.SlugRelatedField):
+    """An object named by its slug. Text that cannot be a slug is refused as naming nothing
+    before any query: PostgreSQL refuses a NUL byte in a query outright, which would be a
+    server error rather than the field's message."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not slug_re.match(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
 
 
 class Conflict(exceptions.APIException):

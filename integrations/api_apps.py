@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation
 from accounts.selectors import organisations_administered_by
-from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, SlugRelatedField, VisibleToCaller
 from integrations import selectors, services
 from integrations.models import Connection
 from integrations.scopes import in_words
@@ -38,7 +38,7 @@ class AppSerializer(serializers.ModelSerializer):
         "acts for its organisation alone.",
     )
     redirect_uris = serializers.SerializerMethodField()
-    organisation = serializers.SlugRelatedField(
+    organisation = SlugRelatedField(
         source="organisation_app.organisation",
         slug_field="slug",
         read_only=True,
@@ -93,7 +93,7 @@ class RegisterAppSerializer(serializers.Serializer):
         "secret. Public clients get no secret.",
     )
     grant = serializers.ChoiceField(choices=GRANTS, default=services.AUTHORIZATION_CODE)
-    organisation = serializers.SlugRelatedField(
+    organisation = SlugRelatedField(
         slug_field="slug",
         queryset=Organisation.objects.none(),
         required=False,

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from accounts import selectors as account_selectors
 from accounts.models import Organisation
-from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, SlugRelatedField, VisibleToCaller
 from curriculum import selectors, services
 from curriculum.models import Framework, Programme
 
@@ -32,7 +32,7 @@ NOT_AN_ADMIN = OpenApiResponse(
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organisation = SlugRelatedField(slug_field="slug", read_only=True)
 
     class Meta:
         model = Programme
@@ -58,7 +58,7 @@ class ProgrammeChangeSerializer(serializers.Serializer):
 
 
 class ProgrammeCreateSerializer(ProgrammeChangeSerializer):
-    organisation = serializers.SlugRelatedField(
+    organisation = SlugRelatedField(
         slug_field="slug",
         queryset=Organisation.objects.none(),
         help_text="The slug of an organisation you administer.",

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from accounts.models import Organisation
 from accounts.selectors import organisations_administered_by
-from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, SlugRelatedField, VisibleToCaller
 from core.site import absolute_url
 from integrations.webhooks import selectors, services
 from integrations.webhooks.models import EVENTS, Delivery, DeliveryAttempt, Subscription
@@ -20,7 +20,7 @@ CONFLICT = OpenApiResponse(ErrorSerializer, description="Not now; the message sa
 
 
 class SubscriptionSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(
+    organisation = SlugRelatedField(
         slug_field="slug",
         read_only=True,
         allow_null=True,
@@ -58,7 +58,7 @@ class SubscribeSerializer(serializers.Serializer):
         allow_empty=False,
         max_length=len(EVENTS),
     )
-    organisation = serializers.SlugRelatedField(
+    organisation = SlugRelatedField(
         slug_field="slug",
         queryset=Organisation.objects.none(),
         required=False,

@@ -16,7 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.selectors import access_organisation_for_admin
-from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, SlugRelatedField
 from core.site import absolute_url
 from integrations.xapi import selectors, services
 from integrations.xapi.models import ProviderConnection, XapiCredential
@@ -27,7 +27,7 @@ NOT_CONNECTED = OpenApiResponse(
 
 
 class ConnectedProviderSerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(
+    organisation = SlugRelatedField(
         slug_field="slug",
         queryset=selectors.providers(),
         help_text="The e-learning provider's slug.",

@@ -184,3 +184,19 @@ def test_only_its_admins_change_a_programme(request, programme, enrolment, perso
 def test_a_programme_that_does_not_exist_is_not_found(admin_api, programme_id):
     response = admin_api.patch(f"{PROGRAMMES}{programme_id}/", {"name": "X"}, format="json")
     assert_error(response, 404, "not_found")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"frameworks": [-54681454222452645888, 2**63]},
+        {"organisation": "\u0000p7"},
+    ],
+    ids=["ids beyond any id", "a NUL in a slug"],
+)
+def test_input_no_database_can_hold_is_a_field_error(admin_api, org_a, body):
+    sent = {"name": "F1", "organisation": org_a.slug, "frameworks": [1], **body}
+    sent.setdefault("start_date", "2026-08-01")
+    response = admin_api.post(PROGRAMMES, sent, format="json")
+    assert response.status_code == 400, response.content
+    assert set(body) & set(response.json()["error"]["fields"])
