@@ -2,14 +2,12 @@
 /notification-preferences/: how each kind reaches the caller, and the daily digest."""
 
 import django_filters
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action, api_view
 from rest_framework.response import Response
 
-from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, VisibleToCaller
+from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, NamedChoiceField, VisibleToCaller
 from core.api_scopes import declare_scopes
 from core.site import absolute_url
 from notifications import selectors, services
@@ -18,33 +16,10 @@ from notifications.models import Delivery, Kind, Notification
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such notification of yours.")
 
 
-class NamedChoiceField(serializers.ChoiceField):
-    """A choice field whose choice set is one named component of the schema, however many
-    fields offer it (and `kind` already names entries' kinds there)."""
-
-    def __init__(self, *, enum_name: str, **kwargs):
-        self.enum_name = enum_name
-        super().__init__(**kwargs)
-
-
-class NamedChoiceFieldExtension(OpenApiSerializerFieldExtension):
-    """Registered by being defined; this module is imported with the API's URLs."""
-
-    target_class = NamedChoiceField
-
-    def map_serializer_field(self, auto_schema, direction):
-        component = ResolvedComponent(
-            name=self.target.enum_name,
-            type=ResolvedComponent.SCHEMA,
-            object=self.target.enum_name,
-            schema={"type": "string", "enum": list(self.target.choices)},
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref
-
-
 class NotificationSerializer(serializers.ModelSerializer):
-    kind = NamedChoiceField(enum_name="NotificationKindEnum", choices=Kind.choices, read_only=True)
+    kind = NamedChoiceField(
+        schema_name="NotificationKindEnum", choices=Kind.choices, read_only=True
+    )
     url = serializers.SerializerMethodField(
         help_text="The page the notification is about; null if none."
     )
@@ -152,7 +127,7 @@ def _deliveries(name: str, *, sent: bool):
     """A field per kind: how that kind reaches the caller. Sent, each may be left out."""
     fields = {
         kind: NamedChoiceField(
-            enum_name="DeliveryEnum",
+            schema_name="DeliveryEnum",
             choices=Delivery.choices,
             help_text=f"{label}: `both`, `email` or `in_app`.",
             **({"required": False} if sent else {"read_only": True}),

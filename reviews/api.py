@@ -22,9 +22,15 @@ from rest_framework.response import Response
 
 from assessments.models import AssessmentType
 from core.access import get_or_404
-from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer, IdField, VisibleToCaller
+from core.api import (
+    INVALID,
+    UNAUTHENTICATED,
+    ErrorSerializer,
+    IdField,
+    NamedChoiceField,
+    VisibleToCaller,
+)
 from curriculum.models import Enrolment, Programme
-from portfolio.api.schema import EnumField
 from reviews import forecast as forecasting
 from reviews import selectors, services
 from reviews.models import ReviewRequirement
@@ -48,9 +54,11 @@ NOT_YOURS = error_response(
 
 
 class ReviewRequirementSerializer(serializers.ModelSerializer):
-    kind = EnumField(enum_name="ReviewRequirementKind", choices=ReviewRequirement.Kind.choices)
-    assessment_type = EnumField(
-        enum_name="ReviewAssessmentType",
+    kind = NamedChoiceField(
+        schema_name="ReviewRequirementKind", choices=ReviewRequirement.Kind.choices
+    )
+    assessment_type = NamedChoiceField(
+        schema_name="ReviewAssessmentType",
         choices=[("", "Not an assessment count"), *AssessmentType.choices],
         allow_blank=True,
         default="",
@@ -251,8 +259,8 @@ class UnmetItemSerializer(serializers.Serializer):
 
 class ForecastRowSerializer(serializers.Serializer):
     requirement = serializers.IntegerField(source="requirement.pk")
-    kind = EnumField(
-        enum_name="ReviewRequirementKind",
+    kind = NamedChoiceField(
+        schema_name="ReviewRequirementKind",
         choices=ReviewRequirement.Kind.choices,
         source="requirement.kind",
     )
@@ -265,8 +273,8 @@ class ForecastRowSerializer(serializers.Serializer):
         source="forecast.projected",
         help_text="At the trainee's average pace since the period began, by the review date.",
     )
-    status = EnumField(
-        enum_name="ForecastStatus",
+    status = NamedChoiceField(
+        schema_name="ForecastStatus",
         choices=list(forecasting.STATUS_LABELS),
         source="forecast.status",
         help_text="met, on_track (the pace reaches the target) or at_risk (it does not).",

@@ -9,8 +9,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import INVALID, UNAUTHENTICATED, IdField, VisibleToCaller
-from portfolio.api.schema import EnumField
+from core.api import INVALID, UNAUTHENTICATED, IdField, NamedChoiceField, VisibleToCaller
 from reviews import selectors, services
 from reviews.api import ENROLMENT_NOT_FOUND, NOT_YOURS, error_response
 from reviews.models import SupervisorReport
@@ -22,7 +21,9 @@ LOCKED = error_response("The report is signed, so it is locked (code `conflict`)
 
 
 class ReportSerializer(serializers.ModelSerializer):
-    state = EnumField(enum_name="SupervisorReportState", choices=SupervisorReport.State.choices)
+    state = NamedChoiceField(
+        schema_name="SupervisorReportState", choices=SupervisorReport.State.choices
+    )
     locked = serializers.BooleanField(source="is_locked", read_only=True)
     questions = serializers.ListField(
         child=serializers.DictField(), read_only=True, help_text="As when the report began."

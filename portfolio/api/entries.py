@@ -7,11 +7,10 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import IdField
+from core.api import IdField, NamedChoiceField
 from curriculum.models import Item
 from portfolio import selectors
 from portfolio.api.evidence import EvidenceSerializer
-from portfolio.api.schema import EnumField
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
 from portfolio.identifiers import patient_identifier_warnings
@@ -76,7 +75,7 @@ class EntrySerializer(serializers.ModelSerializer):
     """An entry as lists show it: everything but the reflection."""
 
     trainee = PersonSerializer(read_only=True)
-    status = EnumField(choices=Status.choices, enum_name="EventStatusEnum", read_only=True)
+    status = NamedChoiceField(choices=Status.choices, schema_name="EventStatusEnum", read_only=True)
     tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
     items = serializers.SerializerMethodField(help_text="Ids of the curriculum items mapped.")
     evidence = EvidenceSerializer(many=True, read_only=True)

@@ -9,7 +9,7 @@ from rest_framework import mixins, parsers, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api import ErrorSerializer
+from core.api import ErrorSerializer, NamedChoiceField
 from core.errors import StateConflict
 from core.site import absolute_url
 from portfolio import selectors, services
@@ -18,7 +18,6 @@ from portfolio.api.schema import (
     EVIDENCE_NOT_FOUND,
     FORBIDDEN,
     UNAUTHENTICATED,
-    EnumField,
     entry_errors,
 )
 from portfolio.evidence import file_response
@@ -28,10 +27,12 @@ from portfolio.models import Evidence
 class EvidenceSerializer(serializers.ModelSerializer):
     # The API keeps its first word for an entry ("event"), as its paths do (/events/).
     event = serializers.PrimaryKeyRelatedField(source="entry", read_only=True)
-    kind = EnumField(choices=Evidence.Kind.choices, enum_name="EvidenceKindEnum", read_only=True)
-    state = EnumField(
+    kind = NamedChoiceField(
+        choices=Evidence.Kind.choices, schema_name="EvidenceKindEnum", read_only=True
+    )
+    state = NamedChoiceField(
         choices=Evidence.State.choices,
-        enum_name="EvidenceStateEnum",
+        schema_name="EvidenceStateEnum",
         read_only=True,
         help_text=(
             "`ready` to download. An uploaded image is `processing` at first, for a moment, "

@@ -1,10 +1,7 @@
 """What the OpenAPI schema needs beyond the serializers: the error answers each operation
 documents, and choice sets with names of their own."""
 
-from drf_spectacular.extensions import OpenApiSerializerFieldExtension
-from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
-from rest_framework import serializers
 
 from core.api import INVALID, UNAUTHENTICATED, ErrorSerializer
 
@@ -71,30 +68,3 @@ def entry_errors(*codes: int) -> dict:
 def entry_write_errors(*codes: int) -> dict:
     """As entry_errors, for logging or changing an entry's fields."""
     return {**entry_errors(*codes), **({400: ENTRY_INVALID} if 400 in codes else {})}
-
-
-class EnumField(serializers.ChoiceField):
-    """A choice field whose choice set has its own name in the schema. Enum components are
-    otherwise named after the field, and `status` and `kind` already name other choice sets
-    there (a coverage row's status; an entry's kind), which --fail-on-warn refuses.
-    ENUM_NAME_OVERRIDES in SPECTACULAR_SETTINGS would do the same project-wide."""
-
-    def __init__(self, *, enum_name: str, **kwargs):
-        self.enum_name = enum_name
-        super().__init__(**kwargs)
-
-
-class EnumFieldExtension(OpenApiSerializerFieldExtension):
-    """Registered by being defined, like the token scheme in accounts.api."""
-
-    target_class = EnumField
-
-    def map_serializer_field(self, auto_schema, direction):
-        component = ResolvedComponent(
-            name=self.target.enum_name,
-            type=ResolvedComponent.SCHEMA,
-            object=self.target.enum_name,
-            schema={"type": "string", "enum": list(self.target.choices)},
-        )
-        auto_schema.registry.register_on_missing(component)
-        return component.ref

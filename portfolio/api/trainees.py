@@ -15,12 +15,11 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 
 from accounts.models import Supervision, User
-from core.api import INVALID, ErrorSerializer, VisibleToCaller
+from core.api import INVALID, ErrorSerializer, NamedChoiceField, VisibleToCaller
 from core.site import absolute_url
 from portfolio import selectors
 from portfolio.api.cpd import CpdYearSerializer
 from portfolio.api.entries import PersonSerializer
-from portfolio.api.schema import EnumField
 from portfolio.models import LearningEntry, SignOffRequest, Status
 from portfolio.trainees import (
     CHANGED,
@@ -44,8 +43,8 @@ class OrganisationNameSerializer(serializers.Serializer):
 
 
 class TraineeSupervisionSerializer(serializers.ModelSerializer):
-    kind = EnumField(
-        choices=Supervision.Kind.choices, enum_name="SupervisionKindEnum", read_only=True
+    kind = NamedChoiceField(
+        choices=Supervision.Kind.choices, schema_name="SupervisionKindEnum", read_only=True
     )
     organisation = OrganisationNameSerializer(read_only=True)
 
@@ -87,7 +86,7 @@ class TraineeSerializer(serializers.ModelSerializer):
 
 
 class ChangedEntrySerializer(serializers.ModelSerializer):
-    status = EnumField(choices=Status.choices, enum_name="EventStatusEnum", read_only=True)
+    status = NamedChoiceField(choices=Status.choices, schema_name="EventStatusEnum", read_only=True)
     change = serializers.SerializerMethodField(
         help_text=f"`{SUBMITTED}`: sent for sign-off since; `{NEW}`: logged since; "
         f"`{CHANGED}`: changed since."
