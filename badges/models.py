@@ -192,6 +192,13 @@ class ExternalBadge(models.Model):
     credential_jwt = models.TextField(blank=True)
     # The credential's own id: sending the same credential again replaces it (upsert).
     credential_id = models.CharField(max_length=500, blank=True)
+    # Who issued it and for what, as the badge names them (an Open Badges 2.0 issuer profile
+    # and BadgeClass URL, or an Open Badges 3.0 issuer and achievement id): what a rule or a
+    # trust's mandatory-training acceptance names it by.
+    issuer_uri = models.CharField(max_length=500, blank=True, db_index=True)
+    achievement_uri = models.CharField(max_length=500, blank=True)
+    # The trainee shows it on their public profile, marked as issued elsewhere.
+    public = models.BooleanField(default=False)
     # The Waymark site whose archive brought it, or the app that sent it.
     source = models.CharField(max_length=500)
     imported_at = models.DateTimeField(auto_now_add=True)

@@ -42,9 +42,12 @@ def record_external_badge(
     imports their own; an operator's command does so as the system (actor None)."""
     if actor is not None and actor.pk != trainee.pk:
         raise PermissionDenied("Only the trainee imports badges into their own account.")
+    issuer_uri, achievement_uri = _assertion_identity(assertion)
     badge = ExternalBadge(
         trainee=trainee,
         uid=uid,
+        issuer_uri=issuer_uri,
+        achievement_uri=achievement_uri,
         badge_name=badge_name,
         issuer_name=issuer_name,
         issued_on=issued_on,
@@ -67,6 +70,20 @@ def record_external_badge(
         chain=audit.user_chain(trainee.pk),
     )
     return badge
+
+
+def _id_of(value) -> str:
+    """The id of an Open Badges reference: the URL itself, or an embedded object's id."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return value[:500] if isinstance(value, str) else ""
+
+
+def _assertion_identity(assertion) -> tuple[str, str]:
+    """An Open Badges 2.0 assertion's issuer and BadgeClass ids, where it names them."""
+    badge = assertion.get("badge") if isinstance(assertion, dict) else None
+    issuer = badge.get("issuer") if isinstance(badge, dict) else None
+    return _id_of(issuer), _id_of(badge)
 
 
 @dataclass
@@ -130,6 +147,8 @@ def upsert_external_credential(*, actor, trainee, text: str, source: str) -> Ups
     fields = {
         "badge_name": str(achievement.get("name") or "An Open Badge")[:200],
         "issuer_name": str(issuer_name or "an unnamed issuer")[:200],
+        "issuer_uri": _id_of(issuer),
+        "achievement_uri": _id_of(achievement),
         "issued_on": issued_on,
         "expires": _moment(credential.get("validUntil")),
         "credential": None if as_jwt else credential,
