@@ -236,7 +236,8 @@ def passport_of(user, *, today: date) -> Passport:
                 ],
             )
         )
-    sections.sort(key=lambda s: (not s.is_new, s.organisation.name))
+    # New memberships first, the latest first (the memberships' own order), then the rest.
+    sections.sort(key=lambda s: not s.is_new)
     return Passport(today, passport_rows, sections)
 
 
