@@ -40,14 +40,7 @@ SLUG = OpenApiParameter(
 # --- What meets a subject ------------------------------------------------------------------
 
 
-class SubjectSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Subject
-        fields = ["code", "title", "refresher_months", "scope"]
-        read_only_fields = fields
-
-
-class CredentialSerializer(serializers.Serializer):
+class PassportCredentialSerializer(serializers.Serializer):
     kind = serializers.SerializerMethodField(help_text="`award` on this Waymark, or `external`.")
     id = serializers.SerializerMethodField(
         help_text="The award's id (/awards/{id}/) or the badge issued elsewhere's."
@@ -64,10 +57,11 @@ class CredentialSerializer(serializers.Serializer):
         return int(credential.ref.partition(":")[2])
 
 
-class StandingSerializer(serializers.Serializer):
+class SubjectStandingSerializer(serializers.Serializer):
     subject = serializers.CharField(help_text="The subject's code.")
+    title = serializers.CharField(help_text="The subject's title.")
     status = NamedChoiceField(schema_name="PassportStatus", choices=list(STATUS_LABELS.items()))
-    credential = CredentialSerializer(
+    credential = PassportCredentialSerializer(
         source="match.credential", allow_null=True, help_text="What meets it; null if nothing."
     )
     valid_until = serializers.DateField(
@@ -89,32 +83,33 @@ def _as_match(standing):
 def _standing(row) -> dict:
     return {
         "subject": row.subject.code,
+        "title": row.subject.title,
         "status": row.standing.status,
         "match": _as_match(row.standing),
     }
 
 
-class GeneralRowSerializer(StandingSerializer):
+class PassportSubjectSerializer(SubjectStandingSerializer):
     accepted_by = serializers.ListField(
         child=serializers.SlugField(),
         help_text="The slugs of your organisations at which the credential counts today.",
     )
 
 
-class SectionSerializer(serializers.Serializer):
+class PassportOrganisationSerializer(serializers.Serializer):
     organisation = serializers.SlugField(help_text="The organisation's slug.")
     organisation_name = serializers.CharField()
     joined = serializers.DateField(help_text="When you became its trainee.")
     new = serializers.BooleanField(help_text="Joined within the last 30 days.")
     required = serializers.IntegerField(help_text="How many subjects it requires.")
     covered = serializers.IntegerField(help_text="How many of those what you hold meets.")
-    subjects = StandingSerializer(many=True)
+    subjects = SubjectStandingSerializer(many=True)
 
 
 class PassportSerializer(serializers.Serializer):
     today = serializers.DateField()
-    subjects = GeneralRowSerializer(many=True)
-    organisations = SectionSerializer(many=True)
+    subjects = PassportSubjectSerializer(many=True)
+    organisations = PassportOrganisationSerializer(many=True)
 
 
 def passport_data(passport) -> dict:
@@ -296,17 +291,17 @@ class AcceptanceViewSet(
 # --- Compliance -----------------------------------------------------------------------------
 
 
-class TraineeSerializer(serializers.Serializer):
+class ComplianceTraineeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="get_full_name")
     email = serializers.EmailField()
 
 
 class ComplianceRowSerializer(serializers.Serializer):
-    trainee = TraineeSerializer()
+    trainee = ComplianceTraineeSerializer()
     required = serializers.IntegerField(help_text="How many subjects the organisation requires.")
     covered = serializers.IntegerField()
-    subjects = StandingSerializer(many=True)
+    subjects = SubjectStandingSerializer(many=True)
 
 
 @extend_schema(tags=["passport"], parameters=[SLUG])
@@ -342,7 +337,12 @@ class ComplianceViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
                 "required": len(grid.subjects),
                 "covered": row.covered,
                 "subjects": [
-                    {"subject": s.code, "status": cell.status, "match": _as_match(cell)}
+                    {
+                        "subject": s.code,
+                        "title": s.title,
+                        "status": cell.status,
+                        "match": _as_match(cell),
+                    }
                     for s, cell in zip(grid.subjects, row.cells, strict=True)
                 ],
             }

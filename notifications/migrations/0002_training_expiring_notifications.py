@@ -4,20 +4,49 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0001_initial'),
+        ("notifications", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('sign_off_requested', 'A trainee asks you to sign off an entry'), ('sign_off_reminder', 'A sign-off request has waited more than a week'), ('assessment_requested', 'Someone asks you to complete an assessment'), ('sign_off_approved', 'Your entry is signed off'), ('sign_off_returned', 'Your entry is returned for changes'), ('assessment_completed', 'Your assessment is completed'), ('badge_awarded', 'You earn a badge'), ('badge_revoked', 'A badge of yours is revoked'), ('credential_expiring', 'A badge of yours expires soon'), ('training_expiring', 'Mandatory training in your passport expires soon'), ('export_ready', 'Your export is ready')], max_length=40),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sign_off_requested", "A trainee asks you to sign off an entry"),
+                    ("sign_off_reminder", "A sign-off request has waited more than a week"),
+                    ("assessment_requested", "Someone asks you to complete an assessment"),
+                    ("sign_off_approved", "Your entry is signed off"),
+                    ("sign_off_returned", "Your entry is returned for changes"),
+                    ("assessment_completed", "Your assessment is completed"),
+                    ("badge_awarded", "You earn a badge"),
+                    ("badge_revoked", "A badge of yours is revoked"),
+                    ("credential_expiring", "A badge of yours expires soon"),
+                    ("training_expiring", "Mandatory training in your passport expires soon"),
+                    ("export_ready", "Your export is ready"),
+                ],
+                max_length=40,
+            ),
         ),
         migrations.AlterField(
-            model_name='preference',
-            name='kind',
-            field=models.CharField(choices=[('sign_off_requested', 'A trainee asks you to sign off an entry'), ('sign_off_reminder', 'A sign-off request has waited more than a week'), ('assessment_requested', 'Someone asks you to complete an assessment'), ('sign_off_approved', 'Your entry is signed off'), ('sign_off_returned', 'Your entry is returned for changes'), ('assessment_completed', 'Your assessment is completed'), ('badge_awarded', 'You earn a badge'), ('badge_revoked', 'A badge of yours is revoked'), ('credential_expiring', 'A badge of yours expires soon'), ('training_expiring', 'Mandatory training in your passport expires soon'), ('export_ready', 'Your export is ready')], max_length=40),
+            model_name="preference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("sign_off_requested", "A trainee asks you to sign off an entry"),
+                    ("sign_off_reminder", "A sign-off request has waited more than a week"),
+                    ("assessment_requested", "Someone asks you to complete an assessment"),
+                    ("sign_off_approved", "Your entry is signed off"),
+                    ("sign_off_returned", "Your entry is returned for changes"),
+                    ("assessment_completed", "Your assessment is completed"),
+                    ("badge_awarded", "You earn a badge"),
+                    ("badge_revoked", "A badge of yours is revoked"),
+                    ("credential_expiring", "A badge of yours expires soon"),
+                    ("training_expiring", "Mandatory training in your passport expires soon"),
+                    ("export_ready", "Your export is ready"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
