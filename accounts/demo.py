@@ -19,13 +19,28 @@ ORGANISATIONS = [
     ("st-elsewhere", "St Elsewhere NHS Foundation Trust", Organisation.Kind.NHS_TRUST),
     ("elsewhere-deanery", "Elsewhere Deanery", Organisation.Kind.DEANERY),
     ("ward-round-learning", "Ward Round Learning", Organisation.Kind.ELEARNING_PROVIDER),
+    # Where the first trainee has just started a rotation: her passport shows what of its
+    # mandatory training she already holds.
+    ("st-somewhere-else", "St Somewhere Else NHS Trust", Organisation.Kind.NHS_TRUST),
 ]
 
 TRUST, DEANERY, PROVIDER = "st-elsewhere", "elsewhere-deanery", "ward-round-learning"
+SECOND_TRUST = "st-somewhere-else"
 
 # email local part, full name, GMC number, [(organisation slug, role)]
 PEOPLE = [
-    ("trainee1", "Dr Asha Patel", "7100001", [(TRUST, Role.TRAINEE), (DEANERY, Role.TRAINEE)]),
+    (
+        "trainee1",
+        "Dr Asha Patel",
+        "7100001",
+        [
+            (TRUST, Role.TRAINEE),
+            (DEANERY, Role.TRAINEE),
+            # A learner of the e-learning provider, which awards her its badges.
+            (PROVIDER, Role.TRAINEE),
+            (SECOND_TRUST, Role.TRAINEE),
+        ],
+    ),
     ("trainee2", "Dr Ben Okafor", "7100002", [(TRUST, Role.TRAINEE), (DEANERY, Role.TRAINEE)]),
     ("trainee3", "Dr Chloe Nguyen", "7100003", [(TRUST, Role.TRAINEE), (DEANERY, Role.TRAINEE)]),
     ("supervisor1", "Dr Daniel Hughes", "6100001", [(TRUST, Role.SUPERVISOR)]),
@@ -36,6 +51,7 @@ PEOPLE = [
         "",
         [(TRUST, Role.ADMIN), (DEANERY, Role.ADMIN), (PROVIDER, Role.ADMIN)],
     ),
+    ("admin2", "Gareth Morgan", "", [(SECOND_TRUST, Role.ADMIN)]),
 ]
 
 # supervisor, trainee, kind

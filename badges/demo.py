@@ -184,3 +184,60 @@ def seed(*, trust, trainees, admin) -> None:
         )
     for trainee in trainees:
         awarding.evaluate_awards(trainee=trainee)
+
+
+# Mandatory training: St Elsewhere's information-governance badge, and the e-learning
+# provider's hand-hygiene badge, each valid for a year and awarded by hand to the first demo
+# trainee; organisations' passports accept them (passport.demo).
+IG_BADGE, HAND_HYGIENE_BADGE = "st-elsewhere-information-governance", "ward-round-hand-hygiene"
+
+
+def create_training_badge_classes(*, trust, provider) -> None:
+    issuer = Issuer.objects.filter(organisation=trust).first() or create_badge_classes(trust)
+    provider_issuer, _ = Issuer.objects.update_or_create(
+        organisation=provider,
+        defaults={
+            "name": provider.name,
+            "url": "https://ward-round-learning.example/",
+            "email": "badges@ward-round-learning.example",
+            "description": "Short e-learning modules for doctors, between ward rounds.",
+        },
+    )
+    for slug, owner, name, description, criteria in (
+        (
+            IG_BADGE,
+            issuer,
+            "Information Governance and Data Security",
+            "Completed St Elsewhere's annual information governance and data security training.",
+            "Complete the trust's Data Security Awareness module and its assessment.",
+        ),
+        (
+            HAND_HYGIENE_BADGE,
+            provider_issuer,
+            "Hand hygiene",
+            "Completed Ward Round Learning's hand hygiene module (infection prevention and control, level 2).",
+            "Complete the hand hygiene module and pass its observed technique check.",
+        ),
+    ):
+        BadgeClass.objects.update_or_create(
+            slug=slug,
+            defaults={
+                "issuer": owner,
+                "name": name,
+                "description": description,
+                "criteria": criteria,
+                "rule": None,
+                "valid_for_months": 12,
+                "tags": ["mandatory-training"],
+            },
+        )
+
+
+def seed_training(*, trust, provider, trainee, admin) -> None:
+    """The two mandatory-training badges, awarded to `trainee` by `admin`, an admin of the
+    trust and of the provider."""
+    create_training_badge_classes(trust=trust, provider=provider)
+    for slug in (IG_BADGE, HAND_HYGIENE_BADGE):
+        badge_class = BadgeClass.objects.get(slug=slug)
+        if not Award.objects.standing().filter(badge_class=badge_class, recipient=trainee).exists():
+            awarding.award_badge(badge_class=badge_class, recipient=trainee, actor=admin)

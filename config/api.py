@@ -13,6 +13,7 @@ from integrations import api_apps as apps
 from integrations.webhooks import api as webhooks
 from integrations.xapi import api as xapi
 from notifications import api as notifications
+from passport import api as passport
 from portfolio import api as portfolio
 from reviews import api as reviews
 from reviews import api_reports as review_reports
@@ -85,6 +86,17 @@ router.register(
     basename="badge-class-award",
 )
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
+# The mandatory-training passport, for an organisation's admins
+router.register(
+    f"{ORGANISATION}/passport/acceptances",
+    passport.AcceptanceViewSet,
+    basename="passport-acceptance",
+)
+router.register(
+    f"{ORGANISATION}/passport/compliance",
+    passport.ComplianceViewSet,
+    basename="passport-compliance",
+)
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
 router.register("imports", exports.ImportViewSet, basename="import")
@@ -122,6 +134,7 @@ urlpatterns = [
         issuer_domains.domain_token,
         name="issuer-domain-token",
     ),
+    path("passport/", passport.passport, name="passport"),
     # Badges: one of each per caller or organisation, so no router collection.
     path("badge-profile/", badges.PublicProfileView.as_view(), name="badge-profile"),
     path("credential-checks/", badges.CredentialCheckView.as_view(), name="credential-check"),

@@ -27,6 +27,11 @@ def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
             "task": "badges.tasks.notify_expiring_awards",
             "schedule": crontab(minute=40, hour=6),
         },
+        # After the awards' own expiry notices, which it does not repeat.
+        "notify-expiring-training": {
+            "task": "passport.tasks.notify_expiring_training",
+            "schedule": crontab(minute=50, hour=6),
+        },
         "send-daily-notification-digests": {
             "task": "notifications.tasks.send_daily_digests",
             "schedule": crontab(minute=0, hour=7),

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "reviews",
     "teaching",
     "badges",
+    "passport",
     "exports",
     "oauth2_provider",
     "integrations",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("reviews.urls")),
     path("", include("teaching.urls")),
     path("", include("badges.urls")),
+    path("", include("passport.urls")),
     path("", include("exports.urls")),
     path("", include("audit.urls")),
     path("", include("integrations.urls")),

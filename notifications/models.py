@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     BADGE_AWARDED = "badge_awarded", "You earn a badge"
     BADGE_REVOKED = "badge_revoked", "A badge of yours is revoked"
     CREDENTIAL_EXPIRING = "credential_expiring", "A badge of yours expires soon"
+    TRAINING_EXPIRING = "training_expiring", "Mandatory training in your passport expires soon"
     EXPORT_READY = "export_ready", "Your export is ready"
 
 

@@ -158,6 +158,13 @@ COUNTERPARTS = {
     "badges:org_badge_class_awards": ["GET /api/v1/badge-classes/{}/awards/"],
     "badges:org_award_create": ["POST /api/v1/badge-classes/{}/awards/"],
     "badges:org_award_revoke": ["POST /api/v1/awards/{}/revoke/"],
+    # The mandatory-training passport
+    "passport:mine": ["GET /api/v1/passport/"],
+    "passport:manage": ["GET /api/v1/organisations/{}/passport/acceptances/"],
+    "passport:acceptance_add": ["POST /api/v1/organisations/{}/passport/acceptances/"],
+    "passport:acceptance_remove": ["DELETE /api/v1/organisations/{}/passport/acceptances/{}/"],
+    "passport:compliance": ["GET /api/v1/organisations/{}/passport/compliance/"],
+    "passport:compliance_csv": ["GET /api/v1/organisations/{}/passport/compliance/"],
     # Notifications
     "notifications:list": ["GET /api/v1/notifications/"],
     "notifications:unread": ["GET /api/v1/notifications/"],

@@ -69,6 +69,16 @@ CLOSED_TO_APPS = {
     ("issuer-domain-verification", "GET"): "An issuer's domain is proven by its admins in person.",
     ("issuer-domain-check", "POST"): "An issuer's domain is proven by its admins in person.",
     ("issuer-domain-token", "POST"): "An issuer's domain is proven by its admins in person.",
+    (
+        "passport-acceptance-list",
+        "POST",
+    ): "What an organisation accepts is set by admins in person.",
+    ("passport-acceptance-detail", "DELETE"): (
+        "What an organisation accepts is set by admins in person."
+    ),
+    ("passport-compliance-list", "GET"): (
+        "An organisation's trainees' training records are for its admins in person."
+    ),
     ("review-requirement-list", "POST"): "Review requirements are set by admins in person.",
     ("review-requirement-detail", "DELETE"): "Review requirements are removed by admins in person.",
     ("annual-review-review-date", "POST"): "Review dates are set by admins in person.",

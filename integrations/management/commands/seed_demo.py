@@ -1,8 +1,8 @@
 """Demo data for every app, so a new install has something to show.
 
 It lives in the highest app of the dependency chain (accounts ← curriculum ← portfolio ←
-assessments ← reviews ← teaching ← badges ← integrations) because it seeds all of them, in
-that order; each app's own part is in its demo.py.
+assessments ← reviews ← teaching ← badges ← passport ← integrations) because it seeds all of
+them, in that order; each app's own part is in its demo.py.
 """
 
 from django.conf import settings
@@ -17,6 +17,7 @@ from audit import services as audit
 from badges import demo as badges_demo
 from curriculum import demo as curriculum_demo
 from integrations import demo as integrations_demo
+from passport import demo as passport_demo
 from portfolio import demo as portfolio_demo
 from reviews import demo as reviews_demo
 from teaching import demo as teaching_demo
@@ -62,9 +63,16 @@ class Command(BaseCommand):
             trust, admin = organisations[accounts_demo.TRUST], users["admin"]
             teaching_demo.seed(trust=trust, trainees=trainees, admin=admin)
             badges_demo.seed(trust=trust, trainees=trainees, admin=admin)
-            integrations_demo.seed(
-                provider=organisations[accounts_demo.PROVIDER], connected=trainees[:1]
+            provider = organisations[accounts_demo.PROVIDER]
+            # The first trainee's mandatory-training badges, and what the trusts accept.
+            badges_demo.seed_training(
+                trust=trust, provider=provider, trainee=trainees[0], admin=admin
             )
+            passport_demo.seed(
+                organisations=organisations,
+                admins={accounts_demo.TRUST: admin, accounts_demo.SECOND_TRUST: users["admin2"]},
+            )
+            integrations_demo.seed(provider=provider, connected=trainees[:1])
         # Anchor what the demo wrote, as beat would within AUDIT_CHECKPOINT_MINUTES.
         audit.sign_checkpoint()
         self.stdout.write(

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PassportConfig(AppConfig):
+    name = "passport"
+    verbose_name = "Mandatory-training passport"
