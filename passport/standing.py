@@ -8,11 +8,12 @@ period), and stops counting on that day: it counts while today is before it. Whe
 credentials meet a subject, the one that counts longest wins; one that never runs out beats
 any that does."""
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
 
 MET, EXPIRING, MISSING = "met", "expiring", "missing"
 STATUS_LABELS = {MET: "Met", EXPIRING: "Expiring soon", MISSING: "Missing"}
@@ -23,10 +24,7 @@ EXPIRING_WITHIN = timedelta(days=30)
 
 def add_months(day: date, months: int) -> date:
     """The same day `months` later, or the month's last day where it has no such day."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return day.replace(year=year, month=month, day=min(day.day, last))
+    return day + relativedelta(months=months)
 
 
 @dataclass(frozen=True)
