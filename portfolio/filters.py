@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts import selectors as account_selectors
 from accounts.models import User
 from core.forms import DateInput, PlainSelect
-from curriculum.models import Item
+from curriculum.models import Framework, Item
 from portfolio import selectors
 from portfolio.models import Kind, LearningEntry, SignOffRequest, Status
 
@@ -56,10 +56,12 @@ class EntryFilter(django_filters.FilterSet):
         # a supervisee's entries), else the user's own.
         owner = trainee or (user if user is not None and user.is_authenticated else None)
         if owner is not None:
-            # Offer the items of the owner's curricula, not every item Waymark knows.
+            # Offer the items of the owner's curricula, not every item Waymark knows: only
+            # what an option shows (no descriptions), and through a subquery of frameworks
+            # rather than a join, so no DISTINCT over every item's row.
             self.filters["item"].queryset = Item.objects.filter(
-                framework__programmes__enrolments__trainee=owner
-            ).distinct()
+                framework__in=Framework.objects.filter(programmes__enrolments__trainee=owner)
+            ).only("pk", "code", "title")
         self.filters["item"].field.label_from_instance = lambda item: f"{item.code} {item.title}"
 
     def search(self, queryset, name, value):

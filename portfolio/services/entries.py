@@ -140,8 +140,11 @@ def log_entry(
         **fields,
     )
     # Constraints are the database's to enforce: credits were checked above, and a repeated
-    # external id is caught below. Validating them here would cost a query each.
-    entry.full_clean(exclude=["trainee", "tags", "items"], validate_constraints=False)
+    # external id is caught below. Validating them here would cost a query each, as would
+    # checking that the fresh random uid is unique (the only unique field).
+    entry.full_clean(
+        exclude=["trainee", "tags", "items"], validate_unique=False, validate_constraints=False
+    )
     if external_id:
         try:
             with transaction.atomic():
@@ -188,7 +191,11 @@ def update_entry(*, entry: LearningEntry, actor, items=None, tags=None, **fields
     changed = [name for name, value in fields.items() if getattr(entry, name) != value]
     for name, value in fields.items():
         setattr(entry, name, value)
-    entry.full_clean(exclude=["trainee", "tags", "items"])
+    # Fields only: an edit changes neither the uid nor the external id, and the credits were
+    # checked above, so validating uniqueness and constraints would only cost queries.
+    entry.full_clean(
+        exclude=["trainee", "tags", "items"], validate_unique=False, validate_constraints=False
+    )
     entry.save()
     if tags is not None:
         new_tags = _tags(tags)

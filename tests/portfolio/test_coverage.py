@@ -197,3 +197,31 @@ def test_the_api_root_still_links_the_programme_list(client, trainee):
     client.force_login(trainee)
     links = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
     assert links["programmes"] == "http://testserver/api/v1/programmes/"
+
+
+def queries_of(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_coverage_page_and_api_cost_the_same_for_2_and_20_items(
+    client, org_a, trainee, evidence
+):
+    small = programme_on(framework_with_tree(1, 1), org_a, min_entries=1)  # 2 items
+    large = programme_on(framework_with_tree(2, 9), org_a, min_entries=1)  # 20 items
+    for programme in (small, large):
+        EnrolmentFactory(trainee=trainee, programme=programme)
+        for item in programme.frameworks.get().items.filter(parent__isnull=False):
+            evidence(item.pk, mapped=2, signed_off=1)
+    client.force_login(trainee)
+    for url in (
+        lambda p: reverse("portfolio:coverage", args=[trainee.pk, p.pk]),
+        lambda p: f"/api/v1/programmes/{p.pk}/coverage/",
+    ):
+        few, many = queries_of(client, url(small)), queries_of(client, url(large))
+        assert few == many, url(large)
+        # Session and user, the trainee and their programme; items (no query per item for
+        # its framework), requirements and the counts, one aggregate.
+        assert many <= 8, url(large)

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portfolio import services
+from tests.factories import EnrolmentFactory, ProgrammeFactory, framework_with_tree
 from tests.portfolio.api import conftest as api_fixtures
 from tests.portfolio.api.conftest import ENTRIES
 
@@ -50,6 +51,31 @@ def test_filtering_by_an_item_finds_entries_mapped_to_items_under_it(client, tra
 
     assert page_titles(client, item=hlo1.pk) == {"Under HLO1"}
     assert page_titles(client, item=under[0].pk) == {"Under HLO1"}
+
+
+def test_the_item_filter_offers_the_trainees_curricula_read_in_one_light_query(
+    client, enrolled_trainee, foundation, org_a
+):
+    other = framework_with_tree(1, 2, slug="elsewhere")  # no programme of the trainee's
+    ProgrammeFactory(organisation=org_a, frameworks=[other])
+    # Enrolled twice on the same curriculum: each item is still offered once.
+    EnrolmentFactory(
+        trainee=enrolled_trainee,
+        programme=ProgrammeFactory(organisation=org_a, frameworks=[foundation]),
+    )
+    client.force_login(enrolled_trainee)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("portfolio:entry_list"))
+    offered = [value for value, _ in response.context["filter"].form.fields["item"].choices][1:]
+    assert [str(v) for v in offered] == [str(i.pk) for i in foundation.items.all()]
+    (options,) = [
+        q["sql"] for q in queries.captured_queries if 'FROM "curriculum_item"' in q["sql"]
+    ]
+    # What an option shows, no more: no descriptions, and no DISTINCT over the rows.
+    assert "description" not in options and "DISTINCT" not in options
+    # An item of a curriculum the trainee does not follow is not a choice.
+    refused = client.get(reverse("portfolio:entry_list"), {"item": other.items.first().pk})
+    assert "item" in refused.context["filter"].form.errors
 
 
 def test_the_api_filter_by_an_item_includes_the_items_under_it(api_as, trainee, mapped):

@@ -240,7 +240,7 @@ def test_the_import_costs_the_same_queries_for_each_reference_as_logging_it_by_h
     client, trainee, frozen_today, django_assert_num_queries
 ):
     """Each entry and each link goes through the services a trainee's own logging goes
-    through, audited one by one: 14 queries an entry (one of them finds the webhooks that may
+    through, audited one by one: 13 queries an entry (one of them finds the webhooks that may
     hear of it) and 12 a link, whatever else is in the portfolio. A bulk path would skip the
     audit chain's order; an import is rare."""
     client.force_login(trainee)
@@ -250,5 +250,5 @@ def test_the_import_costs_the_same_queries_for_each_reference_as_logging_it_by_h
     # What is already logged (two queries), read for the form and again under the lock on
     # the trainee's row; 20 entries, 18 links, and the first audit and badge rows of this
     # trainee.
-    with django_assert_num_queries(540):
+    with django_assert_num_queries(520):
         client.post(IMPORT, form)

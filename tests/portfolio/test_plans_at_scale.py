@@ -1,0 +1,222 @@
+"""At scale, a page reads the rows of the people it shows, never everyone's.
+
+Forty trainees with 250 entries each (bench.seed_scale: item links, tags, sign-off requests
+and search words as a real site has them) fill the tables around a newcomer with ten
+entries, and the planner's statistics are fresh. No planner setting is changed: each page's
+queries are run under EXPLAIN ANALYZE as PostgreSQL itself chose to run them, and must read
+no more entry rows than the people the page is about have. 10,000 entries keep the
+statistics exact (ANALYZE samples up to 30,000 rows, so here it reads them all) and so the
+plans the same on every run.
+
+This is what the issue measured at 200,000 entries: the dashboard's coverage counts and the
+API's list scanned every trainee's rows, however few the reader's own."""
+
+import io
+import json
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import User
+from bench.seed_scale import seed_scale
+from curriculum.models import Enrolment
+from portfolio.coverage import evidence_counts
+from portfolio.models import EntryItem, LearningEntry
+
+pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgresql]
+
+TRAINEES, ENTRIES = 40, 250
+# The tables that grow with everyone's entries.
+ENTRY_TABLES = {
+    "portfolio_learningentry",
+    "portfolio_entryitem",
+    "portfolio_entrysearch",
+    "portfolio_learningentry_tags",
+}
+
+
+@dataclass
+class Scan:
+    table: str
+    node: str
+    index: str | None
+    rows_read: int  # rows the node read: returned, plus any its filter dropped
+
+
+def scans(plan: dict):
+    if plan.get("Relation Name"):
+        loops = plan.get("Actual Loops", 1)
+        dropped = plan.get("Rows Removed by Filter", 0) + plan.get(
+            "Rows Removed by Index Recheck", 0
+        )
+        yield Scan(
+            plan["Relation Name"],
+            plan["Node Type"],
+            plan.get("Index Name"),
+            (plan.get("Actual Rows", 0) + dropped) * loops,
+        )
+    for child in plan.get("Plans", []):
+        yield from scans(child)
+
+
+def nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+def explain(sql: str) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+        shown = cursor.fetchone()[0]
+    return (json.loads(shown) if isinstance(shown, str) else shown)[0]["Plan"]
+
+
+def planned(client, user, url) -> list[tuple[str, dict]]:
+    """Each query the page sends as `user`, with the plan PostgreSQL ran it by."""
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return [
+        (q["sql"], explain(q["sql"])) for q in queries.captured_queries if q["sql"][:6] == "SELECT"
+    ]
+
+
+def entry_rows_read(plans) -> dict[str, int]:
+    """Rows of each growing table read by the worst of the page's queries."""
+    worst: dict[str, int] = {}
+    for _, plan in plans:
+        read: dict[str, int] = {}
+        for scan in scans(plan):
+            if scan.table in ENTRY_TABLES:
+                read[scan.table] = read.get(scan.table, 0) + scan.rows_read
+        for table, rows in read.items():
+            worst[table] = max(worst.get(table, 0), rows)
+    return worst
+
+
+def seq_scans(plans) -> list[str]:
+    return [
+        f"{scan.table} in: {sql[:200]}"
+        for sql, plan in plans
+        for scan in scans(plan)
+        if scan.node == "Seq Scan" and scan.table in ENTRY_TABLES
+    ]
+
+
+@pytest.fixture
+def site():
+    seed_scale(trainees=TRAINEES, entries_per_trainee=ENTRIES, out=io.StringIO())
+    # Seeded last, so ANALYZE (which seed_scale runs) sees everyone's rows.
+    seed_scale(trainees=1, entries_per_trainee=10, out=io.StringIO(), role="newcomer")
+    newcomer = User.objects.get(email__startswith="scale-newcomer-0")
+    # Supervises ten trainees of 250 entries each.
+    supervisor = User.objects.get(email__startswith="scale-supervisor-0000000")
+    assert LearningEntry.objects.count() == TRAINEES * ENTRIES + 10
+    return newcomer, supervisor
+
+
+def own_pages(trainee):
+    programme = Enrolment.objects.get(trainee=trainee).programme_id
+    return [
+        reverse("portfolio:dashboard"),
+        reverse("portfolio:coverage", args=[trainee.pk, programme]),
+        reverse("portfolio:entry_list"),
+        reverse("portfolio:entry_list") + "?q=teaching",
+        "/api/v1/events/",
+        "/api/v1/events/?q=teaching",
+        f"/api/v1/programmes/{programme}/coverage/",
+    ]
+
+
+def test_a_newcomers_pages_read_only_their_own_entries(client, site):
+    newcomer, _ = site
+    for url in own_pages(newcomer):
+        plans = planned(client, newcomer, url)
+        assert seq_scans(plans) == [], url
+        read = entry_rows_read(plans)
+        # Ten entries, up to three items and a few tags each: tens of rows, where a scan of
+        # anyone else's would read thousands.
+        assert all(rows <= 60 for rows in read.values()), (url, read)
+
+
+def test_a_supervisors_list_reads_their_supervisees_entries_only(client, site):
+    _, supervisor = site
+    supervised = LearningEntry.objects.filter(
+        trainee__supervisions_received__supervisor=supervisor
+    ).count()
+    assert supervised == 10 * ENTRIES
+    for url in ("/api/v1/events/", "/api/v1/events/?q=teaching", reverse("portfolio:dashboard")):
+        plans = planned(client, supervisor, url)
+        assert seq_scans(plans) == [], url
+        read = entry_rows_read(plans).get("portfolio_learningentry", 0)
+        assert read <= supervised, (url, read)
+
+
+def test_coverage_counts_are_read_through_the_trainees_item_link_index(site):
+    newcomer, _ = site
+    item_ids = list(EntryItem.objects.values_list("item_id", flat=True).distinct())
+    with CaptureQueriesContext(connection) as queries:
+        counts = evidence_counts(newcomer, item_ids)
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    links = [s for s in scans(explain(sql)) if s.table == "portfolio_entryitem"]
+    assert [s.index for s in links] == ["entry_item_by_trainee"]
+    assert links[0].rows_read == EntryItem.objects.filter(trainee=newcomer).count()
+    assert sum(mapped for mapped, _ in counts.values()) == links[0].rows_read
+
+
+def indexes(plans) -> set[str]:
+    return {node["Index Name"] for _, plan in plans for node in nodes(plan) if "Index Name" in node}
+
+
+def test_search_matches_stored_words_through_their_indexes(client, site):
+    """Search reads the words the database stored for each entry (portfolio.EntrySearch),
+    never building them from the entries as it goes, and finds them through the indexes
+    that lead with the trainee: over ten supervisees' 2,500 entries, the GIN index on
+    (trainee, shared words); over a trainee's own, the trainee index."""
+    newcomer, supervisor = site
+    trainee = User.objects.get(email__startswith="scale-trainee-0000000")
+    for user, index in (
+        (supervisor, "entry_search_shared"),
+        (trainee, "entry_search_by_trainee"),
+        (newcomer, "entry_search_by_trainee"),
+    ):
+        plans = planned(client, user, "/api/v1/events/?q=sepsis+guidelines")
+        assert not [sql for sql, _ in plans if "to_tsvector" in sql]
+        assert seq_scans(plans) == []
+        assert index in indexes(plans), user
+
+
+def paged_query(plans) -> dict:
+    (paged,) = [
+        plan
+        for sql, plan in plans
+        if sql.startswith('SELECT "portfolio_learningentry"."id"') and " LIMIT " in sql
+    ]
+    return paged
+
+
+def test_the_entries_list_is_read_in_order_from_the_trainee_date_index(client, site):
+    """The first page (newest first) is read from the (trainee, date, id) index in order,
+    stopping after 20 rows, instead of sorting all the trainee's rows."""
+    trainee = User.objects.get(email__startswith="scale-trainee-0000000")
+    paged = paged_query(planned(client, trainee, reverse("portfolio:entry_list")))
+    assert not [n for n in nodes(paged) if n["Node Type"] in ("Sort", "Incremental Sort")]
+    assert [s.index for s in scans(paged) if s.table == "portfolio_learningentry"] == [
+        "event_trainee_date"
+    ]
+    assert entry_rows_read([("", paged)])["portfolio_learningentry"] == 20
+
+
+def test_the_last_page_reads_the_trainees_rows_only(client, site):
+    """The last page (13, of 250 entries) needs every row before it: PostgreSQL reads the
+    trainee's rows (and sorts them, as cheap as reading them in order when all are read),
+    never anyone else's."""
+    trainee = User.objects.get(email__startswith="scale-trainee-0000000")
+    plans = planned(client, trainee, f"{reverse('portfolio:entry_list')}?page=13")
+    assert seq_scans(plans) == []
+    assert entry_rows_read([("", paged_query(plans))])["portfolio_learningentry"] == ENTRIES
