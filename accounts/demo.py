@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts import selectors, services
-from accounts.models import Organisation, Role, Supervision, User
+from accounts.models import Membership, Organisation, Role, Supervision, User
 
 DOMAIN = "waymark.example"
 
@@ -94,6 +94,11 @@ def seed() -> tuple[dict[str, Organisation], dict[str, User]]:
             )
         users[local] = user
 
+    # Everyone joined at the start of the foundation year, months ago; the first trainee's
+    # rotation to the second trust began this week, so her passport greets her there as new.
+    Membership.objects.filter(user__in=users.values()).exclude(
+        organisation=organisations[SECOND_TRUST]
+    ).update(created_at=timezone.now() - timedelta(days=120))
     trust = organisations[TRUST]
     start = timezone.localdate() - timedelta(days=90)
     for supervisor, trainee, kind in SUPERVISIONS:

@@ -22,7 +22,7 @@ def neutralised(value) -> str:
 def cell_text(cell) -> str:
     if cell.match is None:
         return "missing"
-    until = cell.match.valid_until
+    until = cell.match.last_day
     if until is None:
         return "met"
     word = "expiring" if cell.status == EXPIRING else "met until"

@@ -66,6 +66,11 @@ class Match:
     # Whether that day is the credential's own expiry, rather than the age limit.
     until_expiry: bool
 
+    @property
+    def last_day(self) -> date | None:
+        """The last day the credential counts, as people read "counts until"."""
+        return self.valid_until - timedelta(days=1) if self.valid_until else None
+
 
 def valid_until(credential: Credential, months: int | None) -> tuple[date | None, bool]:
     """The first day `credential` no longer counts under an age limit of `months`, and

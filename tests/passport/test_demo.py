@@ -2,6 +2,8 @@
 that her St Elsewhere information-governance badge and Ward Round Learning's hand-hygiene
 badge meet two of its subjects, and the other nine are still to do."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from passport import selectors
+from passport.standing import add_months
 
 pytestmark = pytest.mark.django_db
 
@@ -45,12 +48,18 @@ def test_the_demo_trainee_has_ig_and_ipc_met_at_the_second_trust_and_nine_outsta
 
     [first] = [s for s in passport.sections if s.organisation.slug == "st-elsewhere"]
     assert (first.covered, first.required) == (1, 1)
+    # She joined her other organisations months ago: only the second trust greets her as new.
+    assert [s.organisation.slug for s in passport.sections if s.is_new] == ["st-somewhere-else"]
 
     client.force_login(trainee)
     page = client.get(reverse("passport:mine")).content.decode()
     assert "New at St Somewhere Else NHS Trust" in page
     assert "2 of 11 subjects</strong> already covered" in page
     assert "Ward Round Learning has not said what it accepts yet." in page
+    # The IG badge was earned today and lasts twelve months: it counts until the day before
+    # its anniversary, which is the first day it no longer counts.
+    last_day = add_months(met["CSTF-IG"].issued_on, 12) - timedelta(days=1)
+    assert f"counts until {last_day:%-d %b %Y}" in page
 
 
 def test_the_second_trust_has_its_own_admin_who_sees_the_trainee_in_its_grid(client):
