@@ -85,6 +85,11 @@ router.register(
     basename="badge-class-award",
 )
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
+router.register(
+    f"{ORGANISATION}/issuer/endorsements",
+    badges.IssuerEndorsementViewSet,
+    basename="issuer-endorsement",
+)
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
 router.register("imports", exports.ImportViewSet, basename="import")

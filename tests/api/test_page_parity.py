@@ -158,6 +158,11 @@ COUNTERPARTS = {
     "badges:org_badge_class_awards": ["GET /api/v1/badge-classes/{}/awards/"],
     "badges:org_award_create": ["POST /api/v1/badge-classes/{}/awards/"],
     "badges:org_award_revoke": ["POST /api/v1/awards/{}/revoke/"],
+    "badges:org_endorsements": ["GET /api/v1/organisations/{}/issuer/endorsements/"],
+    "badges:org_endorsement_create": ["POST /api/v1/organisations/{}/issuer/endorsements/"],
+    "badges:org_endorsement_withdraw": [
+        "POST /api/v1/organisations/{}/issuer/endorsements/{}/withdraw/"
+    ],
     # Notifications
     "notifications:list": ["GET /api/v1/notifications/"],
     "notifications:unread": ["GET /api/v1/notifications/"],
@@ -246,6 +251,10 @@ WITHOUT_API = {
             "ob3_status_list",
             "award_baked_ob3_png",
             "award_baked_ob3_svg",
+            "ob_endorsement",
+            "endorsement_credential",
+            "endorsement_credential_jwt",
+            "issuer_detail",
         )
     },
 }
