@@ -34,3 +34,17 @@ def endorsed_class(badge_classes):
 
 def endorse(actor, endorser, target, claim=CLAIM):
     return endorsements.endorse(actor=actor, endorser=endorser, target=target, claim=claim)
+
+
+def another_endorser(name: str):
+    """One more issuer, in an organisation of its own, and that organisation's admin."""
+    from accounts.models import Role
+    from tests.conftest import member
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name=name)
+    admin = member(organisation, Role.ADMIN)
+    issuer = Issuer.objects.create(
+        organisation=organisation, name=name, url="https://other.example/", email="b@other.example"
+    )
+    return issuer, admin
