@@ -135,7 +135,7 @@ class EndorseSerializer(serializers.Serializer):
     )
 
 
-class WithdrawSerializer(serializers.Serializer):
+class WithdrawEndorsementSerializer(serializers.Serializer):
     reason = serializers.CharField(
         max_length=2000, help_text="Why it is withdrawn; published with the withdrawal."
     )
@@ -230,7 +230,7 @@ class IssuerEndorsementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         description="With the reason given, which is published: the Open Badges 2.0 "
         "Endorsement answers 410 Gone, the credential's bit is set in the issuer's status list, "
         "and the endorsed pages and documents no longer list it.",
-        request=WithdrawSerializer,
+        request=WithdrawEndorsementSerializer,
         responses={
             200: EndorsementSerializer,
             400: INVALID,
@@ -250,7 +250,7 @@ class IssuerEndorsementViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def withdraw(self, request, slug=None, pk=None):
         organisation, _issuer = self._issuer()
         endorsement = selectors.access_endorsement_for_admin(organisation, pk)
-        serializer = WithdrawSerializer(data=request.data)
+        serializer = WithdrawEndorsementSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         endorsements.withdraw_endorsement(
             actor=request.user, endorsement=endorsement, reason=serializer.validated_data["reason"]
