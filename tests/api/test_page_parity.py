@@ -226,6 +226,10 @@ WITHOUT_API = {
         "A trainee's public page, for people without an account; the trainee's own API "
         "reads and switches it (badge-profile)."
     ),
+    "badges:issuer_detail": (
+        "An issuer's public page, for people without an account; its public Open Badges 2.0 "
+        "and 3.0 documents say the same to machines, the endorsements it holds included."
+    ),
     "exports:portfolio_schema": "The JSON Schema of the portable archive: a document already.",
     "integrations:oauth_metadata": "RFC 8414 metadata: a machine document already.",
     "audit:checkpoints": "Public JSON documents for auditors: machine-readable already.",
@@ -254,7 +258,6 @@ WITHOUT_API = {
             "ob_endorsement",
             "endorsement_credential",
             "endorsement_credential_jwt",
-            "issuer_detail",
         )
     },
 }
