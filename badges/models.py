@@ -383,3 +383,7 @@ class IssuerRecognition(models.Model):
 
     def __str__(self):
         return f"{self.issuer}: {self.get_kind_display()}"
+
+
+# Endorsements live in a module of their own; imported here so that Django finds the model.
+from badges.endorsement_models import Endorsement  # noqa: E402, F401

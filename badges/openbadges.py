@@ -10,7 +10,7 @@ import hashlib
 from django.urls import reverse
 
 from badges import achievements, openbadges_trust
-from badges.models import Award, BadgeClass, Issuer
+from badges.models import Award, BadgeClass, Endorsement, Issuer
 from core.site import absolute_url
 
 CONTEXT = "https://w3id.org/openbadges/v2"
@@ -53,6 +53,8 @@ def issuer_document(issuer: Issuer) -> dict:
         document["image"] = absolute_url(reverse("badges:issuer_image", args=[issuer.pk]))
     # Whether the issuer proved its domain, and any recognised-body mark (an extension).
     document[openbadges_trust.PROPERTY] = openbadges_trust.extension(issuer)
+    if endorsed := endorsement_urls(Endorsement.objects.live().filter(issuer=issuer)):
+        document["endorsement"] = endorsed
     return document
 
 
@@ -83,6 +85,8 @@ def badge_class_document(badge_class: BadgeClass) -> dict:
             )
         ],
     }
+    if endorsed := endorsement_urls(Endorsement.objects.live().filter(badge_class=badge_class)):
+        document["endorsement"] = endorsed
     return document
 
 
@@ -125,4 +129,51 @@ def revoked_document(award: Award) -> dict:
         "id": assertion_url(award),
         "revoked": True,
         "revocationReason": award.revocation_reason,
+    }
+
+
+# --- Endorsements ---------------------------------------------------------------------------------
+
+
+def endorsement_url(endorsement: Endorsement) -> str:
+    return absolute_url(reverse("badges:ob_endorsement", args=[endorsement.uid]))
+
+
+def endorsement_urls(endorsements) -> list[str]:
+    """The standing endorsements of an issuer or badge class, oldest first, by their URLs
+    (the `endorsement` property of the endorsed Issuer or BadgeClass)."""
+    return [endorsement_url(e) for e in endorsements.order_by("pk").only("uid")]
+
+
+def endorsement_target_url(endorsement: Endorsement) -> str:
+    if endorsement.badge_class_id:
+        return badge_class_url(endorsement.badge_class)
+    return issuer_url(endorsement.issuer)
+
+
+def endorsement_document(endorsement: Endorsement) -> dict:
+    """The hosted Endorsement: the endorser's claim about the BadgeClass or Issuer."""
+    return {
+        "@context": CONTEXT,
+        "type": "Endorsement",
+        "id": endorsement_url(endorsement),
+        "claim": {
+            "id": endorsement_target_url(endorsement),
+            "endorsementComment": endorsement.claim,
+        },
+        "issuer": issuer_url(endorsement.endorser),
+        "issuedOn": endorsement.created_at.isoformat(),
+        "verification": {"type": "hosted"},
+    }
+
+
+def withdrawn_endorsement_document(endorsement: Endorsement) -> dict:
+    """What a withdrawn endorsement's URL answers, with HTTP 410 Gone, as a revoked
+    assertion's does."""
+    return {
+        "@context": CONTEXT,
+        "type": "Endorsement",
+        "id": endorsement_url(endorsement),
+        "revoked": True,
+        "revocationReason": endorsement.withdrawal_reason,
     }

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from badges import endorsement_views as endorsements
 from badges import verification as views
 from badges.ob3 import views as ob3
 
@@ -48,5 +49,18 @@ urlpatterns = [
         name="award_baked_ob3_svg",
     ),
     path("badges/verify/", ob3.verify_credential, name="verify_credential"),
+    # Endorsements, and the public page of an issuer that shows those it holds
+    path("ob/v2/endorsements/<uuid:uid>", endorsements.ob_endorsement, name="ob_endorsement"),
+    path(
+        "ob/v3/endorsements/<uuid:uid>",
+        endorsements.endorsement_credential,
+        name="endorsement_credential",
+    ),
+    path(
+        "ob/v3/endorsements/<uuid:uid>.jwt",
+        endorsements.endorsement_credential_jwt,
+        name="endorsement_credential_jwt",
+    ),
+    path("badges/issuers/<int:issuer_id>/", endorsements.issuer_detail, name="issuer_detail"),
     path("profiles/<slug:slug>/", views.public_profile, name="public_profile"),
 ]

@@ -5,7 +5,7 @@ Each page or endpoint has its selector here, doing the joins it needs, so that a
 the same number of queries however many awards there are."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, FloatField, Q, QuerySet
+from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, NullIf
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
@@ -14,7 +14,15 @@ from django.utils import timezone
 from accounts.models import Membership, Organisation
 from accounts.selectors import is_admin_of, organisations_administered_by
 from badges import evaluation, facts, rules, trust
-from badges.models import Award, BadgeClass, ExternalBadge, Issuer, Progress, PublicProfile
+from badges.models import (
+    Award,
+    BadgeClass,
+    Endorsement,
+    ExternalBadge,
+    Issuer,
+    Progress,
+    PublicProfile,
+)
 from core.access import get_or_404
 from curriculum.models import Framework, Item
 from portfolio.models import LearningEntry
@@ -213,7 +221,17 @@ def badge_classes_visible_to(user) -> QuerySet[BadgeClass]:
     visible = BadgeClass.objects.filter(is_active=True)
     if user.is_authenticated:
         visible = visible | BadgeClass.objects.filter(issuer__in=administered_issuers(user))
-    return visible.select_related("issuer").prefetch_related("alignments").order_by("pk")
+    # The standing endorsements, which its representation lists publicly.
+    endorsements = Prefetch(
+        "endorsements",
+        queryset=Endorsement.objects.live()
+        .select_related("endorser", *trust.related("endorser"))
+        .order_by("created_at", "pk"),
+        to_attr="live_endorsements",
+    )
+    return (
+        visible.select_related("issuer").prefetch_related("alignments", endorsements).order_by("pk")
+    )
 
 
 # --- Public profiles ------------------------------------------------------------------------------

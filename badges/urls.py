@@ -1,6 +1,6 @@
 from django.urls import path
 
-from badges import domain_views, public_urls, views
+from badges import domain_views, endorsement_views, public_urls, views
 
 app_name = "badges"
 
@@ -45,4 +45,16 @@ urlpatterns = [
         name="org_award_create",
     ),
     path(f"{org}badges/awards/<int:award_id>/revoke/", views.award_revoke, name="org_award_revoke"),
+    # Organisation admins: endorsements their issuer gives
+    path(f"{org}badges/endorsements/", endorsement_views.endorsement_list, name="org_endorsements"),
+    path(
+        f"{org}badges/endorsements/new/",
+        endorsement_views.endorsement_create,
+        name="org_endorsement_create",
+    ),
+    path(
+        f"{org}badges/endorsements/<int:endorsement_id>/withdraw/",
+        endorsement_views.endorsement_withdraw,
+        name="org_endorsement_withdraw",
+    ),
 ]

@@ -11,6 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from badges import achievements, images, openbadges, openbadges_trust, selectors, trust
+from badges.endorsement_selectors import public_endorsements_of_badge_class
 from badges.models import Award, BadgeClass, Issuer, OpenBadgeCredential
 from badges.ob3 import issuing
 from badges.ob3 import urls as ob3_urls
@@ -117,6 +118,7 @@ def badge_class_detail(request, badge_class_id):
             "badge_class": badge_class,
             "alignments": badge_class.alignments.select_related("framework"),
             "document_url": openbadges.badge_class_url(badge_class),
+            **public_endorsements_of_badge_class(badge_class),
         },
     )
 
@@ -167,6 +169,7 @@ def award_verify(request, uid):
             else "",
             "credential_url": ob3_urls.credential_url(award),
             "credential_jwt_url": ob3_urls.credential_jwt_url(award),
+            **public_endorsements_of_badge_class(award.badge_class),
         },
         status=410 if award.revoked_at else 200,
     )

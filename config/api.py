@@ -97,6 +97,11 @@ router.register(
     passport.ComplianceViewSet,
     basename="passport-compliance",
 )
+router.register(
+    f"{ORGANISATION}/issuer/endorsements",
+    badges.IssuerEndorsementViewSet,
+    basename="issuer-endorsement",
+)
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
 router.register("imports", exports.ImportViewSet, basename="import")

@@ -10,6 +10,7 @@ from rest_framework import mixins, parsers, permissions, serializers, status, vi
 from rest_framework.response import Response
 
 from badges import selectors
+from badges.api.endorsements import PublicEndorsementSerializer
 from badges.api.rules import RuleField
 from badges.api.schema import (
     BADGE_CLASS_NOT_FOUND,
@@ -43,6 +44,12 @@ class BadgeClassSerializer(serializers.ModelSerializer):
     image_uploaded = serializers.SerializerMethodField(
         help_text="Whether the badge has an uploaded PNG image (else Waymark draws one)."
     )
+    endorsements = PublicEndorsementSerializer(
+        source="live_endorsements",
+        many=True,
+        read_only=True,
+        help_text="Other issuers' standing endorsements of the badge class, oldest first.",
+    )
 
     class Meta:
         model = BadgeClass
@@ -62,6 +69,7 @@ class BadgeClassSerializer(serializers.ModelSerializer):
             "url",
             "image_url",
             "image_uploaded",
+            "endorsements",
         ]
         read_only_fields = fields
 

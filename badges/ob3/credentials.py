@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from django.urls import reverse
 
 from badges import achievements
-from badges.models import Award, Issuer
+from badges.models import Award, BadgeClass, Endorsement, Issuer
 from badges.ob3 import urls
 from badges.ob3.contexts import CREDENTIALS_V2, OPEN_BADGES_V3
 from badges.openbadges import badge_image_url, hashed_identity
@@ -44,9 +44,14 @@ def issuer_profile(issuer: Issuer) -> dict:
     }
 
 
+def achievement_id(badge_class: BadgeClass) -> str:
+    """The Achievement's id: the badge class's public page."""
+    return absolute_url(reverse("badges:badge_class_detail", args=[badge_class.pk]))
+
+
 def achievement(award: Award) -> dict:
     badge_class = award.badge_class
-    detail = absolute_url(reverse("badges:badge_class_detail", args=[badge_class.pk]))
+    detail = achievement_id(badge_class)
     document = {
         "id": detail,
         "type": ["Achievement"],
@@ -74,6 +79,10 @@ def achievement(award: Award) -> dict:
     ]
     if alignments:
         document["alignment"] = alignments
+    # The endorsements standing as the credential is signed, each as its endorser signed it.
+    endorsed = Endorsement.objects.live().filter(badge_class=badge_class).order_by("pk")
+    if endorsements := [endorsement.credential for endorsement in endorsed]:
+        document["endorsement"] = endorsements
     return document
 
 

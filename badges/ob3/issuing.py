@@ -75,15 +75,16 @@ def rotate_issuer_key(*, issuer: Issuer, actor=None) -> IssuerKey:
     return key
 
 
-def _status_place(issuer: Issuer) -> tuple[StatusList, int]:
-    """A free random index in the issuer's newest list that is not yet half full."""
+def status_place(issuer: Issuer) -> tuple[StatusList, int]:
+    """A free random index in the issuer's newest list that is not yet half full. Award
+    credentials and endorsements (badges.services.endorsements) take their places here."""
     current = StatusList.objects.filter(issuer=issuer).order_by("-pk").first()
     if current is None or status_list.is_full(current):
         current = StatusList.objects.create(issuer=issuer)
     taken = True
     while taken:
         index = status_list.random_index()
-        taken = OpenBadgeCredential.objects.filter(status_list=current, status_index=index).exists()
+        taken = status_list.taken(current, index)
     return current, index
 
 
@@ -123,7 +124,7 @@ def _issue(award: Award) -> OpenBadgeCredential:
     key = current_key(issuer)
     # A retry covers the rare random index another request took between the pick and insert.
     for _attempt in range(5):
-        place, index = _status_place(issuer)
+        place, index = status_place(issuer)
         document, jwt = _sign(award, key, place, index)
         try:
             with transaction.atomic():
@@ -147,10 +148,14 @@ def revoke_in_status_list(award: Award) -> None:
     """Set the award's revocation bit, in the caller's transaction. The list row is locked
     so that concurrent revocations in one list do not overwrite each other's bits."""
     issued = OpenBadgeCredential.objects.filter(award=award).first()
-    if issued is None:
-        return
-    locked = StatusList.objects.select_for_update().get(pk=issued.status_list_id)
-    locked.bits = status_list.with_bit_set(bytes(locked.bits), issued.status_index)
+    if issued is not None:
+        set_status_bit(list_id=issued.status_list_id, index=issued.status_index)
+
+
+def set_status_bit(*, list_id: int, index: int) -> None:
+    """Set one bit of a status list, in the caller's transaction, with the list locked."""
+    locked = StatusList.objects.select_for_update().get(pk=list_id)
+    locked.bits = status_list.with_bit_set(bytes(locked.bits), index)
     locked.updated_at = timezone.now()
     locked.save(update_fields=["bits", "updated_at"])
 

@@ -4,7 +4,7 @@ Identifiers), so a verifier dereferences a proof's verificationMethod to a Multi
 controller is the issuer."""
 
 from badges import trust
-from badges.models import Issuer, IssuerKey
+from badges.models import Endorsement, Issuer, IssuerKey
 from badges.ob3 import credentials, urls
 from badges.ob3.contexts import CREDENTIALS_V2, DID_V1, MULTIKEY_V1, OPEN_BADGES_V3
 
@@ -54,6 +54,10 @@ def profile_document(issuer: Issuer) -> dict:
                 "identifierType": VERIFIED_DOMAIN,
             }
         ]
+    # Other issuers' standing endorsements of this one, each as its endorser signed it.
+    endorsed = Endorsement.objects.live().filter(issuer=issuer).order_by("pk")
+    if endorsements := [endorsement.credential for endorsement in endorsed]:
+        document["endorsement"] = endorsements
     document["verificationMethod"] = [verification_method(issuer, key) for key in signing_keys]
     document["assertionMethod"] = [method["id"] for method in document["verificationMethod"]]
     return document

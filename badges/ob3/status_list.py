@@ -11,7 +11,7 @@ import base64
 import gzip
 import secrets
 
-from badges.models import OpenBadgeCredential, StatusList
+from badges.models import Endorsement, OpenBadgeCredential, StatusList
 from badges.ob3 import urls
 from badges.ob3.contexts import CREDENTIALS_V2
 
@@ -38,7 +38,20 @@ def entry(status_list: StatusList, index: int) -> dict:
 
 
 def is_full(status_list: StatusList) -> bool:
-    return OpenBadgeCredential.objects.filter(status_list=status_list).count() >= FILL_LIMIT
+    used = (
+        OpenBadgeCredential.objects.filter(status_list=status_list).count()
+        + Endorsement.objects.filter(status_list=status_list).count()
+    )
+    return used >= FILL_LIMIT
+
+
+def taken(status_list: StatusList, index: int) -> bool:
+    """Whether an award's credential or an endorsement already has the bit: they share the
+    issuer's lists, so each picks an index neither kind holds."""
+    return (
+        OpenBadgeCredential.objects.filter(status_list=status_list, status_index=index).exists()
+        or Endorsement.objects.filter(status_list=status_list, status_index=index).exists()
+    )
 
 
 def bit(bits: bytes, index: int) -> bool:

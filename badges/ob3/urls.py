@@ -26,3 +26,11 @@ def credential_jwt_url(award: Award) -> str:
 
 def status_list_url(status_list: StatusList) -> str:
     return absolute_url(reverse("badges:ob3_status_list", args=[status_list.pk]))
+
+
+def endorsement_credential_url(endorsement) -> str:
+    return absolute_url(reverse("badges:endorsement_credential", args=[endorsement.uid]))
+
+
+def endorsement_credential_jwt_url(endorsement) -> str:
+    return absolute_url(reverse("badges:endorsement_credential_jwt", args=[endorsement.uid]))

@@ -165,6 +165,11 @@ COUNTERPARTS = {
     "passport:acceptance_remove": ["DELETE /api/v1/organisations/{}/passport/acceptances/{}/"],
     "passport:compliance": ["GET /api/v1/organisations/{}/passport/compliance/"],
     "passport:compliance_csv": ["GET /api/v1/organisations/{}/passport/compliance/"],
+    "badges:org_endorsements": ["GET /api/v1/organisations/{}/issuer/endorsements/"],
+    "badges:org_endorsement_create": ["POST /api/v1/organisations/{}/issuer/endorsements/"],
+    "badges:org_endorsement_withdraw": [
+        "POST /api/v1/organisations/{}/issuer/endorsements/{}/withdraw/"
+    ],
     # Notifications
     "notifications:list": ["GET /api/v1/notifications/"],
     "notifications:unread": ["GET /api/v1/notifications/"],
@@ -228,6 +233,10 @@ WITHOUT_API = {
         "A trainee's public page, for people without an account; the trainee's own API "
         "reads and switches it (badge-profile)."
     ),
+    "badges:issuer_detail": (
+        "An issuer's public page, for people without an account; its public Open Badges 2.0 "
+        "and 3.0 documents say the same to machines, the endorsements it holds included."
+    ),
     "exports:portfolio_schema": "The JSON Schema of the portable archive: a document already.",
     "integrations:oauth_metadata": "RFC 8414 metadata: a machine document already.",
     "audit:checkpoints": "Public JSON documents for auditors: machine-readable already.",
@@ -253,6 +262,9 @@ WITHOUT_API = {
             "ob3_status_list",
             "award_baked_ob3_png",
             "award_baked_ob3_svg",
+            "ob_endorsement",
+            "endorsement_credential",
+            "endorsement_credential_jwt",
         )
     },
 }

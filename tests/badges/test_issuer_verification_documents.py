@@ -128,12 +128,12 @@ def test_every_term_of_the_profile_is_defined_by_its_bundled_contexts(client, is
     assert set(compacted) == set(profile)
 
 
-def test_the_profile_still_costs_two_queries(client, issuer, award, django_assert_num_queries):
+def test_the_profile_still_costs_three_queries(client, issuer, award, django_assert_num_queries):
     verify_domain(issuer)
     recognise(issuer)
     client.get(f"/ob/v3/credentials/{award.uid}")  # signs the credential, making the key
-    # The issuer with its trust records, its keys.
-    with django_assert_num_queries(2):
+    # The issuer with its trust records, the endorsements it holds, its keys.
+    with django_assert_num_queries(3):
         client.get(f"/ob/v3/issuers/{issuer.pk}")
 
 

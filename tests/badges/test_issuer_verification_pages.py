@@ -197,11 +197,11 @@ def test_public_pages_cost_the_same_queries_with_a_verified_recognised_issuer(
     urls = public_pages(award)
     client.get(urls["verification"])  # signs the credential
     # The award with its badge class, issuer and the issuer's trust records; the
-    # alignments; the stored credential.
-    with django_assert_num_queries(3):
+    # alignments; the stored credential; the endorsements of the badge and its issuer.
+    with django_assert_num_queries(4):
         client.get(urls["verification"])
-    # The badge class with its issuer and trust records; the alignments.
-    with django_assert_num_queries(2):
+    # The badge class with its issuer and trust records; the alignments; the endorsements.
+    with django_assert_num_queries(3):
         client.get(urls["badge class"])
     # The profile; the awards with their badge classes, issuers and trust records.
     with django_assert_num_queries(2):

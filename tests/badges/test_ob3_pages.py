@@ -107,6 +107,7 @@ def test_the_verification_page_costs_a_fixed_number_of_queries(
     client, award, django_assert_num_queries
 ):
     client.get(f"/badges/awards/{award.uid}/")  # the first request signs the credential
-    # The award with its badge class and issuer, the alignments, the stored credential.
-    with django_assert_num_queries(3):
+    # The award with its badge class and issuer, the alignments, the stored credential, the
+    # endorsements of the badge and its issuer.
+    with django_assert_num_queries(4):
         client.get(f"/badges/awards/{award.uid}/")

@@ -79,6 +79,9 @@ CLOSED_TO_APPS = {
     ("passport-compliance-list", "GET"): (
         "An organisation's trainees' training records are for its admins in person."
     ),
+    ("issuer-endorsement-list", "GET"): "An issuer's endorsements are its admins' in person.",
+    ("issuer-endorsement-list", "POST"): "An issuer endorses through its admins in person.",
+    ("issuer-endorsement-withdraw", "POST"): "An issuer withdraws through its admins in person.",
     ("review-requirement-list", "POST"): "Review requirements are set by admins in person.",
     ("review-requirement-detail", "DELETE"): "Review requirements are removed by admins in person.",
     ("annual-review-review-date", "POST"): "Review dates are set by admins in person.",
