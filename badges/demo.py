@@ -7,8 +7,8 @@ that count many entries count only entries a supervisor has signed off, so what 
 is vouched for; the demo trainee holds the journal club one.
 """
 
-from badges.models import Award, BadgeClass, Issuer
-from badges.services import awarding
+from badges.models import Award, BadgeClass, Endorsement, Issuer
+from badges.services import awarding, endorsements
 from curriculum.models import Item
 from teaching.demo import TEACHING_PROGRAMME
 
@@ -241,3 +241,23 @@ def seed_training(*, trust, provider, trainee, admin) -> None:
         badge_class = BadgeClass.objects.get(slug=slug)
         if not Award.objects.standing().filter(badge_class=badge_class, recipient=trainee).exists():
             awarding.award_badge(badge_class=badge_class, recipient=trainee, actor=admin)
+
+
+IG_CLAIM = "Meets the CSTF learning outcomes for Information Governance and Data Security."
+
+
+def seed_endorsements(*, deanery, admin) -> None:
+    """The deanery vouches for St Elsewhere's information-governance badge, so that another
+    trust deciding whether to accept it sees who else has."""
+    endorser, _ = Issuer.objects.update_or_create(
+        organisation=deanery,
+        defaults={
+            "name": deanery.name,
+            "url": "https://elsewhere-deanery.example/",
+            "email": "quality@elsewhere-deanery.example",
+            "description": "Quality management of foundation training in the Elsewhere region.",
+        },
+    )
+    badge_class = BadgeClass.objects.get(slug=IG_BADGE)
+    if not Endorsement.objects.live().filter(endorser=endorser, badge_class=badge_class).exists():
+        endorsements.endorse(actor=admin, endorser=endorser, target=badge_class, claim=IG_CLAIM)

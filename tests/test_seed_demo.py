@@ -4,6 +4,7 @@ development only."""
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from accounts.models import Membership, Organisation, Supervision, User
 from audit.models import AuditEntry
@@ -208,3 +209,16 @@ def test_the_first_demo_trainee_has_connected_the_demo_provider_and_the_others_h
     trainee2 = {"mbox": "mailto:trainee2@waymark.example"}
     assert xapi.consenting_trainee(provider, {"mbox": "mailto:trainee1@waymark.example"})
     assert xapi.consenting_trainee(provider, trainee2) is None
+
+
+def test_the_deanery_endorses_the_trusts_information_governance_badge_once(client):
+    from badges.models import BadgeClass, Endorsement
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    badge_class = BadgeClass.objects.get(slug="st-elsewhere-information-governance")
+    [endorsement] = Endorsement.objects.live().filter(badge_class=badge_class)
+    assert endorsement.endorser.name == "Elsewhere Deanery"
+    page = client.get(reverse("badges:badge_class_detail", args=[badge_class.pk])).content.decode()
+    assert "Elsewhere Deanery" in page
+    assert "Meets the CSTF learning outcomes for Information Governance" in page

@@ -68,6 +68,7 @@ class Command(BaseCommand):
             badges_demo.seed_training(
                 trust=trust, provider=provider, trainee=trainees[0], admin=admin
             )
+            badges_demo.seed_endorsements(deanery=organisations[accounts_demo.DEANERY], admin=admin)
             passport_demo.seed(
                 organisations=organisations,
                 admins={accounts_demo.TRUST: admin, accounts_demo.SECOND_TRUST: users["admin2"]},
