@@ -225,6 +225,16 @@ class ExternalBadge(models.Model):
     def __str__(self):
         return f"{self.badge_name} (issued by {self.issuer_name} elsewhere)"
 
+    @property
+    def is_expired(self) -> bool:
+        return self.expires is not None and self.expires <= timezone.now()
+
+    @property
+    def failure(self) -> str:
+        """The first check that failed when it was last verified, in words."""
+        failed = [s for s in self.verification if s.get("outcome") == "failed"]
+        return f"{failed[0]['check']}: {failed[0]['detail']}" if failed else ""
+
 
 def new_profile_slug() -> str:
     # Random, not the trainee's name: the address alone says nothing about whose it is.
