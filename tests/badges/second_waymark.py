@@ -144,5 +144,5 @@ def start(folder: Path, *, trainee_email: str) -> SecondWaymark:
         except OSError:
             if time.monotonic() > deadline:
                 waymark.stop()
-                raise NotStarted(f"the second Waymark did not answer within {START_TIMEOUT}s")
+                raise NotStarted(f"the second Waymark did not answer in {START_TIMEOUT}s") from None
             time.sleep(0.2)
