@@ -154,13 +154,17 @@ def verify(
     addresses)."""
     report = Report()
     try:
-        return _verify(report, text, emails=(email,) if email else tuple(emails), now=now)
+        return _verify(
+            report, text, emails=(email,) if email else tuple(emails), now=now, yours=not email
+        )
     except (KeyError, TypeError, AttributeError, ValueError):
         report.add("Reading", FAILED, "This is not an Open Badges 3.0 credential.")
         return report
 
 
-def _verify(report: Report, text: str, *, emails: tuple, now: datetime | None) -> Report:
+def _verify(
+    report: Report, text: str, *, emails: tuple, now: datetime | None, yours: bool
+) -> Report:
     try:
         report.form, parsed = parse(text)
     except ValueError as error:
@@ -184,7 +188,7 @@ def _verify(report: Report, text: str, *, emails: tuple, now: datetime | None) -
     _check_status(report)
     _check_window(report, now or timezone.now())
     if emails:
-        _check_recipient(report, emails)
+        _check_recipient(report, emails, yours=yours)
     return report
 
 
@@ -284,7 +288,7 @@ def _check_window(report: Report, now: datetime) -> None:
         report.add("Validity", PASSED, f"Valid from {valid_from}{until}.")
 
 
-def _check_recipient(report: Report, emails: tuple) -> None:
+def _check_recipient(report: Report, emails: tuple, *, yours: bool) -> None:
     subject = report.credential.get("credentialSubject") or {}
     for identity in subject.get("identifier") or []:
         if identity.get("identityType") != "emailAddress":
@@ -297,8 +301,8 @@ def _check_recipient(report: Report, emails: tuple) -> None:
                 else email.strip().lower()
             )
             if hmac.compare_digest(typed, str(expected).strip().lower()):
-                whom = "that email address" if len(emails) == 1 else f"{email}, one of yours"
+                whom = f"{email}, one of yours" if yours else "that email address"
                 report.add("Recipient", PASSED, f"It was issued to {whom}.")
                 return
-    whom = "that email address" if len(emails) == 1 else "any of your verified email addresses"
+    whom = "any of your verified email addresses" if yours else "that email address"
     report.add("Recipient", FAILED, f"It was not issued to {whom}.")
