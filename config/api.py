@@ -85,6 +85,7 @@ router.register(
     basename="badge-class-award",
 )
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
+router.register("external-badges", badges.ExternalBadgeViewSet, basename="external-badge")
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")
 router.register("imports", exports.ImportViewSet, basename="import")

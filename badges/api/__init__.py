@@ -11,6 +11,7 @@ the caller may not see does not exist for them: 404."""
 from badges.api.awards import AwardViewSet, BadgeProgressViewSet
 from badges.api.badge_classes import BadgeClassViewSet
 from badges.api.credential_checks import CredentialCheckView
+from badges.api.external_badges import ExternalBadgeViewSet
 from badges.api.issued_awards import BadgeClassAwardViewSet
 from badges.api.issuers import IssuerView
 from badges.api.public_profile import PublicProfileView
@@ -21,6 +22,7 @@ __all__ = [
     "BadgeClassViewSet",
     "BadgeProgressViewSet",
     "CredentialCheckView",
+    "ExternalBadgeViewSet",
     "IssuerView",
     "PublicProfileView",
 ]
