@@ -401,3 +401,23 @@ def test_removing_asks_first(client, trainee):
     assert "Remove “Badge 0”?" in asked and ExternalBadge.objects.exists()
     client.post(url)
     assert not ExternalBadge.objects.exists()
+
+
+def test_the_pdf_export_lists_badges_from_elsewhere_with_how_they_verified(
+    trainee, django_capture_on_commit_callbacks
+):
+    from exports import services as exports
+    from exports.filters import Chosen
+    from tests.exports.conftest import pdf_text, read_pdf
+
+    make_badges(trainee, 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        export = exports.request_export(actor=trainee, format="pdf", chosen=Chosen())
+    export.refresh_from_db()
+    assert export.status == "done", export.error
+
+    text = pdf_text(read_pdf(export))
+
+    assert "Issued elsewhere" in text and "Resus Council, elsewhere" in text
+    assert "Verified with its issuer on 2 March 2026" in text
+    assert "Failed on 2 March 2026: Status: Revoked." in text
