@@ -421,3 +421,18 @@ def test_the_pdf_export_lists_badges_from_elsewhere_with_how_they_verified(
     assert "Issued elsewhere" in text and "Resus Council, elsewhere" in text
     assert "Verified with its issuer on 2 March 2026" in text
     assert "Failed on 2 March 2026: Status: Revoked." in text
+
+
+def test_an_archive_export_leaves_behind_a_badge_from_elsewhere_without_an_image(
+    trainee, issuer_server, django_capture_on_commit_callbacks
+):
+    from exports import services as exports
+    from exports.filters import Chosen
+
+    issuer_server.publish()
+    add(trainee, url=issuer_server.url("/assertions/1"))
+    with django_capture_on_commit_callbacks(execute=True):
+        export = exports.request_export(actor=trainee, format="archive", chosen=Chosen())
+    export.refresh_from_db()
+
+    assert export.status == "done", export.error
