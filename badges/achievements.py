@@ -108,6 +108,8 @@ def _facts(part: dict):
             yield f"the {held[0]} badge, already held"
         else:
             yield f"the badges {_and(held)}, already held"
+    elif kind == "external_badge":
+        yield f"{_and(part['held'])}, issued elsewhere and verified, held in the backpack"
 
 
 def _signed_off(count: int, signed_off: int) -> str:

@@ -42,6 +42,14 @@ class Attendance:
 
 
 @dataclass(frozen=True)
+class HeldElsewhere:
+    """The fact behind an `external_badge` rule: the names of the trainee's badges from
+    elsewhere, by that issuer (for that achievement), that verify and have not expired."""
+
+    names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Result:
     met: bool
     current: int
@@ -136,6 +144,15 @@ def evaluate(rule: dict, facts: dict, held: Mapping[str, str], today: date) -> R
                 "sessions": sessions,
                 "mandatory_only": bool(rule.get("mandatory_only")),
             },
+        )
+    if kind == "external_badge":
+        fact = facts[fact_request(rule, today)]
+        return Result(
+            bool(fact.names),
+            min(len(fact.names), 1),
+            1,
+            "badges issued elsewhere",
+            {"type": kind, "issuer": rule["issuer"], "held": list(fact.names)},
         )
     if kind == "badges":
         wanted = rule.get("all") or rule["of"]

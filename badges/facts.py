@@ -10,7 +10,8 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
 from django.utils import timezone
 
 from assessments.models import Assessment
-from badges.evaluation import Attendance, Coverage, Tally
+from badges.evaluation import Attendance, Coverage, HeldElsewhere, Tally
+from badges.models import ExternalBadge
 from curriculum.models import Item
 from curriculum.selectors import descendant_ids
 from portfolio.models import EntryItem, LearningEntry, SignOff, Tag
@@ -185,4 +186,13 @@ def _fact(trainee, request: tuple, items: dict[str, ResolvedItem], tags: dict[st
             sessions=counts["total"],
             programme=counts["programme__name"],
         )
+    if kind == "external_badge":
+        _, issuer, achievement = request
+        # Verified when last checked (on arrival, then daily), and not expired now.
+        held = ExternalBadge.objects.filter(trainee=trainee, issuer_uri=issuer, verified=True)
+        held = held.filter(Q(expires__isnull=True) | Q(expires__gt=timezone.now()))
+        if achievement:
+            held = held.filter(achievement_uri=achievement)
+        names = held.order_by("issued_on", "pk").values_list("badge_name", flat=True)
+        return HeldElsewhere(tuple(names))
     raise ValueError(f"unknown fact {kind!r}")

@@ -173,3 +173,27 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Published with the revoked badge, so that anyone checking it sees why.",
     )
+
+
+class BackpackForm(forms.Form):
+    """A badge from elsewhere: one of its address, its baked image, or its credential."""
+
+    url = forms.CharField(
+        label="The badge's web address",
+        required=False,
+        max_length=2000,
+        help_text="Where its issuer hosts it (an Open Badges 2.0 assertion), starting https://.",
+        widget=forms.URLInput(attrs={"inputmode": "url", "autocomplete": "off"}),
+    )
+    file = forms.FileField(
+        label="Or its image",
+        required=False,
+        help_text="A baked badge image, PNG or SVG, as its issuer gave it to you.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/svg+xml"}),
+    )
+    credential = forms.CharField(
+        label="Or its credential",
+        required=False,
+        help_text="An Open Badges credential, pasted as JSON or as a JWT.",
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false"}),
+    )

@@ -163,15 +163,18 @@ class PendingEvaluation(models.Model):
 
 
 def external_badge_path(instance, filename) -> str:
-    return f"external-badges/{uuid.uuid4().hex}.png"
+    extension = "svg" if filename.endswith(".svg") else "png"
+    return f"external-badges/{uuid.uuid4().hex}.{extension}"
 
 
 class ExternalBadge(models.Model):
     """A badge issued elsewhere: one that arrived with an imported portfolio (its original
-    Open Badges assertion and baked image, kept as they came), or an Open Badges 3.0
-    credential a wallet or another issuer sent through the Open Badges API (verified on
-    arrival). Shown as issued elsewhere; never an award here, so no rule (stacking
-    included) counts it."""
+    Open Badges assertion and baked image, kept as they came), one the trainee added to their
+    backpack (an Open Badges 2.0 hosted assertion or an Open Badges 3.0 credential, with the
+    image it came in, if any), or a credential a wallet sent through the Open Badges API.
+    Those added or sent are verified on arrival and re-verified daily. Shown as issued
+    elsewhere, never an award here; an `external_badge` rule counts those that verified and
+    have not expired (badges.facts), so a badge class here can build on them."""
 
     trainee = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="external_badges"
@@ -190,7 +193,8 @@ class ExternalBadge(models.Model):
     # with the embedded proof, and the same credential as a VC-JWT. Kept byte for byte.
     credential = models.JSONField(null=True, blank=True)
     credential_jwt = models.TextField(blank=True)
-    # The credential's own id: sending the same credential again replaces it (upsert).
+    # The credential's own id, or the hosted assertion's address: adding the same one again
+    # replaces it (upsert).
     credential_id = models.CharField(max_length=500, blank=True)
     # Who issued it and for what, as the badge names them (an Open Badges 2.0 issuer profile
     # and BadgeClass URL, or an Open Badges 3.0 issuer and achievement id): what a rule or a
@@ -202,8 +206,8 @@ class ExternalBadge(models.Model):
     # The Waymark site whose archive brought it, or the app that sent it.
     source = models.CharField(max_length=500)
     imported_at = models.DateTimeField(auto_now_add=True)
-    # Checked on arrival through the Open Badges API (badges.ob3.verifying): the steps in
-    # words, and whether all passed. None where it was never checked.
+    # Checked on arrival and daily after (badges.ob3.verifying, badges.ob2_verifying): the
+    # steps in words, whether none failed, and when. None where it was never checked.
     verified = models.BooleanField(null=True, blank=True)
     verification = models.JSONField(default=list, blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
@@ -220,6 +224,16 @@ class ExternalBadge(models.Model):
 
     def __str__(self):
         return f"{self.badge_name} (issued by {self.issuer_name} elsewhere)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires is not None and self.expires <= timezone.now()
+
+    @property
+    def failure(self) -> str:
+        """The first check that failed when it was last verified, in words."""
+        failed = [s for s in self.verification if s.get("outcome") == "failed"]
+        return f"{failed[0]['check']}: {failed[0]['detail']}" if failed else ""
 
 
 def new_profile_slug() -> str:

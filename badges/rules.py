@@ -24,6 +24,10 @@ Leaf rules:
   {"type": "badges", "all": ["badge-slug", ...]}  or  {"type": "badges", "at_least": 2, "of": [...]}
   {"type": "attendance", "programme": "teaching-programme-slug", "min_percent": 80,
    "mandatory_only": true}
+  {"type": "external_badge", "issuer": "<issuer id>", "achievement": "<achievement id>"}
+      a badge issued elsewhere, in the trainee's backpack, by that issuer (its Open Badges
+      2.0 profile URL or 3.0 issuer id) and, if given, for that achievement (BadgeClass URL
+      or achievement id); it counts while it verifies and has not expired
 Combinations:
   {"type": "all", "rules": [...]}, {"type": "any", "rules": [...]}
 """
@@ -39,7 +43,17 @@ from portfolio.tags import normal_tag
 ITEM_REF = {"type": "string", "pattern": r"^[a-z0-9-]+/[^/\s]+/[^/\s]+$"}
 SLUG = {"type": "string", "pattern": r"^[a-z0-9-]+$"}
 NAMES = {"type": "array", "items": {"type": "string"}, "minItems": 1, "uniqueItems": True}
-RULE_TYPES = ("event_count", "cpd_credits", "coverage", "badges", "attendance", "all", "any")
+RULE_TYPES = (
+    "event_count",
+    "cpd_credits",
+    "coverage",
+    "badges",
+    "attendance",
+    "external_badge",
+    "all",
+    "any",
+)
+URI = {"type": "string", "minLength": 1, "maxLength": 500}
 WINDOW = {
     "oneOf": [
         {
@@ -148,6 +162,16 @@ SCHEMA = {
                 "mandatory_only": {"type": "boolean"},
             },
             "required": ["type", "programme", "min_percent"],
+            "additionalProperties": False,
+        },
+        "external_badge": {
+            "type": "object",
+            "properties": {
+                "type": {"const": "external_badge"},
+                "issuer": URI,
+                "achievement": URI,
+            },
+            "required": ["type", "issuer"],
             "additionalProperties": False,
         },
         "all": _combination("all"),
@@ -269,6 +293,8 @@ def fact_request(rule: dict, today: date) -> tuple | None:
         return ("coverage", rule["item"], rule["min_signed_off"])
     if kind == "attendance":
         return ("attendance", rule["programme"], bool(rule.get("mandatory_only")))
+    if kind == "external_badge":
+        return ("external_badge", rule["issuer"], rule.get("achievement", ""))
     return None
 
 

@@ -4,6 +4,7 @@ read side of evaluation: what a trainee's rules decide.
 Each page or endpoint has its selector here, doing the joins it needs, so that a page costs
 the same number of queries however many awards there are."""
 
+from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast, NullIf
@@ -39,8 +40,24 @@ def awards_of(trainee) -> QuerySet[Award]:
 
 
 def external_badges_of(trainee) -> QuerySet[ExternalBadge]:
-    """Badges issued elsewhere that arrived with an imported portfolio, newest first."""
+    """The trainee's badges issued elsewhere (added to their backpack, sent by an app, or
+    imported with a portfolio), newest first."""
     return ExternalBadge.objects.filter(trainee=trainee)
+
+
+def access_own_external_badge(trainee, uid) -> ExternalBadge:
+    return get_or_404(external_badges_of(trainee), "No such badge of yours.", uid=uid)
+
+
+def public_external_badges_of(trainee) -> QuerySet[ExternalBadge]:
+    return ExternalBadge.objects.filter(trainee=trainee, public=True).order_by("-issued_on")
+
+
+def verified_emails(user) -> tuple[str, ...]:
+    """The addresses a badge issued elsewhere may name as the trainee: those they verified,
+    and the address they sign in with, which awards here are issued to. One query."""
+    verified = EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    return tuple(dict.fromkeys(e.strip().lower() for e in (user.email, *verified) if e))
 
 
 def progress_of(trainee) -> QuerySet[Progress]:

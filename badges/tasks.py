@@ -59,3 +59,29 @@ def recheck_issuer_domains() -> int:
     for issuer in Issuer.objects.filter(pk__in=ids).order_by("pk"):
         issuer_domains.check_issuer_domain(issuer)
     return len(ids)
+
+
+# Badges in backpacks are checked again when their last check is a day old, this many at a
+# time, so that one run stays short however many there are; the next run takes the rest.
+REVERIFY_AFTER = timedelta(days=1)
+REVERIFY_BATCH = 200
+
+
+@shared_task
+def reverify_external_badges(batch: int = REVERIFY_BATCH) -> int:
+    """Beat runs this hourly: badges added to backpacks whose last check is more than a day
+    old, oldest first, are verified again (badges.services.external). Idempotent: a badge
+    checked is not due again for a day."""
+    from badges.models import ExternalBadge
+    from badges.services import external
+
+    due = timezone.now() - REVERIFY_AFTER
+    ids = list(
+        ExternalBadge.objects.filter(verified_at__lt=due)
+        .exclude(credential_id="")
+        .order_by("verified_at", "pk")
+        .values_list("pk", flat=True)[:batch]
+    )
+    for badge_id in ids:
+        external.reverify_external_badge(badge_id=badge_id)
+    return len(ids)

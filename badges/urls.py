@@ -1,6 +1,6 @@
 from django.urls import path
 
-from badges import domain_views, endorsement_views, public_urls, views
+from badges import backpack_views, domain_views, endorsement_views, public_urls, views
 
 app_name = "badges"
 
@@ -13,6 +13,28 @@ urlpatterns = [
     path("badges/", views.my_badges, name="my_badges"),
     path("badges/<int:award_id>/visibility/", views.award_visibility, name="award_visibility"),
     path("badges/profile/", views.profile_visibility, name="profile_visibility"),
+    # The backpack: badges issued elsewhere
+    path("badges/elsewhere/add/", backpack_views.backpack_add, name="backpack_add"),
+    path(
+        "badges/elsewhere/<uuid:uid>/",
+        backpack_views.external_badge_detail,
+        name="external_badge_detail",
+    ),
+    path(
+        "badges/elsewhere/<uuid:uid>/image/",
+        backpack_views.external_badge_image,
+        name="external_badge_image",
+    ),
+    path(
+        "badges/elsewhere/<uuid:uid>/visibility/",
+        backpack_views.external_badge_visibility,
+        name="external_badge_visibility",
+    ),
+    path(
+        "badges/elsewhere/<uuid:uid>/remove/",
+        backpack_views.external_badge_remove,
+        name="external_badge_remove",
+    ),
     # Supervisors: a supervised trainee's badges, a card of their portfolio page
     path("trainees/<int:trainee_id>/badges/", views.trainee_badges, name="trainee_badges"),
     # Organisation admins: the issuer, badge classes and awards

@@ -181,5 +181,9 @@ def public_profile(request, slug):
     return render(
         request,
         "badges/public_profile.html",
-        {"profile": profile, "awards": selectors.public_awards_of(profile.user)},
+        {
+            "profile": profile,
+            "awards": selectors.public_awards_of(profile.user),
+            "external_badges": selectors.public_external_badges_of(profile.user),
+        },
     )

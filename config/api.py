@@ -86,6 +86,12 @@ router.register(
     basename="badge-class-award",
 )
 router.register("badge-progress", badges.BadgeProgressViewSet, basename="badge-progress")
+router.register(
+    f"{ORGANISATION}/issuer/endorsements",
+    badges.IssuerEndorsementViewSet,
+    basename="issuer-endorsement",
+)
+router.register("external-badges", badges.ExternalBadgeViewSet, basename="external-badge")
 # The mandatory-training passport, for an organisation's admins
 router.register(
     f"{ORGANISATION}/passport/acceptances",
@@ -96,11 +102,6 @@ router.register(
     f"{ORGANISATION}/passport/compliance",
     passport.ComplianceViewSet,
     basename="passport-compliance",
-)
-router.register(
-    f"{ORGANISATION}/issuer/endorsements",
-    badges.IssuerEndorsementViewSet,
-    basename="issuer-endorsement",
 )
 # Exports
 router.register("exports", exports.ExportViewSet, basename="export")

@@ -68,6 +68,10 @@ def beat_schedule(*, audit_checkpoint_minutes: int) -> dict:
             "task": "badges.tasks.recheck_issuer_domains",
             "schedule": crontab(minute=41, hour=4),
         },
+        "reverify-external-badges": {
+            "task": "badges.tasks.reverify_external_badges",
+            "schedule": crontab(minute=23),
+        },
         "clear-expired-oauth-tokens": {
             "task": "integrations.tasks.clear_expired_tokens",
             "schedule": crontab(minute=17, hour=3),

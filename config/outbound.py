@@ -16,4 +16,9 @@ def outbound_settings(env, *, development: bool) -> dict:
         "ISSUER_VERIFICATION_ALLOW_HTTP": env.bool(
             "ISSUER_VERIFICATION_ALLOW_HTTP", default=development
         ),
+        # Badges a trainee adds from elsewhere are fetched from where they are hosted: over
+        # http and from this machine's own addresses too, so that another Waymark started
+        # for a test or a demo can answer; otherwise https on the default port, public
+        # addresses only.
+        "BACKPACK_ALLOW_HTTP": env.bool("BACKPACK_ALLOW_HTTP", default=development),
     }

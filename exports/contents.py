@@ -97,6 +97,8 @@ class Portfolio:
     target: int = 50
     coverage: list[tuple[object, list, dict]] = field(default_factory=list)
     awards: list[tuple[object, Verification | None]] = field(default_factory=list)
+    # Badges issued elsewhere, with how Waymark last verified each with its issuer.
+    external_badges: list = field(default_factory=list)
     reports: list[ReportPage] = field(default_factory=list)
     # The chart's target line, in the SVG's units.
     target_x: float = 0
@@ -180,6 +182,7 @@ def gather(trainee, filters: Filters, *, progress=None) -> Portfolio:
         path = badge_selectors.award_public_url(award, "badges:award_verify")
         url = absolute_url(path) if path else None
         portfolio.awards.append((award, Verification(url, qr_data_uri(url)) if url else None))
+    portfolio.external_badges = list(badge_selectors.external_badges_of(trainee))
     # Signed reports only, whatever the period chosen: each says which period it covers.
     portfolio.reports = [
         ReportPage(report, answered(report.questions, report.answers))

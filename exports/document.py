@@ -328,9 +328,12 @@ def _external_badges(trainee, files) -> list[dict]:
                 badge.credential_jwt,
             ),  # fmt: skip
         }
-        # Credentials sent through the Open Badges API have no 2.0 assertion or image for
-        # the archive's format to carry yet; they stay behind.
-        for badge in ExternalBadge.objects.filter(trainee=trainee, assertion__isnull=False)
+        # The archive's format carries a 2.0 assertion with its baked PNG: credentials sent
+        # through the Open Badges API, and badges added to the backpack by address or as an
+        # SVG, have no such pair yet and stay behind.
+        for badge in ExternalBadge.objects.filter(
+            trainee=trainee, assertion__isnull=False, image__endswith=".png"
+        )
     ]
 
 

@@ -12,6 +12,7 @@ from badges.api.awards import AwardViewSet, BadgeProgressViewSet
 from badges.api.badge_classes import BadgeClassViewSet
 from badges.api.credential_checks import CredentialCheckView
 from badges.api.endorsements import IssuerEndorsementViewSet
+from badges.api.external_badges import ExternalBadgeViewSet
 from badges.api.issued_awards import BadgeClassAwardViewSet
 from badges.api.issuers import IssuerView
 from badges.api.public_profile import PublicProfileView
@@ -23,6 +24,7 @@ __all__ = [
     "BadgeProgressViewSet",
     "CredentialCheckView",
     "IssuerEndorsementViewSet",
+    "ExternalBadgeViewSet",
     "IssuerView",
     "PublicProfileView",
 ]

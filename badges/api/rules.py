@@ -93,6 +93,20 @@ class AttendanceRuleSerializer(serializers.Serializer):
     mandatory_only = serializers.BooleanField(required=False)
 
 
+class ExternalBadgeRuleSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["external_badge"])
+    issuer = serializers.CharField(
+        max_length=500,
+        help_text="The issuer's id as its badges name it: an Open Badges 2.0 issuer profile "
+        "URL or an Open Badges 3.0 issuer id.",
+    )
+    achievement = serializers.CharField(
+        max_length=500,
+        required=False,
+        help_text="The BadgeClass URL or achievement id; without it, any badge by the issuer.",
+    )
+
+
 class RuleField(serializers.JSONField):
     """A badge rule, as JSON; documented by kind of rule (below), checked by the service."""
 
@@ -112,6 +126,7 @@ RULE = PolymorphicProxySerializer(
         "coverage": CoverageRuleSerializer,
         "badges": BadgesRuleSerializer,
         "attendance": AttendanceRuleSerializer,
+        "external_badge": ExternalBadgeRuleSerializer,
         "all": CombinedRuleSerializer,
         "any": CombinedRuleSerializer,
     },

@@ -57,7 +57,7 @@ MAX_TEXT_BYTES = 2 * 1024 * 1024
 def unbake(content: bytes) -> str:
     """The credential text baked into a PNG or SVG: JSON, or a compact JWS."""
     if content.startswith(PNG_SIGNATURE):
-        text = _png_text(content, PNG_KEYWORD)
+        text = png_text(content, PNG_KEYWORD)
         if not text:
             raise NotBaked("This PNG has no Open Badges 3.0 credential baked into it.")
         return text
@@ -71,7 +71,7 @@ def unbake(content: bytes) -> str:
     return (element.get("verify") or element.text or "").strip()
 
 
-def _png_text(content: bytes, keyword: str) -> str | None:
+def png_text(content: bytes, keyword: str) -> str | None:
     """The text of the PNG's tEXt, zTXt or iTXt chunk with this keyword, read from the
     chunks themselves. Anyone may upload an image to the verify page and the API, so its
     pixels are never decoded: a small file can decode to a huge image."""

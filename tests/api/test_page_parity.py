@@ -139,6 +139,10 @@ COUNTERPARTS = {
     "badges:my_badges": ["GET /api/v1/awards/", "GET /api/v1/badge-progress/"],
     "badges:award_visibility": ["PATCH /api/v1/awards/{}/"],
     "badges:profile_visibility": ["GET /api/v1/badge-profile/", "PUT /api/v1/badge-profile/"],
+    "badges:backpack_add": ["POST /api/v1/external-badges/"],
+    "badges:external_badge_detail": ["GET /api/v1/external-badges/{}/"],
+    "badges:external_badge_visibility": ["PATCH /api/v1/external-badges/{}/"],
+    "badges:external_badge_remove": ["DELETE /api/v1/external-badges/{}/"],
     "badges:trainee_badges": ["GET /api/v1/awards/"],
     "badges:verify_credential": ["POST /api/v1/credential-checks/"],
     "badges:org_badge_classes": ["GET /api/v1/badge-classes/"],
@@ -236,6 +240,10 @@ WITHOUT_API = {
     "badges:issuer_detail": (
         "An issuer's public page, for people without an account; its public Open Badges 2.0 "
         "and 3.0 documents say the same to machines, the endorsements it holds included."
+    ),
+    "badges:external_badge_image": (
+        "The image a badge from elsewhere came in, shown on its page; the API gives the badge's "
+        "checks and ids, and its issuer serves the image."
     ),
     "exports:portfolio_schema": "The JSON Schema of the portable archive: a document already.",
     "integrations:oauth_metadata": "RFC 8414 metadata: a machine document already.",

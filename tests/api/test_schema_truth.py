@@ -193,6 +193,7 @@ MULTIPART_TOO = {
     "/api/v1/badge-classes/{id}/",
     "/api/v1/organisations/{slug}/issuer/",
     "/api/v1/credential-checks/",
+    "/api/v1/external-badges/",
 }
 
 

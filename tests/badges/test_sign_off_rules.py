@@ -302,6 +302,7 @@ def test_the_api_schema_documents_each_kind_of_rule_and_the_sign_off_requirement
         "coverage",
         "badges",
         "attendance",
+        "external_badge",
         "all",
         "any",
     }
