@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from celery import shared_task
+from django.db.models import F, Q
 from django.utils import timezone
 
 from badges import notices
@@ -69,17 +70,18 @@ REVERIFY_BATCH = 200
 
 @shared_task
 def reverify_external_badges(batch: int = REVERIFY_BATCH) -> int:
-    """Beat runs this hourly: badges added to backpacks whose last check is more than a day
-    old, oldest first, are verified again (badges.services.external). Idempotent: a badge
-    checked is not due again for a day."""
+    """Beat runs this hourly: badges from elsewhere never checked here (those an archive
+    brought) and those whose last check is more than a day old, oldest first, are verified
+    again (badges.services.external). Idempotent: a badge checked is not due again for a
+    day."""
     from badges.models import ExternalBadge
     from badges.services import external
 
     due = timezone.now() - REVERIFY_AFTER
     ids = list(
-        ExternalBadge.objects.filter(verified_at__lt=due)
-        .exclude(credential_id="")
-        .order_by("verified_at", "pk")
+        ExternalBadge.objects.filter(Q(verified_at__lt=due) | Q(verified_at__isnull=True))
+        .exclude(credential_id="", assertion__isnull=True, credential__isnull=True)
+        .order_by(F("verified_at").asc(nulls_first=True), "pk")
         .values_list("pk", flat=True)[:batch]
     )
     for badge_id in ids:

@@ -26,7 +26,7 @@ from assessments.models import Assessment
 from badges.images import badge_png, bake_png
 from badges.models import Award, ExternalBadge, Progress
 from badges.ob3.issuing import credential_for
-from badges.openbadges import assertion_document, assertion_url
+from badges.openbadges import assertion_document, assertion_url, badge_class_url, issuer_url
 from curriculum.models import Enrolment
 from portfolio.models import AttestedSignOff, Evidence, LearningEntry, SignOffRequest
 from reviews import selectors as review_selectors
@@ -256,17 +256,25 @@ def _sign_off(*, signed_at, content_hash, hash_version, comment, withdrawn_at, r
 # --- Badges ---------------------------------------------------------------------------------
 
 
-def _badge_files(uid, files, assertion: dict, image, credential=None, jwt: str = "") -> dict:
-    """The badge's files in the archive: its Open Badges 2.0 assertion and baked PNG, and,
-    where one was made, its Open Badges 3.0 credential in both forms."""
-    paths = {"assertion": f"badges/{uid}.json", "image": f"badges/{uid}.png"}
-    files.append(ArchiveFile(paths["assertion"], lambda: assertion_bytes(assertion)))
-    files.append(ArchiveFile(paths["image"], image))
+def _badge_files(
+    uid, files, assertion: dict | None, image, credential=None, jwt: str = "", extension="png"
+) -> dict:
+    """The badge's files in the archive: its Open Badges 2.0 assertion and baked image, and,
+    where one was made, its Open Badges 3.0 credential in both forms. A badge from elsewhere
+    may lack the assertion (a 3.0 credential) or the image (one added by its address)."""
+    paths = {"assertion": None, "image": None}
+    if assertion is not None:
+        paths["assertion"] = f"badges/{uid}.json"
+        files.append(ArchiveFile(paths["assertion"], lambda: assertion_bytes(assertion)))
+    if image is not None:
+        paths["image"] = f"badges/{uid}.{extension}"
+        files.append(ArchiveFile(paths["image"], image))
     paths["credential"] = paths["credential_jwt"] = None
     if credential is not None:
         paths["credential"] = f"badges/{uid}.credential.json"
-        paths["credential_jwt"] = f"badges/{uid}.credential.jwt"
         files.append(ArchiveFile(paths["credential"], lambda: assertion_bytes(credential)))
+    if jwt:
+        paths["credential_jwt"] = f"badges/{uid}.credential.jwt"
         files.append(ArchiveFile(paths["credential_jwt"], lambda: jwt.encode()))
     return paths
 
@@ -296,6 +304,9 @@ def _awards(trainee, files) -> list[dict]:
                 "issued_on": moment(award.issued_on),
                 "expires": moment(award.expires),
                 "site": settings.SITE_URL,
+                "issuer_uri": issuer_url(award.badge_class.issuer),
+                "achievement_uri": badge_class_url(award.badge_class),
+                "public": award.public,
                 **_badge_files(
                     award.uid,
                     files,
@@ -310,7 +321,8 @@ def _awards(trainee, files) -> list[dict]:
 
 
 def _external_badges(trainee, files) -> list[dict]:
-    """Badges that arrived from elsewhere travel on exactly as they came."""
+    """Badges that arrived from elsewhere travel on exactly as they came, with the ids a
+    rule or a trust's acceptance names them by and whether the trainee shows them."""
     return [
         {
             "uid": str(badge.uid),
@@ -319,21 +331,20 @@ def _external_badges(trainee, files) -> list[dict]:
             "issued_on": moment(badge.issued_on),
             "expires": moment(badge.expires),
             "site": badge.source,
+            "issuer_uri": badge.issuer_uri,
+            "achievement_uri": badge.achievement_uri,
+            "public": badge.public,
             **_badge_files(
                 badge.uid,
                 files,
                 badge.assertion,
-                badge.image.open,
+                badge.image.open if badge.image else None,
                 badge.credential,
                 badge.credential_jwt,
+                extension="svg" if badge.image.name.endswith(".svg") else "png",
             ),  # fmt: skip
         }
-        # The archive's format carries a 2.0 assertion with its baked PNG: credentials sent
-        # through the Open Badges API, and badges added to the backpack by address or as an
-        # SVG, have no such pair yet and stay behind.
-        for badge in ExternalBadge.objects.filter(
-            trainee=trainee, assertion__isnull=False, image__endswith=".png"
-        )
+        for badge in ExternalBadge.objects.filter(trainee=trainee)
     ]
 
 

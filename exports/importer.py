@@ -108,8 +108,9 @@ def _write(actor, trainee, plan: Plan, archive: Archive, report: ImportReport, s
             issuer_name=badge["issuer_name"],
             issued_on=_moment(badge["issued_on"]),
             expires=_moment(badge["expires"]),
-            assertion=_json(archive.read(badge["assertion"])),
-            image=archive.read(badge["image"]),
+            assertion=_json(archive.read(badge["assertion"])) if badge["assertion"] else None,
+            image=archive.read(badge["image"]) if badge["image"] else None,
+            image_name=badge["image"] or "",
             credential=_json(archive.read(badge["credential"]))
             if badge.get("credential")
             else None,
@@ -119,6 +120,9 @@ def _write(actor, trainee, plan: Plan, archive: Archive, report: ImportReport, s
                 else ""
             ),
             source=badge["site"],
+            issuer_uri=badge.get("issuer_uri", ""),
+            achievement_uri=badge.get("achievement_uri", ""),
+            public=badge.get("public", False),
             saved_files=saved,
         )
         report.badges_added += 1

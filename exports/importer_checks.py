@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 
 from badges.models import Award, ExternalBadge
+from badges.services import backpack_input
 from curriculum.models import Framework, Item
 from exports.archive import PORTFOLIO
 from exports.document import FORMAT, SCHEMA_NAME
@@ -112,16 +113,18 @@ def plan_import(trainee, document: dict, archive: Archive) -> Plan:
         if owner is not None:
             problems.append(f"{at(f'$.badges[{n}]')}: badge {badge['uid']} is someone else's.")
             continue
-        for name in ("assertion", "image"):
-            if badge[name] not in archive.names:
-                problems.append(
-                    f"{at(f'$.badges[{n}].{name}')}: {badge[name]} is not in the archive."
-                )
-        for name in ("credential", "credential_jwt"):
+        if not (badge["assertion"] or badge.get("credential") or badge.get("credential_jwt")):
+            problems.append(
+                f"{at(f'$.badges[{n}]')}: a badge needs its assertion or its credential."
+            )
+        for name in ("assertion", "image", "credential", "credential_jwt"):
             if badge.get(name) and badge[name] not in archive.names:
                 problems.append(
                     f"{at(f'$.badges[{n}].{name}')}: {badge[name]} is not in the archive."
                 )
+        image = badge["image"]
+        if image in archive.names and not _is_badge_image(archive, image):
+            problems.append(f"{image}: not a badge image (a PNG or an SVG).")
         if badge["assertion"] in archive.names and not _is_json_object(archive, badge["assertion"]):
             problems.append(f"{badge['assertion']}: not an Open Badges assertion (JSON object).")
         credential = badge.get("credential")
@@ -242,3 +245,12 @@ def _is_json_object(archive: Archive, name: str) -> bool:
         return isinstance(json.loads(archive.read(name)), dict)
     except ValueError:
         return False
+
+
+def _is_badge_image(archive: Archive, name: str) -> bool:
+    """A PNG or SVG by its content, as the backpack takes them, named for what it is."""
+    try:
+        picture = backpack_input.picture_of(archive.read(name))
+    except ValidationError:
+        return False
+    return name.endswith(f".{picture.extension}")

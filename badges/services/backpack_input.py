@@ -94,7 +94,7 @@ def _upload(upload) -> Arrived:
     content = upload.read(MAX_UPLOAD_BYTES + 1)
     if not isinstance(content, bytes) or len(content) > MAX_UPLOAD_BYTES:
         raise ValidationError({"file": "That file is too large to be a badge image."})
-    picture = _picture(content)
+    picture = picture_of(content)
     try:
         credential = baking.unbake(content)
     except baking.NotBaked:
@@ -110,7 +110,7 @@ def _upload(upload) -> Arrived:
     return Arrived("2.0", "file", assertion, picture)
 
 
-def _picture(content: bytes) -> Picture:
+def picture_of(content: bytes) -> Picture:
     """The upload, if it is what it says: a PNG whose header Pillow reads, of a sensible
     size, or an SVG document."""
     if content.startswith(baking.PNG_SIGNATURE):

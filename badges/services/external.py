@@ -37,24 +37,30 @@ def record_external_badge(
     issuer_name: str,
     issued_on: datetime,
     expires: datetime | None,
-    assertion: dict,
-    image: bytes,
+    assertion: dict | None,
+    image: bytes | None,
     source: str,
+    image_name: str = "badge.png",
     credential: dict | None = None,
     credential_jwt: str = "",
+    issuer_uri: str = "",
+    achievement_uri: str = "",
+    public: bool = False,
     saved_files: list | None = None,
 ) -> ExternalBadge:
-    """Keep one badge issued elsewhere. The image's stored name is appended to
-    `saved_files`, for the caller to remove should the transaction roll back. The trainee
-    imports their own; an operator's command does so as the system (actor None)."""
+    """Keep one badge issued elsewhere, as an archive carried it. The image's stored name is
+    appended to `saved_files`, for the caller to remove should the transaction roll back.
+    The trainee imports their own; an operator's command does so as the system (actor
+    None). Kept unchecked: the daily re-check verifies it here."""
     if actor is not None and actor.pk != trainee.pk:
         raise PermissionDenied("Only the trainee imports badges into their own account.")
-    issuer_uri, achievement_uri = _assertion_identity(assertion)
+    named_issuer, named_achievement = _assertion_identity(assertion)
     badge = ExternalBadge(
         trainee=trainee,
         uid=uid,
-        issuer_uri=issuer_uri,
-        achievement_uri=achievement_uri,
+        issuer_uri=issuer_uri or named_issuer,
+        achievement_uri=achievement_uri or named_achievement,
+        public=public,
         badge_name=badge_name,
         issuer_name=issuer_name,
         issued_on=issued_on,
@@ -64,10 +70,11 @@ def record_external_badge(
         credential_jwt=credential_jwt,
         source=source,
     )
-    # Through the storage API only: the private storage may be object storage.
-    badge.image.save("badge.png", ContentFile(image), save=False)
-    if saved_files is not None:
-        saved_files.append(badge.image.name)
+    if image is not None:
+        # Through the storage API only: the private storage may be object storage.
+        badge.image.save(image_name or "badge.png", ContentFile(image), save=False)
+        if saved_files is not None:
+            saved_files.append(badge.image.name)
     badge.save()
     audit.append(
         actor=actor,
@@ -338,8 +345,11 @@ def report_for(badge: ExternalBadge, *, now: datetime | None = None) -> verifyin
         text = badge.credential_jwt or json.dumps(badge.credential)
         with remote.allowing_local(settings.BACKPACK_ALLOW_HTTP):
             return verifying.verify(text, emails=emails, now=now)
+    # Added to the backpack, it is known by its assertion's address; brought by an archive,
+    # the assertion it carried names it.
+    address = badge.credential_id or _id_of(badge.assertion)
     try:
-        return ob2_verifying.verify(badge.credential_id, emails=emails, now=now).report
+        return ob2_verifying.verify(address, emails=emails, now=now).report
     except (ob2_verifying.NotOpenBadge, ob2_verifying.IssuedHere) as error:
         report = verifying.Report()
         report.add("Reading", verifying.FAILED, str(error))
