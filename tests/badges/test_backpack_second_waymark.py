@@ -1,6 +1,7 @@
 """Acceptance: a badge issued by another Waymark, running as a separate server, is added to
-a trainee's backpack here by its baked image, verified with that server, and counted by a
-rule that names its issuer and badge; a copy of someone else's badge, edited to name the
+a trainee's backpack here by its baked image, verified with that server, counted by a
+rule that names its issuer and badge, and meets a mandatory-training subject at a trust that
+accepts it; a copy of someone else's badge, edited to name the
 trainee, is refused."""
 
 import io
@@ -9,11 +10,17 @@ import json
 import pytest
 from allauth.account.models import EmailAddress
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 
+from accounts.models import Role
 from badges.models import Award, BadgeClass, ExternalBadge, Issuer
+from passport import selectors as passport_selectors
+from passport import services as passport_services
+from passport.models import Subject
 from tests.badges import second_waymark
+from tests.factories import MembershipFactory
 from tests.service_requirements import services_required
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +108,45 @@ def test_a_baked_png_from_another_waymark_imports_verifies_and_counts(
 
     page = client.get(reverse("badges:my_badges")).content.decode()
     assert "Simulation faculty" in page and "Verified</span> on" in page
+
+
+def test_the_imported_badge_meets_a_subject_at_a_trust_that_accepts_it(
+    client, org_b, org_b_admin, trainee_with_two_addresses, elsewhere,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
+    """The other trust accepts the other Waymark's badge for resuscitation; the trainee,
+    arriving there, finds the subject met by the badge she brought, and the trust's grid
+    says so."""
+    trainee = trainee_with_two_addresses
+    MembershipFactory(user=trainee, organisation=org_b, role=Role.TRAINEE)
+    facts = elsewhere.facts
+    resuscitation = Subject.objects.get(code="CSTF-RESUS")
+    passport_services.accept(
+        actor=org_b_admin, organisation=org_b, subject=resuscitation,
+        issuer_uri=facts["issuer"], achievement_uri=facts["badge_class"],
+        name="Simulation faculty (Elsewhere Deanery)",
+    )  # fmt: skip
+    today = timezone.localdate()
+    [before] = at(org_b, passport_selectors.passport_of(trainee, today=today))
+    assert (before.covered, before.required) == (0, 1)
+    client.force_login(trainee)
+
+    add(client, django_capture_on_commit_callbacks, file=upload(elsewhere.baked_png(facts["mine"])))
+
+    [section] = at(org_b, passport_selectors.passport_of(trainee, today=today))
+    assert (section.covered, section.required) == (1, 1)
+    [row] = section.met
+    assert row.subject.code == "CSTF-RESUS"
+    assert (row.standing.match.credential.name, row.standing.match.credential.issuer) == (
+        "Simulation faculty",
+        "Elsewhere Deanery",
+    )
+    grid = passport_selectors.compliance_grid(org_b, [trainee], today=today)
+    assert [cell.met for cell in grid.rows[0].cells] == [True]
+
+
+def at(organisation, passport) -> list:
+    return [s for s in passport.sections if s.organisation == organisation]
 
 
 def test_a_forged_copy_naming_the_trainee_is_refused_for_its_recipient(
