@@ -13,6 +13,7 @@ from badges.models import BadgeClass
 from core import demo_data
 from passport import services
 from passport.models import Acceptance, Subject
+from passport.subjects import install
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,9 @@ def samples() -> list[Sample]:
 
 def seed(*, organisations: dict[str, Organisation], admins: dict[str, User]) -> list[Acceptance]:
     """The acceptances, each set by `admins[slug]`, an admin of that organisation."""
+    # The subjects, brought up to date with their data file (a flushed database has lost
+    # what the data migration installed).
+    install(Subject)
     found = []
     for sample in samples():
         organisation = organisations[sample.organisation]
