@@ -13,7 +13,9 @@ def render(source, **context):
 
 def test_a_table_of_rows_is_wrapped_so_it_can_scroll():
     html = render(TABLE, rows=["<b>one</b>"])
-    assert '<div class="table-wrap">\n<table>\n<tbody><tr><td>&lt;b&gt;one&lt;/b&gt;</td>' in html
+    # Focusable, so that keyboard users can scroll a table wider than the screen.
+    wrapped = '<div class="table-wrap" tabindex="0">\n<table>\n'
+    assert wrapped + "<tbody><tr><td>&lt;b&gt;one&lt;/b&gt;</td>" in html
     assert "pagination" not in html
 
 
