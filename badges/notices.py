@@ -49,8 +49,10 @@ def on_award_event(sender, award: Award, event: str, **kwargs) -> None:
         )
 
 
-def _expiry_key(award: Award, notice: timedelta) -> str:
-    return f"badge-expiring:{award.pk}:{notice.days}"
+def expiry_key(award_id: int, notice: timedelta) -> str:
+    """The key of the notice, `notice` ahead, that an award expires: what records that it
+    was sent (and lets the passport's notices see that it was)."""
+    return f"badge-expiring:{award_id}:{notice.days}"
 
 
 def notify_expiring_awards(*, now: datetime | None = None) -> int:
@@ -69,12 +71,12 @@ def notify_expiring_awards(*, now: datetime | None = None) -> int:
     ]
     told = set(
         Notification.objects.filter(
-            key__in=[_expiry_key(award, notice) for award, notice in due]
+            key__in=[expiry_key(award.pk, notice) for award, notice in due]
         ).values_list("key", flat=True)
     )
     sent = 0
     for award, notice in due:
-        key = _expiry_key(award, notice)
+        key = expiry_key(award.pk, notice)
         if key in told:
             continue
         ends = timezone.localtime(award.expires)

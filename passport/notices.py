@@ -14,33 +14,28 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Organisation
+from badges.notices import EXPIRY_NOTICES, expiry_key
 from core.site import absolute_url
 from notifications.models import Kind, Notification
 from notifications.services import notify
 from passport import selectors
 
-# Days before; the nearest that has come is told.
-EXPIRY_NOTICES = (7, 30)
 CHUNK = 500
 
 
-def _notice(days_left: int) -> int | None:
-    return min((n for n in EXPIRY_NOTICES if days_left <= n), default=None)
+def _notice(days_left: int) -> timedelta | None:
+    """The nearest of badges' notices (30 and 7 days ahead) that has come."""
+    return min((n for n in EXPIRY_NOTICES if days_left <= n.days), default=None)
 
 
-def training_key(ref: str, subject: str, deadline: date, notice: int) -> str:
-    return f"training-expiring:{ref}:{subject}:{deadline.isoformat()}:{notice}"
-
-
-def award_key(award_id: int, notice: int) -> str:
-    # badges.notices' key for its own notice of the award's expiry.
-    return f"badge-expiring:{award_id}:{notice}"
+def training_key(ref: str, subject: str, deadline: date, notice: timedelta) -> str:
+    return f"training-expiring:{ref}:{subject}:{deadline.isoformat()}:{notice.days}"
 
 
 def _due(today: date) -> dict:
     """(trainee id, credential, subject code, deadline) → what to tell, for every credential
     meeting a subject whose last day comes within the longest notice."""
-    horizon = today + timedelta(days=max(EXPIRY_NOTICES))
+    horizon = today + max(EXPIRY_NOTICES)
     due = {}
     organisations = Organisation.objects.filter(training_acceptances__isnull=False).distinct()
     for organisation in organisations.order_by("pk"):
@@ -74,7 +69,7 @@ def notify_expiring_training(*, today: date | None = None) -> int:
             plans.append((training_key(ref, code, deadline, notice), notice, due))
     keys = [key for key, _, _ in plans]
     keys += [
-        award_key(due["match"].credential.award_id, notice)
+        expiry_key(due["match"].credential.award_id, notice)
         for _, notice, due in plans
         if due["match"].until_expiry and due["match"].credential.award_id
     ]
@@ -84,7 +79,7 @@ def notify_expiring_training(*, today: date | None = None) -> int:
     for key, notice, due in plans:
         match = due["match"]
         award_id = match.credential.award_id
-        if key in told or (match.until_expiry and award_key(award_id, notice) in told):
+        if key in told or (match.until_expiry and expiry_key(award_id, notice) in told):
             continue
         deadline = match.valid_until
         subject = due["subject"]
