@@ -1,6 +1,8 @@
 """How a learning entry reads and is written in the API: with its sign-off, latest request
 and evidence, its reflection only for those who may read it."""
 
+from functools import cached_property
+
 import django_filters
 from django import forms
 from django.db.models import Prefetch
@@ -114,18 +116,28 @@ class EntrySerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    # The nested serializers are made once per list, not once per row: building one
+    # (copying its fields and reading the model's) costs more than representing a row.
+    @cached_property
+    def _sign_off(self):
+        return SignOffSerializer()
+
+    @cached_property
+    def _request(self):
+        return SignOffRequestSerializer()
+
     def get_items(self, entry) -> list[int]:
         return [mapping.item_id for mapping in entry.mappings.all()]
 
     @extend_schema_field(SignOffSerializer(allow_null=True))
     def get_sign_off(self, entry):
         sign_off = selectors.current_sign_off(entry)
-        return SignOffSerializer(sign_off).data if sign_off else None
+        return self._sign_off.to_representation(sign_off) if sign_off else None
 
     @extend_schema_field(SignOffRequestSerializer(allow_null=True))
     def get_latest_request(self, entry):
         request = next(iter(entry.sign_off_requests.all()), None)
-        return SignOffRequestSerializer(request).data if request else None
+        return self._request.to_representation(request) if request else None
 
 
 REFLECTION_FIELDS = ["reflection_what_happened", "reflection_learned", "reflection_next_time"]

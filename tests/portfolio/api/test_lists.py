@@ -146,3 +146,34 @@ def test_the_list_costs_the_same_queries_for_5_and_50_entries(
         e["evidence"] for e in body["results"]
     )
     assert many == few, f"{few} queries for 5 entries, {many} for 50"
+
+
+def test_a_list_builds_its_nested_serializers_once_not_per_row(
+    api_as, enrolled_trainee, supervisor, fpcs, log, monkeypatch
+):
+    """Building a serializer copies its fields and reads its model: per row, it cost more
+    than representing the row."""
+    from portfolio.api import entries as entry_serializers
+
+    built = {"SignOffSerializer": 0, "SignOffRequestSerializer": 0}
+    for name in built:
+        cls = getattr(entry_serializers, name)
+        original = cls.__init__
+
+        def counting(self, *args, _name=name, _original=original, **kwargs):
+            built[_name] += 1
+            _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", counting)
+    for i in range(6):
+        entry = log(title=f"Entry {i}", items=[fpcs["FPC1"]])
+        services.submit_for_sign_off(entry=entry, supervisor=supervisor, actor=enrolled_trainee)
+        services.approve(entry=entry, actor=supervisor)
+    built.update(SignOffSerializer=0, SignOffRequestSerializer=0)
+
+    body = api_as(enrolled_trainee).get(ENTRIES).json()
+
+    assert len(body["results"]) == 6
+    assert all(e["sign_off"]["supervisor"]["id"] == supervisor.pk for e in body["results"])
+    assert all(e["latest_request"]["outcome"] == "approved" for e in body["results"])
+    assert built == {"SignOffSerializer": 1, "SignOffRequestSerializer": 1}
