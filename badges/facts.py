@@ -1,12 +1,20 @@
-"""Gathering the facts badge rules ask for: one query per distinct fact, however long the
-trainee's history, so evaluation costs the same for 1 entry or 2,000. Each fact also says
+"""Gathering the facts badge rules ask for in a fixed number of queries, however long the
+trainee's history: every count of entries (event_count, cpd_credits) in one query, and one
+query for each other distinct fact. Each fact also says
 what it found (dates, sign-offs, names), so that an award can record how it was met
 without asking again."""
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+)
 from django.utils import timezone
 
 from assessments.models import Assessment
@@ -58,26 +66,6 @@ def has_standing_sign_off(entry_ref: str = "pk") -> Exists:
     return Exists(SignOff.objects.standing().filter(entry=OuterRef(entry_ref)))
 
 
-def tally(entries, *, with_credits: bool = False) -> Tally:
-    """How many entries, how many signed off, their first and last dates and, when asked,
-    their CPD credits, in one query. Distinct counts, as tag and item filters join many
-    rows; credits are summed only over entries no filter has joined to other rows."""
-    found = entries.aggregate(
-        entries=Count("pk", distinct=True),
-        signed_off=Count("pk", distinct=True, filter=has_standing_sign_off()),
-        first=Min("date"),
-        last=Max("date"),
-        **({"credits": Sum("cpd_credits")} if with_credits else {}),
-    )
-    return Tally(
-        entries=found["entries"],
-        signed_off=found["signed_off"],
-        first=found["first"],
-        last=found["last"],
-        credits=float(found.get("credits") or 0),
-    )
-
-
 def gather(trainee, requests: set[tuple], today: date) -> dict[tuple, object]:
     item_refs = set()
     for request in requests:
@@ -91,7 +79,107 @@ def gather(trainee, requests: set[tuple], today: date) -> dict[tuple, object]:
         if any(r[0] == "event_count" and r[2] for r in requests)
         else {}
     )
-    return {request: _fact(trainee, request, items, tags) for request in requests}
+    counted = [r for r in requests if r[0] in ENTRY_FACTS]
+    found = tallies(trainee, {r: _entries_counted(trainee, r, items, tags) for r in counted})
+    for request in requests:
+        if request[0] not in ENTRY_FACTS:
+            found[request] = _fact(trainee, request, items)
+    return found
+
+
+# Facts that count the trainee's entries: all of them are answered by one query.
+ENTRY_FACTS = ("event_count", "cpd_credits")
+
+
+def _entries_counted(trainee, request: tuple, items, tags) -> Q:
+    """Which of the trainee's entries an `event_count` or `cpd_credits` fact counts, as a
+    condition on the entry's own row. What lies in other tables (tags, items, sign-offs,
+    assessments) is asked as `id IN (the trainee's matching rows)`, a subquery PostgreSQL
+    runs once and hashes, rather than a join: a join would repeat entries and need a query
+    of its own."""
+    if request[0] == "cpd_credits":
+        _, signed_off_only, since = request
+        # The entries that carry credits are the ones the credits came from.
+        condition = Q(cpd_credits__gt=0)
+        if signed_off_only:
+            condition &= Q(pk__in=_signed_off(trainee))
+        if since:
+            condition &= Q(date__gte=since)
+        return condition
+    _, kinds, tag_names, refs, signed_off_only, provider, since, types, by_ticket = request
+    condition = Q()
+    if kinds:
+        condition &= Q(kind__in=kinds)
+    if tag_names:
+        wanted = set().union(*(tags.get(t, ()) for t in tag_names))
+        tagged = LearningEntry.tags.through.objects.filter(
+            tag__in=wanted, learningentry__trainee=trainee
+        )
+        condition &= Q(pk__in=tagged.values("learningentry"))
+    if refs:
+        wanted = set().union(*(items[r].ids for r in refs))
+        mapped = EntryItem.objects.filter(trainee=trainee, item__in=wanted)
+        condition &= Q(pk__in=mapped.values("entry"))
+    if signed_off_only:
+        condition &= Q(pk__in=_signed_off(trainee))
+    if provider:
+        condition &= Q(provider__iexact=provider)
+    if since:
+        condition &= Q(date__gte=since)
+    if types or by_ticket is not None:
+        # An assessment counts once its assessor has completed it.
+        assessed = Assessment.objects.filter(
+            entry__trainee=trainee, state=Assessment.State.COMPLETED
+        )
+        if types:
+            assessed = assessed.filter(assessment_type__in=types)
+        if by_ticket is not None:
+            assessed = assessed.filter(by_ticket=by_ticket)
+        condition &= Q(pk__in=assessed.values("entry"))
+    return condition
+
+
+def _signed_off(trainee):
+    """The trainee's entries under a sign-off nobody has withdrawn: the sign-off itself, not
+    the entry's status, is what a supervisor gave."""
+    return SignOff.objects.standing().filter(trainee=trainee).values("entry")
+
+
+def tallies(trainee, conditions: dict[tuple, Q]) -> dict[tuple, Tally]:
+    """For each condition, how many of the trainee's entries meet it, how many of those are
+    under a standing sign-off, their first and last dates and their CPD credits: every
+    condition in one query. The database answers each condition once per entry, and the
+    sums are made here: aggregates filtered by a condition would each carry its own copy
+    of the condition's subqueries."""
+    if not conditions:
+        return {}
+    flags = {"signed": Q(pk__in=_signed_off(trainee))} | {
+        f"meets_{n}": condition for n, condition in enumerate(conditions.values())
+    }
+    rows = (
+        LearningEntry.objects.filter(trainee=trainee)
+        .annotate(**{name: ExpressionWrapper(q, BooleanField()) for name, q in flags.items()})
+        .values_list("date", "cpd_credits", *flags)
+    )
+    counted = [{"entries": 0, "signed_off": 0, "dates": [], "credits": 0} for _ in conditions]
+    for day, credits, signed, *meets in rows:
+        for n, met in enumerate(meets):
+            if met:
+                found = counted[n]
+                found["entries"] += 1
+                found["signed_off"] += bool(signed)
+                found["dates"].append(day)
+                found["credits"] += credits or 0
+    return {
+        request: Tally(
+            entries=found["entries"],
+            signed_off=found["signed_off"],
+            first=min(found["dates"], default=None),
+            last=max(found["dates"], default=None),
+            credits=float(found["credits"]),
+        )
+        for request, found in zip(conditions, counted, strict=True)
+    }
 
 
 def tags_by_normal_name(trainee) -> dict[str, set[int]]:
@@ -104,40 +192,9 @@ def tags_by_normal_name(trainee) -> dict[str, set[int]]:
     return found
 
 
-def _fact(trainee, request: tuple, items: dict[str, ResolvedItem], tags: dict[str, set[int]]):
+def _fact(trainee, request: tuple, items: dict[str, ResolvedItem]):
+    """A fact that is not a count of entries: one query each."""
     kind = request[0]
-    entries = LearningEntry.objects.filter(trainee=trainee)
-    if kind == "event_count":
-        _, kinds, tag_names, refs, signed_off_only, provider, since, types, by_ticket = request
-        if kinds:
-            entries = entries.filter(kind__in=kinds)
-        if tag_names:
-            entries = entries.filter(tags__in=set().union(*(tags.get(t, ()) for t in tag_names)))
-        if refs:
-            entries = entries.filter(mappings__item__in=set().union(*(items[r].ids for r in refs)))
-        if signed_off_only:
-            entries = entries.filter(has_standing_sign_off())
-        if provider:
-            entries = entries.filter(provider__iexact=provider)
-        if since:
-            entries = entries.filter(date__gte=since)
-        if types or by_ticket is not None:
-            # An assessment counts once its assessor has completed it.
-            entries = entries.filter(assessment__state=Assessment.State.COMPLETED)
-        if types:
-            entries = entries.filter(assessment__assessment_type__in=types)
-        if by_ticket is not None:
-            entries = entries.filter(assessment__by_ticket=by_ticket)
-        return tally(entries)
-    if kind == "cpd_credits":
-        _, signed_off_only, since = request
-        # The entries that carry credits are the ones the credits came from.
-        entries = entries.filter(cpd_credits__gt=0)
-        if signed_off_only:
-            entries = entries.filter(has_standing_sign_off())
-        if since:
-            entries = entries.filter(date__gte=since)
-        return tally(entries, with_credits=True)
     if kind == "coverage":
         _, ref, minimum = request
         under = items[ref].ids

@@ -2,6 +2,7 @@
 one or a bare status does not; badge classes set it through the rule editor and the API,
 with problems named by field; evaluation still costs a fixed number of queries."""
 
+import datetime
 import json
 from decimal import Decimal
 
@@ -313,3 +314,49 @@ def test_the_api_schema_documents_each_kind_of_rule_and_the_sign_off_requirement
     rule_field = schema["BadgeClassCreateRequest"]["properties"]["rule"]
     assert rule_field["allOf"] == [{"$ref": "#/components/schemas/BadgeRuleRequest"}]
     assert rule_field["nullable"] is True
+
+
+def test_every_count_of_entries_is_one_query_however_many_rules_ask(
+    org_a, org_admin, add, sign_off, enrolled_trainee, fpcs
+):
+    """Counting entries for six rules with different filters (kind, tag, item, provider,
+    sign-off, date, credits) costs what counting for one does, and each count is right."""
+    from badges import facts, rules
+
+    sign_off(add(2, kind="reading", title="Paper", items=[fpcs["FPC1"]], cpd_credits=Decimal(1)))
+    add(3, kind="reading", title="Paper", tags=["sepsis"], provider="BMJ Learning")
+    add(1, kind="course", title="ALS", date="2025-01-10", cpd_credits=Decimal("7.5"))
+    wanted = {
+        "reading": {"type": "event_count", "min": 1, "kinds": ["reading"]},
+        "signed": SIGNED_READING,
+        "sepsis": {"type": "event_count", "min": 1, "tags": ["Sepsis"]},
+        "fpc1": {"type": "event_count", "min": 1, "items": ["uk-foundation/2021/FPC1"]},
+        "bmj": {"type": "event_count", "min": 1, "provider": "bmj learning"},
+        "recent": {"type": "event_count", "min": 1, "window": {"last_days": 180}},
+        "credits": {"type": "cpd_credits", "min": 1},
+        "nothing": {"type": "event_count", "min": 1, "tags": ["no-such-tag"]},
+    }
+    today = datetime.date(2026, 11, 30)
+    requests = {name: rules.fact_request(rule, today) for name, rule in wanted.items()}
+
+    with CaptureQueriesContext(connection) as one:
+        facts.gather(enrolled_trainee, {requests["reading"]}, today)
+    with CaptureQueriesContext(connection) as all_of_them:
+        found = facts.gather(enrolled_trainee, set(requests.values()), today)
+
+    # Resolving items and tags is a query each; the counts are one more.
+    assert len(all_of_them) == len(one) + 2
+    counts = {name: (found[r].entries, found[r].signed_off) for name, r in requests.items()}
+    assert counts == {
+        "reading": (5, 2),
+        "signed": (2, 2),
+        "sepsis": (3, 0),
+        "fpc1": (2, 2),
+        "bmj": (3, 0),
+        "recent": (5, 2),
+        "credits": (3, 2),
+        "nothing": (0, 0),
+    }
+    assert found[requests["credits"]].credits == 9.5
+    assert found[requests["reading"]].first == datetime.date(2026, 11, 2)
+    assert found[requests["nothing"]].first is None
