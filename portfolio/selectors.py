@@ -50,6 +50,11 @@ def entries_visible_to(user) -> QuerySet[LearningEntry]:
     )
 
 
+def own_entries(user) -> QuerySet[LearningEntry]:
+    """All of the trainee's own entries, drafts too: read through the trainee index alone."""
+    return LearningEntry.objects.filter(trainee=user)
+
+
 def access_entry(user, entry_id, *, for_update: bool = False) -> LearningEntry:
     """The entry if `user` may see it, else 404 (never 403: others' entries do not exist)."""
     entries = entries_visible_to(user).select_related("trainee")

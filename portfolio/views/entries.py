@@ -4,7 +4,6 @@ and deletion."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as account_selectors
 from core.forms import apply_errors, form_data, submitted
-from portfolio import selectors, services
+from portfolio import paging, selectors, services
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
 from portfolio.forms import (
@@ -42,10 +41,10 @@ def entry_list(request):
         del query["trainee"]
         url = reverse("portfolio:trainee_entries", args=[whose])
         return redirect(f"{url}?{query.urlencode()}" if query else url)
-    own = selectors.entries_visible_to(request.user).filter(trainee=request.user)
+    own = selectors.own_entries(request.user)
     filterset = EntryFilter(request.GET or None, queryset=own, request=request)
     entries = filterset.qs if filterset.is_bound and filterset.is_valid() else own
-    page = Paginator(selectors.entry_list(entries), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paging.page_of_entries(entries, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

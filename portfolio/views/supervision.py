@@ -10,13 +10,12 @@ JavaScript, so portfolio never imports badges."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from portfolio import selectors, services
+from portfolio import paging, selectors, services
 from portfolio.filters import EntryFilter
 from portfolio.forms import BatchSignOffForm
 from portfolio.trainees import trainee_overview
@@ -70,7 +69,7 @@ def trainee_entries(request, trainee_id):
     visible = selectors.supervised_entries(request.user, trainee)
     filterset = EntryFilter(request.GET or None, queryset=visible, request=request, trainee=trainee)
     entries = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
-    page = Paginator(selectors.entry_list(entries), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paging.page_of_entries(entries, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

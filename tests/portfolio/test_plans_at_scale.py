@@ -201,22 +201,24 @@ def paged_query(plans) -> dict:
 
 
 def test_the_entries_list_is_read_in_order_from_the_trainee_date_index(client, site):
-    """The first page (newest first) is read from the (trainee, date, id) index in order,
-    stopping after 20 rows, instead of sorting all the trainee's rows."""
+    """The first page (newest first) takes its ids from the (trainee, date, id) index in
+    order, stopping after 20, instead of sorting all the trainee's rows; only those 20 are
+    then read in full (portfolio.paging), and only they are sorted again."""
     trainee = User.objects.get(email__startswith="scale-trainee-0000000")
     paged = paged_query(planned(client, trainee, reverse("portfolio:entry_list")))
-    assert not [n for n in nodes(paged) if n["Node Type"] in ("Sort", "Incremental Sort")]
-    assert [s.index for s in scans(paged) if s.table == "portfolio_learningentry"] == [
-        "event_trainee_date"
-    ]
-    assert entry_rows_read([("", paged)])["portfolio_learningentry"] == 20
+    (limit,) = [n for n in nodes(paged) if n["Node Type"] == "Limit"]
+    assert not [n for n in nodes(limit) if n["Node Type"] in ("Sort", "Incremental Sort")]
+    assert [(s.index, s.rows_read) for s in scans(limit)] == [("event_trainee_date", 20)]
+    assert all(n["Actual Rows"] <= 20 for n in nodes(paged) if "Sort" in n["Node Type"])
+    # 20 from the index, then those 20 by their primary key.
+    assert entry_rows_read([("", paged)])["portfolio_learningentry"] == 2 * 20
 
 
 def test_the_last_page_reads_the_trainees_rows_only(client, site):
     """The last page (13, of 250 entries) needs every row before it: PostgreSQL reads the
-    trainee's rows (and sorts them, as cheap as reading them in order when all are read),
-    never anyone else's."""
+    trainee's rows or their index entries (and sorts them, as cheap as reading them in order
+    when all are read), never anyone else's, then the page's own rows in full."""
     trainee = User.objects.get(email__startswith="scale-trainee-0000000")
     plans = planned(client, trainee, f"{reverse('portfolio:entry_list')}?page=13")
     assert seq_scans(plans) == []
-    assert entry_rows_read([("", paged_query(plans))])["portfolio_learningentry"] == ENTRIES
+    assert entry_rows_read([("", paged_query(plans))])["portfolio_learningentry"] == ENTRIES + 10
