@@ -326,11 +326,20 @@ class ScaleSeeder:
         # One batch and its mappings commit together, so an interrupted run leaves no entry
         # without its curriculum items.
         values = [entry for entry, _ in pending]
+
+        def tag_links():
+            return [(e["id"], tags[name]) for e, template in pending for name in template.tags]
+
         if self.copy:
             # COPY sends no ids back: take them from the table's sequence first, as
             # bulk_create's RETURNING would have, so the links below can name the entries.
             for entry, pk in zip(values, reserve_ids(LearningEntry, len(values)), strict=True):
                 entry["id"] = pk
+            # The tag links go first: the database indexes an entry's words for search as the
+            # entry arrives (migration portfolio 0010), tags included, and links added after
+            # would have every entry indexed a second time. Foreign keys are checked when
+            # the batch commits, so links may name entries a moment before they exist.
+            self._link(LearningEntry.tags.through, ("learningentry", "tag"), tag_links())
             Rows(LearningEntry, values[0], with_pk=True).copy(values)
         else:
             entries = LearningEntry.objects.bulk_create(
@@ -338,13 +347,12 @@ class ScaleSeeder:
             )
             for entry, saved in zip(values, entries, strict=True):
                 entry["id"] = saved.pk
-        mappings, tag_links, requests = [], [], []
+        mappings, requests = [], []
         now = timezone.now()
         for entry, (_, template) in zip(values, pending, strict=True):
             mappings.extend(
                 (entry["id"], self.item_ids[code], entry["trainee_id"]) for code in template.items
             )
-            tag_links.extend((entry["id"], tags[name]) for name in template.tags)
             if entry["status"] in (Status.SUBMITTED, Status.RETURNED):
                 returned = entry["status"] == Status.RETURNED
                 requests.append(
@@ -362,7 +370,8 @@ class ScaleSeeder:
                     )
                 )
         self._link(EntryItem, ("entry", "item", "trainee"), mappings)
-        self._link(LearningEntry.tags.through, ("learningentry", "tag"), tag_links)
+        if not self.copy:
+            self._link(LearningEntry.tags.through, ("learningentry", "tag"), tag_links())
         if self.copy:
             copy_instances(SignOffRequest, requests)
         else:

@@ -9,7 +9,14 @@ from accounts.models import Membership, Supervision, User
 from audit.models import AuditEntry
 from bench.seed_scale import Refused, seed_scale
 from curriculum.models import Enrolment
-from portfolio.models import EntryItem, LearningEntry, SignOff, SignOffRequest, Status
+from portfolio.models import (
+    EntryItem,
+    EntrySearch,
+    LearningEntry,
+    SignOff,
+    SignOffRequest,
+    Status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -139,6 +146,18 @@ def test_seed_scale_with_copy_writes_the_rows_bulk_create_writes():
     assert sum(len(entries) for _, entries in written) == 80
     # The links name the entries COPY wrote: ids came from the table's own sequence.
     assert EntryItem.objects.filter(entry__trainee__email__startswith="scale-copy-").count() > 80
+    # Search finds the same words, tags included, though COPY sends an entry's tag links
+    # before the entry itself.
+    assert search_words("copy") == search_words("bulk")
+    assert any("safeguard" in words for words in search_words("copy"))
+
+
+def search_words(role: str) -> list[str]:
+    found = EntrySearch.objects.filter(trainee__email__startswith=f"scale-{role}-")
+    return [
+        str(words)
+        for words in found.order_by("trainee__email", "entry").values_list("shared", flat=True)
+    ]
 
 
 def test_seed_scale_refuses_copy_without_postgresql(monkeypatch):
