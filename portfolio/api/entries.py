@@ -16,7 +16,13 @@ from portfolio.api.evidence import EvidenceSerializer
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.models import LOGGABLE_KINDS, LearningEntry, SignOff, SignOffRequest, Status
+from portfolio.models import (
+    LOGGABLE_KINDS,
+    LearningEntry,
+    SignOff,
+    SignOffRequest,
+    Status,
+)
 from portfolio.verification import sign_off_link
 
 
@@ -78,9 +84,10 @@ class EntrySerializer(serializers.ModelSerializer):
 
     trainee = PersonSerializer(read_only=True)
     status = NamedChoiceField(choices=Status.choices, schema_name="EventStatusEnum", read_only=True)
-    tags = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+    # Related rows are read from plain lists (see with_summary and listed), not managers.
+    tags = serializers.SerializerMethodField()
     items = serializers.SerializerMethodField(help_text="Ids of the curriculum items mapped.")
-    evidence = EvidenceSerializer(many=True, read_only=True)
+    evidence = EvidenceSerializer(many=True, read_only=True, source="listed_evidence")
     sign_off = serializers.SerializerMethodField(
         help_text="The sign-off in force; null if there is none."
     )
@@ -126,17 +133,20 @@ class EntrySerializer(serializers.ModelSerializer):
     def _request(self):
         return SignOffRequestSerializer()
 
+    def get_tags(self, entry) -> list[str]:
+        return [tag.name for tag in entry.listed_tags]
+
     def get_items(self, entry) -> list[int]:
-        return [mapping.item_id for mapping in entry.mappings.all()]
+        return [mapping.item_id for mapping in entry.listed_mappings]
 
     @extend_schema_field(SignOffSerializer(allow_null=True))
     def get_sign_off(self, entry):
-        sign_off = selectors.current_sign_off(entry)
+        sign_off = next((s for s in entry.listed_sign_offs if not hasattr(s, "withdrawal")), None)
         return self._sign_off.to_representation(sign_off) if sign_off else None
 
     @extend_schema_field(SignOffRequestSerializer(allow_null=True))
     def get_latest_request(self, entry):
-        request = next(iter(entry.sign_off_requests.all()), None)
+        request = next(iter(entry.listed_sign_off_requests), None)
         return self._request.to_representation(request) if request else None
 
 
@@ -307,12 +317,34 @@ class EntryApiFilter(EntryFilter):
         fields = [*EntryFilter.Meta.fields, "trainee"]
 
 
+# The relations a summary shows. Each is prefetched into a plain list (`listed_<name>`):
+# prefetched into its manager instead, Django makes a queryset per entry and relation, which
+# cost more than the rest of a row.
+LISTED = ("tags", "mappings", "evidence", "sign_offs", "sign_off_requests")
+
+
 def with_summary(entries):
     """Everything EntrySerializer shows, in a fixed number of queries whatever the count."""
-    return selectors.entry_list(entries).prefetch_related(
-        "evidence",
+    return entries.select_related("trainee").prefetch_related(
+        Prefetch("tags", to_attr="listed_tags"),
+        Prefetch("mappings", to_attr="listed_mappings"),
+        Prefetch("evidence", to_attr="listed_evidence"),
         Prefetch(
-            "sign_offs", queryset=SignOff.objects.select_related("supervisor", "withdrawal", "link")
+            "sign_offs",
+            queryset=SignOff.objects.select_related("supervisor", "withdrawal", "link"),
+            to_attr="listed_sign_offs",
         ),
-        Prefetch("sign_off_requests", queryset=SignOffRequest.objects.select_related("supervisor")),
+        Prefetch(
+            "sign_off_requests",
+            queryset=SignOffRequest.objects.select_related("supervisor"),
+            to_attr="listed_sign_off_requests",
+        ),
     )
+
+
+def listed(entry: LearningEntry) -> LearningEntry:
+    """An entry read with the usual prefetches (selectors.entry_detail), with the lists the
+    serializers read made from them: no query."""
+    for name in LISTED:
+        setattr(entry, f"listed_{name}", list(getattr(entry, name).all()))
+    return entry

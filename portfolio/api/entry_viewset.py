@@ -17,6 +17,7 @@ from portfolio.api.entries import (
     EntrySerializer,
     MappingsSerializer,
     PersonSerializer,
+    listed,
     with_summary,
 )
 from portfolio.api.evidence import EvidenceActions
@@ -131,7 +132,7 @@ class EntryViewSet(VisibleToCaller, SignOffActions, EvidenceActions, viewsets.Ge
         return Response(self.get_serializer(entry).data, status_code)
 
     def _detail(self, entry, status_code=status.HTTP_200_OK):
-        entry = selectors.entry_detail(entry)
+        entry = listed(selectors.entry_detail(entry))
         user = self.request.user
         if user.pk != entry.trainee_id and selectors.can_see_reflection(user, entry):
             services.record_reflection_view(entry=entry, actor=user)

@@ -177,3 +177,18 @@ def test_a_list_builds_its_nested_serializers_once_not_per_row(
     assert all(e["sign_off"]["supervisor"]["id"] == supervisor.pk for e in body["results"])
     assert all(e["latest_request"]["outcome"] == "approved" for e in body["results"])
     assert built == {"SignOffSerializer": 1, "SignOffRequestSerializer": 1}
+
+
+def test_a_list_reads_related_rows_into_plain_lists(enrolled_trainee, fpcs, log):
+    """Prefetched into managers, each entry would get a queryset per relation, built and
+    thrown away: for a page of 50, more than the rest of the rows cost."""
+    from portfolio.api.entries import LISTED, with_summary
+    from portfolio.models import LearningEntry
+
+    log(title="Entry", tags=["sepsis"], items=[fpcs["FPC1"]])
+    (entry,) = with_summary(LearningEntry.objects.filter(trainee=enrolled_trainee))
+
+    assert getattr(entry, "_prefetched_objects_cache", {}) == {}
+    assert all(isinstance(getattr(entry, f"listed_{name}"), list) for name in LISTED)
+    assert [t.name for t in entry.listed_tags] == ["sepsis"]
+    assert [m.item_id for m in entry.listed_mappings] == [fpcs["FPC1"].pk]
