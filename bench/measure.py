@@ -63,8 +63,19 @@ def interleaved(subjects: dict[str, Callable[[], object]], rounds: int, warmup: 
 
 def rss_kib(pid: int | str = "self") -> int:
     """Resident set size of a process, from /proc (Linux)."""
+    return _status_kib(pid, "VmRSS")
+
+
+def peak_rss_kib(pid: int | str = "self") -> int:
+    """The largest resident set the process has had since it started its program, from
+    /proc (Linux). Not getrusage's ru_maxrss: Linux carries that across exec, so a process
+    started by a large one reports its parent's size."""
+    return _status_kib(pid, "VmHWM")
+
+
+def _status_kib(pid: int | str, field: str) -> int:
     with open(f"/proc/{pid}/status") as status:
         for line in status:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
-    raise RuntimeError(f"no VmRSS for process {pid}")
+    raise RuntimeError(f"no {field} for process {pid}")

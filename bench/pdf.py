@@ -8,8 +8,8 @@ signed off (each with its link and QR code), mapped to the F1 curriculum.
   turn (bench.measure.interleaved). The broker's hop is not in it: the pipeline part
   measures that.
 - Peak memory: the largest resident set of a fresh process that makes one such export
-  (getrusage's ru_maxrss, which covers the whole process: Django, the database driver and
-  WeasyPrint), against an absolute bound.
+  (its VmHWM, which covers the whole process: Django, the database driver and WeasyPrint),
+  against an absolute bound.
 
 The trainee and their entries are made through the services (sign-offs need their records
 and links), once per run.
@@ -23,7 +23,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from bench.measure import env_int, interleaved
+from bench.measure import env_int, interleaved, peak_rss_kib
 from bench.targets import Result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,7 +149,7 @@ def run(new_trainees) -> list[Result]:
             peak,
             unit="MB",
             at_most=MEMORY_TARGET_MB,
-            note="ru_maxrss of a fresh process that makes one export: Django, the "
+            note="VmHWM of a fresh process that makes one export: Django, the "
             "database driver and WeasyPrint together.",
         ),
     ]
@@ -170,14 +170,11 @@ def peak_memory_mb(trainee_id: int) -> float:
 
 def export_once(trainee_id: int, out: str) -> None:
     """In a process of its own: one export, then the process's peak resident memory."""
-    import resource
-
     from accounts.models import User
 
     in_process()
     request_to_file(User.objects.get(pk=trainee_id))
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    Path(out).write_text(json.dumps({"max_rss_kib": peak}))
+    Path(out).write_text(json.dumps({"max_rss_kib": peak_rss_kib()}))
 
 
 def main(argv: list[str]) -> int:

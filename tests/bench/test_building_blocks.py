@@ -95,3 +95,19 @@ def test_rows_fill_what_is_not_given_as_a_save_would(org_a):
 def test_rows_refuse_a_field_with_no_default_left_out():
     with pytest.raises(ValueError, match="recipient has no default"):
         Rows(Award, ["badge_class_id", "recipient_email"])
+
+
+def test_a_processs_peak_memory_is_its_own_not_its_parents():
+    """Linux carries ru_maxrss across exec: a probe started by the bench, which holds the
+    awards it loaded, would report the bench's size. VmHWM is the probe's own."""
+    import subprocess
+    import sys
+
+    held = bytearray(400 * 1024 * 1024)
+    held[::4096] = b"\x01" * len(held[::4096])  # touched, so resident
+    probe = "from bench.measure import peak_rss_kib; print(peak_rss_kib())"
+    done = subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert int(done.stdout) < 200 * 1024
+    assert len(held)
