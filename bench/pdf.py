@@ -165,7 +165,8 @@ def peak_memory_mb(trainee_id: int) -> float:
         )
         if done.returncode:
             raise SystemExit("Measuring the PDF export's memory failed.")
-        return json.loads(Path(out.name).read_text())["max_rss_kib"] / 1024
+        # Megabytes as the target states them (10⁶ bytes), not mebibytes.
+        return json.loads(Path(out.name).read_text())["max_rss_kib"] * 1024 / 1e6
 
 
 def export_once(trainee_id: int, out: str) -> None:
