@@ -5,12 +5,13 @@ imported into a site that starts empty and exported again reads the same."""
 
 import io
 import json
+from datetime import date
 
 import pytest
 
 from accounts.models import Role, User
 from audit.models import AuditEntry
-from badges import facts
+from badges import facts, rules
 from badges.models import Award, ExternalBadge
 from badges.services import awarding
 from curriculum.models import Framework
@@ -127,7 +128,8 @@ def test_badge_rules_never_count_sign_offs_attested_elsewhere(instance_b):
 
     import_into(trainee, instance_b)
 
-    counted = facts.tally(LearningEntry.objects.filter(trainee=trainee))
+    every_entry = rules.fact_request({"type": "event_count", "min": 1}, date.today())
+    counted = facts.gather(trainee, {every_entry}, date.today())[every_entry]
     assert (counted.entries, counted.signed_off) == (4, 0)
 
 
