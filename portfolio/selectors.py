@@ -150,9 +150,11 @@ def current_sign_off(entry: LearningEntry) -> SignOff | None:
     """The entry's standing sign-off, if it has one. From the sign-offs the caller
     prefetched (with their withdrawal joined), so a list costs no query per entry;
     otherwise from the database."""
-    prefetched = getattr(entry, "_prefetched_objects_cache", {})
-    if "sign_offs" in prefetched:
-        return next((s for s in prefetched["sign_offs"] if not hasattr(s, "withdrawal")), None)
+    prefetched = getattr(entry, "listed_sign_offs", None)  # as the API's lists read them
+    if prefetched is None:
+        prefetched = getattr(entry, "_prefetched_objects_cache", {}).get("sign_offs")
+    if prefetched is not None:
+        return next((s for s in prefetched if not hasattr(s, "withdrawal")), None)
     return entry.sign_offs.standing().select_related("supervisor").first()
 
 

@@ -141,7 +141,7 @@ class EntrySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(SignOffSerializer(allow_null=True))
     def get_sign_off(self, entry):
-        sign_off = next((s for s in entry.listed_sign_offs if not hasattr(s, "withdrawal")), None)
+        sign_off = selectors.current_sign_off(entry)
         return self._sign_off.to_representation(sign_off) if sign_off else None
 
     @extend_schema_field(SignOffRequestSerializer(allow_null=True))
