@@ -33,10 +33,9 @@ from portfolio.models import LearningEntry
 
 def awards_of(trainee) -> QuerySet[Award]:
     """Every award the trainee has earned, newest first, revoked ones included (the trainee
-    should see that a badge was revoked, and why)."""
-    return Award.objects.filter(recipient=trainee).select_related(
-        "badge_class__issuer", "awarded_by"
-    )
+    should see that a badge was revoked, and why). Without who awarded it: the trainee's
+    pages and API do not show that, and the join is most of the query's cost."""
+    return Award.objects.filter(recipient=trainee).select_related("badge_class__issuer")
 
 
 def external_badges_of(trainee) -> QuerySet[ExternalBadge]:

@@ -219,10 +219,16 @@ def can_view_progress(viewer, trainee) -> bool:
 def access_trainee_programme(viewer, trainee_id: int, programme_id: int) -> tuple[User, Programme]:
     """The trainee and one of their programmes, if `viewer` may see that trainee's progress.
     Anything else is a 404, so nobody learns whom another trainee is."""
-    trainee = User.objects.filter(pk=trainee_id).first()
+    # Most often viewers look at their own progress: they are loaded already.
+    trainee = viewer if viewer.pk == trainee_id else User.objects.filter(pk=trainee_id).first()
     if trainee is None or not can_view_progress(viewer, trainee):
         raise Http404("No such trainee.")
-    programme = programmes_of_trainee(trainee).filter(pk=programme_id).first()
+    # One programme by its id: no DISTINCT over the trainee's enrolments in it.
+    programme = (
+        Programme.objects.filter(pk=programme_id, enrolments__trainee=trainee)
+        .select_related("organisation")
+        .first()
+    )
     if programme is None:
         raise Http404("No such programme.")
     return trainee, programme

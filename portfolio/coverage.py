@@ -61,7 +61,13 @@ def coverage(*, trainee, programme: Programme) -> list[CoverageRow]:
     Three queries whatever the size of the programme or the portfolio: items, requirements,
     and the evidence counts (one aggregate).
     """
-    items = list(curriculum_selectors.items_of_programme(programme))
+    # What a row shows and the tree needs: descriptions and extra fields are long, and
+    # every reader of the rows (pages, API, export, review) shows code and title only.
+    items = list(
+        curriculum_selectors.items_of_programme(programme).only(
+            "framework_id", "parent_id", "position", "code", "title"
+        )
+    )
     requirements = {r.item_id: r for r in Requirement.objects.filter(programme=programme)}
     counts = evidence_counts(trainee, [item.pk for item in items])
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import django_filters
+from django import forms
 from django.utils import timezone
 
 from accounts import selectors as account_selectors
@@ -11,6 +12,32 @@ from core.forms import DateInput, PlainSelect
 from curriculum.models import Framework, Item
 from portfolio import selectors
 from portfolio.models import Kind, LearningEntry, SignOffRequest, Status
+
+
+class _ReadWhole(forms.models.ModelChoiceIterator):
+    """Options read by iterating the queryset, not through queryset.iterator(): on
+    PostgreSQL that is a server-side cursor, three round trips (declare, fetch, close) for a
+    list the page reads whole anyway."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class _ListedChoices(django_filters.fields.ModelChoiceIterator, _ReadWhole):
+    pass
+
+
+class _ListedModelChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = _ListedChoices
+
+
+class ListedModelChoiceFilter(django_filters.ModelChoiceFilter):
+    """A model choice filter whose options cost one query."""
+
+    field_class = _ListedModelChoiceField
 
 
 class EntryFilter(django_filters.FilterSet):
@@ -33,7 +60,7 @@ class EntryFilter(django_filters.FilterSet):
         label="To",
         widget=DateInput(),
     )
-    item = django_filters.ModelChoiceFilter(
+    item = ListedModelChoiceFilter(
         field_name="mappings__item",
         method="mapped_under",
         queryset=Item.objects.all(),
@@ -77,7 +104,7 @@ class SignOffQueueFilter(django_filters.FilterSet):
 
     WAITING = [(str(days), f"Waiting over {days} days") for days in (7, 14, 28)]
 
-    trainee = django_filters.ModelChoiceFilter(
+    trainee = ListedModelChoiceFilter(
         field_name="entry__trainee",
         label="Trainee",
         queryset=User.objects.none(),

@@ -195,10 +195,21 @@ def can_withdraw(actor, sign_off: SignOff) -> bool:
 # --- Lists ------------------------------------------------------------------------------------
 
 
+REFLECTION_FIELDS = ("reflection_what_happened", "reflection_learned", "reflection_next_time")
+
+
+# What a row of a list of entries shows: no descriptions, and of each mapped item its code.
+# Long text read and decoded for every row would be work for nothing.
+# The reflections tell whether there is one (LearningEntry.has_reflection).
+LIST_FIELDS = ("trainee_id", "kind", "title", "date", "cpd_credits", "status",
+               "reflection_shared", *REFLECTION_FIELDS)  # fmt: skip
+
+
 def entry_list(queryset: QuerySet[LearningEntry]) -> QuerySet[LearningEntry]:
     """What a list of entries shows for each, fetched in a fixed number of queries."""
-    return queryset.select_related("trainee").prefetch_related(
-        "tags", Prefetch("mappings", queryset=EntryItem.objects.select_related("item"))
+    mappings = EntryItem.objects.select_related("item").only("entry_id", "item__code")
+    return queryset.only(*LIST_FIELDS).prefetch_related(
+        "tags", Prefetch("mappings", queryset=mappings)
     )
 
 
@@ -210,9 +221,6 @@ def mapped_under(queryset: QuerySet[LearningEntry], item_id: int) -> QuerySet[Le
     ids = {item_id} | curriculum_selectors.descendant_ids(tree, item_id)
     # Exists rather than a join: an entry mapped to several of the items is listed once.
     return queryset.filter(Exists(EntryItem.objects.filter(entry=OuterRef("pk"), item__in=ids)))
-
-
-REFLECTION_FIELDS = ("reflection_what_happened", "reflection_learned", "reflection_next_time")
 
 
 def search(queryset: QuerySet[LearningEntry], text: str, *, user=None) -> QuerySet[LearningEntry]:

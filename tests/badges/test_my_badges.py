@@ -172,3 +172,15 @@ def test_a_revoked_badge_is_no_longer_shown_as_under_way(
     )
     assert "Journal club contributor" in earned and "The entry was not genuine." in earned
     assert "Journal club contributor" not in in_progress
+
+
+def test_a_trainees_awards_are_read_without_who_awarded_them(client, badge_classes, trainee):
+    """The trainee's page shows the badge and its issuer; who awarded it is for the issuer's
+    admins, and joining the users table for it was most of the query's cost."""
+    awarding.award_badge(badge_class=BadgeClass.objects.first(), recipient=trainee)
+    client.force_login(trainee)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("badges:my_badges")).status_code == 200
+    (awards,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "badges_award"."id"')]
+    assert '"badges_issuer"' in awards
+    assert '"accounts_user"' not in awards
