@@ -37,6 +37,16 @@ class PersonalAccessTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
         return super().authenticate_credentials(token)
 
+    def _cleanup_token(self, auth_token) -> bool:
+        """Refuse the presented token once it has expired, and delete it, as knox does. knox
+        would also read every other token of the user, on every API call, to delete those
+        that expired: a query per call for housekeeping. The account page lists an expired
+        token as expired until its owner revokes it."""
+        if auth_token.expiry is not None and auth_token.expiry < timezone.now():
+            auth_token.delete()
+            return True
+        return False
+
     def validate_user(self, auth_token):
         user, token = super().validate_user(auth_token)
         now = timezone.now()

@@ -197,3 +197,28 @@ def test_a_session_without_any_record_of_the_password_is_refused(trainee):
 
     assert_error(client.post(TOKENS, {"name": "Laptop"}, format="json"), 403)
     assert not PersonalAccessToken.objects.exists()
+
+
+def test_a_call_reads_only_the_token_it_presents(trainee, make_token):
+    """Expired tokens are refused and deleted when presented; a call with a live token does
+    not read the user's other tokens (the account page lists an expired one as expired)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    expired, expired_secret = make_token(trainee, name="Old script")
+    PersonalAccessToken.objects.filter(pk=expired.pk).update(
+        expiry=timezone.now() - datetime.timedelta(days=1)
+    )
+    _, secret = make_token(trainee, name="Laptop")
+    with CaptureQueriesContext(connection) as queries:
+        assert token_client(secret).get(reverse("api:me")).status_code == 200
+    reads = [
+        q["sql"]
+        for q in queries
+        if q["sql"].startswith("SELECT") and '"accounts_personalaccesstoken"' in q["sql"]
+    ]
+    assert len(reads) == 1, reads  # the presented token, by its key
+    assert PersonalAccessToken.objects.filter(pk=expired.pk).exists()
+
+    assert_error(token_client(expired_secret).get(reverse("api:me")), 401)
+    assert not PersonalAccessToken.objects.filter(pk=expired.pk).exists()
