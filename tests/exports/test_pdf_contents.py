@@ -178,3 +178,29 @@ def test_filters_choose_the_entries(portfolio, period, export_pdf, foundation, c
     )
     titles = {"Sepsis simulation", "Chest drain insertion", "Reading: NICE"}
     assert {t for t in titles if t in entries_section} == expected
+
+
+def test_the_gathered_rows_are_freed_before_the_layout(portfolio, period, export_pdf, monkeypatch):
+    """Laying the pages out is the peak of an export's memory: the entries gathered for the
+    HTML must not be held through it."""
+    import weakref
+
+    from exports import contents, pdf
+
+    gathered, alive_at_layout = [], []
+    gather, write_pdf = contents.gather, pdf.write_pdf
+
+    def gather_and_watch(*args, **kwargs):
+        result = gather(*args, **kwargs)
+        gathered.extend(weakref.ref(entry) for entry in result.entries)
+        return result
+
+    def write_and_check(*args, **kwargs):
+        alive_at_layout.extend(ref for ref in gathered if ref() is not None)
+        return write_pdf(*args, **kwargs)
+
+    monkeypatch.setattr(contents, "gather", gather_and_watch)
+    monkeypatch.setattr(pdf, "write_pdf", write_and_check)
+    export_pdf(portfolio["trainee"], **period)
+    assert gathered
+    assert not alive_at_layout
