@@ -27,7 +27,7 @@ class _ReadWhole(forms.models.ModelChoiceIterator):
 
 
 class _ListedChoices(django_filters.fields.ModelChoiceIterator, _ReadWhole):
-    pass
+    """django-filter's iterator (which adds its null choice) over _ReadWhole's options."""
 
 
 class _ListedModelChoiceField(django_filters.fields.ModelChoiceField):

@@ -72,15 +72,15 @@ def test_the_list_costs_the_same_for_one_trainee_as_for_many(
 ):
     client = api_as(supervisor)
     client.get(TRAINEES)  # the token's first use of the minute records it: not the list's cost
-    # The token, its user; the count, the page; supervisions, enrolments with programmes.
-    with django_assert_num_queries(6):
+    # The token with its user; the count, the page; supervisions, enrolments with programmes.
+    with django_assert_num_queries(5):
         assert client.get(TRAINEES).json()["count"] == 1
     for n in range(9):
         trainee = member(org_a, Role.TRAINEE, full_name=f"Dr Trainee {n}")
         SupervisionFactory(supervisor=supervisor, trainee=trainee, organisation=org_a)
         programme = ProgrammeFactory(organisation=org_a, frameworks=[foundation])
         EnrolmentFactory(trainee=trainee, programme=programme)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         body = client.get(TRAINEES).json()
     assert body["count"] == 10 and all(row["programmes"] for row in body["results"])
 
@@ -197,13 +197,13 @@ def test_the_overview_costs_the_same_however_many_entries(
     url = f"{TRAINEES}{enrolled_trainee.pk}/"
     client.get(url)  # the token's first use of the minute records it
     add(2)
-    # The token, its user; the trainee; the last look; the changes and their count; the
+    # The token with its user; the trainee; the last look; the changes and their count; the
     # requests waiting and their count; the entries' count; the year's credits; the
     # supervisions; the programmes, and three for the one programme's coverage.
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         assert client.get(url).json()["changes"]["total"] == 2
     add(13)
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(14):
         body = client.get(url).json()
     assert body["changes"]["total"] == 15 and len(body["changes"]["events"]) == 10
     assert body["waiting"]["total"] == 15 and len(body["waiting"]["requests"]) == 10
