@@ -223,12 +223,7 @@ def access_trainee_programme(viewer, trainee_id: int, programme_id: int) -> tupl
     trainee = viewer if viewer.pk == trainee_id else User.objects.filter(pk=trainee_id).first()
     if trainee is None or not can_view_progress(viewer, trainee):
         raise Http404("No such trainee.")
-    # One programme by its id: no DISTINCT over the trainee's enrolments in it.
-    programme = (
-        Programme.objects.filter(pk=programme_id, enrolments__trainee=trainee)
-        .select_related("organisation")
-        .first()
-    )
+    programme = programmes_of_trainee(trainee).filter(pk=programme_id).first()
     if programme is None:
         raise Http404("No such programme.")
     return trainee, programme

@@ -16,13 +16,7 @@ from portfolio.api.evidence import EvidenceSerializer
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.models import (
-    LOGGABLE_KINDS,
-    LearningEntry,
-    SignOff,
-    SignOffRequest,
-    Status,
-)
+from portfolio.models import LOGGABLE_KINDS, LearningEntry, SignOff, SignOffRequest, Status
 from portfolio.verification import sign_off_link
 
 
@@ -317,28 +311,22 @@ class EntryApiFilter(EntryFilter):
         fields = [*EntryFilter.Meta.fields, "trainee"]
 
 
-# The relations a summary shows. Each is prefetched into a plain list (`listed_<name>`):
-# prefetched into its manager instead, Django makes a queryset per entry and relation, which
-# cost more than the rest of a row.
-LISTED = ("tags", "mappings", "evidence", "sign_offs", "sign_off_requests")
+# The relations a summary shows, each with how its rows are read (None: as they are). Each
+# is prefetched into a plain list (`listed_<name>`): prefetched into its manager instead,
+# Django makes a queryset per entry and relation, which cost more than the rest of a row.
+LISTED = {
+    "tags": None,
+    "mappings": None,
+    "evidence": None,
+    "sign_offs": SignOff.objects.select_related("supervisor", "withdrawal", "link"),
+    "sign_off_requests": SignOffRequest.objects.select_related("supervisor"),
+}
 
 
 def with_summary(entries):
     """Everything EntrySerializer shows, in a fixed number of queries whatever the count."""
     return entries.select_related("trainee").prefetch_related(
-        Prefetch("tags", to_attr="listed_tags"),
-        Prefetch("mappings", to_attr="listed_mappings"),
-        Prefetch("evidence", to_attr="listed_evidence"),
-        Prefetch(
-            "sign_offs",
-            queryset=SignOff.objects.select_related("supervisor", "withdrawal", "link"),
-            to_attr="listed_sign_offs",
-        ),
-        Prefetch(
-            "sign_off_requests",
-            queryset=SignOffRequest.objects.select_related("supervisor"),
-            to_attr="listed_sign_off_requests",
-        ),
+        *(Prefetch(name, queryset=rows, to_attr=f"listed_{name}") for name, rows in LISTED.items())
     )
 
 
