@@ -204,3 +204,27 @@ def test_the_gathered_rows_are_freed_before_the_layout(portfolio, period, export
     export_pdf(portfolio["trainee"], **period)
     assert gathered
     assert not alive_at_layout
+
+
+def test_label_and_value_cells_keep_their_own_style_through_layout(portfolio, period):
+    """A stretched grid cell is sized by giving it a copy of its whole computed style, twice;
+    across a portfolio's thousands of labels and values that was the largest part of the
+    layout's memory. Cells placed at their start are laid out with the style they have."""
+    from weasyprint import HTML
+
+    from exports import contents, pdf
+    from exports.filters import check_filters
+
+    trainee = portfolio["trainee"]
+    html = pdf.portfolio_html(contents.gather(trainee, check_filters(trainee, Chosen(**period))))
+    document = HTML(
+        string=html, base_url=pdf.static_base_url(), url_fetcher=pdf.StaticFilesOnly()
+    ).render(pdf_variant=pdf.PDF_VARIANT)
+    cells = [
+        box
+        for page in document.pages
+        for box in page._page_box.descendants()
+        if box.element_tag in ("dt", "dd")
+    ]
+    assert len(cells) > 20
+    assert all(box.style["width"] == "auto" and box.style["height"] == "auto" for box in cells)
