@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from curriculum import selectors as curriculum_selectors
 from curriculum.models import Item, Programme, Requirement
-from portfolio.models import EntryItem, Status
+from portfolio.models import EntryItem, LearningEntry, Status
 
 MET, PARTLY, NOT_STARTED = "met", "partly", "not_started"
 STATUS_LABELS = {MET: "Met", PARTLY: "Partly met", NOT_STARTED: "Not started"}
@@ -99,18 +99,17 @@ def coverage_summary(rows: list[CoverageRow]) -> dict[str, int]:
 
 def evidence_counts(trainee, item_ids) -> dict[int, tuple[int, int]]:
     """For each item, how many of the trainee's entries map to it and how many of those are
-    signed off. One aggregate query."""
+    signed off. One aggregate query over the trainee's item links alone, in index order: an
+    entry maps to an item once, so its links count entries without DISTINCT; the signed-off
+    ones are those among the trainee's signed-off entries, read once, rather than the status
+    of every linked entry joined in."""
+    signed_off = LearningEntry.objects.filter(trainee=trainee, status=Status.SIGNED_OFF)
     rows = (
-        EntryItem.objects.filter(
-            # Both sides bounded by the trainee, so each is read through its trainee index.
-            trainee=trainee,
-            entry__trainee=trainee,
-            item_id__in=item_ids,
-        )
+        EntryItem.objects.filter(trainee=trainee, item_id__in=item_ids)
         .values("item_id")
         .annotate(
-            mapped=Count("entry", distinct=True),
-            signed=Count("entry", filter=Q(entry__status=Status.SIGNED_OFF), distinct=True),
+            mapped=Count("entry"),
+            signed=Count("entry", filter=Q(entry__in=signed_off.values("pk"))),
         )
     )
     return {row["item_id"]: (row["mapped"], row["signed"]) for row in rows}
