@@ -206,10 +206,13 @@ LIST_FIELDS = ("trainee_id", "kind", "title", "date", "cpd_credits", "status",
 
 
 def entry_list(queryset: QuerySet[LearningEntry]) -> QuerySet[LearningEntry]:
-    """What a list of entries shows for each, fetched in a fixed number of queries."""
+    """What a list of entries shows for each, fetched in a fixed number of queries: its tags
+    and mapped items in plain lists (`listed_tags`, `listed_mappings`). Read through their
+    managers instead, each row would make two managers and two querysets to reach them."""
     mappings = EntryItem.objects.select_related("item").only("entry_id", "item__code")
     return queryset.only(*LIST_FIELDS).prefetch_related(
-        "tags", Prefetch("mappings", queryset=mappings)
+        Prefetch("tags", to_attr="listed_tags"),
+        Prefetch("mappings", queryset=mappings, to_attr="listed_mappings"),
     )
 
 

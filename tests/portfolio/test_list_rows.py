@@ -24,8 +24,11 @@ def test_rows_read_no_descriptions_yet_show_what_a_row_shows(client, log, enroll
     assert response.status_code == 200
     (row,) = response.context["page"].object_list
     assert {"description", "provider", "location"} <= row.get_deferred_fields()
-    (mapping,) = row.mappings.all()
+    # Tags and items come in plain lists: no manager or queryset per row to reach them.
+    assert [tag.name for tag in row.listed_tags] == ["sepsis"]
+    (mapping,) = row.listed_mappings
     assert "description" in mapping.item.get_deferred_fields()
+    assert not getattr(row, "_prefetched_objects_cache", {})
     page = response.content.decode()
     assert "Sepsis simulation" in page and "FPC12" in page and "#sepsis" in page
     # No query read a description: not the page's, nor one row at a time afterwards.

@@ -54,5 +54,6 @@ def test_evidence_counts_read_the_trainees_item_links_without_joining_their_entr
         shown = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET LOCAL enable_seqscan = on")
     assert "Seq Scan" not in shown
-    assert "Index Only Scan using entry_item_by_trainee" in shown
+    # Index-only, index or bitmap scan: the planner chooses by the table's size and state.
+    assert "entry_item_by_trainee" in shown
     assert counts[fpcs["FPC1"].pk] == (1, 0)
