@@ -198,22 +198,19 @@ def can_withdraw(actor, sign_off: SignOff) -> bool:
 REFLECTION_FIELDS = ("reflection_what_happened", "reflection_learned", "reflection_next_time")
 
 
-# What a row of a list of entries shows: no descriptions, and of each mapped item its code.
-# Long text read and decoded for every row would be work for nothing.
-# The reflections tell whether there is one (LearningEntry.has_reflection).
+# What a row of a list of entries shows: no descriptions (long text read for every row would
+# be work for nothing). The reflections tell whether there is one (has_reflection).
 LIST_FIELDS = ("trainee_id", "kind", "title", "date", "cpd_credits", "status",
                "reflection_shared", *REFLECTION_FIELDS)  # fmt: skip
 
 
 def entry_list(queryset: QuerySet[LearningEntry]) -> QuerySet[LearningEntry]:
-    """What a list of entries shows for each, fetched in a fixed number of queries: its tags
-    and mapped items in plain lists (`listed_tags`, `listed_mappings`). Read through their
-    managers instead, each row would make two managers and two querysets to reach them."""
+    """What a list shows for each entry, in a fixed number of queries; its tags and mapped
+    items in plain lists (`listed_tags`, `listed_mappings`): no row makes managers for them."""
     mappings = EntryItem.objects.select_related("item").only("entry_id", "item__code")
-    return queryset.only(*LIST_FIELDS).prefetch_related(
-        Prefetch("tags", to_attr="listed_tags"),
-        Prefetch("mappings", queryset=mappings, to_attr="listed_mappings"),
-    )
+    tags = Prefetch("tags", to_attr="listed_tags")
+    mapped = Prefetch("mappings", queryset=mappings, to_attr="listed_mappings")
+    return queryset.only(*LIST_FIELDS).prefetch_related(tags, mapped)
 
 
 def mapped_under(queryset: QuerySet[LearningEntry], item_id: int) -> QuerySet[LearningEntry]:
