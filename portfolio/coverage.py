@@ -99,10 +99,10 @@ def coverage_summary(rows: list[CoverageRow]) -> dict[str, int]:
 
 def evidence_counts(trainee, item_ids) -> dict[int, tuple[int, int]]:
     """For each item, how many of the trainee's entries map to it and how many of those are
-    signed off. One aggregate query over the trainee's item links alone, in index order: an
-    entry maps to an item once, so its links count entries without DISTINCT; the signed-off
-    ones are those among the trainee's signed-off entries, read once, rather than the status
-    of every linked entry joined in."""
+    signed off. One aggregate query over the trainee's item links alone: an entry maps to an
+    item once, so its links count entries without DISTINCT; the signed-off ones are those
+    among the trainee's signed-off entries, read once, rather than the status of every linked
+    entry joined in."""
     signed_off = LearningEntry.objects.filter(trainee=trainee, status=Status.SIGNED_OFF)
     rows = (
         EntryItem.objects.filter(trainee=trainee, item_id__in=item_ids)

@@ -13,13 +13,16 @@ from portfolio.coverage import evidence_counts
 pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgresql]
 
 
-def plan(queryset) -> str:
+def plan(query) -> str:
+    """The plan of a queryset, or of SQL a test captured, with sequential scans off."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    try:
-        return queryset.explain()
-    finally:
-        with connection.cursor() as cursor:
+        try:
+            if isinstance(query, str):
+                cursor.execute("EXPLAIN " + query)
+                return "\n".join(row[0] for row in cursor.fetchall())
+            return query.explain()
+        finally:
             cursor.execute("SET LOCAL enable_seqscan = on")
 
 
@@ -48,11 +51,7 @@ def test_evidence_counts_read_the_trainees_item_links_without_joining_their_entr
     (sql,) = [query["sql"] for query in queries.captured_queries]
     assert "JOIN" not in sql
     assert "DISTINCT" not in sql
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql)
-        shown = "\n".join(row[0] for row in cursor.fetchall())
-        cursor.execute("SET LOCAL enable_seqscan = on")
+    shown = plan(sql)
     assert "Seq Scan" not in shown
     # Index-only, index or bitmap scan: the planner chooses by the table's size and state.
     assert "entry_item_by_trainee" in shown
