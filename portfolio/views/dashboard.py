@@ -9,6 +9,7 @@ from accounts.models import Role
 from curriculum import selectors as curriculum_selectors
 from portfolio import coverage as curriculum_coverage
 from portfolio import selectors
+from portfolio.cpd import cpd_years
 from portfolio.models import LearningEntry, Status
 
 
@@ -16,8 +17,8 @@ from portfolio.models import LearningEntry, Status
 def dashboard(request):
     """What the signed-in user should see and do next, by role."""
     user = request.user
-    start, end = selectors.appraisal_year(timezone.localdate())
-    months = selectors.credits_by_month(user, start, end)
+    today = timezone.localdate()
+    (cpd,) = cpd_years(user, today=today, year=selectors.appraisal_year(today)[0].year)
     programmes = list(curriculum_selectors.programmes_of_trainee(user))
     coverage = [
         (
@@ -44,12 +45,12 @@ def dashboard(request):
             ),
             "coverage": coverage,
             "credits": {
-                "start": start,
-                "end": end,
-                "months": months,
-                "total": sum(credits for _, credits in months),
-                "target": selectors.cpd_target(),
-                "chart": credit_chart(months, selectors.cpd_target()),
+                "start": cpd.start,
+                "end": cpd.end,
+                "months": cpd.months,
+                "total": cpd.credits,
+                "target": cpd.target,
+                "chart": credit_chart(cpd.months, cpd.target),
             },
             "awaiting": own.filter(status=Status.SUBMITTED)[:5],
             "returned": own.filter(status=Status.RETURNED)[:5],
