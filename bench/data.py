@@ -140,8 +140,9 @@ def page_trainees(*, out=sys.stdout):
             trainees=1, entries_per_trainee=FEW_ENTRIES, role="few-trainee", analyze=False, out=out
         )
         few = User.objects.get(email=FEW_EMAIL)
-        # One hit for the search, as the large trainee has: a search that finds nothing
-        # renders less and would compare unlike with like.
+        # One hit for the search: a search that finds nothing renders less. The large
+        # trainee's seeded titles repeat, so theirs finds about a hundred (a full page of
+        # 20 rows): the two pages differ in rows shown as well as in entries behind them.
         first = LearningEntry.objects.filter(trainee=few).order_by("pk").first()
         LearningEntry.objects.filter(pk=first.pk).update(title=SEARCH_HIT_TITLE)
     return many, few
