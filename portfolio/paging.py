@@ -14,13 +14,16 @@ from portfolio.models import LearningEntry
 
 
 class EntryPaginator(Paginator):
+    # How a page's rows are read in full: with what the entries page shows of each.
+    read = staticmethod(selectors.entry_list)
+
     def __init__(self, entries: QuerySet[LearningEntry], per_page: int):
         self.entries = entries
         super().__init__(entries.values("pk"), per_page)
 
     def _get_page(self, ids, number, paginator):
         rows = self.entries.model.objects.filter(pk__in=ids).order_by(*self.ordering)
-        return super()._get_page(selectors.entry_list(rows), number, paginator)
+        return super()._get_page(self.read(rows), number, paginator)
 
     @property
     def ordering(self):

@@ -1,14 +1,17 @@
 """How a learning entry reads and is written in the API: with its sign-off, latest request
 and evidence, its reflection only for those who may read it."""
 
+from collections import defaultdict
+from collections.abc import Iterable
 from functools import cached_property
 
 import django_filters
 from django import forms
-from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
 
+from accounts.models import User
 from core.api import IdField, NamedChoiceField
 from curriculum.models import Item
 from portfolio import selectors
@@ -16,13 +19,26 @@ from portfolio.api.evidence import EvidenceSerializer
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.models import LOGGABLE_KINDS, LearningEntry, SignOff, SignOffRequest, Status
+from portfolio.models import (
+    LOGGABLE_KINDS,
+    EntryItem,
+    Evidence,
+    LearningEntry,
+    SignOff,
+    SignOffRequest,
+    Status,
+)
+from portfolio.paging import EntryPaginator
 from portfolio.verification import sign_off_link
 
 
 class PersonSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    name = serializers.CharField(source="get_full_name", read_only=True)
+    # A method field: a callable `source` has its signature inspected on every row.
+    name = serializers.SerializerMethodField()
+
+    def get_name(self, person) -> str:
+        return person.get_full_name()
 
 
 class SignOffSerializer(serializers.ModelSerializer):
@@ -78,7 +94,7 @@ class EntrySerializer(serializers.ModelSerializer):
 
     trainee = PersonSerializer(read_only=True)
     status = NamedChoiceField(choices=Status.choices, schema_name="EventStatusEnum", read_only=True)
-    # Related rows are read from plain lists (see with_summary and listed), not managers.
+    # Related rows are read from plain lists (see summarised and listed), not managers.
     tags = serializers.SerializerMethodField()
     items = serializers.SerializerMethodField(help_text="Ids of the curriculum items mapped.")
     evidence = EvidenceSerializer(many=True, read_only=True, source="listed_evidence")
@@ -128,10 +144,10 @@ class EntrySerializer(serializers.ModelSerializer):
         return SignOffRequestSerializer()
 
     def get_tags(self, entry) -> list[str]:
-        return [tag.name for tag in entry.listed_tags]
+        return entry.listed_tag_names
 
     def get_items(self, entry) -> list[int]:
-        return [mapping.item_id for mapping in entry.listed_mappings]
+        return entry.listed_item_ids
 
     @extend_schema_field(SignOffSerializer(allow_null=True))
     def get_sign_off(self, entry):
@@ -311,28 +327,66 @@ class EntryApiFilter(EntryFilter):
         fields = [*EntryFilter.Meta.fields, "trainee"]
 
 
-# The relations a summary shows, each with how its rows are read (None: as they are). Each
-# is prefetched into a plain list (`listed_<name>`): prefetched into its manager instead,
-# Django makes a queryset per entry and relation, which cost more than the rest of a row.
-LISTED = {
-    "tags": None,
-    "mappings": None,
-    "evidence": None,
-    "sign_offs": SignOff.objects.select_related("supervisor", "withdrawal", "link"),
-    "sign_off_requests": SignOffRequest.objects.select_related("supervisor"),
-}
+def summarised(entries: Iterable[LearningEntry]) -> list[LearningEntry]:
+    """The entries, each with its trainee and with what EntrySerializer shows of its
+    relations in plain lists (`listed_<name>`), in six queries whatever their number. Each
+    relation is read by the entries' ids, and tags and item links as bare values: Django's
+    prefetching checks each entry it filters on and makes a model for every tag and link,
+    and a join to the trainee a model per row for the one or few people a page is about;
+    each cost more than the rest of a row."""
+    entries = list(entries)
+    ids = [entry.pk for entry in entries]
+    people = User.objects.in_bulk({entry.trainee_id for entry in entries})
+    for entry in entries:
+        entry.trainee = people[entry.trainee_id]
+    related = {
+        "tag_names": LearningEntry.tags.through.objects.filter(learningentry_id__in=ids)
+        .order_by("tag__name")
+        .values_list("learningentry_id", "tag__name"),
+        "item_ids": EntryItem.objects.filter(entry_id__in=ids)
+        .order_by("pk")
+        .values_list("entry_id", "item_id"),
+        "evidence": by_entry(Evidence.objects.filter(entry_id__in=ids)),
+        "sign_offs": by_entry(
+            SignOff.objects.filter(entry_id__in=ids).select_related(
+                "supervisor", "withdrawal", "link"
+            )
+        ),
+        "sign_off_requests": by_entry(
+            SignOffRequest.objects.filter(entry_id__in=ids).select_related("supervisor")
+        ),
+    }
+    for name, pairs in related.items():
+        rows = defaultdict(list)
+        for entry_id, row in pairs:
+            rows[entry_id].append(row)
+        for entry in entries:
+            setattr(entry, f"listed_{name}", rows[entry.pk])
+    return entries
 
 
-def with_summary(entries):
-    """Everything EntrySerializer shows, in a fixed number of queries whatever the count."""
-    return entries.select_related("trainee").prefetch_related(
-        *(Prefetch(name, queryset=rows, to_attr=f"listed_{name}") for name, rows in LISTED.items())
-    )
+def by_entry(rows):
+    return ((row.entry_id, row) for row in rows)
+
+
+class SummaryPaginator(EntryPaginator):
+    @staticmethod
+    def read(rows):
+        return summarised(rows)
+
+
+class EntryPages(PageNumberPagination):
+    """Pages of entry summaries, chosen by id first as the entries page's are
+    (portfolio.paging), so that page 40 costs what page 1 does."""
+
+    django_paginator_class = SummaryPaginator
 
 
 def listed(entry: LearningEntry) -> LearningEntry:
     """An entry read with the usual prefetches (selectors.entry_detail), with the lists the
     serializers read made from them: no query."""
-    for name in LISTED:
+    entry.listed_tag_names = [tag.name for tag in entry.tags.all()]
+    entry.listed_item_ids = [mapping.item_id for mapping in entry.mappings.all()]
+    for name in ("evidence", "sign_offs", "sign_off_requests"):
         setattr(entry, f"listed_{name}", list(getattr(entry, name).all()))
     return entry

@@ -14,11 +14,12 @@ from portfolio.api.entries import (
     EntryCreateSerializer,
     EntryDetailSerializer,
     EntryInputSerializer,
+    EntryPages,
     EntrySerializer,
     MappingsSerializer,
     PersonSerializer,
     listed,
-    with_summary,
+    summarised,
 )
 from portfolio.api.evidence import EvidenceActions
 from portfolio.api.schema import INVALID, UNAUTHENTICATED, entry_errors, entry_write_errors
@@ -114,6 +115,7 @@ class EntryViewSet(VisibleToCaller, SignOffActions, EvidenceActions, viewsets.Ge
 
     serializer_class = EntrySerializer
     filterset_class = EntryApiFilter
+    pagination_class = EntryPages
     # Only for the schema, which reads the model and the id's type from it; requests always
     # go through get_queryset or selectors.access_entry, which hold what the caller may see.
     queryset = LearningEntry.objects.none()
@@ -121,14 +123,14 @@ class EntryViewSet(VisibleToCaller, SignOffActions, EvidenceActions, viewsets.Ge
     oauth_scopes = {"read": "entries:read", "write": "entries:write"}
 
     def visible_to(self, user):
-        return with_summary(selectors.entries_visible_to(user))
+        return selectors.entries_visible_to(user)
 
     def get_object(self):
         return selectors.access_entry(self.request.user, self.kwargs["pk"])
 
     def _summary(self, entry, status_code=status.HTTP_200_OK):
         # Read back through what the caller may see, so an answer never shows more than a GET.
-        entry = self.get_queryset().get(pk=entry.pk)
+        (entry,) = summarised(self.get_queryset().filter(pk=entry.pk))
         return Response(self.get_serializer(entry).data, status_code)
 
     def _detail(self, entry, status_code=status.HTTP_200_OK):
@@ -140,7 +142,9 @@ class EntryViewSet(VisibleToCaller, SignOffActions, EvidenceActions, viewsets.Ge
         return Response(data, status_code)
 
     def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        # The pages read each row's summary themselves (EntryPages), once they know which.
+        entries = self.filter_queryset(selectors.entries_listed_for(request.user))
+        page = self.paginate_queryset(entries)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request):

@@ -180,15 +180,21 @@ def test_a_list_builds_its_nested_serializers_once_not_per_row(
 
 
 def test_a_list_reads_related_rows_into_plain_lists(enrolled_trainee, fpcs, log):
-    """Prefetched into managers, each entry would get a queryset per relation, built and
-    thrown away: for a page of 50, more than the rest of the rows cost."""
-    from portfolio.api.entries import LISTED, with_summary
+    """Read by the entries' ids, one query per relation, into plain lists: no manager per
+    entry and relation, and tags and item links as bare values, never as models."""
+    from portfolio.api.entries import summarised
     from portfolio.models import LearningEntry
 
-    log(title="Entry", tags=["sepsis"], items=[fpcs["FPC1"]])
-    (entry,) = with_summary(LearningEntry.objects.filter(trainee=enrolled_trainee))
+    log(title="Entry", tags=["sepsis", "audit"], items=[fpcs["FPC2"], fpcs["FPC1"]])
+    log(title="Bare entry")
+    with CaptureQueriesContext(connection) as queries:
+        bare, entry = summarised(LearningEntry.objects.filter(trainee=enrolled_trainee))
 
+    assert len(queries) == 1 + 6
+    assert bare.trainee is entry.trainee
     assert getattr(entry, "_prefetched_objects_cache", {}) == {}
-    assert all(isinstance(getattr(entry, f"listed_{name}"), list) for name in LISTED)
-    assert [t.name for t in entry.listed_tags] == ["sepsis"]
-    assert [m.item_id for m in entry.listed_mappings] == [fpcs["FPC1"].pk]
+    assert entry.listed_tag_names == ["audit", "sepsis"]
+    assert sorted(entry.listed_item_ids) == sorted([fpcs["FPC1"].pk, fpcs["FPC2"].pk])
+    assert (bare.listed_tag_names, bare.listed_item_ids) == ([], [])
+    for name in ("evidence", "sign_offs", "sign_off_requests"):
+        assert getattr(entry, f"listed_{name}") == [] == getattr(bare, f"listed_{name}")
