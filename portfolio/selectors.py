@@ -14,6 +14,7 @@ from accounts.models import Membership, Role, Supervision, User
 from core.access import get_or_404
 from curriculum import selectors as curriculum_selectors
 from curriculum.models import Item
+from portfolio import listing
 from portfolio.models import (
     AttestedSignOff,
     EntryItem,
@@ -50,11 +51,10 @@ def entries_visible_to(user) -> QuerySet[LearningEntry]:
 
 
 def entries_listed_for(user) -> QuerySet[LearningEntry]:
-    """entries_visible_to's entries, shaped for a list read newest first a page at a time.
-    The supervisees are read first (one short query) and named in the list's query: for
-    someone who supervises nobody, most callers, it is then `trainee = me`, and PostgreSQL
-    walks the (trainee, date) index to the page's last row and stops, where behind a
-    subquery of people it must read and sort every entry of theirs to find the newest."""
+    """entries_visible_to's entries, for a list read newest first a page at a time. The
+    supervisees are read first and named in the query: for someone who supervises nobody it
+    is then `trainee = me`, and PostgreSQL walks the (trainee, date) index to the page's last
+    row and stops, where behind a subquery of people it must read and sort all their rows."""
     if not user.is_authenticated:
         return LearningEntry.objects.none()
     supervised = list(
@@ -219,13 +219,14 @@ LIST_FIELDS = ("trainee_id", "kind", "title", "date", "cpd_credits", "status",
                "reflection_shared", *REFLECTION_FIELDS)  # fmt: skip
 
 
-def entry_list(queryset: QuerySet[LearningEntry]) -> QuerySet[LearningEntry]:
-    """What a list shows for each entry, in a fixed number of queries; its tags and mapped
-    items in plain lists (`listed_tags`, `listed_mappings`): no row makes managers for them."""
-    mappings = EntryItem.objects.select_related("item").only("entry_id", "item__code")
-    tags = Prefetch("tags", to_attr="listed_tags")
-    mapped = Prefetch("mappings", queryset=mappings, to_attr="listed_mappings")
-    return queryset.only(*LIST_FIELDS).prefetch_related(tags, mapped)
+def entry_list(queryset: QuerySet[LearningEntry]) -> list[LearningEntry]:
+    """What a list shows of each entry, in three queries whatever their number: its tags'
+    names and its items' codes in plain lists (`listed_tag_names`, `listed_item_codes`)."""
+    entries = list(queryset.only(*LIST_FIELDS))
+    ids = [entry.pk for entry in entries]
+    listing.attach(entries, "tag_names", listing.tag_names(ids))
+    listing.attach(entries, "item_codes", listing.item_links(ids, "item__code"))
+    return entries
 
 
 def mapped_under(queryset: QuerySet[LearningEntry], item_id: int) -> QuerySet[LearningEntry]:

@@ -1,7 +1,6 @@
 """How a learning entry reads and is written in the API: with its sign-off, latest request
 and evidence, its reflection only for those who may read it."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 from functools import cached_property
 
@@ -14,14 +13,14 @@ from rest_framework.pagination import PageNumberPagination
 from accounts.models import User
 from core.api import IdField, NamedChoiceField
 from curriculum.models import Item
-from portfolio import selectors
+from portfolio import listing, selectors
 from portfolio.api.evidence import EvidenceSerializer
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
 from portfolio.identifiers import patient_identifier_warnings
+from portfolio.listing import by_entry
 from portfolio.models import (
     LOGGABLE_KINDS,
-    EntryItem,
     Evidence,
     LearningEntry,
     SignOff,
@@ -329,44 +328,22 @@ class EntryApiFilter(EntryFilter):
 
 def summarised(entries: Iterable[LearningEntry]) -> list[LearningEntry]:
     """The entries, each with its trainee and with what EntrySerializer shows of its
-    relations in plain lists (`listed_<name>`), in six queries whatever their number. Each
-    relation is read by the entries' ids, and tags and item links as bare values: Django's
-    prefetching checks each entry it filters on and makes a model for every tag and link,
-    and a join to the trainee a model per row for the one or few people a page is about;
-    each cost more than the rest of a row."""
+    relations in plain lists (portfolio.listing), in six queries whatever their number.
+    The trainee is read once per person: a join would make a model per row for the one or
+    few people a page is about."""
     entries = list(entries)
     ids = [entry.pk for entry in entries]
     people = User.objects.in_bulk({entry.trainee_id for entry in entries})
     for entry in entries:
         entry.trainee = people[entry.trainee_id]
-    related = {
-        "tag_names": LearningEntry.tags.through.objects.filter(learningentry_id__in=ids)
-        .order_by("tag__name")
-        .values_list("learningentry_id", "tag__name"),
-        "item_ids": EntryItem.objects.filter(entry_id__in=ids)
-        .order_by("pk")
-        .values_list("entry_id", "item_id"),
-        "evidence": by_entry(Evidence.objects.filter(entry_id__in=ids)),
-        "sign_offs": by_entry(
-            SignOff.objects.filter(entry_id__in=ids).select_related(
-                "supervisor", "withdrawal", "link"
-            )
-        ),
-        "sign_off_requests": by_entry(
-            SignOffRequest.objects.filter(entry_id__in=ids).select_related("supervisor")
-        ),
-    }
-    for name, pairs in related.items():
-        rows = defaultdict(list)
-        for entry_id, row in pairs:
-            rows[entry_id].append(row)
-        for entry in entries:
-            setattr(entry, f"listed_{name}", rows[entry.pk])
+    listing.attach(entries, "tag_names", listing.tag_names(ids))
+    listing.attach(entries, "item_ids", listing.item_links(ids, "item_id"))
+    listing.attach(entries, "evidence", by_entry(Evidence.objects.filter(entry_id__in=ids)))
+    sign_offs = SignOff.objects.select_related("supervisor", "withdrawal", "link")
+    listing.attach(entries, "sign_offs", by_entry(sign_offs.filter(entry_id__in=ids)))
+    requests = SignOffRequest.objects.select_related("supervisor")
+    listing.attach(entries, "sign_off_requests", by_entry(requests.filter(entry_id__in=ids)))
     return entries
-
-
-def by_entry(rows):
-    return ((row.entry_id, row) for row in rows)
 
 
 class SummaryPaginator(EntryPaginator):

@@ -38,27 +38,26 @@ def _row(entry, supervisee) -> SafeString:
         credits,
         entry.status,
         entry.get_status_display(),
-        _items(entry.listed_mappings),
-        _tags(entry.listed_tags),
+        _items(entry.listed_item_codes),
+        _tags(entry.listed_tag_names),
         _reflection(entry) if supervisee else "",
     )
 
 
-def _items(mappings) -> SafeString:
-    if not mappings:
+def _items(codes) -> SafeString:
+    if not codes:
         return SafeString()
-    codes = ((mapping.item.code,) for mapping in mappings)
     return format_html(
         ' <span class="entry-items">{}</span>',
-        format_html_join(" ", '<span class="code">{}</span>', codes),
+        format_html_join(" ", '<span class="code">{}</span>', ((code,) for code in codes)),
     )
 
 
-def _tags(tags) -> SafeString:
-    if not tags:
+def _tags(names) -> SafeString:
+    if not names:
         return SafeString()
-    names = ((tag.name,) for tag in tags)
-    return format_html(' <span class="entry-tags">{}</span>', format_html_join(" ", "#{}", names))
+    tags = ((name,) for name in names)
+    return format_html(' <span class="entry-tags">{}</span>', format_html_join(" ", "#{}", tags))
 
 
 def _reflection(entry) -> SafeString:

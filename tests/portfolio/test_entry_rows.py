@@ -1,5 +1,5 @@
 """The entries list's rows, written by portfolio's `entry_rows` tag: what each shows, escaped,
-read from the lists portfolio.selectors.entry_list prefetched."""
+read from the lists portfolio.selectors.entry_list attached."""
 
 from decimal import Decimal
 
@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 def rows(entries, supervisee=None) -> str:
     listed = selectors.entry_list(LearningEntry.objects.filter(pk__in=[e.pk for e in entries]))
     template = Template("{% load entry_rows %}{% entry_rows entries supervisee %}")
-    return template.render(Context({"entries": listed.order_by("pk"), "supervisee": supervisee}))
+    listed.sort(key=lambda entry: entry.pk)
+    return template.render(Context({"entries": listed, "supervisee": supervisee}))
 
 
 def test_a_row_links_the_entry_and_shows_its_kind_date_credits_status_items_and_tags(log, fpcs):

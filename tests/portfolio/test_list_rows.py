@@ -24,10 +24,9 @@ def test_rows_read_no_descriptions_yet_show_what_a_row_shows(client, log, enroll
     assert response.status_code == 200
     (row,) = response.context["page"].object_list
     assert {"description", "provider", "location"} <= row.get_deferred_fields()
-    # Tags and items come in plain lists: no manager or queryset per row to reach them.
-    assert [tag.name for tag in row.listed_tags] == ["sepsis"]
-    (mapping,) = row.listed_mappings
-    assert "description" in mapping.item.get_deferred_fields()
+    # Tags and items come as bare names and codes in plain lists: no model for a tag, an
+    # item or its link, and no manager or queryset per row to reach them.
+    assert (row.listed_tag_names, row.listed_item_codes) == (["sepsis"], ["FPC12"])
     assert not getattr(row, "_prefetched_objects_cache", {})
     page = response.content.decode()
     assert "Sepsis simulation" in page and "FPC12" in page and "#sepsis" in page
