@@ -347,9 +347,7 @@ def summarised(entries: Iterable[LearningEntry]) -> list[LearningEntry]:
 
 
 class SummaryPaginator(EntryPaginator):
-    @staticmethod
-    def read(rows):
-        return summarised(rows)
+    read = staticmethod(summarised)
 
 
 class EntryPages(PageNumberPagination):
