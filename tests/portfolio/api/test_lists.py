@@ -148,6 +148,25 @@ def test_the_list_costs_the_same_queries_for_5_and_50_entries(
     assert many == few, f"{few} queries for 5 entries, {many} for 50"
 
 
+def test_pages_follow_each_other_newest_first_with_no_entry_twice(api_as, enrolled_trainee, log):
+    """Pages are chosen by id first (EntryPages): page 2 goes on where page 1 stopped, in the
+    list's order (newest first, the newest saved first among a day's), with every entry once."""
+    from portfolio.models import LearningEntry
+
+    for n in range(55):
+        log(title=f"Entry {n}", date=f"2026-10-{n % 20 + 1:02d}")
+    client = api_as(enrolled_trainee)
+
+    first = client.get(ENTRIES).json()
+    second = client.get(first["next"]).json()
+
+    assert (first["count"], len(first["results"]), len(second["results"])) == (55, 50, 5)
+    assert second["next"] is None and second["previous"]
+    listed = [e["id"] for e in first["results"] + second["results"]]
+    newest_first = LearningEntry.objects.filter(trainee=enrolled_trainee).order_by("-date", "-pk")
+    assert listed == list(newest_first.values_list("pk", flat=True))
+
+
 def test_a_list_builds_its_nested_serializers_once_not_per_row(
     api_as, enrolled_trainee, supervisor, fpcs, log, monkeypatch
 ):
