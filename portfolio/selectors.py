@@ -34,12 +34,13 @@ from portfolio.models import (
 
 def entries_visible_to(user) -> QuerySet[LearningEntry]:
     """A trainee's own entries, and the entries active supervisees have sent for sign-off
-    or had completed by an assessor (drafts stay private). Nobody else's."""
+    or had completed by an assessor (drafts stay private); the API's list reads the same
+    through entries_listed_for. Nobody else's."""
     if not user.is_authenticated:
         return LearningEntry.objects.none()
     # Whose entries first (the user and today's supervisees, one short subquery), then which
-    # of theirs: this shape reads those people's rows through the trainee index. Written as
-    # "mine OR (supervised AND not draft)", PostgreSQL scans the whole table instead.
+    # of theirs: this shape reads those people's rows through the trainee index. As "mine OR
+    # (in that subquery AND not draft)", PostgreSQL scans the whole table instead.
     people = (
         User.objects.filter(pk=user.pk)
         .values("pk")
@@ -51,10 +52,9 @@ def entries_visible_to(user) -> QuerySet[LearningEntry]:
 
 
 def entries_listed_for(user) -> QuerySet[LearningEntry]:
-    """entries_visible_to's entries, for a list read newest first a page at a time. The
-    supervisees are read first and named in the query: for someone who supervises nobody it
-    is then `trainee = me`, and PostgreSQL walks the (trainee, date) index to the page's last
-    row and stops, where behind a subquery of people it must read and sort all their rows."""
+    """entries_visible_to's entries for a list read a page at a time, the supervisees read
+    first and named: for someone who supervises nobody it is `trainee = me`, and PostgreSQL
+    walks the (trainee, date) index to the page's last row, not sorting all of their rows."""
     if not user.is_authenticated:
         return LearningEntry.objects.none()
     supervised = list(

@@ -18,7 +18,6 @@ from portfolio.api.evidence import EvidenceSerializer
 from portfolio.content import sign_off_matches
 from portfolio.filters import EntryFilter
 from portfolio.identifiers import patient_identifier_warnings
-from portfolio.listing import by_entry
 from portfolio.models import (
     LOGGABLE_KINDS,
     Evidence,
@@ -338,11 +337,13 @@ def summarised(entries: Iterable[LearningEntry]) -> list[LearningEntry]:
         entry.trainee = people[entry.trainee_id]
     listing.attach(entries, "tag_names", listing.tag_names(ids))
     listing.attach(entries, "item_ids", listing.item_links(ids, "item_id"))
-    listing.attach(entries, "evidence", by_entry(Evidence.objects.filter(entry_id__in=ids)))
-    sign_offs = SignOff.objects.select_related("supervisor", "withdrawal", "link")
-    listing.attach(entries, "sign_offs", by_entry(sign_offs.filter(entry_id__in=ids)))
-    requests = SignOffRequest.objects.select_related("supervisor")
-    listing.attach(entries, "sign_off_requests", by_entry(requests.filter(entry_id__in=ids)))
+    related = {
+        "evidence": Evidence.objects.all(),
+        "sign_offs": SignOff.objects.select_related("supervisor", "withdrawal", "link"),
+        "sign_off_requests": SignOffRequest.objects.select_related("supervisor"),
+    }
+    for name, rows in related.items():
+        listing.attach(entries, name, listing.by_entry(rows.filter(entry_id__in=ids)))
     return entries
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portfolio import services
+from portfolio import selectors, services
 from portfolio.models import Status
 from tests.api.conftest import assert_error
 from tests.factories import SupervisionFactory
@@ -112,6 +112,10 @@ def test_a_list_holds_only_what_the_caller_may_see(api_as, people, make_entry, p
 
     assert response.status_code == 200
     assert {e["id"] for e in response.json()["results"]} == {entries[s].pk for s in sees}
+    # The list's query (selectors.entries_listed_for) is shaped for paging; what it holds
+    # is what each entry's own check (entries_visible_to) lets the caller see.
+    visible = selectors.entries_visible_to(people[persona])
+    assert set(visible.values_list("pk", flat=True)) == {entries[s].pk for s in sees}
 
 
 def test_the_list_costs_the_same_queries_for_5_and_50_entries(
