@@ -177,7 +177,9 @@ class LearningEntry(PortableIdentity):
         ]
         indexes = [
             models.Index(fields=["trainee", "-date", "-id"], name="event_trainee_date"),
-            models.Index(fields=["trainee", "status"], name="event_trainee_status"),
+            # With the id, the signed-off entries that coverage counts are read from the
+            # index alone.
+            models.Index(fields=["trainee", "status", "id"], name="event_trainee_status"),
         ]
 
     def __str__(self):
@@ -226,8 +228,14 @@ class EntrySearch(models.Model):
 class EntryItem(models.Model):
     """A curriculum item a learning entry is evidence for."""
 
-    entry = models.ForeignKey(LearningEntry, on_delete=models.CASCADE, related_name="mappings")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="mappings")
+    # Neither has an index of its own: the unique (entry, item) and the (item, entry) index
+    # lead with each, and every mapping written would write two more indexes.
+    entry = models.ForeignKey(
+        LearningEntry, on_delete=models.CASCADE, related_name="mappings", db_index=False
+    )
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="mappings", db_index=False
+    )
     # The entry's trainee, copied: coverage and badge rules count one trainee's links per
     # item, and with the trainee here that reads only their rows through one index, however
     # many other trainees' links the table holds. Always the entry's own trainee (entries

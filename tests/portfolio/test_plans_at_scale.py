@@ -24,7 +24,7 @@ from accounts.models import User
 from bench.seed_scale import seed_scale
 from curriculum.models import Enrolment
 from portfolio.coverage import evidence_counts
-from portfolio.models import EntryItem, LearningEntry
+from portfolio.models import EntryItem, LearningEntry, Status
 
 pytestmark = [pytest.mark.django_db, pytest.mark.needs_postgresql]
 
@@ -240,3 +240,62 @@ def test_the_last_page_reads_the_trainees_rows_only(client, site):
     plans = planned(client, trainee, f"{reverse('portfolio:entry_list')}?page=13")
     assert seq_scans(plans) == []
     assert entry_rows_read([("", paged_query(plans))])["portfolio_learningentry"] == ENTRIES + 10
+
+
+# Committed, so that seeding ends with VACUUM: an index-only scan needs the visibility map.
+@pytest.mark.django_db(transaction=True)
+def test_coverage_reads_the_signed_off_entries_from_the_status_index_alone(site):
+    """Which of a trainee's linked entries are signed off comes from the (trainee, status,
+    id) index alone, and only the signed-off ones are read: not every entry of the trainee
+    from the table, as the (trainee, status) index made the planner do."""
+    trainee = User.objects.get(email__startswith="scale-trainee-0000000")
+    item_ids = list(EntryItem.objects.values_list("item_id", flat=True).distinct())
+    with CaptureQueriesContext(connection) as queries:
+        evidence_counts(trainee, item_ids)
+    (sql,) = [q["sql"] for q in queries.captured_queries]
+    entries = [s for s in scans(explain(sql)) if s.table == "portfolio_learningentry"]
+    signed_off = LearningEntry.objects.filter(trainee=trainee, status=Status.SIGNED_OFF).count()
+    assert signed_off
+    assert [(s.index, s.node, s.rows_read) for s in entries] == [
+        ("event_trainee_status", "Index Only Scan", signed_off)
+    ]
+
+
+def btree_indexes(table: str) -> list[tuple[str, list[str], bool]]:
+    """(name, columns with their operator classes, unique) of each plain btree index."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, i.indisunique,
+                   array(SELECT a.attname || ':' || opc.opcname
+                         FROM unnest(i.indkey, i.indclass) WITH ORDINALITY AS k(attnum, cls, n)
+                         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+                         JOIN pg_opclass opc ON opc.oid = k.cls
+                         ORDER BY k.n)
+            FROM pg_index i
+            JOIN pg_class c ON c.oid = i.indexrelid
+            JOIN pg_am am ON am.oid = c.relam
+            WHERE i.indrelid = %s::regclass AND am.amname = 'btree'
+              AND i.indpred IS NULL AND i.indexprs IS NULL
+            """,
+            [table],
+        )
+        return [(name, columns, unique) for name, unique, columns in cursor.fetchall()]
+
+
+@pytest.mark.parametrize("table", ["portfolio_entryitem", "portfolio_entrysearch"])
+def test_no_index_of_the_entry_link_tables_repeats_the_start_of_another(table):
+    """Every item link and every entry's search words write every index of these tables,
+    and each is read by one trainee or a page's entries at a time, which the wider index
+    serves as well: an index that only repeats the start of another is only a cost (a
+    unique one still enforces something, and stays). The entries table keeps its trainee
+    index: for a supervisor's OR of people, the narrow index is the cheaper read."""
+    found = btree_indexes(table)
+    redundant = [
+        (name, wider)
+        for name, columns, unique in found
+        for wider, other, _ in found
+        if name != wider and not unique and other[: len(columns)] == columns
+    ]
+    assert len(found) >= 2
+    assert redundant == []
