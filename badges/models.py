@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Cast, NullIf
 from django.urls import reverse
 from django.utils import timezone
 
@@ -139,6 +140,15 @@ class Progress(models.Model):
     target = models.PositiveIntegerField(default=1)
     label = models.CharField(max_length=200)
     updated_at = models.DateTimeField(auto_now=True)
+    # How near done, which lists order by: kept by the database, so that a page's query
+    # names a column rather than building the division again. NullIf: a target of 0 (a
+    # rule asking for less than one credit) must not divide.
+    share = models.GeneratedField(
+        expression=Cast("current", models.FloatField())
+        / NullIf(Cast("target", models.FloatField()), 0.0),
+        output_field=models.FloatField(null=True),
+        db_persist=True,
+    )
 
     class Meta:
         constraints = [

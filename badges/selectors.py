@@ -6,8 +6,7 @@ the same number of queries however many awards there are."""
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet
-from django.db.models.functions import Cast, NullIf
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -68,10 +67,6 @@ def progress_of(trainee) -> QuerySet[Progress]:
         Progress.objects.filter(trainee=trainee, badge_class__is_active=True)
         .exclude(badge_class__in=held)
         .select_related("badge_class__issuer")
-        .annotate(
-            # NullIf: a target of 0 (a rule asking for less than one credit) must not divide.
-            share=Cast("current", FloatField()) / NullIf(Cast("target", FloatField()), 0.0)
-        )
         .order_by(F("share").desc(nulls_last=True), "badge_class__name")
     )
 
