@@ -177,8 +177,7 @@ class LearningEntry(PortableIdentity):
         ]
         indexes = [
             models.Index(fields=["trainee", "-date", "-id"], name="event_trainee_date"),
-            # With the id, the signed-off entries that coverage counts are read from the
-            # index alone.
+            # With the id, coverage reads signed-off entries from the index alone.
             models.Index(fields=["trainee", "status", "id"], name="event_trainee_status"),
         ]
 
@@ -228,14 +227,9 @@ class EntrySearch(models.Model):
 class EntryItem(models.Model):
     """A curriculum item a learning entry is evidence for."""
 
-    # Neither has an index of its own: the unique (entry, item) and the (item, entry) index
-    # lead with each, and every mapping written would write two more indexes.
-    entry = models.ForeignKey(
-        LearningEntry, on_delete=models.CASCADE, related_name="mappings", db_index=False
-    )
-    item = models.ForeignKey(
-        Item, on_delete=models.PROTECT, related_name="mappings", db_index=False
-    )
+    # No index of their own: the (entry, item) and (item, entry) indexes lead with each.
+    entry = models.ForeignKey(LearningEntry, models.CASCADE, "mappings", db_index=False)
+    item = models.ForeignKey(Item, models.PROTECT, "mappings", db_index=False)
     # The entry's trainee, copied: coverage and badge rules count one trainee's links per
     # item, and with the trainee here that reads only their rows through one index, however
     # many other trainees' links the table holds. Always the entry's own trainee (entries
