@@ -4,12 +4,11 @@ engine was most of what a longer list cost, and a search's twenty hits cost half
 much as a single one.
 
 For the same reason a row is put together with `escape` rather than `format_html` (which
-escapes through `conditional_escape` and formats twice over), its labels come from
-dictionaries made once, and the entries' addresses from one reversed address."""
+escapes through `conditional_escape` and formats twice over), and its labels come from
+dictionaries made once."""
 
 from django import template
 from django.template.defaultfilters import floatformat, pluralize
-from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -20,9 +19,6 @@ register = template.Library()
 
 KIND_LABELS = dict(Kind.choices)
 STATUS_LABELS = dict(Status.choices)
-# Stands for an entry's id in the one address reversed per list: no other part of the
-# address can contain it.
-ID_MARK = str(2**62 + 7)
 
 
 @register.simple_tag
@@ -30,18 +26,17 @@ def entry_rows(entries, supervisee=None) -> SafeString:
     """`<li>` rows for entries read by portfolio.selectors.entry_list. With `supervisee`
     (the trainee whose list a supervisor reads), each row says whether its reflection is
     shared."""
-    address = reverse("portfolio:entry_detail", args=[ID_MARK])
-    return mark_safe("\n".join(_row(entry, address, supervisee) for entry in entries))  # noqa: S308 (every part is escaped in _row)
+    return mark_safe("\n".join(_row(entry, supervisee) for entry in entries))  # noqa: S308 (every part is escaped in _row)
 
 
-def _row(entry, address: str, supervisee) -> str:
+def _row(entry, supervisee) -> str:
     credits = ""
     if entry.cpd_credits:
         amount = floatformat(entry.cpd_credits, "-2")
         credits = f" · {escape(amount)} credit{pluralize(entry.cpd_credits)}"
     return (
         '<li class="entry">'
-        f'<a href="{escape(address.replace(ID_MARK, str(entry.pk)))}" class="entry-title">'
+        f'<a href="{escape(entry.get_absolute_url())}" class="entry-title">'
         f"{escape(entry.title)}</a> "
         f'<span class="entry-meta">{escape(KIND_LABELS.get(entry.kind, entry.kind))} · '
         f"{format_date(entry.date, 'j M Y')}{credits}</span> "
