@@ -184,3 +184,24 @@ def test_a_trainees_awards_are_read_without_who_awarded_them(client, badge_class
     (awards,) = [q["sql"] for q in queries if q["sql"].startswith('SELECT "badges_award"."id"')]
     assert '"badges_issuer"' in awards
     assert '"accounts_user"' not in awards
+
+
+def test_progress_is_ordered_by_how_near_done_as_the_database_keeps_it(
+    badge_classes, enrolled_trainee
+):
+    """`Progress.share` is the database's: re-evaluation rewrites current and target, and the
+    order follows; a target of 0 divides by nothing and comes last."""
+    from badges import selectors
+    from badges.models import Progress
+
+    first, second, third = BadgeClass.objects.order_by("pk")[:3]
+    awarding.evaluate_awards(trainee=enrolled_trainee)
+    rows = {p.badge_class_id: p for p in Progress.objects.filter(trainee=enrolled_trainee)}
+    for badge_class, (current, target) in ((first, (1, 4)), (second, (3, 4)), (third, (2, 0))):
+        rows[badge_class.pk].current, rows[badge_class.pk].target = current, target
+    Progress.objects.bulk_update(rows.values(), ["current", "target"])
+
+    order = [p.badge_class_id for p in selectors.progress_of(enrolled_trainee)]
+    assert order.index(second.pk) < order.index(first.pk)
+    assert order[-1] == third.pk
+    assert Progress.objects.get(pk=rows[second.pk].pk).share == 0.75
