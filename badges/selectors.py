@@ -274,13 +274,14 @@ def assess(*, trainee) -> list[tuple[BadgeClass, evaluation.Result]]:
     a fixed number of queries set by the badge classes, never by the trainee's history."""
     today = timezone.localdate()
     # Badges of the organisations the trainee belongs to; an issuer badges its own people.
+    # With their issuers, whom the notice of each award made names.
     classes = {
         c.slug: c
         for c in BadgeClass.objects.filter(
             is_active=True,
             rule__isnull=False,
             issuer__organisation__in=Membership.objects.filter(user=trainee).values("organisation"),
-        )
+        ).select_related("issuer")
     }
     awards = list(
         Award.objects.filter(recipient=trainee).values_list(

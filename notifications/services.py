@@ -39,27 +39,28 @@ def notify(
     if kind not in Kind.values:
         raise ValueError(f"Unknown notification kind {kind!r}.")
     _check_path(url)
-    with transaction.atomic():
-        if key and (told := Notification.objects.filter(recipient=recipient, key=key).first()):
-            return told
-        delivery = selectors.delivery_for(recipient, kind)
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    recipient=recipient,
-                    kind=kind,
-                    subject=subject[:300],
-                    body=body,
-                    url=url,
-                    key=key,
-                    in_app=delivery != Delivery.EMAIL,
-                    email=_email_for(recipient, delivery),
-                )
-        except IntegrityError:
-            # Told a moment ago by another worker; theirs is the notification.
-            return Notification.objects.get(recipient=recipient, key=key)
-        if notification.email == Notification.Email.PENDING:
-            enqueue_after_commit(send_notification_email, notification.pk)
+    # One write, so no block of its own around the reads: the insert's savepoint is what a
+    # lost race rolls back to.
+    if key and (told := Notification.objects.filter(recipient=recipient, key=key).first()):
+        return told
+    delivery = selectors.delivery_for(recipient, kind)
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                kind=kind,
+                subject=subject[:300],
+                body=body,
+                url=url,
+                key=key,
+                in_app=delivery != Delivery.EMAIL,
+                email=_email_for(recipient, delivery),
+            )
+    except IntegrityError:
+        # Told a moment ago by another worker; theirs is the notification.
+        return Notification.objects.get(recipient=recipient, key=key)
+    if notification.email == Notification.Email.PENDING:
+        enqueue_after_commit(send_notification_email, notification.pk)
     return notification
 
 

@@ -93,14 +93,16 @@ def award_badge(
     award records how it was earned, once. Safe under retries and concurrent workers: the
     database allows one standing award."""
     entries = list(entries)
-    with transaction.atomic():
-        if actor is not None:
-            refuse_unless_issuer_admin(actor, badge_class.issuer)
-            _check_manual_award(badge_class=badge_class, recipient=recipient, entries=entries)
-            achieved = _by_hand(badge_class=badge_class, actor=actor, entries=entries)
-        elif achieved is not None:
-            achieved = {"by": "rules", "rule": achieved}
-        check_awardable(badge_class)
+    if actor is not None:
+        refuse_unless_issuer_admin(actor, badge_class.issuer)
+        _check_manual_award(badge_class=badge_class, recipient=recipient, entries=entries)
+        achieved = _by_hand(badge_class=badge_class, actor=actor, entries=entries)
+    elif achieved is not None:
+        achieved = {"by": "rules", "rule": achieved}
+    check_awardable(badge_class)
+    # The refusals above come first, so that nothing raised here leaves a caller's
+    # transaction to roll back: inside an evaluation's, this block needs no savepoint.
+    with transaction.atomic(savepoint=False):
         existing = (
             Award.objects.standing().filter(badge_class=badge_class, recipient=recipient).first()
         )
@@ -179,7 +181,13 @@ def revoke_award(*, award: Award, actor, reason: str) -> Award:
 
 def evaluate_awards(*, trainee) -> list[Award]:
     """Re-evaluate every rule-based badge for one trainee: award what is now earned and
-    record progress towards the rest."""
+    record progress towards the rest, in one transaction (the caller's, when there is one),
+    so that a run that earns several badges commits once rather than once for each."""
+    with transaction.atomic(savepoint=False):
+        return _evaluate(trainee)
+
+
+def _evaluate(trainee) -> list[Award]:
     decided = selectors.assess(trainee=trainee)
     # The award says how its rule was met; the criteria are the badge class's to state.
     awarded = [
@@ -255,8 +263,9 @@ def run_evaluation(*, trainee_id: int) -> list[Award]:
     if trainee is None:
         PendingEvaluation.objects.filter(trainee_id=trainee_id).delete()
         return []
-    awarded = evaluate_awards(trainee=trainee)
-    PendingEvaluation.objects.filter(trainee_id=trainee_id, requested_at__lte=started).delete()
+    with transaction.atomic():
+        awarded = evaluate_awards(trainee=trainee)
+        PendingEvaluation.objects.filter(trainee_id=trainee_id, requested_at__lte=started).delete()
     if PendingEvaluation.objects.filter(trainee_id=trainee_id).exists():
         # Changes arrived while this ran, and their saves asked for no task of their own.
         from badges.tasks import evaluate_trainee

@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from badges.models import Award, BadgeClass, PendingEvaluation, Progress
 from badges.services import awarding
 from badges.services import badge_classes as badge_class_services
+from notifications import services as notification_services
 from portfolio.models import LearningEntry
 from teaching import services as teaching
 from teaching.demo import create_teaching_programme
@@ -165,6 +166,30 @@ def test_an_issuer_badges_only_its_own_members(badge_classes, org_b):
         date="2026-11-01",
     )
     assert awarding.evaluate_awards(trainee=outsider) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_evaluation_that_earns_several_badges_commits_once(
+    badge_classes, add, sign_off, enrolled_trainee, monkeypatch
+):
+    """The awards, their audit entries and notices, the progress and the cleared request
+    commit together: one commit however many badges a run earns, not one for each."""
+    # Nothing runs on a commit here (evaluations, signing, emails): only the run below.
+    for module in (awarding, notification_services):
+        monkeypatch.setattr(module, "enqueue_after_commit", lambda task, *args: None)
+    sign_off(add(4))
+    sign_off(add(1, tags=["host"]))
+    with CaptureQueriesContext(connection) as queries:
+        awarded = awarding.run_evaluation(trainee_id=enrolled_trainee.pk)
+    assert {award.badge_class.slug for award in awarded} == {
+        "journal-club-contributor",
+        "journal-club-regular",
+        "journal-club-host",
+    }
+    ends = [q["sql"] for q in queries if q["sql"] in ("COMMIT", "ROLLBACK")]
+    assert ends == ["COMMIT"]
+    assert held(enrolled_trainee) == {a.badge_class.slug for a in awarded}
+    assert not PendingEvaluation.objects.filter(trainee=enrolled_trainee).exists()
 
 
 def evaluation_queries(trainee):
