@@ -306,6 +306,9 @@ class StatusList(models.Model):
 
     issuer = models.ForeignKey(Issuer, on_delete=models.PROTECT, related_name="status_lists")
     bits = models.BinaryField(default=empty_status_bits)
+    # How many credentials and endorsements hold a place here: kept, so that choosing a
+    # place never counts a list's tens of thousands of holders.
+    places_taken = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 

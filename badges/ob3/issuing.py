@@ -9,6 +9,7 @@ winner's row.
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.selectors import is_admin_of
@@ -88,6 +89,14 @@ def status_place(issuer: Issuer) -> tuple[StatusList, int]:
     return current, index
 
 
+def hold_place(place: StatusList) -> None:
+    """Count a place taken in `place`, in the transaction that saved its holder (an award's
+    credential or an endorsement), for status_place to read. The list's row stays locked
+    until that transaction commits, so this comes after the holder's insert and its
+    signing: concurrent signers for the issuer wait only for the rest of the transaction."""
+    StatusList.objects.filter(pk=place.pk).update(places_taken=F("places_taken") + 1)
+
+
 def _sign(award: Award, key: IssuerKey, place: StatusList, index: int) -> tuple[dict, str]:
     unsigned = credentials.credential_document(award, status_entry=status_list.entry(place, index))
     private = keys.decrypt_private_key(key.encrypted_private_key)
@@ -128,7 +137,7 @@ def _issue(award: Award) -> OpenBadgeCredential:
         document, jwt = _sign(award, key, place, index)
         try:
             with transaction.atomic():
-                return OpenBadgeCredential.objects.create(
+                issued = OpenBadgeCredential.objects.create(
                     award=award,
                     document=document,
                     jwt=jwt,
@@ -136,6 +145,8 @@ def _issue(award: Award) -> OpenBadgeCredential:
                     status_list=place,
                     status_index=index,
                 )
+                hold_place(place)
+                return issued
         except IntegrityError:
             winner = OpenBadgeCredential.objects.filter(award=award).first()
             if winner:

@@ -38,11 +38,7 @@ def entry(status_list: StatusList, index: int) -> dict:
 
 
 def is_full(status_list: StatusList) -> bool:
-    used = (
-        OpenBadgeCredential.objects.filter(status_list=status_list).count()
-        + Endorsement.objects.filter(status_list=status_list).count()
-    )
-    return used >= FILL_LIMIT
+    return status_list.places_taken >= FILL_LIMIT
 
 
 def taken(status_list: StatusList, index: int) -> bool:

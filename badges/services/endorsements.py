@@ -12,6 +12,7 @@ from audit import services as audit
 from badges.endorsement_models import CLAIM_MAX_LENGTH
 from badges.models import BadgeClass, Endorsement, Issuer
 from badges.ob3 import endorsements as ob3_endorsements
+from badges.ob3 import issuing
 from core.errors import StateConflict
 
 
@@ -81,6 +82,7 @@ def endorse(*, actor, endorser: Issuer, target: Issuer | BadgeClass, claim: str)
         try:
             with transaction.atomic():
                 endorsement.save()
+                issuing.hold_place(endorsement.status_list)
                 break
         except IntegrityError:
             if _live_of(endorser, target).exists():

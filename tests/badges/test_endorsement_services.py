@@ -32,6 +32,8 @@ def test_an_admin_of_the_endorsing_organisation_endorses_a_badge_class(
     assert endorsement.credential_jwt.count(".") == 2
     assert endorsement.key.issuer == college
     assert endorsement.status_list.issuer == college
+    endorsement.status_list.refresh_from_db()
+    assert endorsement.status_list.places_taken == 1
     entry = AuditEntry.objects.get(action="endorse")
     assert entry.object_id == str(endorsement.pk) and entry.actor_id == org_b_admin.pk
     assert entry.chain.endswith(str(college.organisation_id))

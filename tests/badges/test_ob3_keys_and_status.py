@@ -9,6 +9,8 @@ import json
 import pytest
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from badges import checks
@@ -170,6 +172,37 @@ def test_revoking_through_the_api_flips_the_bit_within_the_request(client, award
     assert bit_published() is True
     place = StatusList.objects.get()
     assert sum(bin(byte).count("1") for byte in bytes(place.bits)) == 1
+
+
+def test_a_list_half_full_gives_way_to_a_new_one_without_counting_its_holders(
+    badge_classes, enrolled_trainee, org_admin
+):
+    """Each credential counts its place in the list's row; once half the list's places are
+    taken, the next credential starts a new list. Choosing the place counts nothing: the
+    cost is the same with ten holders or sixty thousand."""
+
+    def award(slug):
+        return awarding.award_badge(
+            badge_class=BadgeClass.objects.get(slug=slug),
+            recipient=enrolled_trainee,
+            actor=org_admin,
+        )
+
+    first = issuing.credential_for(award("journal-club-host"))
+    place = StatusList.objects.get()
+    assert place.places_taken == 1
+    StatusList.objects.filter(pk=place.pk).update(places_taken=status_list.FILL_LIMIT - 1)
+    with CaptureQueriesContext(connection) as queries:
+        second = issuing.credential_for(award("journal-club-regular"))
+    assert second.status_list == first.status_list
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    place.refresh_from_db()
+    assert place.places_taken == status_list.FILL_LIMIT
+
+    third = issuing.credential_for(award("journal-club-contributor"))
+    assert third.status_list != place and third.status_list.issuer == place.issuer
+    third.status_list.refresh_from_db()
+    assert third.status_list.places_taken == 1
 
 
 def test_the_status_list_costs_a_fixed_number_of_queries(client, award, django_assert_num_queries):
