@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pyld import jsonld
 from pyld.jsonld import JsonLdError
 
 from badges.ob3 import contexts, keys, proofs
@@ -57,3 +58,25 @@ def test_contexts_come_only_from_the_bundle(credential):
     while cause is not None and not isinstance(cause, contexts.UnknownContext):
         cause = cause.__cause__ or cause.__context__
     assert cause is not None and "unknown-context.jsonld" in str(cause)
+
+
+def test_bundled_contexts_are_resolved_once_and_kept_between_operations(credential, monkeypatch):
+    """The loader tags bundled contexts "static", which pyld keeps between operations: after
+    one canonicalisation, the next loads no context at all, and hashes the same."""
+    # pyld's shared cache of resolved contexts, emptied so that the first call starts cold
+    # whatever ran before in this process.
+    jsonld._resolved_context_cache.clear()
+    loaded = []
+    bundled = contexts.document_loader
+
+    def counting_loader(url, options=None):
+        loaded.append(url)
+        return bundled(url, options)
+
+    monkeypatch.setattr(contexts, "document_loader", counting_loader)
+    proofs.hashes(credential, credential["proof"])
+    assert contexts.OPEN_BADGES_V3 in loaded
+    loaded.clear()
+    again = proofs.hashes(credential, credential["proof"])
+    assert loaded == []
+    assert again.document.hex() == DOCUMENT_HASH and again.proof.hex() == PROOF_HASH
