@@ -172,3 +172,37 @@ def test_award_credentials_and_endorsements_never_share_a_status_bit(
 
     place, index = issuing.status_place(college)
     assert place == endorsement.status_list and index == 7
+
+
+def test_the_count_of_places_taken_starts_from_the_holders_already_in_each_list(
+    college, endorsed_class, org_b_admin, badge_classes, enrolled_trainee, org_admin
+):
+    """The migration that added StatusList.places_taken counts the credentials and
+    endorsements each list already held."""
+    import importlib
+
+    from django.apps import apps
+
+    from badges.models import OpenBadgeCredential, StatusList
+    from badges.ob3 import issuing
+    from badges.services import awarding
+
+    endorse(org_b_admin, college, endorsed_class)
+    for slug in ("journal-club-host", "journal-club-regular"):
+        issuing.credential_for(
+            awarding.award_badge(
+                badge_class=BadgeClass.objects.get(slug=slug),
+                recipient=enrolled_trainee,
+                actor=org_admin,
+            )
+        )
+    StatusList.objects.update(places_taken=0)
+    migration = importlib.import_module("badges.migrations.0016_statuslist_places_taken")
+    migration.count_places(apps, None)
+    counted = dict(StatusList.objects.values_list("pk", "places_taken"))
+    held = {
+        place: OpenBadgeCredential.objects.filter(status_list=place).count()
+        + Endorsement.objects.filter(status_list=place).count()
+        for place in counted
+    }
+    assert counted == held and sorted(counted.values()) == [1, 2]
