@@ -179,15 +179,11 @@ def revoke_award(*, award: Award, actor, reason: str) -> Award:
 # --- Evaluation by the rules ---------------------------------------------------------------------
 
 
+@transaction.atomic(savepoint=False)
 def evaluate_awards(*, trainee) -> list[Award]:
     """Re-evaluate every rule-based badge for one trainee: award what is now earned and
     record progress towards the rest, in one transaction (the caller's, when there is one),
     so that a run that earns several badges commits once rather than once for each."""
-    with transaction.atomic(savepoint=False):
-        return _evaluate(trainee)
-
-
-def _evaluate(trainee) -> list[Award]:
     decided = selectors.assess(trainee=trainee)
     # The award says how its rule was met; the criteria are the badge class's to state.
     awarded = [
