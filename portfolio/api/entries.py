@@ -12,6 +12,7 @@ from rest_framework.pagination import PageNumberPagination
 
 from accounts.models import User
 from core.api import IdField, NamedChoiceField
+from core.api_rows import ManyRows
 from curriculum.models import Item
 from portfolio import listing, selectors
 from portfolio.api.evidence import EvidenceSerializer
@@ -30,7 +31,7 @@ from portfolio.paging import EntryPaginator
 from portfolio.verification import sign_off_link
 
 
-class PersonSerializer(serializers.Serializer):
+class PersonSerializer(ManyRows, serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     # A method field: a callable `source` has its signature inspected on every row.
     name = serializers.SerializerMethodField()
@@ -39,7 +40,7 @@ class PersonSerializer(serializers.Serializer):
         return person.get_full_name()
 
 
-class SignOffSerializer(serializers.ModelSerializer):
+class SignOffSerializer(ManyRows, serializers.ModelSerializer):
     supervisor = PersonSerializer(read_only=True)
 
     class Meta:
@@ -77,7 +78,7 @@ class SignOffDetailSerializer(SignOffSerializer):
         return None
 
 
-class SignOffRequestSerializer(serializers.ModelSerializer):
+class SignOffRequestSerializer(ManyRows, serializers.ModelSerializer):
     supervisor = PersonSerializer(read_only=True)
 
     class Meta:
@@ -87,7 +88,7 @@ class SignOffRequestSerializer(serializers.ModelSerializer):
         extra_kwargs = {"comment": {"help_text": "The supervisor's comment on their decision."}}
 
 
-class EntrySerializer(serializers.ModelSerializer):
+class EntrySerializer(ManyRows, serializers.ModelSerializer):
     """An entry as lists show it: everything but the reflection."""
 
     trainee = PersonSerializer(read_only=True)

@@ -10,6 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import ErrorSerializer, NamedChoiceField
+from core.api_rows import ManyRows
 from core.errors import StateConflict
 from core.site import absolute_url
 from portfolio import selectors, services
@@ -24,7 +25,7 @@ from portfolio.evidence import file_response
 from portfolio.models import Evidence
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ManyRows, serializers.ModelSerializer):
     # The API keeps its first word for an entry ("event"), as its paths do (/events/).
     event = serializers.PrimaryKeyRelatedField(source="entry", read_only=True)
     kind = NamedChoiceField(

@@ -221,3 +221,37 @@ def test_a_list_reads_related_rows_into_plain_lists(enrolled_trainee, fpcs, log)
     assert (bare.listed_tag_names, bare.listed_item_ids) == ([], [])
     for name in ("evidence", "sign_offs", "sign_off_requests"):
         assert getattr(entry, f"listed_{name}") == [] == getattr(bare, f"listed_{name}")
+
+
+def test_a_list_writes_each_row_as_rest_framework_would(
+    api_as, enrolled_trainee, supervisor, fpcs, log, monkeypatch
+):
+    """Rows are written by ManyRows (core.api_rows), which reads plain columns directly and
+    the time zone once: the page must be the same, byte for byte, as REST framework's own."""
+    from rest_framework import serializers
+
+    from core.api_rows import ManyRows
+
+    signed = log(title="Signed", tags=["sepsis", "audit"], items=[fpcs["FPC1"], fpcs["FPC2"]])
+    services.add_link_evidence(
+        entry=signed, actor=enrolled_trainee, url="https://example.org/notes", title="Notes"
+    )
+    services.submit_for_sign_off(entry=signed, supervisor=supervisor, actor=enrolled_trainee)
+    services.approve(entry=signed, actor=supervisor, comment="Well reflected.")
+    waiting = log(title="Waiting", date="2026-07-01", time="09:30")
+    services.submit_for_sign_off(entry=waiting, supervisor=supervisor, actor=enrolled_trainee)
+    log(title="Draft", duration_minutes=90)
+    client = api_as(enrolled_trainee)
+
+    written = client.get(ENTRIES).json()
+    monkeypatch.setattr(ManyRows, "to_representation", serializers.Serializer.to_representation)
+    by_rest_framework = client.get(ENTRIES).json()
+
+    assert written == by_rest_framework
+    rows = {e["title"]: e for e in written["results"]}
+    assert rows.keys() == {"Signed", "Waiting", "Draft"}
+    assert rows["Signed"]["sign_off"]["comment"] == "Well reflected."
+    assert rows["Signed"]["evidence"][0]["url"] == "https://example.org/notes"
+    assert rows["Signed"]["tags"] == ["audit", "sepsis"]
+    assert rows["Waiting"]["latest_request"]["outcome"] == "open"
+    assert rows["Draft"]["sign_off"] is None
