@@ -3,12 +3,14 @@ query per relation, into a plain list on each entry (`listed_<name>`).
 
 Django's prefetching would make a model for every tag, item link and item, and a manager
 per entry to reach them; a row shows only tag names and item codes (or, in the API, item
-ids), so those are read as bare values. An empty list reads nothing: a filter on no ids
-sends no query."""
+ids), so those are read as bare values. The ids go as one parameter (core.lookups.AnyOf):
+a page of fifty costs little more than a page of five. An empty list reads nothing: a
+filter on no ids sends no query."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 
+from core.lookups import AnyOf
 from portfolio.models import EntryItem, LearningEntry
 
 
@@ -25,7 +27,7 @@ def attach(entries: Iterable[LearningEntry], name: str, pairs: Iterable[tuple]) 
 def tag_names(entry_ids: list[int]):
     """(entry id, tag name) of the entries' tags, names in alphabetical order."""
     return (
-        LearningEntry.tags.through.objects.filter(learningentry_id__in=entry_ids)
+        LearningEntry.tags.through.objects.filter(AnyOf("learningentry_id", entry_ids))
         .order_by("tag__name")
         .values_list("learningentry_id", "tag__name")
     )
@@ -35,7 +37,7 @@ def item_links(entry_ids: list[int], field: str):
     """(entry id, `field` of the link: "item_id", "item__code") of the entries' mapped
     items, in the order they were mapped."""
     return (
-        EntryItem.objects.filter(entry_id__in=entry_ids)
+        EntryItem.objects.filter(AnyOf("entry_id", entry_ids))
         .order_by("pk")
         .values_list("entry_id", field)
     )

@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from accounts.models import User
 from core.api import IdField, NamedChoiceField
 from core.api_rows import ManyRows
+from core.lookups import AnyOf
 from curriculum.models import Item
 from portfolio import listing, selectors
 from portfolio.api.evidence import EvidenceSerializer
@@ -344,7 +345,7 @@ def summarised(entries: Iterable[LearningEntry]) -> list[LearningEntry]:
         "sign_off_requests": SignOffRequest.objects.select_related("supervisor"),
     }
     for name, rows in related.items():
-        listing.attach(entries, name, listing.by_entry(rows.filter(entry_id__in=ids)))
+        listing.attach(entries, name, listing.by_entry(rows.filter(AnyOf("entry_id", ids))))
     return entries
 
 
