@@ -2,7 +2,7 @@
 and evidence, its reflection only for those who may read it."""
 
 from collections.abc import Iterable
-from functools import cached_property
+from functools import cached_property, partial
 
 import django_filters
 from django import forms
@@ -355,9 +355,14 @@ class SummaryPaginator(EntryPaginator):
 
 class EntryPages(PageNumberPagination):
     """Pages of entry summaries, chosen by id first as the entries page's are
-    (portfolio.paging), so that page 40 costs what page 1 does."""
+    (portfolio.paging), so that page 40 costs what page 1 does; a search reads its matches
+    once, as there."""
 
-    django_paginator_class = SummaryPaginator
+    def paginate_queryset(self, queryset, request, view=None):
+        # The filters have run (a bad one is a 400 before this): `q` is a search.
+        searched = bool(request.query_params.get("q"))
+        self.django_paginator_class = partial(SummaryPaginator, searched=searched)
+        return super().paginate_queryset(queryset, request, view)
 
 
 def listed(entry: LearningEntry) -> LearningEntry:

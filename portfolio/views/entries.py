@@ -43,8 +43,7 @@ def entry_list(request):
         return redirect(f"{url}?{query.urlencode()}" if query else url)
     own = selectors.own_entries(request.user)
     filterset = EntryFilter(request.GET or None, queryset=own, request=request)
-    entries = filterset.qs if filterset.is_bound and filterset.is_valid() else own
-    page = paging.page_of_entries(entries, request.GET.get("page"), PAGE_SIZE)
+    page = paging.page_of_entries(filterset, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -68,8 +68,7 @@ def trainee_entries(request, trainee_id):
     trainee = selectors.access_supervised_trainee(request.user, trainee_id)
     visible = selectors.supervised_entries(request.user, trainee)
     filterset = EntryFilter(request.GET or None, queryset=visible, request=request, trainee=trainee)
-    entries = filterset.qs if filterset.is_bound and filterset.is_valid() else visible
-    page = paging.page_of_entries(entries, request.GET.get("page"), PAGE_SIZE)
+    page = paging.page_of_entries(filterset, request.GET.get("page"), PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

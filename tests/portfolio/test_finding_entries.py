@@ -178,3 +178,43 @@ def test_searching_and_filtering_cost_the_same_queries_for_2_and_20_matches(
     few = queries()
     add(18)
     assert queries() == few
+
+
+def searches_made(queries) -> int:
+    """Statements that test an entry against search words: the stored vectors on PostgreSQL,
+    a substring match elsewhere."""
+    marker = "@@" if connection.vendor == "postgresql" else "LIKE"
+    return sum(marker in query["sql"] for query in queries)
+
+
+def test_a_search_tests_the_entries_once_for_its_count_and_its_page(
+    client, api_as, trainee, log
+):
+    """Counting the matches and choosing the page used to run the search twice; it now reads
+    the matches' ids once and counts and pages them in hand (portfolio.paging)."""
+    for i in range(23):
+        log(title=f"Radiology meeting {i:02}", date=f"2026-10-{i + 1:02}")
+    log(title="Ward round")
+    client.force_login(trainee)
+    api = api_as(trainee)
+    api.get(ENTRIES)  # the token's first use of the minute records it: not a list's cost
+
+    with CaptureQueriesContext(connection) as on_the_page:
+        response = client.get(reverse("portfolio:entry_list"), {"q": "radiology", "page": 2})
+    with CaptureQueriesContext(connection) as in_the_api:
+        body = api.get(ENTRIES, {"q": "radiology"}).json()
+
+    assert searches_made(on_the_page) == 1
+    assert searches_made(in_the_api) == 1
+    assert response.context["total"] == 23
+    # Newest first, as every list: page 2 holds the three oldest.
+    assert [e.title for e in response.context["page"]] == [
+        "Radiology meeting 02",
+        "Radiology meeting 01",
+        "Radiology meeting 00",
+    ]
+    assert body["count"] == 23
+    assert [e["title"] for e in body["results"]][-2:] == [
+        "Radiology meeting 01",
+        "Radiology meeting 00",
+    ]
