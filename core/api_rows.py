@@ -1,5 +1,5 @@
-"""Serializers that lists write many rows of: the same output as REST framework's own, at
-about half the cost per row.
+"""Serializers that lists write many rows of: the same output as REST framework's own, for
+about two thirds of the cost (a page of 50 entries' summaries: 3.6 ms before, 2.4 after).
 
 REST framework's `to_representation` spends most of a row on bookkeeping rather than on
 values: it walks the fields through a generator, reads each attribute through
