@@ -187,9 +187,7 @@ def searches_made(queries) -> int:
     return sum(marker in query["sql"] for query in queries)
 
 
-def test_a_search_tests_the_entries_once_for_its_count_and_its_page(
-    client, api_as, trainee, log
-):
+def test_a_search_tests_the_entries_once_for_its_count_and_its_page(client, api_as, trainee, log):
     """Counting the matches and choosing the page used to run the search twice; it now reads
     the matches' ids once and counts and pages them in hand (portfolio.paging)."""
     for i in range(23):
