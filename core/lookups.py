@@ -5,7 +5,7 @@ from django.db.models import F, Lookup
 
 
 class AnyOf(Lookup):
-    """`field` is one of `values`: `qs.filter(AnyOf(F("entry_id"), ids))`.
+    """`field` is one of `values`: `qs.filter(AnyOf("entry_id", ids))`.
 
     Django's `__in` prepares every value through the field (through the related model's
     field for a foreign key) and sends each as a parameter of its own, so a query for a
@@ -15,7 +15,6 @@ class AnyOf(Lookup):
     values are used as given: ids read from the database, never a user's input unchecked.
     An empty list matches nothing without a query, as `__in` does."""
 
-    lookup_name = "any_of"
     prepare_rhs = False
 
     def __init__(self, lhs, values):
@@ -24,14 +23,16 @@ class AnyOf(Lookup):
         super().__init__(lhs, list(values))
 
     def as_sql(self, compiler, connection):
-        if not self.rhs:
-            raise EmptyResultSet
-        lhs, params = self.process_lhs(compiler, connection)
+        lhs, params = self._column(compiler, connection)
         placeholders = ", ".join(["%s"] * len(self.rhs))
         return f"{lhs} IN ({placeholders})", (*params, *self.rhs)
 
     def as_postgresql(self, compiler, connection):
+        lhs, params = self._column(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+
+    def _column(self, compiler, connection):
+        # No ids can match no row: say so before any SQL is written, as `__in` does.
         if not self.rhs:
             raise EmptyResultSet
-        lhs, params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+        return self.process_lhs(compiler, connection)

@@ -227,10 +227,27 @@ def test_a_list_writes_each_row_as_rest_framework_would(
     api_as, enrolled_trainee, supervisor, fpcs, log, monkeypatch
 ):
     """Rows are written by ManyRows (core.api_rows), which reads plain columns directly and
-    the time zone once: the page must be the same, byte for byte, as REST framework's own."""
+    the time zone once: the page must be the same JSON as REST framework's own writes."""
     from rest_framework import serializers
 
     from core.api_rows import ManyRows
+    from portfolio.api.entries import (
+        EntrySerializer,
+        PersonSerializer,
+        SignOffRequestSerializer,
+        SignOffSerializer,
+    )
+    from portfolio.api.evidence import EvidenceSerializer
+
+    # Equal output alone would hold without ManyRows; the list's rows must go through it.
+    for serializer in (
+        EntrySerializer,
+        PersonSerializer,
+        SignOffSerializer,
+        SignOffRequestSerializer,
+        EvidenceSerializer,
+    ):
+        assert issubclass(serializer, ManyRows), serializer
 
     signed = log(title="Signed", tags=["sepsis", "audit"], items=[fpcs["FPC1"], fpcs["FPC2"]])
     services.add_link_evidence(
