@@ -80,7 +80,11 @@ def gather(trainee, requests: set[tuple], today: date) -> dict[tuple, object]:
         else {}
     )
     counted = [r for r in requests if r[0] in ENTRY_FACTS]
-    found = tallies(trainee, {r: _entries_counted(trainee, r, items, tags) for r in counted})
+    found = tallies(
+        trainee,
+        {r: _entries_counted(trainee, r, items, tags) for r in counted},
+        signed_off_only={r for r in counted if _signed_off_only(r)},
+    )
     for request in requests:
         if request[0] not in ENTRY_FACTS:
             found[request] = _fact(trainee, request, items)
@@ -91,22 +95,25 @@ def gather(trainee, requests: set[tuple], today: date) -> dict[tuple, object]:
 ENTRY_FACTS = ("event_count", "cpd_credits")
 
 
+def _signed_off_only(request: tuple) -> bool:
+    """Whether an `event_count` or `cpd_credits` fact counts only signed-off entries."""
+    return request[1] if request[0] == "cpd_credits" else request[4]
+
+
 def _entries_counted(trainee, request: tuple, items, tags) -> Q:
     """Which of the trainee's entries an `event_count` or `cpd_credits` fact counts, as a
-    condition on the entry's own row. What lies in other tables (tags, items, sign-offs,
-    assessments) is asked as `id IN (the trainee's matching rows)`, a subquery PostgreSQL
-    runs once and hashes, rather than a join: a join would repeat entries and need a query
-    of its own."""
+    condition on the entry's own row, leaving out whether it must be signed off (tallies
+    reads that once for every fact). What lies in other tables (tags, items, assessments)
+    is asked as `id IN (the trainee's matching rows)`, a subquery PostgreSQL runs once and
+    hashes, rather than a join: a join would repeat entries and need a query of its own."""
     if request[0] == "cpd_credits":
-        _, signed_off_only, since = request
+        _, _signed_off_only, since = request
         # The entries that carry credits are the ones the credits came from.
         condition = Q(cpd_credits__gt=0)
-        if signed_off_only:
-            condition &= Q(pk__in=_signed_off(trainee))
         if since:
             condition &= Q(date__gte=since)
         return condition
-    _, kinds, tag_names, refs, signed_off_only, provider, since, types, by_ticket = request
+    _, kinds, tag_names, refs, _signed_off_only, provider, since, types, by_ticket = request
     condition = Q()
     if kinds:
         condition &= Q(kind__in=kinds)
@@ -120,8 +127,6 @@ def _entries_counted(trainee, request: tuple, items, tags) -> Q:
         wanted = set().union(*(items[r].ids for r in refs))
         mapped = EntryItem.objects.filter(trainee=trainee, item__in=wanted)
         condition &= Q(pk__in=mapped.values("entry"))
-    if signed_off_only:
-        condition &= Q(pk__in=_signed_off(trainee))
     if provider:
         condition &= Q(provider__iexact=provider)
     if since:
@@ -145,26 +150,39 @@ def _signed_off(trainee):
     return SignOff.objects.standing().filter(trainee=trainee).values("entry")
 
 
-def tallies(trainee, conditions: dict[tuple, Q]) -> dict[tuple, Tally]:
-    """For each condition, how many of the trainee's entries meet it, how many of those are
-    under a standing sign-off, their first and last dates and their CPD credits: every
-    condition in one query. The database answers each condition once per entry, and the
-    sums are made here: aggregates filtered by a condition would each carry its own copy
-    of the condition's subqueries."""
+def tallies(
+    trainee, conditions: dict[tuple, Q], signed_off_only: set[tuple] = frozenset()
+) -> dict[tuple, Tally]:
+    """For each condition, how many of the trainee's entries meet it (those under a standing
+    sign-off only, for the facts in `signed_off_only`), how many of those are signed off,
+    their first and last dates and their CPD credits: every condition in one query. The
+    database answers each condition once per entry, and the sums are made here: aggregates
+    filtered by a condition would each carry its own copy of the condition's subqueries.
+    Whether an entry is signed off is one column for all of them, not a subquery each."""
     if not conditions:
         return {}
+    # An empty condition is every entry: there is nothing to ask the database.
     flags = {"signed": Q(pk__in=_signed_off(trainee))} | {
-        f"meets_{n}": condition for n, condition in enumerate(conditions.values())
+        f"meets_{n}": condition for n, condition in enumerate(conditions.values()) if condition
     }
     rows = (
         LearningEntry.objects.filter(trainee=trainee)
         .annotate(**{name: ExpressionWrapper(q, BooleanField()) for name, q in flags.items()})
         .values_list("date", "cpd_credits", *flags)
     )
+    # Each fact's flag's place in a row (None: met by every entry), and whether it needs
+    # the entry signed off. A row is (date, credits, signed, the flags…).
+    columns = {name: 2 + n for n, name in enumerate(flags)}
+    facts = [
+        (columns.get(f"meets_{n}"), request in signed_off_only)
+        for n, request in enumerate(conditions)
+    ]
     counted = [{"entries": 0, "signed_off": 0, "dates": [], "credits": 0} for _ in conditions]
-    for day, credits, signed, *meets in rows:
-        for n, met in enumerate(meets):
-            if met:
+    for row in rows:
+        day, credits, signed = row[0], row[1], row[2]
+        for n, (column, needs_sign_off) in enumerate(facts):
+            met = column is None or row[column]
+            if met and (signed or not needs_sign_off):
                 found = counted[n]
                 found["entries"] += 1
                 found["signed_off"] += bool(signed)

@@ -360,3 +360,38 @@ def test_every_count_of_entries_is_one_query_however_many_rules_ask(
     assert found[requests["credits"]].credits == 9.5
     assert found[requests["reading"]].first == datetime.date(2026, 11, 2)
     assert found[requests["nothing"]].first is None
+
+
+def test_the_count_asks_whether_an_entry_is_signed_off_once_however_many_rules_need_it(
+    add, sign_off, enrolled_trainee
+):
+    """Each rule that counts only signed-off entries reads the one signed-off column of the
+    count, rather than asking the sign-offs table again; a rule with no other condition
+    counts every entry without asking the database anything for it."""
+    from badges import facts, rules
+
+    sign_off(add(2, kind="reading", title="Paper", cpd_credits=Decimal(1)))
+    add(1, kind="reading", title="Paper")
+    add(1, kind="course", title="ALS", cpd_credits=Decimal("7.5"))
+    wanted = {
+        "signed reading": SIGNED_READING,
+        "signed anything": {"type": "event_count", "min": 1, "signed_off_only": True},
+        "signed credits": {"type": "cpd_credits", "min": 1, "signed_off_only": True},
+        "anything": {"type": "event_count", "min": 1},
+    }
+    today = datetime.date(2026, 11, 30)
+    requests = {name: rules.fact_request(rule, today) for name, rule in wanted.items()}
+
+    with CaptureQueriesContext(connection) as queries:
+        found = facts.gather(enrolled_trainee, set(requests.values()), today)
+
+    (count,) = [q["sql"] for q in queries if "portfolio_learningentry" in q["sql"]]
+    assert count.count('"portfolio_signoff"') == 1
+    counts = {name: (found[r].entries, found[r].signed_off) for name, r in requests.items()}
+    assert counts == {
+        "signed reading": (2, 2),
+        "signed anything": (2, 2),
+        "signed credits": (2, 2),
+        "anything": (4, 2),
+    }
+    assert found[requests["signed credits"]].credits == 2.0
