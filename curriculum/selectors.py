@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 
 from accounts import selectors as account_selectors
@@ -206,6 +206,16 @@ def active_enrolments_of(trainee_ids) -> QuerySet[Enrolment]:
 def items_of_programme(programme: Programme) -> QuerySet[Item]:
     return Item.objects.filter(framework__programmes=programme).order_by(
         "framework_id", "position", "code"
+    )
+
+
+def items_of_programmes(programmes) -> QuerySet[Item]:
+    """The items of every programme's frameworks, each with the `programme_id` it is read
+    for: an item of a framework two programmes share comes once for each."""
+    return (
+        Item.objects.filter(framework__programmes__in=programmes)
+        .annotate(programme_id=F("framework__programmes"))
+        .order_by("framework_id", "position", "code")
     )
 
 

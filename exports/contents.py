@@ -172,8 +172,9 @@ def gather(trainee, filters: Filters, *, progress=None) -> Portfolio:
             say(round(60 * done / total), f"Preparing entry {done} of {total}")
     portfolio.credit_years, portfolio.target_x = credit_years(entries, portfolio.target)
     say(70, "Working out your curriculum coverage")
-    for programme in curriculum_selectors.programmes_of_trainee(trainee):
-        rows = portfolio_coverage.coverage(trainee=trainee, programme=programme)
+    for programme, rows in portfolio_coverage.coverage_of_programmes(
+        trainee=trainee, programmes=curriculum_selectors.programmes_of_trainee(trainee)
+    ):
         portfolio.coverage.append(
             (programme, list(_flatten(rows)), portfolio_coverage.coverage_summary(rows))
         )

@@ -56,32 +56,57 @@ def roll_up(statuses: list[str]) -> str | None:
 
 def coverage(*, trainee, programme: Programme) -> list[CoverageRow]:
     """Every item of the programme's frameworks, as a tree, with the trainee's mapped and
-    signed-off entry counts and whether each requirement is met.
+    signed-off entry counts and whether each requirement is met. Three queries whatever the
+    size of the programme or the portfolio (see coverage_of_programmes)."""
+    ((_, rows),) = coverage_of_programmes(trainee=trainee, programmes=[programme])
+    return rows
 
-    Three queries whatever the size of the programme or the portfolio: items, requirements,
-    and the evidence counts (one aggregate).
+
+def coverage_of_programmes(*, trainee, programmes) -> list[tuple[Programme, list[CoverageRow]]]:
+    """Each programme with its coverage rows, as `coverage` gives them, in the order given.
+
+    Three queries however many programmes, items or entries: the items of every programme's
+    frameworks, the programmes' requirements, and the evidence counts (one aggregate). A
+    trainee's dashboard and supervisor's page list every programme the trainee was ever
+    enrolled in, and a career adds programmes: each must not cost queries of its own.
     """
+    programmes = list(programmes)
+    if not programmes:
+        return []
     # What a row shows and the tree needs: descriptions and extra fields are long, and
-    # every reader of the rows (pages, API, export, review) shows code and title only.
-    items = list(
-        curriculum_selectors.items_of_programme(programme).only(
-            "framework_id", "parent_id", "position", "code", "title"
-        )
+    # every reader of the rows (pages, API, export, review) shows code and title only. A
+    # framework two programmes share comes once for each, so each tree has items of its own.
+    items = curriculum_selectors.items_of_programmes(programmes).only(
+        "framework_id", "parent_id", "position", "code", "title"
     )
-    requirements = {r.item_id: r for r in Requirement.objects.filter(programme=programme)}
-    counts = evidence_counts(trainee, [item.pk for item in items])
+    items_of: dict[int, list[Item]] = {p.pk: [] for p in programmes}
+    for item in items:
+        items_of[item.programme_id].append(item)
+    requirements_of: dict[int, dict[int, Requirement]] = {p.pk: {} for p in programmes}
+    for requirement in Requirement.objects.filter(programme__in=programmes):
+        requirements_of[requirement.programme_id][requirement.item_id] = requirement
+    counts = evidence_counts(trainee, list({i.pk for found in items_of.values() for i in found}))
 
-    def build(node: curriculum_selectors.Node) -> CoverageRow:
+    def build(node: curriculum_selectors.Node, requirements) -> CoverageRow:
         mapped, signed = counts.get(node.item.pk, (0, 0))
         requirement = requirements.get(node.item.pk)
-        children = [build(child) for child in node.children]
+        children = [build(child, requirements) for child in node.children]
         if requirement:
             status = requirement_status(requirement, mapped, signed)
         else:
             status = roll_up([c.status for c in children if c.status is not None])
         return CoverageRow(node.item, node.depth, mapped, signed, requirement, status, children)
 
-    return [build(root) for root in curriculum_selectors.item_tree(items)]
+    return [
+        (
+            p,
+            [
+                build(root, requirements_of[p.pk])
+                for root in curriculum_selectors.item_tree(items_of[p.pk])
+            ],
+        )
+        for p in programmes
+    ]
 
 
 def coverage_summary(rows: list[CoverageRow]) -> dict[str, int]:

@@ -97,9 +97,8 @@ def trainee_overview(*, supervisor, trainee, since: datetime | None, today: date
         credits=cpd_years(trainee, today=today, year=start.year)[0],
         programmes=[
             ProgrammeCoverage(programme, rows, curriculum_coverage.coverage_summary(rows))
-            for programme, rows in (
-                (p, curriculum_coverage.coverage(trainee=trainee, programme=p))
-                for p in curriculum_selectors.programmes_of_trainee(trainee)
+            for programme, rows in curriculum_coverage.coverage_of_programmes(
+                trainee=trainee, programmes=curriculum_selectors.programmes_of_trainee(trainee)
             )
         ],
     )

@@ -19,15 +19,11 @@ def dashboard(request):
     user = request.user
     today = timezone.localdate()
     (cpd,) = cpd_years(user, today=today, year=selectors.appraisal_year(today)[0].year)
-    programmes = list(curriculum_selectors.programmes_of_trainee(user))
     coverage = [
-        (
-            p,
-            curriculum_coverage.coverage_summary(
-                curriculum_coverage.coverage(trainee=user, programme=p)
-            ),
+        (programme, curriculum_coverage.coverage_summary(rows))
+        for programme, rows in curriculum_coverage.coverage_of_programmes(
+            trainee=user, programmes=curriculum_selectors.programmes_of_trainee(user)
         )
-        for p in programmes
     ]
     # Titles and dates only: the dashboard shows no tags or curriculum items.
     own = LearningEntry.objects.filter(trainee=user).only("pk", "title", "kind", "date", "status")

@@ -119,6 +119,49 @@ def test_coverage_costs_the_same_queries_for_10_and_500_items(org_a, trainee):
     assert small <= 3
 
 
+def test_several_programmes_cost_the_queries_of_one_and_each_has_its_own_coverage(
+    org_a, trainee, evidence
+):
+    """A career adds programmes; the dashboard and the supervisor's page show each. Two
+    programmes may share a framework and still require different things of it."""
+    shared = framework_with_tree(1, 2)
+    other = framework_with_tree(2, 1)
+    strict = programme_on(shared, org_a, min_entries=1, signed_off_required=True)
+    lenient = programme_on(shared, org_a, min_entries=1, signed_off_required=False)
+    second = programme_on(other, org_a, min_entries=1, signed_off_required=False)
+    evidence(shared.items.get(code="R1.1").pk, mapped=1)
+    evidence(other.items.get(code="R2.1").pk, mapped=1, signed_off=1)
+
+    with CaptureQueriesContext(connection) as one:
+        coverage.coverage_of_programmes(trainee=trainee, programmes=[strict])
+    with CaptureQueriesContext(connection) as three:
+        found = coverage.coverage_of_programmes(
+            trainee=trainee, programmes=[strict, lenient, second]
+        )
+
+    assert len(three) == len(one) == 3
+    assert [programme for programme, _ in found] == [strict, lenient, second]
+    statuses = {
+        programme.pk: {code: row.status for code, row in flatten(rows).items()}
+        for programme, rows in found
+    }
+    assert statuses[strict.pk] == {"R1": "partly", "R1.1": "partly", "R1.2": "not_started"}
+    assert statuses[lenient.pk] == {"R1": "partly", "R1.1": "met", "R1.2": "not_started"}
+    assert statuses[second.pk] == {
+        "R1": "not_started",
+        "R1.1": "not_started",
+        "R2": "met",
+        "R2.1": "met",
+    }
+    # The same rows as each programme's own coverage.
+    for programme, rows in found:
+        alone = flatten(coverage.coverage(trainee=trainee, programme=programme))
+        assert {c: (r.mapped, r.signed_off, r.status) for c, r in flatten(rows).items()} == {
+            c: (r.mapped, r.signed_off, r.status) for c, r in alone.items()
+        }
+    assert coverage.coverage_of_programmes(trainee=trainee, programmes=[]) == []
+
+
 # --- Pages ------------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from accounts.models import Role
 from portfolio import selectors, services
 from portfolio.models import LearningEntry, ReflectionView, Status
 from tests.conftest import member
-from tests.factories import SupervisionFactory
+from tests.factories import EnrolmentFactory, ProgrammeFactory, SupervisionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -340,6 +340,22 @@ def test_pages_cost_the_same_queries_for_10_and_1000_entries(client, enrolled_tr
             assert client.get(reverse(f"portfolio:{page}")).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1], counts
+
+
+def test_the_dashboard_costs_the_same_queries_for_one_programme_and_three(
+    client, enrolled_trainee, org_a, foundation
+):
+    """A career adds programmes, and the dashboard shows each one's coverage."""
+    client.force_login(enrolled_trainee)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("portfolio:dashboard")).status_code == 200
+    for name in ("F2", "Core training"):
+        programme = ProgrammeFactory(organisation=org_a, frameworks=[foundation], name=name)
+        EnrolmentFactory(trainee=enrolled_trainee, programme=programme)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(reverse("portfolio:dashboard")).content.decode()
+    assert len(three) == len(one)
+    assert "F2" in page and "Core training" in page
 
 
 def test_an_organisation_admin_withdraws_a_sign_off_without_reading_the_entry(

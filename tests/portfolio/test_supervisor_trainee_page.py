@@ -16,7 +16,7 @@ from badges.services import awarding
 from portfolio import services
 from portfolio.models import LearningEntry, SignOffRequest, SupervisorLastViewed
 from tests.conftest import member
-from tests.factories import SupervisionFactory
+from tests.factories import EnrolmentFactory, ProgrammeFactory, SupervisionFactory
 from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -255,8 +255,16 @@ def test_the_badges_partial_costs_the_same_for_one_badge_as_for_none(
     assert none == 6
 
 
-def test_the_page_costs_a_fixed_number_of_queries_however_many_entries(
-    client, enrolled_trainee, supervisor, log, submit, fpcs, django_assert_num_queries
+def test_the_page_costs_a_fixed_number_of_queries_however_many_entries_and_programmes(
+    client,
+    enrolled_trainee,
+    supervisor,
+    log,
+    submit,
+    fpcs,
+    org_a,
+    foundation,
+    django_assert_num_queries,
 ):
     def add(count):
         for n in range(count):
@@ -273,12 +281,20 @@ def test_the_page_costs_a_fixed_number_of_queries_however_many_entries(
 
     # Session, user and roles; the trainee; the last look, then this one recorded (a check
     # of the supervision, an update, and its savepoint's two statements); the changes and
-    # their count; three per programme's coverage and one for the programmes; the entries'
+    # their count; the programmes, and three for the coverage of them all; the entries'
     # count; the month's credits; the supervisions; the requests waiting and their count.
     with django_assert_num_queries(20):
         response = client.get(url)
     assert with_3 == 20
     assert "30 entries new, changed or sent for sign-off" in response.content.decode()
+
+    # A second programme costs nothing more.
+    programme = ProgrammeFactory(organisation=org_a, frameworks=[foundation], name="F2")
+    EnrolmentFactory(trainee=enrolled_trainee, programme=programme)
+    SupervisorLastViewed.objects.update(viewed_at=timezone.now() - timedelta(days=1))
+    with django_assert_num_queries(20):
+        response = client.get(url)
+    assert "F2" in response.content.decode()
 
 
 def test_the_trainees_page_links_each_current_trainee_to_their_page(
