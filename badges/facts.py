@@ -80,11 +80,7 @@ def gather(trainee, requests: set[tuple], today: date) -> dict[tuple, object]:
         else {}
     )
     counted = [r for r in requests if r[0] in ENTRY_FACTS]
-    found = tallies(
-        trainee,
-        {r: _entries_counted(trainee, r, items, tags) for r in counted},
-        signed_off_only={r for r in counted if _signed_off_only(r)},
-    )
+    found = tallies(trainee, {r: _entries_counted(trainee, r, items, tags) for r in counted})
     for request in requests:
         if request[0] not in ENTRY_FACTS:
             found[request] = _fact(trainee, request, items)
@@ -107,13 +103,13 @@ def _entries_counted(trainee, request: tuple, items, tags) -> Q:
     is asked as `id IN (the trainee's matching rows)`, a subquery PostgreSQL runs once and
     hashes, rather than a join: a join would repeat entries and need a query of its own."""
     if request[0] == "cpd_credits":
-        _, _signed_off_only, since = request
+        _, _, since = request
         # The entries that carry credits are the ones the credits came from.
         condition = Q(cpd_credits__gt=0)
         if since:
             condition &= Q(date__gte=since)
         return condition
-    _, kinds, tag_names, refs, _signed_off_only, provider, since, types, by_ticket = request
+    _, kinds, tag_names, refs, _, provider, since, types, by_ticket = request
     condition = Q()
     if kinds:
         condition &= Q(kind__in=kinds)
@@ -150,11 +146,9 @@ def _signed_off(trainee):
     return SignOff.objects.standing().filter(trainee=trainee).values("entry")
 
 
-def tallies(
-    trainee, conditions: dict[tuple, Q], signed_off_only: set[tuple] = frozenset()
-) -> dict[tuple, Tally]:
-    """For each condition, how many of the trainee's entries meet it (those under a standing
-    sign-off only, for the facts in `signed_off_only`), how many of those are signed off,
+def tallies(trainee, conditions: dict[tuple, Q]) -> dict[tuple, Tally]:
+    """For each fact's condition, how many of the trainee's entries meet it (those under a
+    standing sign-off only, for a fact that asks so), how many of those are signed off,
     their first and last dates and their CPD credits: every condition in one query. The
     database answers each condition once per entry, and the sums are made here: aggregates
     filtered by a condition would each carry its own copy of the condition's subqueries.
@@ -173,14 +167,14 @@ def tallies(
     # Each fact's flag's place in a row (None: met by every entry), and whether it needs
     # the entry signed off. A row is (date, credits, signed, the flags…).
     columns = {name: 2 + n for n, name in enumerate(flags)}
-    facts = [
-        (columns.get(f"meets_{n}"), request in signed_off_only)
+    wanted = [
+        (columns.get(f"meets_{n}"), _signed_off_only(request))
         for n, request in enumerate(conditions)
     ]
     counted = [{"entries": 0, "signed_off": 0, "dates": [], "credits": 0} for _ in conditions]
     for row in rows:
         day, credits, signed = row[0], row[1], row[2]
-        for n, (column, needs_sign_off) in enumerate(facts):
+        for n, (column, needs_sign_off) in enumerate(wanted):
             met = column is None or row[column]
             if met and (signed or not needs_sign_off):
                 found = counted[n]

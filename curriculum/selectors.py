@@ -204,9 +204,7 @@ def active_enrolments_of(trainee_ids) -> QuerySet[Enrolment]:
 
 
 def items_of_programme(programme: Programme) -> QuerySet[Item]:
-    return Item.objects.filter(framework__programmes=programme).order_by(
-        "framework_id", "position", "code"
-    )
+    return items_of_programmes([programme])
 
 
 def items_of_programmes(programmes) -> QuerySet[Item]:

@@ -97,16 +97,14 @@ def coverage_of_programmes(*, trainee, programmes) -> list[tuple[Programme, list
             status = roll_up([c.status for c in children if c.status is not None])
         return CoverageRow(node.item, node.depth, mapped, signed, requirement, status, children)
 
-    return [
-        (
-            p,
-            [
-                build(root, requirements_of[p.pk])
-                for root in curriculum_selectors.item_tree(items_of[p.pk])
-            ],
-        )
-        for p in programmes
-    ]
+    def rows_of(programme: Programme) -> list[CoverageRow]:
+        requirements = requirements_of[programme.pk]
+        return [
+            build(root, requirements)
+            for root in curriculum_selectors.item_tree(items_of[programme.pk])
+        ]
+
+    return [(programme, rows_of(programme)) for programme in programmes]
 
 
 def coverage_summary(rows: list[CoverageRow]) -> dict[str, int]:
